@@ -1,0 +1,121 @@
+"""Display texts of reports in Chinese and English.
+
+Names of districts, stations, dimensions and indicators come from the data and the tree; this module
+holds only the fixed words of the reports: column headers, sheet names and labels.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+# Column headers shared by every renderer (keys are the model's column ids).
+HEADERS: dict[str, tuple[str, str]] = {
+    # (zh, en)
+    "id": ("编号", "ID"),
+    "name": ("名称", "Name"),
+    "district": ("区县（分局）", "District"),
+    "station": ("派出所", "Police station"),
+    "dimension": ("维度", "Dimension"),
+    "dimension_id": ("维度编号", "Dimension ID"),
+    "score": ("得分", "Score"),
+    "total": ("综合得分", "Total score"),
+    "province_mean": ("全省均值", "Province mean"),
+    "best_in_province": ("全省最高", "Province best"),
+    "rank": ("排名", "Rank"),
+    "rank_in_district": ("区内排名", "Rank in district"),
+    "rank_in_province": ("全省排名", "Rank in province"),
+    "weight": ("权重", "Weight"),
+    "level": ("成熟度等级", "Maturity level"),
+    "level_name": ("等级名称", "Level"),
+    "unit": ("单位", "Unit"),
+    "direction": ("方向", "Direction"),
+    "direction_label": ("方向", "Direction"),
+    "source": ("数据来源", "Source"),
+    "source_label": ("数据来源", "Source"),
+    "raw": ("原始值", "Raw value"),
+    "worst": ("下限阈值", "Worst goalpost"),
+    "best": ("上限阈值", "Best goalpost"),
+    "local_weight": ("局部权重", "Local weight"),
+    "global_weight": ("全局权重", "Global weight"),
+    "gap": ("失分", "Points lost"),
+    "n": ("样本数", "N"),
+    "respondents": ("有效问卷数", "Respondents"),
+    "stations": ("派出所数", "Stations"),
+    "depth": ("层级", "Level in tree"),
+    "parent": ("上级节点", "Parent"),
+    "ahp_local": ("AHP局部权重", "AHP local"),
+    "entropy_local": ("熵权局部权重", "Entropy local"),
+    "local": ("组合局部权重", "Local (used)"),
+    "ahp_global": ("AHP全局权重", "AHP global"),
+    "entropy_global": ("熵权全局权重", "Entropy global"),
+    "global": ("组合全局权重", "Global (used)"),
+    "node_id": ("节点编号", "Node ID"),
+    "node": ("判断矩阵", "Matrix (node)"),
+    "expert": ("专家", "Expert"),
+    "experts": ("专家数", "Experts"),
+    "lambda_max": ("最大特征根 λmax", "λmax"),
+    "ci": ("一致性指标 CI", "CI"),
+    "cr": ("一致性比率 CR", "CR"),
+    "consistent": ("通过一致性检验", "Consistent"),
+    "used": ("纳入计算", "Used"),
+    "severity": ("级别", "Severity"),
+    "file": ("文件", "File"),
+    "sheet": ("工作表", "Sheet"),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "line": ("YAML行", "YAML line"),
+    "path": ("指标路径", "Tree path"),
+    "check": ("检查项", "Check"),
+    "message": ("问题", "Problem"),
+    "expected": ("应为", "Expected"),
+    "found": ("实际", "Found"),
+    "fix": ("处理建议", "How to fix"),
+    "min_score": ("最低分", "From score"),
+    "max_score": ("最高分", "Below score"),
+    "description": ("说明", "Description"),
+    "kind": ("类型", "Kind"),
+    "priority": ("优先级", "Priority"),
+    "text": ("对策建议", "Recommendation"),
+}
+
+WORDS: dict[str, tuple[str, str]] = {
+    "benefit": ("正向", "benefit"),
+    "cost": ("逆向", "cost"),
+    "survey": ("民警问卷", "officer survey"),
+    "statistic": ("统计数据", "station statistics"),
+    "high": ("高", "high"),
+    "medium": ("中", "medium"),
+    "low": ("低", "low"),
+    "error": ("错误", "error"),
+    "warning": ("警告", "warning"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "goal": ("目标层", "goal"),
+    "criterion": ("准则层", "criterion"),
+    "indicator": ("指标层", "indicator"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def header(column: str, lang: str) -> str:
+    """Display header of a model column; unknown columns are shown as they are."""
+    pair = HEADERS.get(column)
+    return _pick(pair, lang) if pair else column
+
+
+def word(key: str, lang: str) -> str:
+    """A fixed word (direction, source kind, priority, severity) in *lang*."""
+    pair = WORDS.get(key)
+    return _pick(pair, lang) if pair else key
+
+
+def text(pair: dict[str, str] | str | None, lang: str) -> str:
+    """Pick *lang* from a {zh, en} mapping of the tree; fall back to the other language."""
+    if pair is None:
+        return ""
+    if isinstance(pair, str):
+        return pair
+    return pair.get(lang) or pair.get("en") or pair.get("zh") or ""

@@ -1,0 +1,121 @@
+"""The report model: every number a report shows, already localised, in plain tables.
+
+``report.tables`` builds these objects from an :class:`~evalkit.score.evaluate.Evaluation`; the Excel
+and PDF renderers only lay them out, so the two formats cannot disagree. Numbers are kept at full
+precision here; renderers round when they present.
+
+Column names are fixed identifiers (English, snake_case). Display headers come from
+:func:`evalkit.report.i18n.header` in the report language. Text cells (names, messages) are already in
+the report language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    dimension: str  # display name of the dimension ("" for overall)
+    indicators: list[str]  # display names of the indicators that triggered it
+    priority: str  # "high" | "medium" | "low" (renderers translate)
+    text: str  # in the report language
+
+
+@dataclass(frozen=True)
+class DistrictReport:
+    """Everything one district's Excel workbook and PDF show.
+
+    Tables (pandas DataFrames) and their columns:
+
+    ``dimensions``: one row per dimension (child of the goal), in tree order.
+        id, name, score, province_mean, best_in_province, rank (among districts), weight (global),
+        level (int), level_name
+    ``indicators``: one row per indicator (leaf), in tree order.
+        id, dimension_id, dimension, name, unit, direction ("benefit"/"cost", localised in
+        ``direction_label``), direction_label, source ("survey"/"statistic", localised in
+        ``source_label``), source_label, raw (district value in the indicator's unit), worst, best,
+        score (0-100), province_mean (score), local_weight, global_weight,
+        gap (= global_weight * (100 - score): points of the total lost here), n (respondents or stations
+        behind the value)
+    ``stations``: one row per station of the district, ordered by rank.
+        station, respondents, total, level, level_name, rank, then one column per dimension id
+        (dimension scores); ``dimension_columns`` maps those ids to display names.
+        Stations with fewer respondents than the privacy minimum are absent (``stations_hidden`` says
+        how many).
+    ``weights``: one row per node below the goal, in tree order.
+        id, name, depth (1 = dimension), parent, ahp_local, entropy_local, local, ahp_global,
+        entropy_global, global  (local/global = the weights used; ahp_*/entropy_* NaN when not computed)
+    ``experts``: one row per expert per node with children.
+        node_id, node, expert, n (matrix size), lambda_max, ci, cr, consistent (bool), used (bool)
+    ``group``: one row per node with children: node_id, node, experts, lambda_max, cr (of the aggregated
+        matrix), consistent
+    ``weakest``: the weakest indicators, worst first (ordered by gap): same columns as ``indicators``.
+    ``issues``: severity, file, sheet, row, column, line, path, check, message, expected, found, fix
+    ``levels``: level (int), name, min_score, max_score, description
+    ``tree``: one row per node including the goal, in tree order: id, name, depth (0 = goal), kind
+        ("goal"/"criterion"/"indicator"), source (localised description: item count or formula), direction_label,
+        worst, best, unit
+    """
+
+    lang: str  # "zh" | "en"
+    title: str  # project title
+    tree_title: str
+    district: str  # display name
+    district_id: str  # name as in the data (used for file names)
+    report_date: str  # ISO date
+    total: float
+    level: int
+    level_name: str
+    level_description: str
+    rank: int  # among the districts of the run (1 = best)
+    n_districts: int
+    province_mean: float
+    province_best: float
+    dimensions: pd.DataFrame
+    indicators: pd.DataFrame
+    stations: pd.DataFrame
+    dimension_columns: dict[str, str]
+    weights: pd.DataFrame
+    experts: pd.DataFrame
+    group: pd.DataFrame
+    weakest: pd.DataFrame
+    recommendations: list[Recommendation]
+    issues: pd.DataFrame
+    levels: pd.DataFrame
+    tree: pd.DataFrame
+    counts: dict[str, int]  # respondents, responses_missing (cells), stations, stations_hidden,
+    # experts, experts_inconsistent, items, indicators, districts
+    method: dict[str, str]  # weights ("AHP x entropy, linear, alpha = 0.5" localised), ri_table,
+    # cr_threshold, normalisation, aggregation, entropy_units, group ("AIJ geometric mean")
+    warnings: list[str] = field(default_factory=list)  # localised one-line warnings to show
+
+
+@dataclass(frozen=True)
+class ComparisonReport:
+    """The cross-district comparison workbook.
+
+    ``districts``: district, total, level, level_name, rank, respondents, stations, then one column per
+        dimension id.
+    ``stations``: district, station, respondents, total, level, level_name, rank_in_district,
+        rank_in_province, then one column per dimension id. Hidden (too small) stations are absent.
+    ``indicators``: one row per district, one column per indicator id (scores 0-100);
+        ``indicator_columns`` maps ids to display names.
+    ``weights``: as in DistrictReport.
+    """
+
+    lang: str
+    title: str
+    report_date: str
+    districts: pd.DataFrame
+    stations: pd.DataFrame
+    indicators: pd.DataFrame
+    dimension_columns: dict[str, str]
+    indicator_columns: dict[str, str]
+    weights: pd.DataFrame
+    levels: pd.DataFrame
+    issues: pd.DataFrame
+    method: dict[str, str]
