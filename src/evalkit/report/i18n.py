@@ -119,3 +119,41 @@ def text(pair: dict[str, str] | str | None, lang: str) -> str:
     if isinstance(pair, str):
         return pair
     return pair.get(lang) or pair.get("en") or pair.get("zh") or ""
+
+
+# Sheet names of the Excel workbooks (keys used by ``report.excel``); at most 31 characters each.
+SHEETS: dict[str, tuple[str, str]] = {
+    "summary": ("概览", "Summary"),
+    "dimensions": ("维度得分", "Dimensions"),
+    "indicators": ("指标得分", "Indicators"),
+    "stations": ("派出所", "Stations"),
+    "weights": ("权重", "Weights"),
+    "experts": ("专家一致性", "Experts"),
+    "recommendations": ("对策建议", "Recommendations"),
+    "issues": ("数据问题", "Data issues"),
+    "districts": ("区县对比", "Districts"),
+    "levels": ("等级标准", "Levels"),
+}
+
+# Labels of the Excel summary sheet and of table columns that are not model columns.
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("报告标题", "Report title"),
+    "tree_title": ("指标体系", "Indicator framework"),
+    "report_date": ("报告日期", "Report date"),
+    "rank_of": ("全省排名", "Rank in province"),
+    "stations_hidden": ("未显示的派出所（样本不足）", "Stations not shown (too few respondents)"),
+    "experts_inconsistent": ("未通过一致性检验的判断矩阵", "Inconsistent expert matrices"),
+    "method_weights": ("赋权方法", "Weighting method"),
+    "method_ri_table": ("RI 取值表", "RI table"),
+    "method_cr_threshold": ("一致性比率阈值", "CR threshold"),
+    "method_normalisation": ("标准化方法", "Normalisation"),
+    "method_aggregation": ("综合方法", "Aggregation"),
+    "method_group": ("群组判断集结", "Group judgments"),
+    "method_entropy_units": ("熵权计算单元", "Entropy units"),
+    "level_description": ("等级说明", "Level description"),
+    "dimension_table": ("各维度得分与全省均值", "Dimension scores and province mean"),
+    "vs_mean": ("与全省均值之差", "Difference from mean"),
+    "warnings": ("提示", "Warnings"),
+    "group_table": ("群组综合判断矩阵", "Aggregated group matrices"),
+    "indicators": ("相关指标", "Indicators"),
+}

@@ -1,0 +1,321 @@
+"""The ``evalkit`` command line: a thin skin over the library.
+
+Each command parses its options, calls one library function, prints a summary and maps evalkit's
+errors to ``Error: ...`` on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import EvalkitError, InputError, issues_frame
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="evalkit: evaluate community-policing informatization maturity and write reports.",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+ProjectArg = Annotated[
+    Path, typer.Argument(help="Project folder (holding evalkit.yaml) or the project file itself.")
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", "-l", help="Report language: zh or en (default: project's).")
+]
+
+
+def _fail(exc: EvalkitError) -> None:
+    if isinstance(exc, InputError):
+        err_console.print(f"[bold red]Error:[/] {exc.summary}", highlight=False)
+        errors = [i for i in exc.issues if i.severity == "error"]
+        for issue in errors[:20]:
+            err_console.print(f"  {issue}", highlight=False, markup=False)
+        if len(errors) > 20:
+            err_console.print(f"  ... and {len(errors) - 20} more", highlight=False)
+    else:
+        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    project: ProjectArg = Path("."),
+    lang: LangOpt = None,
+    font: Annotated[
+        Path | None, typer.Option(help="CJK font file for Chinese reports (.ttf/.otf/.ttc).")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for reports.")] = 1,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write PDF reports.")] = True,
+) -> None:
+    """Score every district of PROJECT and write its Excel and PDF reports plus comparison.xlsx."""
+    from ..run import run_project
+
+    if lang is not None and lang not in ("zh", "en"):
+        _fail(EvalkitError(f"--lang must be zh or en, not {lang!r}"))
+
+    def progress(name: str, i: int, total: int) -> None:
+        console.print(f"  [{i}/{total}] {name}", highlight=False)
+
+    try:
+        result = run_project(project, lang=lang, font=font, jobs=jobs, pdf=pdf, progress=progress)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    ev = result.evaluation
+    out = ev.spec.output_dir
+    table = Table(title="Districts", show_lines=False)
+    for col in ("rank", "district", "total", "level", "respondents", "stations"):
+        table.add_column(col, justify="right" if col != "district" else "left")
+    for _, r in ev.summary().iterrows():
+        table.add_row(
+            f"{int(r['rank'])}",
+            str(r["district"]),
+            f"{r['total']:.1f}",
+            f"{int(r['level'])}",
+            str(r["respondents"]),
+            str(r["stations"]),
+        )
+    console.print(table)
+    warnings = [i for i in ev.issues if i.severity == "warning"]
+    if warnings:
+        console.print(f"{len(warnings)} warning(s); all are in {out / 'issues.xlsx'}")
+    console.print(
+        f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
+    )
+
+
+@app.command()
+def validate(project: ProjectArg = Path(".")) -> None:
+    """Check the tree and all data of PROJECT (no reports); list every problem."""
+    from ..score.evaluate import evaluate
+
+    try:
+        ev = evaluate(project)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    s = ev.survey
+    console.print(
+        f"OK: tree {ev.spec.tree.name} ({len(ev.tree.leaves())} indicators, "
+        f"{len(ev.tree.items())} survey items); {len(s.responses)} respondents, "
+        f"{len(s.stations)} stations in {len(ev.districts)} districts; "
+        + (
+            f"{len(ev.weights.experts['expert'].unique())} experts"
+            if len(ev.weights.experts)
+            else "no experts"
+        ),
+        highlight=False,
+    )
+    warnings = [i for i in ev.issues if i.severity == "warning"]
+    for w in warnings[:30]:
+        console.print(f"  warning: {w}", highlight=False, markup=False)
+    if len(warnings) > 30:
+        console.print(f"  ... and {len(warnings) - 30} more warnings")
+
+
+@app.command()
+def weights(
+    project: ProjectArg = Path("."),
+    lang: LangOpt = "en",
+    experts: Annotated[bool, typer.Option(help="List every expert's CR per node.")] = True,
+) -> None:
+    """Show AHP (with CR per expert and node), entropy and combined weights of PROJECT."""
+    from ..report.i18n import text
+    from ..score.evaluate import evaluate
+
+    try:
+        ev = evaluate(project)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    lang = lang or "en"
+    ws = ev.weights
+    names = {n.id: text(n.name, lang) for n in ev.tree.nodes()}
+    console.print(
+        f"Method: {ws.describe()}; RI table: {ws.ri_label}; CR threshold "
+        f"{ws.spec.cr_threshold:g}; entropy across {ws.entropy_units} stations",
+        highlight=False,
+    )
+    t = Table(title="Weights (local / global)")
+    for col in (
+        "node",
+        "AHP local",
+        "entropy local",
+        "local",
+        "AHP global",
+        "entropy global",
+        "global",
+    ):
+        t.add_column(col, justify="left" if col == "node" else "right")
+    for _, r in ws.table.iterrows():
+        t.add_row(
+            "  " * (int(r["depth"]) - 1) + names[r["id"]],
+            *(
+                "" if r[c] != r[c] else f"{r[c]:.3f}"
+                for c in (
+                    "ahp_local",
+                    "entropy_local",
+                    "local",
+                    "ahp_global",
+                    "entropy_global",
+                    "global",
+                )
+            ),
+        )
+    console.print(t)
+    if len(ws.group):
+        g = Table(title=f"Group judgments (AIJ), CR with {ws.ri_label}")
+        for col in ("node", "experts", "λmax", "CI", "CR", "consistent"):
+            g.add_column(col)
+        for _, r in ws.group.iterrows():
+            g.add_row(
+                names[r["node_id"]],
+                str(r["experts"]),
+                f"{r['lambda_max']:.3f}",
+                f"{r['ci']:.3f}",
+                f"{r['cr']:.3f}",
+                "yes" if r["consistent"] else "NO",
+            )
+        console.print(g)
+    if experts and len(ws.experts):
+        e = Table(title="CR per expert and node")
+        nodes = list(dict.fromkeys(ws.experts["node_id"]))
+        e.add_column("expert")
+        for n in nodes:
+            e.add_column(names[n], justify="right")
+        piv = ws.experts.pivot(index="expert", columns="node_id", values="cr")
+        for expert, row in piv.iterrows():
+            e.add_row(
+                str(expert),
+                *(
+                    ("" if row[n] != row[n] else f"{row[n]:.3f}")
+                    + (" !" if row[n] > ws.spec.cr_threshold else "")
+                    for n in nodes
+                ),
+            )
+        console.print(e)
+        console.print(f"! = CR above {ws.spec.cr_threshold:g}")
+
+
+@app.command()
+def tree(
+    path: Annotated[
+        Path, typer.Argument(help="A tree YAML file, or a project folder (uses its tree).")
+    ] = Path("."),
+    lang: LangOpt = "en",
+) -> None:
+    """Print an indicator tree: dimensions, indicators, sources, goalposts."""
+    from ..report.i18n import text
+    from ..spec import load_spec
+    from ..tree import load_tree
+
+    try:
+        tree_path = path if path.suffix in (".yaml", ".yml") else load_spec(path).tree
+        t = load_tree(tree_path)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    lang = lang or "en"
+    console.print(f"[bold]{text(t.title, lang)}[/]  ({tree_path})", highlight=False)
+    for n in t.goal.walk():
+        pad = "  " * n.depth
+        if n.is_leaf and n.source is not None:
+            s = n.source
+            src = (
+                f"survey {', '.join(i.id + ('(R)' if i.reverse else '') for i in s.items)}"
+                if s.kind == "survey"
+                else (
+                    f"{s.multiplier:g}*{s.numerator}/{s.denominator}"
+                    if s.is_ratio
+                    else f"{s.aggregate}({s.column})"
+                )
+            )
+            console.print(
+                f"{pad}- {n.id}: {text(n.name, lang)} [{n.direction}; {n.worst:g} -> {n.best:g}; "
+                f"{src}]",
+                highlight=False,
+                markup=False,
+            )
+        else:
+            console.print(f"{pad}{n.id}: {text(n.name, lang)}", highlight=False, markup=False)
+    levels = ", ".join(f"{lv.level} {text(lv.name, lang)} >= {lv.min_score:g}" for lv in t.levels)
+    console.print(f"levels: {levels}", highlight=False)
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Argument(help="Folder for the synthetic survey files.")] = Path(
+        "surveys"
+    ),
+    tree_path: Annotated[Path, typer.Option("--tree", help="Indicator tree YAML.")] = Path(
+        "indicators/community_policing.yaml"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 20261101,
+    districts: Annotated[int, typer.Option(help="Number of districts.")] = 4,
+) -> None:
+    """Write a synthetic province (survey workbooks + experts) made by a seeded generator."""
+    from ..synth import synthesize
+
+    try:
+        files = synthesize(tree_path, out, seed=seed, districts=districts)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    for f in files:
+        console.print(f"  {f}", highlight=False)
+    console.print(f"{len(files)} files written to {out}", highlight=False)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new project.")],
+    force: Annotated[bool, typer.Option(help="Write into a non-empty folder.")] = False,
+) -> None:
+    """Create a new project: evalkit.yaml, the default tree and blank survey workbooks."""
+    from ..templates import write_blank_experts, write_blank_survey
+    from ..tree import load_tree
+
+    if directory.exists() and any(directory.iterdir()) and not force:
+        _fail(EvalkitError(f"{directory} is not empty; choose a new folder or pass --force"))
+    (directory / "indicators").mkdir(parents=True, exist_ok=True)
+    (directory / "surveys").mkdir(parents=True, exist_ok=True)
+    data = resources.files("evalkit") / "data"
+    for name in ("community_policing.yaml", "recommendations.yaml"):
+        with resources.as_file(data / name) as src:
+            shutil.copyfile(src, directory / "indicators" / name)
+    with resources.as_file(data / "project_template.yaml") as src:
+        shutil.copyfile(src, directory / "evalkit.yaml")
+    t = load_tree(directory / "indicators" / "community_policing.yaml")
+    write_blank_survey(t, directory / "surveys" / "district.xlsx")
+    write_blank_experts(t, directory / "surveys" / "experts.xlsx")
+    console.print(f"New project in {directory}:", highlight=False)
+    for p in sorted(directory.rglob("*")):
+        if p.is_file():
+            console.print(f"  {p.relative_to(directory)}", highlight=False)
+    console.print(
+        "Fill surveys/district.xlsx (one workbook per district) and surveys/experts.xlsx, then "
+        f"run `evalkit validate {directory}` and `evalkit run {directory}`.",
+        highlight=False,
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        sys.exit(130)
+
+
+__all__ = ["app", "issues_frame", "main"]

@@ -1,0 +1,229 @@
+"""Read a sheet of a workbook (xlsx, xlsm, ods) or a CSV file into a grid of raw cell values.
+
+Every value keeps its place: :class:`Grid` rows carry their Excel row numbers, so readers can name
+the exact cell of a problem. Before a workbook is opened its zip directory is checked, so a zip bomb
+or a sheet declaring a million rows is refused with a message instead of exhausting memory or
+aborting the process.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from python_calamine import CalamineError, CalamineWorkbook
+
+from ..errors import DataError, Issue, Location
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+CSV_SUFFIXES = (".csv", ".txt")
+MAX_UNZIPPED_BYTES = 1_000_000_000  # 1 GB inflated
+MAX_CELLS = 60_000_000
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+_DIM_RE = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Cells of one sheet: ``header`` texts and ``data`` (object dtype), with Excel row numbers."""
+
+    file: str
+    sheet: str
+    header: list[str]
+    data: pd.DataFrame  # columns = header (deduplicated), index = Excel row numbers
+    header_row: int
+
+    def loc(self, row: int | None = None, column: str = "") -> Location:
+        return Location(file=self.file, sheet=self.sheet, row=row, column=column)
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _check_zip(path: Path) -> None:
+    where = Location(file=str(path))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNZIPPED_BYTES:
+                raise DataError(
+                    [
+                        Issue(
+                            where,
+                            "the workbook inflates to more than 1 GB; refused",
+                            found=f"{total / 1e9:.1f} GB uncompressed",
+                            fix="Save only the needed sheets, or export them as CSV.",
+                        )
+                    ]
+                )
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with zf.open(info) as fh:
+                        head = fh.read(4096)
+                    m = _DIM_RE.search(head)
+                    if m:
+                        cells = _col_number(m.group(1)) * int(m.group(2))
+                        if cells > MAX_CELLS:
+                            raise DataError(
+                                [
+                                    Issue(
+                                        where,
+                                        f"{info.filename} declares {m.group(2).decode()} rows up to "
+                                        f"column {m.group(1).decode()}; refused",
+                                        expected=f"at most {MAX_CELLS:,} cells",
+                                        fix="Delete the empty rows and columns and save again.",
+                                    )
+                                ]
+                            )
+    except zipfile.BadZipFile:
+        raise DataError(
+            [
+                Issue(
+                    where,
+                    "not a readable workbook",
+                    expected="an .xlsx/.xlsm/.ods file",
+                    found="a file that is not a zip archive (password-protected, .xls or damaged?)",
+                    fix="Open it in Excel/WPS and save as .xlsx without a password, or export CSV.",
+                )
+            ]
+        ) from None
+
+
+def sheet_names(path: Path) -> list[str]:
+    path = Path(path)
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return [path.stem]
+    _check_zip(path)
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise DataError(
+            [Issue(Location(file=str(path)), f"cannot open the workbook: {exc}")]
+        ) from None
+
+
+def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]]:
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        last: Exception | None = None
+        for enc in CSV_ENCODINGS:
+            try:
+                frame = pd.read_csv(
+                    path, header=None, dtype=str, keep_default_na=False, encoding=enc
+                )
+                return path.stem, frame.to_numpy(dtype=object).tolist()
+            except UnicodeDecodeError as exc:
+                last = exc
+            except pd.errors.EmptyDataError:
+                return path.stem, []
+            except pd.errors.ParserError as exc:
+                raise DataError(
+                    [Issue(Location(file=str(path)), f"not a valid CSV: {exc}")]
+                ) from None
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "cannot decode the CSV file",
+                    expected="UTF-8 or GB18030 text",
+                    found=str(last),
+                )
+            ]
+        )
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "unsupported file type",
+                    expected="xlsx, xlsm, ods or csv",
+                    found=suffix or "no extension",
+                    fix="Old .xls files: open and save as .xlsx.",
+                )
+            ]
+        )
+    _check_zip(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = list(wb.sheet_names)
+        name = sheet if sheet is not None else names[0]
+        if name not in names:
+            raise DataError(
+                [
+                    Issue(
+                        Location(file=str(path)),
+                        f'no sheet "{name}"',
+                        expected=f'a sheet named "{name}"',
+                        found=f"sheets {names}",
+                    )
+                ]
+            )
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except DataError:
+        raise
+    except Exception as exc:  # calamine raises several types, incl. PasswordError
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    f"cannot read the workbook: {type(exc).__name__}: {exc}",
+                    fix="Remove any password and save it again as .xlsx.",
+                )
+            ]
+        ) from None
+    return name, rows
+
+
+def read_grid(path: Path, sheet: str | None = None, *, display: str | None = None) -> Grid:
+    """Read a sheet (or CSV) with its first non-empty row as the header.
+
+    Header texts are stripped; duplicate headers get a ``#2`` suffix (the reader reports them).
+    Fully empty rows are dropped; the index keeps the Excel row number of every remaining row.
+    """
+    path = Path(path)
+    file = display or str(path)
+    name, rows = _read_rows(path, sheet)
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows], dtype=object)
+    if frame.empty:
+        return Grid(file, name, [], pd.DataFrame(), 1)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    nonempty_rows = (~empty_cells(frame)).any(axis=1)
+    if not nonempty_rows.any():
+        return Grid(file, name, [], pd.DataFrame(), 1)
+    header_row = int(nonempty_rows.idxmax())
+    header = [str(v).strip() if v is not None else "" for v in frame.loc[header_row].tolist()]
+    seen: dict[str, int] = {}
+    cols: list[str] = []
+    for h in header:
+        key = h or f"(column {len(cols) + 1})"
+        seen[key] = seen.get(key, 0) + 1
+        cols.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    body = frame.loc[header_row + 1 :]
+    body = body[nonempty_rows.loc[header_row + 1 :]]
+    body.columns = cols
+    return Grid(file, name, cols, body, header_row)
+
+
+def empty_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell is empty: None/NaN or text that is only white space (vectorised)."""
+    blank = frame.apply(lambda s: s.astype(str).str.strip().eq(""))
+    return frame.isna() | blank
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A)."""
+    s = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        s = chr(65 + rem) + s
+    return s

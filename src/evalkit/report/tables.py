@@ -1,0 +1,420 @@
+"""Build the report model (every number a report shows) from an Evaluation.
+
+This is the one source of the numbers in the Excel workbooks and the PDF reports: both renderers
+read the :class:`DistrictReport` / :class:`ComparisonReport` made here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.diagnose import (
+    RecommendationRule,
+    load_recommendations,
+    select_recommendations,
+    weakest_indicators,
+)
+from ..errors import issues_frame
+from ..score.evaluate import Evaluation
+from ..tree import IndicatorTree
+from .i18n import text, word
+from .model import ComparisonReport, DistrictReport, Recommendation
+
+_METHOD_WORDS = {
+    "combined": ("AHP 与熵权法组合赋权", "AHP combined with entropy weights"),
+    "ahp": ("层次分析法（AHP）主观赋权", "AHP (subjective) weights"),
+    "entropy": ("熵权法客观赋权", "entropy (objective) weights"),
+    "equal": ("等权重", "equal weights"),
+    "linear": ("线性组合", "linear combination"),
+    "multiplicative": ("乘法合成归一化", "multiplicative combination"),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    zh, en = _METHOD_WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def _level_name(tree: IndicatorTree, level: float, lang: str) -> str:
+    if level != level:  # NaN
+        return ""
+    return text(tree.levels[int(level) - 1].name, lang)
+
+
+def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
+    ws = ev.weights
+    spec = ws.spec
+    zh = lang == "zh"
+    if ws.method == "combined":
+        how = _w(spec.combine, lang)
+        if spec.combine == "linear":
+            how += f"，α = {spec.alpha:g}" if zh else f", α = {spec.alpha:g}"
+        weights = f"{_w('combined', lang)}（{how}）" if zh else f"{_w('combined', lang)} ({how})"
+    else:
+        weights = _w(ws.method, lang)
+    if ws.method != spec.method:
+        weights += (
+            f"（设定为 {spec.method}，因数据不足改用）"
+            if zh
+            else f" (set to {spec.method}; fell back for lack of data)"
+        )
+    policy = {
+        "keep": ("保留并提示", "kept with a warning"),
+        "exclude": ("剔除", "excluded"),
+    }[spec.inconsistent_experts]
+    return {
+        "weights": weights,
+        "ri_table": ws.ri_label,
+        "cr_threshold": f"{spec.cr_threshold:.2f}",
+        "inconsistent_experts": policy[0] if zh else policy[1],
+        "group": "专家判断矩阵按元素几何平均集结（AIJ）"
+        if zh
+        else "experts' judgments aggregated by element-wise geometric mean (AIJ)",
+        "normalisation": "阈值法（goalposts）标准化到 0-100：100·(x − 下限)/(上限 − 下限)，截断于 [0, 100]"
+        if zh
+        else "goalposts to 0-100: 100·(x − worst)/(best − worst), clipped to [0, 100]",
+        "aggregation": "逐层加权求和（缺失指标的同级权重重新归一）"
+        if zh
+        else "weighted sum level by level (weights of missing siblings renormalised)",
+        "entropy_units": str(ws.entropy_units),
+        "survey": "李克特均值：先计算各题均值（反向题已转换），再取题目均值的平均"
+        if zh
+        else "Likert: mean over items of item means (reverse-worded items recoded)",
+        "ratio": "比率型统计指标按 Σ分子 / Σ分母 汇总到区县"
+        if zh
+        else "ratio statistics pooled to districts as Σ numerator / Σ denominator",
+    }
+
+
+def _weights_table(ev: Evaluation, lang: str) -> pd.DataFrame:
+    t = ev.weights.table.copy()
+    names = {n.id: text(n.name, lang) for n in ev.tree.nodes()}
+    t.insert(1, "name", t["id"].map(names))
+    t["parent"] = t["parent"].map(names)
+    return t[
+        [
+            "id",
+            "name",
+            "depth",
+            "parent",
+            "ahp_local",
+            "entropy_local",
+            "local",
+            "ahp_global",
+            "entropy_global",
+            "global",
+        ]
+    ]
+
+
+def _experts_tables(ev: Evaluation, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    names = {n.id: text(n.name, lang) for n in ev.tree.nodes()}
+    e = ev.weights.experts.copy()
+    e.insert(1, "node", e["node_id"].map(names))
+    g = ev.weights.group.copy()
+    g.insert(1, "node", g["node_id"].map(names))
+    return e, g
+
+
+def _levels_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
+    bounds = tree.level_bounds()
+    return pd.DataFrame(
+        [
+            {
+                "level": lv.level,
+                "name": text(lv.name, lang),
+                "min_score": lo,
+                "max_score": hi,
+                "description": text(lv.description, lang),
+            }
+            for lv, (lo, hi) in zip(tree.levels, bounds, strict=True)
+        ]
+    )
+
+
+def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
+    rows = []
+    zh = lang == "zh"
+    for n in tree.goal.walk():
+        kind = "goal" if n.depth == 0 else ("indicator" if n.is_leaf else "criterion")
+        src = ""
+        if n.source is not None:
+            s = n.source
+            if s.kind == "survey":
+                rev = sum(i.reverse for i in s.items)
+                src = f"问卷 {len(s.items)} 题" if zh else f"survey, {len(s.items)} items"
+                if rev:
+                    src += f"（{rev} 题反向）" if zh else f" ({rev} reverse-worded)"
+            elif s.is_ratio:
+                mult = f"{s.multiplier:g} × " if s.multiplier != 1 else ""
+                src = f"{mult}Σ{s.numerator} / Σ{s.denominator}"
+            else:
+                src = f"{s.aggregate}({s.column})"
+        rows.append(
+            {
+                "id": n.id,
+                "name": text(n.name, lang),
+                "depth": n.depth,
+                "kind": word(kind, lang),
+                "source": src,
+                "direction_label": word(n.direction, lang) if n.is_leaf else "",
+                "worst": n.worst if n.is_leaf else np.nan,
+                "best": n.best if n.is_leaf else np.nan,
+                "unit": text(n.unit, lang) if n.is_leaf else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _issues_table(ev: Evaluation, lang: str) -> pd.DataFrame:
+    t = issues_frame(ev.issues)
+    t["severity"] = t["severity"].map(lambda s: word(s, lang))
+    return t
+
+
+def _district_label(ev: Evaluation, district: str, lang: str) -> str:
+    if lang == "zh":
+        return district
+    row = ev.districts.loc[ev.districts["district"] == district]
+    return str(row["district_en"].iloc[0]) if len(row) else district
+
+
+def district_report(
+    ev: Evaluation,
+    district: str,
+    lang: str,
+    rules: list[RecommendationRule] | None = None,
+) -> DistrictReport:
+    """The model of one district's workbook and PDF."""
+    tree = ev.tree
+    dims = [d.id for d in tree.dimensions]
+    names = {n.id: text(n.name, lang) for n in tree.nodes()}
+    drow = ev.districts.set_index("district").loc[district]
+    scores = ev.district_scores.loc[district]
+    prov_mean = ev.district_scores.mean(axis=0)
+    prov_best = ev.district_scores.max(axis=0)
+    ranks = ev.district_scores.rank(ascending=False, method="min")
+    w = ev.weights.table.set_index("id")
+    total = float(drow["total"])
+    level = int(drow["level"])
+
+    dim_rows = []
+    for d in dims:
+        dim_rows.append(
+            {
+                "id": d,
+                "name": names[d],
+                "score": float(scores[d]),
+                "province_mean": float(prov_mean[d]),
+                "best_in_province": float(prov_best[d]),
+                "rank": int(ranks.at[district, d]) if scores[d] == scores[d] else np.nan,
+                "weight": float(w.at[d, "global"]),
+                "level": int(tree.level_for(float(scores[d])).level)
+                if scores[d] == scores[d]
+                else np.nan,
+                "level_name": text(tree.level_for(float(scores[d])).name, lang)
+                if scores[d] == scores[d]
+                else "",
+            }
+        )
+    dimensions = pd.DataFrame(dim_rows)
+
+    dim_of = tree.dimension_of()
+    raw = ev.district_values.loc[district]
+    resp_n = int(drow["respondents"])
+    st_n = int(drow["stations"])
+    ind_rows = []
+    for leaf in tree.leaves():
+        s = float(scores[leaf.id])
+        src = leaf.source.kind if leaf.source else ""
+        ind_rows.append(
+            {
+                "id": leaf.id,
+                "dimension_id": dim_of[leaf.id],
+                "dimension": names[dim_of[leaf.id]],
+                "name": names[leaf.id],
+                "unit": text(leaf.unit, lang),
+                "direction": leaf.direction,
+                "direction_label": word(leaf.direction, lang),
+                "source": src,
+                "source_label": word(src, lang),
+                "raw": float(raw[leaf.id]),
+                "worst": leaf.worst,
+                "best": leaf.best,
+                "score": s,
+                "province_mean": float(prov_mean[leaf.id]),
+                "local_weight": float(w.at[leaf.id, "local"]),
+                "global_weight": float(w.at[leaf.id, "global"]),
+                "gap": float(w.at[leaf.id, "global"]) * (100.0 - s) if s == s else np.nan,
+                "n": resp_n if src == "survey" else st_n,
+            }
+        )
+    indicators = pd.DataFrame(ind_rows)
+
+    st = ev.stations[ev.stations["district"] == district]
+    hidden = int((~st["shown"]).sum())
+    st = st[st["shown"]].sort_values(["rank_in_district", "station"])
+    stations = pd.DataFrame(
+        {
+            "station": st["station"] if lang == "zh" else st["station_en"],
+            "respondents": st["respondents"].astype(int),
+            "total": st["total"].astype(float),
+            "level": st["level"],
+            "level_name": [_level_name(tree, v, lang) for v in st["level"]],
+            "rank": st["rank_in_district"],
+        }
+    )
+    for d in dims:
+        stations[d] = st[d].to_numpy(dtype=float)
+    stations = stations.reset_index(drop=True)
+
+    k = ev.spec.report.weakest
+    weak = weakest_indicators(scores[[leaf.id for leaf in tree.leaves()]], w["global"], k)
+    weakest = indicators.set_index("id").loc[weak["id"]].reset_index()
+
+    recs: list[Recommendation] = []
+    if rules:
+        for r in select_recommendations(rules, scores, level, w["global"], tree):
+            recs.append(
+                Recommendation(
+                    id=r.id,
+                    dimension=names.get(r.dimension, "") if r.dimension != "overall" else "",
+                    indicators=[names[i] for i in r.indicators if i in names],
+                    priority=r.priority,
+                    text=text(r.text, lang),
+                )
+            )
+
+    experts, group = _experts_tables(ev, lang)
+    n_experts = len(experts["expert"].unique()) if len(experts) else 0
+    bad_experts = (
+        len(experts.loc[~experts["consistent"].astype(bool), "expert"].unique())
+        if len(experts)
+        else 0
+    )
+    missing_cells = int(
+        ev.survey.responses[[i.id for _, i in tree.items()]]
+        .loc[ev.survey.responses["district"] == district]
+        .isna()
+        .to_numpy()
+        .sum()
+    )
+    counts = {
+        "respondents": resp_n,
+        "responses_missing": missing_cells,
+        "stations": st_n,
+        "stations_hidden": hidden,
+        "experts": n_experts,
+        "experts_inconsistent": bad_experts,
+        "items": len(tree.items()),
+        "indicators": len(tree.leaves()),
+        "districts": len(ev.districts),
+    }
+    warnings = []
+    if hidden:
+        warnings.append(
+            f"{hidden} 个派出所有效问卷少于 {ev.spec.report.min_respondents} 份，未单独列出（计入全区）。"
+            if lang == "zh"
+            else f"{hidden} station(s) with fewer than {ev.spec.report.min_respondents} "
+            "respondents are not shown on their own (they count in the district)."
+        )
+    if bad_experts:
+        warnings.append(
+            f"{bad_experts} 位专家的判断矩阵一致性比率超过 {ev.weights.spec.cr_threshold:g}，见附录。"
+            if lang == "zh"
+            else f"{bad_experts} expert(s) gave judgments with CR above "
+            f"{ev.weights.spec.cr_threshold:g}; see the appendix."
+        )
+    if ev.weights.method != ev.weights.spec.method:
+        warnings.append(method_dict(ev, lang)["weights"])
+    return DistrictReport(
+        lang=lang,
+        title=text(ev.spec.title, lang) or text(tree.title, lang),
+        tree_title=text(tree.title, lang),
+        district=_district_label(ev, district, lang),
+        district_id=district,
+        report_date=ev.spec.report.date,
+        total=total,
+        level=level,
+        level_name=text(tree.levels[level - 1].name, lang),
+        level_description=text(tree.levels[level - 1].description, lang),
+        rank=int(drow["rank"]),
+        n_districts=len(ev.districts),
+        province_mean=float(prov_mean[tree.goal.id]),
+        province_best=float(prov_best[tree.goal.id]),
+        dimensions=dimensions,
+        indicators=indicators,
+        stations=stations,
+        dimension_columns={d: names[d] for d in dims},
+        weights=_weights_table(ev, lang),
+        experts=experts,
+        group=group,
+        weakest=weakest,
+        recommendations=recs,
+        issues=_issues_table(ev, lang),
+        levels=_levels_table(tree, lang),
+        tree=_tree_table(tree, lang),
+        counts=counts,
+        method=method_dict(ev, lang),
+        warnings=warnings,
+    )
+
+
+def comparison_report(ev: Evaluation, lang: str) -> ComparisonReport:
+    """The model of comparison.xlsx: every district and station side by side."""
+    tree = ev.tree
+    dims = [d.id for d in tree.dimensions]
+    names = {n.id: text(n.name, lang) for n in tree.nodes()}
+    d = ev.districts.sort_values(["rank", "district"])
+    districts = pd.DataFrame(
+        {
+            "district": d["district"] if lang == "zh" else d["district_en"],
+            "total": d["total"],
+            "level": d["level"],
+            "level_name": [_level_name(tree, v, lang) for v in d["level"]],
+            "rank": d["rank"],
+            "respondents": d["respondents"],
+            "stations": d["stations"],
+        }
+    )
+    for dim in dims:
+        districts[dim] = d[dim].to_numpy()
+    s = ev.stations[ev.stations["shown"]].sort_values(["rank_in_province", "district"])
+    en = ev.districts.set_index("district")["district_en"]
+    stations = pd.DataFrame(
+        {
+            "district": s["district"] if lang == "zh" else s["district"].map(en),
+            "station": s["station"] if lang == "zh" else s["station_en"],
+            "respondents": s["respondents"],
+            "total": s["total"],
+            "level": s["level"],
+            "level_name": [_level_name(tree, v, lang) for v in s["level"]],
+            "rank_in_district": s["rank_in_district"],
+            "rank_in_province": s["rank_in_province"],
+        }
+    )
+    for dim in dims:
+        stations[dim] = s[dim].to_numpy()
+    leaves = [leaf.id for leaf in tree.leaves()]
+    ind = ev.district_scores.loc[d["district"], leaves].reset_index(drop=True)
+    ind.insert(0, "district", districts["district"].to_numpy())
+    return ComparisonReport(
+        lang=lang,
+        title=text(ev.spec.title, lang) or text(tree.title, lang),
+        report_date=ev.spec.report.date,
+        districts=districts.reset_index(drop=True),
+        stations=stations.reset_index(drop=True),
+        indicators=ind,
+        dimension_columns={x: names[x] for x in dims},
+        indicator_columns={x: names[x] for x in leaves},
+        weights=_weights_table(ev, lang),
+        levels=_levels_table(tree, lang),
+        issues=_issues_table(ev, lang),
+        method=method_dict(ev, lang),
+    )
+
+
+def load_rules(ev: Evaluation) -> list[RecommendationRule]:
+    path = ev.spec.recommendations
+    return load_recommendations(path, ev.tree) if path is not None else []

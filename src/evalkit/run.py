@@ -1,0 +1,139 @@
+"""Run a project: evaluate it and write every district's Excel and PDF report plus the comparison.
+
+Reports of different districts are independent, so they are rendered in a process pool when
+``jobs`` > 1. Every file is written under a temporary name and renamed when complete; a run stopped
+by bad input writes only ``issues.xlsx`` (the table of problems) and leaves earlier reports as they
+were.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import EvalkitError, InputError, issues_frame
+from .report.model import DistrictReport
+from .score.evaluate import Evaluation, evaluate
+from .spec import RunSpec, load_spec
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    evaluation: Evaluation
+    files: list[Path]
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def safe_filename(name: str) -> str:
+    """A district name as a file name: path separators and control characters replaced."""
+    bad = '<>:"/\\|?*'
+    out = "".join("_" if (c in bad or ord(c) < 32) else c for c in name).strip(" .")
+    return out or "district"
+
+
+def _render_district(
+    model: DistrictReport, out_dir: Path, font: Path | None, pdf: bool
+) -> tuple[list[Path], float]:
+    from .report.excel import write_district_workbook
+    from .report.pdf import render_district_pdf
+
+    t0 = time.perf_counter()
+    stem = safe_filename(model.district_id)
+    files = [write_district_workbook(model, out_dir / f"{stem}.xlsx")]
+    if pdf:
+        files.append(render_district_pdf(model, out_dir / f"{stem}.pdf", font=font))
+    return files, time.perf_counter() - t0
+
+
+def resolve_font(spec: RunSpec, lang: str, font: Path | str | None) -> Path | None:
+    """The CJK font for a Chinese report; FontError naming the fix when none is found."""
+    from .errors import FontError
+    from .report.fonts import find_cjk_font
+
+    explicit = Path(font) if font else (Path(spec.report.font) if spec.report.font else None)
+    if explicit is not None and not explicit.exists():
+        raise FontError(f"the font file {explicit} does not exist")
+    found = find_cjk_font(explicit)
+    if lang == "zh" and found is None:
+        raise FontError(
+            "no Chinese (CJK) font found for a --lang zh report. Install one (Debian/Ubuntu: "
+            "apt-get install fonts-noto-cjk; Windows and macOS have one), pass --font PATH, set "
+            "report.font in evalkit.yaml, or use --lang en."
+        )
+    return found
+
+
+def run_project(
+    project: RunSpec | Path | str = ".",
+    *,
+    lang: str | None = None,
+    font: Path | str | None = None,
+    jobs: int = 1,
+    pdf: bool = True,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Evaluate a project and write its reports; returns the evaluation and the files written."""
+    from .report.excel import write_comparison_workbook, write_issues_workbook
+    from .report.tables import comparison_report, district_report, load_rules
+
+    t0 = time.perf_counter()
+    spec = project if isinstance(project, RunSpec) else load_spec(project)
+    lang = lang or spec.report.lang
+    out_dir = spec.output_dir
+    font_path = resolve_font(spec, lang, font) if pdf else None
+    try:
+        ev = evaluate(spec)
+    except InputError as exc:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_issues_workbook(issues_frame(exc.issues), out_dir / "issues.xlsx", lang)
+        raise
+    t_eval = time.perf_counter() - t0
+    rules = load_rules(ev)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    models = [
+        district_report(ev, d, lang, rules)
+        for d in ev.districts.sort_values("rank")["district"].tolist()
+    ]
+    files: list[Path] = []
+    render_times: list[float] = []
+    total = len(models)
+    if jobs > 1 and total > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+            futures = [pool.submit(_render_district, m, out_dir, font_path, pdf) for m in models]
+            for i, (m, fut) in enumerate(zip(models, futures, strict=True), start=1):
+                written, secs = fut.result()
+                files += written
+                render_times.append(secs)
+                if progress:
+                    progress(m.district, i, total)
+    else:
+        for i, m in enumerate(models, start=1):
+            written, secs = _render_district(m, out_dir, font_path, pdf)
+            files += written
+            render_times.append(secs)
+            if progress:
+                progress(m.district, i, total)
+    files.append(
+        write_comparison_workbook(comparison_report(ev, lang), out_dir / "comparison.xlsx")
+    )
+    issues_path = out_dir / "issues.xlsx"
+    if ev.issues:
+        files.append(write_issues_workbook(issues_frame(ev.issues), issues_path, lang))
+    elif issues_path.exists():
+        os.remove(issues_path)  # a stale list from an earlier failed run would mislead
+    seconds = time.perf_counter() - t0
+    timings = {
+        "evaluate": t_eval,
+        "per_district_mean": sum(render_times) / len(render_times) if render_times else 0.0,
+    }
+    return RunResult(ev, files, seconds, timings)
+
+
+__all__ = ["EvalkitError", "RunResult", "run_project", "safe_filename"]

@@ -1,0 +1,230 @@
+"""The project file (``evalkit.yaml``) as a frozen :class:`RunSpec`.
+
+A RunSpec says which tree, which data, which methods and which outputs; an Evaluation keeps the
+RunSpec that made it, so a variant run is "the same spec with one setting changed"
+(``dataclasses.replace``).
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Issue, Location, SpecError
+from .weights.ahp import RI_TABLES
+from .yamlio import line_of, load_yaml
+
+PROJECT_FILE = "evalkit.yaml"
+WEIGHT_METHODS = ("combined", "ahp", "entropy", "equal")
+COMBINE_METHODS = ("linear", "multiplicative")
+EXPERT_POLICIES = ("keep", "exclude")
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class WeightSpec:
+    method: str = "combined"
+    combine: str = "linear"
+    alpha: float = 0.5
+    ri_table: str = "saaty"
+    cr_threshold: float = 0.10
+    inconsistent_experts: str = "keep"
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    lang: str = "zh"
+    date: str = ""
+    output: str = "reports"
+    font: str | None = None
+    weakest: int = 5
+    min_respondents: int = 5
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    root: Path
+    title: dict[str, str]
+    tree: Path
+    recommendations: Path | None
+    surveys: tuple[Path, ...] = ()
+    responses: tuple[Path, ...] = ()
+    stations: tuple[Path, ...] = ()
+    experts: Path | None = None
+    weights: WeightSpec = field(default_factory=WeightSpec)
+    report: ReportSpec = field(default_factory=ReportSpec)
+    file: str = ""
+
+    @property
+    def output_dir(self) -> Path:
+        out = Path(self.report.output)
+        return out if out.is_absolute() else self.root / out
+
+
+def _expand(
+    root: Path, patterns: Any, key: str, raw: Any, issues: list[Issue], file: str
+) -> list[Path]:
+    if patterns is None:
+        return []
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    if not isinstance(patterns, list):
+        issues.append(
+            Issue(
+                Location(file=file, line=line_of(raw, key)),
+                f"`data.{key}` must be a path or a list of paths",
+                found=repr(patterns),
+            )
+        )
+        return []
+    out: list[Path] = []
+    for pat in patterns:
+        matches = sorted(glob.glob(str(root / str(pat))))
+        if not matches:
+            issues.append(
+                Issue(
+                    Location(file=file, line=line_of(raw, key)),
+                    f"`data.{key}`: no file matches {pat!r}",
+                    expected="an existing file or a glob that matches one",
+                    fix="Check the path (relative to the folder of evalkit.yaml).",
+                )
+            )
+        out.extend(Path(m) for m in matches)
+    return out
+
+
+def load_spec(project: Path | str = ".") -> RunSpec:
+    """Read ``evalkit.yaml`` from a project folder (or the file itself) and check it."""
+    project = Path(project)
+    path = project if project.is_file() else project / PROJECT_FILE
+    if not path.exists():
+        raise SpecError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "no project file",
+                    expected=f"{PROJECT_FILE} in {project}",
+                    fix="Run `evalkit init DIR` to create a project, or pass the project folder.",
+                )
+            ]
+        )
+    root = path.parent
+    file = str(path)
+    raw = load_yaml(path, error=SpecError)
+    issues: list[Issue] = []
+    if not isinstance(raw, dict):
+        raise SpecError([Issue(Location(file=file), "the project file must be a YAML mapping")])
+
+    def err(obj: Any, key: str | None, msg: str, expected: str = "", found: Any = "") -> None:
+        issues.append(
+            Issue(
+                Location(file=file, line=line_of(obj, key)),
+                msg,
+                expected=expected,
+                found=repr(found) if found != "" else "",
+            )
+        )
+
+    title = raw.get("title") or {}
+    if isinstance(title, str):
+        title = {"zh": title, "en": title}
+    tree = raw.get("tree")
+    tree_path = root / str(tree) if tree else None
+    if tree_path is None:
+        err(raw, None, "missing `tree`", "tree: indicators/<tree>.yaml")
+    elif not tree_path.exists():
+        err(raw, "tree", "the tree file does not exist", "an existing file", str(tree))
+    recs = raw.get("recommendations")
+    recs_path = root / str(recs) if recs else None
+    if recs_path is not None and not recs_path.exists():
+        err(raw, "recommendations", "the recommendations file does not exist", found=str(recs))
+
+    data = raw.get("data") or {}
+    experts_path: Path | None = None
+    surveys: list[Path] = []
+    responses: list[Path] = []
+    stations: list[Path] = []
+    if not isinstance(data, dict):
+        err(raw, "data", "`data` must be a mapping", "{surveys: ..., experts: ...}")
+    else:
+        exp = data.get("experts")
+        if exp:
+            experts_path = root / str(exp)
+            if not experts_path.exists():
+                err(data, "experts", "the experts file does not exist", found=str(exp))
+        surveys = _expand(root, data.get("surveys"), "surveys", data, issues, file)
+        if experts_path is not None:
+            surveys = [p for p in surveys if p.resolve() != experts_path.resolve()]
+        surveys = [p for p in surveys if not p.name.startswith(("~$", "."))]
+        responses = _expand(root, data.get("responses"), "responses", data, issues, file)
+        stations = _expand(root, data.get("stations"), "stations", data, issues, file)
+        if not (surveys or responses):
+            err(data, None, "no survey data given", "data.surveys or data.responses")
+
+    w = raw.get("weights") or {}
+    ws = WeightSpec()
+    if isinstance(w, dict):
+        method = str(w.get("method", ws.method))
+        if method not in WEIGHT_METHODS:
+            err(w, "method", "unknown weights.method", " | ".join(WEIGHT_METHODS), method)
+        combine = str(w.get("combine", ws.combine))
+        if combine not in COMBINE_METHODS:
+            err(w, "combine", "unknown weights.combine", " | ".join(COMBINE_METHODS), combine)
+        alpha = w.get("alpha", ws.alpha)
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
+            err(w, "alpha", "weights.alpha must be a number in [0, 1]", "0..1", alpha)
+            alpha = ws.alpha
+        ri = str(w.get("ri_table", ws.ri_table))
+        if ri not in RI_TABLES:
+            err(w, "ri_table", "unknown RI table", " | ".join(RI_TABLES), ri)
+        thr = w.get("cr_threshold", ws.cr_threshold)
+        if isinstance(thr, bool) or not isinstance(thr, (int, float)) or not 0 < thr < 1:
+            err(w, "cr_threshold", "weights.cr_threshold must be in (0, 1)", "e.g. 0.1", thr)
+            thr = ws.cr_threshold
+        pol = str(w.get("inconsistent_experts", ws.inconsistent_experts))
+        if pol not in EXPERT_POLICIES:
+            err(w, "inconsistent_experts", "unknown policy", " | ".join(EXPERT_POLICIES), pol)
+        ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol)
+        if method in ("ahp", "combined") and experts_path is None:
+            err(w, "method", f"weights.method {method} needs expert judgments", "data.experts")
+    r = raw.get("report") or {}
+    rs = ReportSpec()
+    if isinstance(r, dict):
+        lang = str(r.get("lang", rs.lang))
+        if lang not in LANGS:
+            err(r, "lang", "unknown report.lang", "zh | en", lang)
+        weakest = r.get("weakest", rs.weakest)
+        if isinstance(weakest, bool) or not isinstance(weakest, int) or weakest < 1:
+            err(r, "weakest", "report.weakest must be a positive whole number", found=weakest)
+            weakest = rs.weakest
+        minr = r.get("min_respondents", rs.min_respondents)
+        if isinstance(minr, bool) or not isinstance(minr, int) or minr < 1:
+            err(r, "min_respondents", "report.min_respondents must be a positive whole number")
+            minr = rs.min_respondents
+        font = r.get("font")
+        rs = ReportSpec(
+            lang=lang,
+            date=str(r.get("date", "")),
+            output=str(r.get("output", rs.output)),
+            font=str(root / str(font)) if font else None,
+            weakest=weakest,
+            min_respondents=minr,
+        )
+    if issues:
+        raise SpecError(issues, summary=f"{len(issues)} problem(s) in {file}")
+    assert tree_path is not None
+    return RunSpec(
+        root=root,
+        title={str(k): str(v) for k, v in title.items()},
+        tree=tree_path,
+        recommendations=recs_path,
+        surveys=tuple(surveys),
+        responses=tuple(responses),
+        stations=tuple(stations),
+        experts=experts_path,
+        weights=ws,
+        report=rs,
+        file=file,
+    )

@@ -1,0 +1,533 @@
+r"""A seeded generator of a synthetic province: survey workbooks per district and expert judgments.
+
+What it models
+--------------
+Every unit has a latent *strength* on the 0-100 score scale for every dimension of the tree:
+
+.. math:: T_{s,i} = D_{d,k(i)} + z_{d,i} + u_s + v_{s,k(i)} + w_{s,i}
+
+- :math:`D_{d,k}` is the district's strength in dimension *k*: a district level plus Gaussian
+  jitter, lowered by 18-22 points in its designed weak dimensions (see :data:`DISTRICTS`);
+- :math:`z_{d,i}` ~ N(0, 4) lets indicators of one dimension differ within a district;
+- :math:`u_s` ~ N(0, 5) (station level), :math:`v_{s,k}` ~ N(0, 3) and :math:`w_{s,i}` ~ N(0, 5)
+  let stations vary around their district.
+
+A **station statistic** maps the strength linearly into the indicator's goalposts,
+``value = worst + (best - worst) * T / 100`` (so most values lie between worst and best and a few
+beyond), and is then written as realistic numerator / denominator counts (or a plain per-station
+value) in the ``stations`` sheet. A **survey item** is answered by each officer from the station's
+mean ``1 + 4 T / 100`` plus an officer effect N(0, 0.45), an officer x dimension effect N(0, 0.35)
+and item noise N(0, 0.75), rounded and clipped to 1-5; when agreement with the item is bad (a
+``reverse`` item, or an item of a ``cost`` indicator, but not both) the answer is mirrored
+(6 - x), so a good station disagrees with a reverse-worded item. About 2 % of the answers are left
+blank and about 3 % are written as the Chinese label ("同意") instead of the number.
+
+**Experts** share one "true" local weight vector per criterion node; each expert perturbs it on the
+log scale (N(0, 0.25) per element plus N(0, 0.3) per judgment), and the ratios are rounded to the
+nearest value of Saaty's 1-9 scale. Matrices are redrawn until CR < 0.08 (Saaty's RI), except for
+expert ``E06`` at the goal node, whose matrix has 2-3 reversed judgments and 0.2 < CR < 0.5.
+
+Everything is drawn from one ``numpy.random.Generator`` seeded by ``seed``; workbooks carry a fixed
+creation date, so the same seed gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xlsxwriter
+import yaml
+
+__all__ = ["DISTRICTS", "INCONSISTENT_EXPERT", "SMALL_STATION", "DistrictDesign", "synthesize"]
+
+
+@dataclass(frozen=True)
+class DistrictDesign:
+    """A fictional district: names, latent overall strength, designed weak dimensions, stations."""
+
+    zh: str
+    en: str
+    level: float  # latent strength (0-100) of its ordinary dimensions
+    weak: tuple[str, ...]  # dimension ids designed to be clearly weak
+    stations: tuple[
+        tuple[str, str], ...
+    ]  # (zh stem, pinyin stem); 派出所 / Police Station appended
+
+
+DISTRICTS: tuple[DistrictDesign, ...] = (
+    DistrictDesign(
+        "东湖区",
+        "Donghu District",
+        87.0,
+        ("info_sources",),
+        (
+            ("东湖", "Donghu"),
+            ("湖滨", "Hubin"),
+            ("新华", "Xinhua"),
+            ("解放", "Jiefang"),
+            ("桂园", "Guiyuan"),
+            ("文昌", "Wenchang"),
+            ("花园", "Huayuan"),
+            ("滨河", "Binhe"),
+            ("金桥", "Jinqiao"),
+            ("光明", "Guangming"),
+        ),
+    ),
+    DistrictDesign(
+        "西山区",
+        "Xishan District",
+        71.0,
+        ("tech_environment",),
+        (
+            ("西山", "Xishan"),
+            ("松林", "Songlin"),
+            ("石门", "Shimen"),
+            ("青石", "Qingshi"),
+            ("龙泉", "Longquan"),
+            ("梅岭", "Meiling"),
+            ("枫林", "Fenglin"),
+            ("翠屏", "Cuiping"),
+            ("盘龙", "Panlong"),
+            ("桃源", "Taoyuan"),
+        ),
+    ),
+    DistrictDesign(
+        "南港区",
+        "Nangang District",
+        78.0,
+        ("analysis_ability", "safeguards"),
+        (
+            ("南港", "Nangang"),
+            ("海滨", "Haibin"),
+            ("渔湾", "Yuwan"),
+            ("望江", "Wangjiang"),
+            ("白沙", "Baisha"),
+            ("港口", "Gangkou"),
+            ("沙洲", "Shazhou"),
+            ("双桥", "Shuangqiao"),
+            ("兴隆", "Xinglong"),
+            ("永安", "Yong'an"),
+        ),
+    ),
+    DistrictDesign(
+        "北岭区",
+        "Beiling District",
+        64.0,
+        ("info_collection",),
+        (
+            ("北岭", "Beiling"),
+            ("城关", "Chengguan"),
+            ("红星", "Hongxing"),
+            ("朝阳", "Chaoyang"),
+            ("柳营", "Liuying"),
+            ("清泉", "Qingquan"),
+            ("杏坛", "Xingtan"),
+            ("三里", "Sanli"),
+            ("太平", "Taiping"),
+            ("和平", "Heping"),
+        ),
+    ),
+)
+"""The designed districts, in order; ``synthesize(districts=n)`` uses the first ``min(n, 4)``."""
+
+# Districts beyond the designed four get a random level, 1-2 random weak dimensions and stations
+# drawn (without replacement) from a shared pool of name stems.
+_EXTRA_DISTRICTS = (
+    ("中州区", "Zhongzhou District"),
+    ("青溪区", "Qingxi District"),
+    ("云台区", "Yuntai District"),
+    ("临江区", "Linjiang District"),
+)
+_STEM_POOL = (
+    ("长青", "Changqing"), ("凤凰", "Fenghuang"), ("柳林", "Liulin"), ("白石", "Baishi"),
+    ("红旗", "Hongqi"), ("建设", "Jianshe"), ("人民", "Renmin"), ("胜利", "Shengli"),
+    ("中山", "Zhongshan"), ("东风", "Dongfeng"), ("向阳", "Xiangyang"), ("新村", "Xincun"),
+    ("南门", "Nanmen"), ("北门", "Beimen"), ("西关", "Xiguan"), ("东关", "Dongguan"),
+    ("五里", "Wuli"), ("十里", "Shili"), ("金沙", "Jinsha"), ("银杏", "Yinxing"),
+    ("玉泉", "Yuquan"), ("碧波", "Bibo"), ("紫荆", "Zijing"), ("丰收", "Fengshou"),
+    ("高桥", "Gaoqiao"), ("石桥", "Shiqiao"), ("黄山", "Huangshan"), ("青山", "Qingshan"),
+    ("园林", "Yuanlin"), ("学府", "Xuefu"), ("江滨", "Jiangbin"), ("绿洲", "Lvzhou"),
+    ("平安", "Ping'an"), ("安康", "Ankang"), ("富民", "Fumin"), ("康乐", "Kangle"),
+    ("长乐", "Changle"), ("福田", "Futian"), ("瑞丰", "Ruifeng"), ("顺河", "Shunhe"),
+)  # fmt: skip
+MAX_DISTRICTS = len(DISTRICTS) + len(_EXTRA_DISTRICTS)
+
+SMALL_STATION: tuple[int, int] = (1, -1)
+"""(district index, station index) of the station with only 3 respondents: 西山区's last station."""
+SMALL_STATION_RESPONDENTS = 3
+
+EXPERTS: tuple[str, ...] = tuple(f"E{k:02d}" for k in range(1, 9))
+INCONSISTENT_EXPERT = "E06"
+"""The expert whose goal-node matrix is clearly inconsistent (0.2 < CR < 0.5)."""
+
+# Saaty's random indices (n = 1..15); n <= 2 gives CR = 0.
+_SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
+_SAATY_LOG = np.log(np.concatenate([1.0 / np.arange(9, 1, -1), np.arange(1, 10)]))
+
+_MISSING_SHARE = 0.02
+_LABEL_SHARE = 0.03
+_CREATED = datetime(2026, 11, 1)
+_WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False}
+
+
+# ----------------------------------------------------------------- the tree (private walker)
+
+
+@dataclass(frozen=True)
+class _Indicator:
+    id: str
+    dimension: int  # index among the goal's children
+    cost: bool
+    goalposts: tuple[float, float]  # (worst, best) on the indicator's own scale
+    statistic: dict[str, Any] | None
+    items: tuple[tuple[str, bool], ...]  # (item id, reverse)
+
+
+@dataclass(frozen=True)
+class _Tree:
+    dimensions: tuple[str, ...]
+    indicators: tuple[_Indicator, ...]
+    criteria: tuple[
+        tuple[str, tuple[str, ...]], ...
+    ]  # (node id, child ids) for nodes with children
+    scale_values: tuple[int, ...]
+    scale_labels_zh: tuple[str, ...]
+
+
+def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Depth-first pre-order walk of a node and its descendants."""
+    yield node
+    for child in node.get("children") or ():
+        yield from _walk(child)
+
+
+def _read_tree(tree_path: Path) -> _Tree:
+    doc = yaml.safe_load(Path(tree_path).read_text(encoding="utf-8"))
+    goal = doc["goal"]
+    scale = doc["scales"]["likert5"]
+    values = tuple(int(v) for v in scale["values"])
+    lo, hi = min(values), max(values)
+    dimensions = tuple(child["id"] for child in goal["children"])
+    indicators: list[_Indicator] = []
+    for k, dim in enumerate(goal["children"]):
+        for node in _walk(dim):
+            if node.get("children"):
+                continue
+            cost = node.get("direction") == "cost"
+            source = node["source"]
+            survey = source.get("survey")
+            if survey:
+                goalposts = (hi, lo) if cost else (lo, hi)
+                items = tuple((it["id"], bool(it.get("reverse", False))) for it in survey["items"])
+            else:
+                goalposts = (float(node["goalposts"]["worst"]), float(node["goalposts"]["best"]))
+                items = ()
+            indicators.append(
+                _Indicator(node["id"], k, cost, goalposts, source.get("statistic"), items)
+            )
+    criteria = tuple(
+        (node["id"], tuple(c["id"] for c in node["children"]))
+        for node in _walk(goal)
+        if node.get("children")
+    )
+    return _Tree(dimensions, tuple(indicators), criteria, values, tuple(scale["labels"]["zh"]))
+
+
+# ----------------------------------------------------------------- stations, latent strengths
+
+
+@dataclass(frozen=True)
+class _District:
+    zh: str
+    en: str
+    stations: tuple[tuple[str, str], ...]  # (zh name, en name)
+    respondents: np.ndarray  # per station
+    strength: np.ndarray  # (stations, indicators) latent 0-100
+
+
+def _plan_districts(tree: _Tree, rng: np.random.Generator, n_districts: int) -> list[_District]:
+    n_dim, n_ind = len(tree.dimensions), len(tree.indicators)
+    dim_of = np.array([ind.dimension for ind in tree.indicators], dtype=int)
+    extra_stems = list(_STEM_POOL)
+    d_small = min(SMALL_STATION[0], n_districts - 1)
+    plans: list[_District] = []
+    for d in range(n_districts):
+        if d < len(DISTRICTS):
+            design = DISTRICTS[d]
+            zh, en, level = design.zh, design.en, design.level
+            weak = [tree.dimensions.index(w) for w in design.weak if w in tree.dimensions]
+            stems = design.stations
+            n_st = int(rng.integers(4, 11))
+        else:
+            zh, en = _EXTRA_DISTRICTS[d - len(DISTRICTS)]
+            level = float(rng.uniform(66, 84))
+            weak = list(rng.choice(n_dim, size=min(n_dim, int(rng.integers(1, 3))), replace=False))
+            n_st = int(rng.integers(4, 11))
+            picks = sorted(rng.choice(len(extra_stems), size=n_st, replace=False), reverse=True)
+            stems = tuple(extra_stems.pop(p) for p in picks)
+        stems = stems[:n_st]
+        dim_strength = level + rng.normal(0.0, 2.0, n_dim)
+        dim_strength[weak] -= rng.uniform(18.0, 22.0, len(weak))
+        ind_offset = rng.normal(0.0, 4.0, n_ind)
+        station_level = rng.normal(0.0, 5.0, (n_st, 1))
+        station_dim = rng.normal(0.0, 3.0, (n_st, n_dim))
+        station_ind = rng.normal(0.0, 5.0, (n_st, n_ind))
+        strength = (
+            dim_strength[dim_of] + ind_offset + station_level + station_dim[:, dim_of] + station_ind
+        )
+        respondents = rng.integers(20, 61, n_st)
+        if d == d_small:
+            respondents[SMALL_STATION[1]] = SMALL_STATION_RESPONDENTS
+        names = tuple((f"{s_zh}派出所", f"{s_en} Police Station") for s_zh, s_en in stems)
+        plans.append(_District(zh, en, names, respondents, strength))
+    return plans
+
+
+# Statistic columns with a realistic generator when they serve as denominators; any other
+# denominator named by a tree gets positive integers in 100-1000.
+def _denominator(name: str, base: dict[str, np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    n = len(base["officers"])
+    officers, community, residents = base["officers"], base["community_officers"], base["residents"]
+    if name == "actual_records":  # people + dwellings + organisations
+        return np.rint(residents * rng.uniform(1.3, 1.7, n))
+    if name == "changed_records":  # records that changed in the year
+        return np.rint(residents * rng.uniform(0.03, 0.07, n))
+    if name == "faults":  # reported faults in the year
+        return rng.integers(12, 61, n).astype(float)
+    if name == "solved_cases":
+        return np.rint(officers * rng.uniform(2.0, 6.0, n))
+    if name == "total_budget":  # 万元 per year
+        return np.round(officers * rng.uniform(18.0, 30.0, n), 1)
+    if name == "duty_hours":  # community officers' duty hours in the year
+        return np.rint(community * rng.uniform(2000.0, 2250.0, n))
+    return rng.integers(100, 1001, n).astype(float)
+
+
+_ONE_DECIMAL = frozenset({"it_funding", "repair_hours", "total_budget"})
+_POISSON = frozenset({"security_incidents"})
+
+
+def _station_table(tree: _Tree, plan: _District, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Columns of the stations sheet (numeric), in tree order after the base columns."""
+    n = len(plan.stations)
+    respondents = plan.respondents
+    officers = respondents + rng.integers(8, 35, n)
+    officers = np.where(respondents < 20, rng.integers(8, 15, n), officers).astype(float)
+    community = np.maximum(4, np.rint(officers * rng.uniform(0.25, 0.45, n)))
+    cols: dict[str, np.ndarray] = {"officers": officers, "community_officers": community}
+    base = {**cols, "residents": np.rint(officers * rng.uniform(1200.0, 2000.0, n))}
+    for i, ind in enumerate(tree.indicators):
+        stat = ind.statistic
+        if stat is None:
+            continue
+        worst, best = ind.goalposts
+        value = worst + (best - worst) * np.clip(plan.strength[:, i], -15.0, 115.0) / 100.0
+        if "column" in stat:
+            value = np.maximum(value, 0.0)
+            decimals = 0 if abs(best - worst) >= 5 else 1
+            cols.setdefault(stat["column"], np.round(value, decimals))
+            continue
+        num, den = stat["numerator"], stat["denominator"]
+        multiplier = float(stat.get("multiplier", 1))
+        if den not in cols:
+            cols[den] = base[den] if den in base else _denominator(den, base, rng)
+        value = np.clip(value, 0.0, 100.0) if multiplier == 100 else np.maximum(value, 0.05)
+        expected = value * cols[den] / multiplier
+        if num in _POISSON:
+            numerator = rng.poisson(expected).astype(float)
+        elif num in _ONE_DECIMAL:
+            numerator = np.round(expected, 1)
+        else:
+            numerator = np.rint(expected)
+        cols.setdefault(num, numerator)
+    return cols
+
+
+# ----------------------------------------------------------------- survey answers
+
+
+def _answers(
+    tree: _Tree, plan: _District, rng: np.random.Generator
+) -> tuple[list[str], list[list[Any]]]:
+    """Item ids and, per item, the district's answers (int, zh label text or None)."""
+    survey = [(i, ind) for i, ind in enumerate(tree.indicators) if ind.items]
+    item_ids = [item for _, ind in survey for item, _ in ind.items]
+    item_ind = np.array([i for i, ind in survey for _ in ind.items], dtype=int)
+    item_dim = np.array([tree.indicators[i].dimension for i in item_ind], dtype=int)
+    flip = np.array([rev != ind.cost for _, ind in survey for _, rev in ind.items])
+    lo, hi = min(tree.scale_values), max(tree.scale_values)
+    blocks = []
+    for s, n_resp in enumerate(plan.respondents):
+        mean = lo + (hi - lo) * plan.strength[s, item_ind] / 100.0
+        officer = rng.normal(0.0, 0.45, (n_resp, 1))
+        officer_dim = rng.normal(0.0, 0.35, (n_resp, len(tree.dimensions)))[:, item_dim]
+        noise = rng.normal(0.0, 0.75, (n_resp, len(item_ids)))
+        blocks.append(np.clip(np.rint(mean + officer + officer_dim + noise), lo, hi))
+    good = np.vstack(blocks).astype(int)
+    answers = np.where(flip, lo + hi - good, good)
+    cells = answers.astype(object)
+    missing = rng.random(answers.shape) < _MISSING_SHARE
+    labelled = ~missing & (rng.random(answers.shape) < _LABEL_SHARE)
+    labels = np.array(tree.scale_labels_zh, dtype=object)
+    cells[labelled] = labels[answers[labelled] - lo]
+    cells[missing] = None
+    return item_ids, [list(col) for col in cells.T]
+
+
+# ----------------------------------------------------------------- experts (AHP)
+
+
+def _consistency_ratio(a: np.ndarray) -> float:
+    """Saaty's CR = ((lambda_max - n) / (n - 1)) / RI(n) of a positive reciprocal matrix."""
+    n = a.shape[0]
+    if n <= 2:
+        return 0.0
+    lam = float(np.max(np.linalg.eigvals(a).real))
+    return max(0.0, (lam - n) / (n - 1)) / _SAATY_RI[n - 1]
+
+
+def _saaty_matrix(log_ratio: np.ndarray) -> np.ndarray:
+    """Round upper-triangle log ratios to the nearest Saaty value; fill diagonal and reciprocals."""
+    n = log_ratio.shape[0]
+    iu = np.triu_indices(n, 1)
+    nearest = np.argmin(np.abs(log_ratio[iu][:, None] - _SAATY_LOG[None, :]), axis=1)
+    a = np.ones((n, n))
+    a[iu] = np.exp(_SAATY_LOG[nearest])
+    a[iu[1], iu[0]] = 1.0 / a[iu]
+    return a
+
+
+def _expert_matrix(
+    true_log_w: np.ndarray, rng: np.random.Generator, *, inconsistent: bool
+) -> np.ndarray:
+    n = len(true_log_w)
+    iu = np.triu_indices(n, 1)
+    for _ in range(1000):
+        log_w = true_log_w + rng.normal(0.0, 0.25, n)
+        log_ratio = log_w[:, None] - log_w[None, :] + rng.normal(0.0, 0.3, (n, n))
+        if inconsistent:  # reverse two or three judgments (orientation confused for those pairs)
+            k = rng.choice(len(iu[0]), size=min(len(iu[0]), int(rng.integers(2, 4))), replace=False)
+            r, c = iu[0][k], iu[1][k]
+            x = log_ratio[r, c]
+            log_ratio[r, c] = np.where(x >= 0, -1.0, 1.0) * (np.abs(x) + np.log(3.0))
+        a = _saaty_matrix(log_ratio)
+        cr = _consistency_ratio(a)
+        if (inconsistent and 0.2 < cr < 0.5) or (not inconsistent and cr < 0.08):
+            return a
+    raise RuntimeError("could not draw an expert matrix with the required consistency")
+
+
+def _judgment_cell(value: float, style: str, rng: np.random.Generator) -> int | float | str:
+    if value >= 1.0:
+        return round(value)
+    k = round(1.0 / value)
+    if style == "mixed":
+        style = "text" if rng.random() < 0.5 else "number"
+    return f"1/{k}" if style == "text" else round(1.0 / k, 6)
+
+
+# Reciprocals: E01/E03/E05/E07 write text fractions, E02/E04/E06 decimals, E08 a mix of both.
+_EXPERT_STYLE = {e: ("text" if k % 2 == 0 else "number") for k, e in enumerate(EXPERTS)} | {
+    "E08": "mixed"
+}
+
+
+def _write_experts(tree: _Tree, path: Path, rng: np.random.Generator) -> None:
+    goal_id = tree.criteria[0][0]
+    workbook = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
+    workbook.set_properties({"created": _CREATED, "title": "AHP judgments (synthetic)"})
+    header_fmt = workbook.add_format({"bold": True})
+    for node_id, children in tree.criteria:
+        n = len(children)
+        true_log_w = rng.normal(0.0, 0.45, n)
+        sheet = workbook.add_worksheet(node_id)
+        sheet.write_row(0, 0, ["expert", "item", *children], header_fmt)
+        sheet.freeze_panes(1, 2)
+        row = 1
+        for expert in EXPERTS:
+            bad = expert == INCONSISTENT_EXPERT and node_id == goal_id
+            a = _expert_matrix(true_log_w, rng, inconsistent=bad)
+            for i in range(n):
+                cells: list[Any] = [expert, children[i]] + [None] * i + [1]
+                cells += [
+                    _judgment_cell(a[i, j], _EXPERT_STYLE[expert], rng) for j in range(i + 1, n)
+                ]
+                sheet.write_row(row, 0, cells)
+                row += 1
+    workbook.close()
+
+
+# ----------------------------------------------------------------- workbooks
+
+
+def _write_district(
+    tree: _Tree, plan: _District, path: Path, rng: np.random.Generator, first_respondent: int
+) -> int:
+    """Write one district workbook; return the number of respondents written."""
+    item_ids, item_cols = _answers(tree, plan, rng)
+    stats = _station_table(tree, plan, rng)
+    n_resp = int(plan.respondents.sum())
+    station_of = np.repeat(np.arange(len(plan.stations)), plan.respondents)
+    ids = [f"R{k:05d}" for k in range(first_respondent, first_respondent + n_resp)]
+
+    workbook = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
+    workbook.set_properties({"created": _CREATED, "title": f"{plan.zh} survey (synthetic)"})
+    header_fmt = workbook.add_format({"bold": True})
+
+    sheet = workbook.add_worksheet("responses")
+    sheet.write_row(0, 0, ["respondent", "district", "station", *item_ids], header_fmt)
+    sheet.freeze_panes(1, 3)
+    sheet.write_column(1, 0, ids)
+    sheet.write_column(1, 1, [plan.zh] * n_resp)
+    sheet.write_column(1, 2, [plan.stations[s][0] for s in station_of])
+    for c, col in enumerate(item_cols, start=3):
+        sheet.write_column(1, c, col)
+
+    sheet = workbook.add_worksheet("stations")
+    text_cols = {
+        "district": [plan.zh] * len(plan.stations),
+        "station": [zh for zh, _ in plan.stations],
+        "station_en": [en for _, en in plan.stations],
+        "district_en": [plan.en] * len(plan.stations),
+    }
+    sheet.write_row(0, 0, [*text_cols, *stats], header_fmt)
+    sheet.freeze_panes(1, 2)
+    for c, values in enumerate([*text_cols.values(), *(v.tolist() for v in stats.values())]):
+        sheet.write_column(1, c, values)
+    workbook.close()
+    return n_resp
+
+
+def synthesize(
+    tree_path: Path, out_dir: Path, *, seed: int = 20261101, districts: int = 4
+) -> list[Path]:
+    """Write a synthetic province for the tree at ``tree_path`` into ``out_dir``.
+
+    Writes ``<district>.xlsx`` (sheets ``responses`` and ``stations``, see docs/formats.md) for each
+    of the first ``districts`` districts of :data:`DISTRICTS` (then extra ones, up to
+    ``MAX_DISTRICTS``) and ``experts.xlsx`` (8 experts, a sheet per node with children). One station
+    (:data:`SMALL_STATION`) has only 3 respondents. Returns the paths written, districts first.
+    The output depends only on the tree and ``seed``.
+    """
+    if not 1 <= districts <= MAX_DISTRICTS:
+        raise ValueError(f"districts must be between 1 and {MAX_DISTRICTS}, got {districts}")
+    tree = _read_tree(Path(tree_path))
+    rng = np.random.default_rng(seed)
+    plans = _plan_districts(tree, rng, districts)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    next_respondent = 1
+    for plan in plans:
+        path = out_dir / f"{plan.zh}.xlsx"
+        next_respondent += _write_district(tree, plan, path, rng, next_respondent)
+        written.append(path)
+    experts = out_dir / "experts.xlsx"
+    _write_experts(tree, experts, rng)
+    written.append(experts)
+    return written

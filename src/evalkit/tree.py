@@ -1,0 +1,547 @@
+"""The indicator tree: goal > criteria (any depth) > indicators, with scales and maturity levels.
+
+``load_tree(path)`` reads the YAML described in docs/formats.md, checks it completely and raises one
+:class:`~evalkit.errors.TreeError` listing every problem with its YAML line and tree path.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from .errors import Issue, Location, TreeError
+from .yamlio import LineDict, LineList, line_of, load_yaml
+
+ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+AGGREGATES = ("mean", "sum", "max", "min")
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    values: tuple[float, ...]
+    labels: dict[str, tuple[str, ...]]  # lang -> labels, one per value
+
+    @property
+    def low(self) -> float:
+        return min(self.values)
+
+    @property
+    def high(self) -> float:
+        return max(self.values)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: dict[str, str]
+    reverse: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: Literal["survey", "statistic"]
+    scale: str = ""
+    items: tuple[Item, ...] = ()
+    column: str = ""
+    aggregate: str = "mean"
+    numerator: str = ""
+    denominator: str = ""
+    multiplier: float = 1.0
+
+    @property
+    def is_ratio(self) -> bool:
+        return bool(self.numerator)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        if self.kind != "statistic":
+            return ()
+        return (self.numerator, self.denominator) if self.is_ratio else (self.column,)
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    name: dict[str, str]
+    path: str
+    depth: int
+    children: tuple[Node, ...] = ()
+    description: dict[str, str] = field(default_factory=dict)
+    direction: str = "benefit"
+    unit: dict[str, str] = field(default_factory=dict)
+    worst: float = math.nan
+    best: float = math.nan
+    source: Source | None = None
+    weight: float | None = None  # fixed local weight, if the tree gives one
+    line: int | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self) -> Iterator[Node]:
+        """Pre-order: this node, then each subtree in order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    id: str
+    name: dict[str, str]
+    min_score: float
+    description: dict[str, str]
+
+
+@dataclass(frozen=True)
+class IndicatorTree:
+    id: str
+    title: dict[str, str]
+    goal: Node
+    scales: dict[str, Scale]
+    levels: tuple[Level, ...]
+    file: str = ""
+
+    # ---- navigation -------------------------------------------------------------------------
+    def nodes(self) -> list[Node]:
+        return list(self.goal.walk())
+
+    def leaves(self) -> list[Node]:
+        return [n for n in self.goal.walk() if n.is_leaf]
+
+    def criteria(self) -> list[Node]:
+        """Nodes with children (the goal included): each has one pairwise matrix."""
+        return [n for n in self.goal.walk() if not n.is_leaf]
+
+    @property
+    def dimensions(self) -> tuple[Node, ...]:
+        return self.goal.children
+
+    def node(self, node_id: str) -> Node:
+        for n in self.goal.walk():
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def parents(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for n in self.goal.walk():
+            for c in n.children:
+                out[c.id] = n.id
+        return out
+
+    def dimension_of(self) -> dict[str, str]:
+        """Leaf id -> id of the dimension (child of the goal) it belongs to."""
+        out: dict[str, str] = {}
+        for dim in self.goal.children:
+            for n in dim.walk():
+                if n.is_leaf:
+                    out[n.id] = dim.id
+        return out
+
+    def items(self) -> list[tuple[Node, Item]]:
+        return [
+            (leaf, item)
+            for leaf in self.leaves()
+            if leaf.source is not None and leaf.source.kind == "survey"
+            for item in leaf.source.items
+        ]
+
+    def statistic_columns(self) -> list[str]:
+        cols: list[str] = []
+        for leaf in self.leaves():
+            if leaf.source is not None:
+                for c in leaf.source.columns:
+                    if c not in cols:
+                        cols.append(c)
+        return cols
+
+    def level_for(self, score: float) -> Level:
+        chosen = self.levels[0]
+        for lv in self.levels:
+            if score >= lv.min_score:
+                chosen = lv
+        return chosen
+
+    def level_bounds(self) -> list[tuple[float, float]]:
+        mins = [lv.min_score for lv in self.levels]
+        return list(zip(mins, [*mins[1:], 100.0], strict=True))
+
+    def table(self, lang: str = "en") -> pd.DataFrame:
+        """One row per node (pre-order): id, name, depth, parent, kind, direction, worst, best, unit."""
+        parents = self.parents()
+        rows = []
+        for n in self.goal.walk():
+            kind = "goal" if n.depth == 0 else ("indicator" if n.is_leaf else "criterion")
+            rows.append(
+                {
+                    "id": n.id,
+                    "name": n.name.get(lang, n.name.get("en", "")),
+                    "depth": n.depth,
+                    "parent": parents.get(n.id, ""),
+                    "kind": kind,
+                    "source": n.source.kind if n.source else "",
+                    "direction": n.direction if n.is_leaf else "",
+                    "worst": n.worst,
+                    "best": n.best,
+                    "unit": n.unit.get(lang, n.unit.get("en", "")),
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+# ---- loading ----------------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[Issue] = []
+
+    def err(
+        self,
+        obj: Any,
+        key: str | None,
+        path: str,
+        message: str,
+        expected: str = "",
+        found: Any = "",
+    ) -> None:
+        found_s = "" if found == "" else repr(found) if isinstance(found, str) else str(found)
+        self.issues.append(
+            Issue(
+                Location(file=self.file, line=line_of(obj, key), path=path),
+                message,
+                expected=expected,
+                found=found_s,
+                check="tree",
+            )
+        )
+
+
+def _names(c: _Checker, obj: Any, key: str, path: str, required: bool = True) -> dict[str, str]:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if value is None:
+        if required:
+            c.err(obj, None, path, f"missing `{key}`", expected="{zh: ..., en: ...}")
+        return {}
+    if isinstance(value, str):
+        if required:
+            c.err(obj, key, path, f"`{key}` must give both languages", "{zh: ..., en: ...}", value)
+        return {"zh": value, "en": value}
+    if not isinstance(value, dict):
+        c.err(obj, key, path, f"`{key}` must be a mapping", "{zh: ..., en: ...}", value)
+        return {}
+    out = {str(k): str(v) for k, v in value.items() if v is not None}
+    if required:
+        for lang in ("zh", "en"):
+            if not out.get(lang, "").strip():
+                c.err(value, None, path, f"`{key}.{lang}` is missing or empty", "a text")
+    return out
+
+
+def _number(c: _Checker, obj: Any, key: str, path: str) -> float:
+    value = obj.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        c.err(obj, key, path, f"`{key}` must be a number", "a finite number", value)
+        return math.nan
+    return float(value)
+
+
+def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
+    scales: dict[str, Scale] = {}
+    if not isinstance(raw, dict) or not raw:
+        c.err(raw, None, "scales", "`scales` must map scale ids to {values, labels}")
+        return scales
+    for sid, spec in raw.items():
+        path = f"scales/{sid}"
+        if not isinstance(spec, dict):
+            c.err(raw, sid, path, "a scale must be a mapping", "{values: [...], labels: ...}")
+            continue
+        values = spec.get("values")
+        if (
+            not isinstance(values, list)
+            or len(values) < 2
+            or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values)
+        ):
+            c.err(spec, "values", path, "`values` must list at least two numbers", found=values)
+            continue
+        if sorted(values) != list(values) or len(set(values)) != len(values):
+            c.err(spec, "values", path, "`values` must be strictly increasing", found=values)
+        labels: dict[str, tuple[str, ...]] = {}
+        raw_labels = spec.get("labels") or {}
+        if isinstance(raw_labels, dict):
+            for lang, labs in raw_labels.items():
+                if not isinstance(labs, list) or len(labs) != len(values):
+                    c.err(
+                        raw_labels,
+                        lang,
+                        f"{path}/labels/{lang}",
+                        "labels must list one text per value",
+                        f"{len(values)} labels",
+                        labs,
+                    )
+                    continue
+                labels[str(lang)] = tuple(str(x) for x in labs)
+        scales[str(sid)] = Scale(str(sid), tuple(float(v) for v in values), labels)
+    return scales
+
+
+def _parse_levels(c: _Checker, raw: Any) -> tuple[Level, ...]:
+    if not isinstance(raw, list) or not raw:
+        c.err(raw, None, "levels", "`levels` must list the maturity levels", "a list of levels")
+        return ()
+    levels: list[Level] = []
+    for i, spec in enumerate(raw, start=1):
+        path = f"levels/{i}"
+        if not isinstance(spec, dict):
+            c.err(raw, None, path, "a level must be a mapping")
+            continue
+        lid = str(spec.get("id", f"level{i}"))
+        mn = _number(c, spec, "min_score", path)
+        levels.append(
+            Level(
+                i,
+                lid,
+                _names(c, spec, "name", path),
+                mn,
+                _names(c, spec, "description", path, required=False),
+            )
+        )
+    mins = [lv.min_score for lv in levels]
+    if mins and mins[0] != 0:
+        c.err(raw[0], "min_score", "levels/1", "the first level must start at 0", "0", mins[0])
+    for a, b, spec in zip(mins, mins[1:], raw[1:], strict=False):
+        if not b > a:
+            c.err(
+                spec,
+                "min_score",
+                "levels",
+                "levels must be ordered by increasing min_score",
+                f"more than {a}",
+                b,
+            )
+    if mins and mins[-1] >= 100:
+        c.err(
+            raw[-1], "min_score", "levels", "the last level must start below 100", "< 100", mins[-1]
+        )
+    return tuple(levels)
+
+
+def _parse_source(
+    c: _Checker, spec: LineDict, path: str, scales: dict[str, Scale], seen: set[str]
+) -> Source | None:
+    src = spec.get("source")
+    if not isinstance(src, dict):
+        c.err(
+            spec, "source", path, "an indicator needs a `source`", "survey: ... or statistic: ..."
+        )
+        return None
+    kinds = [k for k in ("survey", "statistic") if k in src]
+    if len(kinds) != 1:
+        c.err(
+            src,
+            None,
+            path,
+            "`source` must have exactly one of `survey` or `statistic`",
+            found=list(src.keys()),
+        )
+        return None
+    body = src[kinds[0]]
+    if not isinstance(body, dict):
+        c.err(src, kinds[0], path, f"`{kinds[0]}` must be a mapping")
+        return None
+    if kinds[0] == "survey":
+        scale = str(body.get("scale", ""))
+        if scale not in scales:
+            c.err(body, "scale", path, "unknown scale", f"one of {sorted(scales)}", scale)
+        raw_items = body.get("items")
+        if not isinstance(raw_items, list) or not raw_items:
+            c.err(body, "items", path, "a survey indicator needs `items`", "a list of items")
+            return None
+        items: list[Item] = []
+        for it in raw_items:
+            if not isinstance(it, dict) or "id" not in it:
+                c.err(raw_items, None, path, "an item needs an `id`", "{id: ..., zh: ..., en: ...}")
+                continue
+            iid = str(it["id"])
+            ipath = f"{path}/{iid}"
+            if not ID_RE.match(iid):
+                c.err(it, "id", ipath, "invalid item id", "letters, digits and _", iid)
+            if iid in seen:
+                c.err(it, "id", ipath, "duplicate id", "ids unique across nodes and items", iid)
+            seen.add(iid)
+            text = {lang: str(it.get(lang, "")) for lang in ("zh", "en")}
+            for lang, t in text.items():
+                if not t.strip():
+                    c.err(it, None, ipath, f"item text `{lang}` is missing", "a text")
+            rev = it.get("reverse", False)
+            if not isinstance(rev, bool):
+                c.err(it, "reverse", ipath, "`reverse` must be true or false", found=rev)
+                rev = False
+            items.append(Item(iid, text, rev))
+        return Source("survey", scale=scale, items=tuple(items))
+    # statistic
+    if "numerator" in body or "denominator" in body:
+        num, den = str(body.get("numerator", "")), str(body.get("denominator", ""))
+        for key, col in (("numerator", num), ("denominator", den)):
+            if not ID_RE.match(col):
+                c.err(body, key, path, f"`{key}` must name a stations column", "a column id", col)
+        mult = body.get("multiplier", 1)
+        if isinstance(mult, bool) or not isinstance(mult, (int, float)) or mult <= 0:
+            c.err(body, "multiplier", path, "`multiplier` must be a positive number", found=mult)
+            mult = 1
+        return Source("statistic", numerator=num, denominator=den, multiplier=float(mult))
+    col = str(body.get("column", ""))
+    if not ID_RE.match(col):
+        c.err(body, "column", path, "`column` must name a stations column", "a column id", col)
+    agg = str(body.get("aggregate", "mean"))
+    if agg not in AGGREGATES:
+        c.err(body, "aggregate", path, "unknown aggregate", f"one of {list(AGGREGATES)}", agg)
+    return Source("statistic", column=col, aggregate=agg)
+
+
+def _parse_node(
+    c: _Checker,
+    spec: Any,
+    parent_path: str,
+    depth: int,
+    scales: dict[str, Scale],
+    seen: set[str],
+) -> Node | None:
+    if not isinstance(spec, dict):
+        c.err(spec, None, parent_path, "a node must be a mapping", "{id: ..., name: ...}", spec)
+        return None
+    nid = str(spec.get("id", ""))
+    path = f"{parent_path}/{nid}" if parent_path else nid
+    if not ID_RE.match(nid):
+        c.err(spec, "id", path, "invalid or missing node id", "letters, digits and _", nid)
+    if nid in seen:
+        c.err(spec, "id", path, "duplicate id", "ids unique across nodes and items", nid)
+    seen.add(nid)
+    name = _names(c, spec, "name", path)
+    description = _names(c, spec, "description", path, required=False)
+    weight = spec.get("weight")
+    if weight is not None and (
+        isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0
+    ):
+        c.err(spec, "weight", path, "`weight` must be a positive number", found=weight)
+        weight = None
+    raw_children = spec.get("children")
+    if raw_children is not None:
+        if not isinstance(raw_children, list) or not raw_children:
+            c.err(spec, "children", path, "`children` must be a non-empty list")
+            return None
+        children = [_parse_node(c, ch, path, depth + 1, scales, seen) for ch in raw_children]
+        kids = tuple(ch for ch in children if ch is not None)
+        given = [ch.weight for ch in kids]
+        if any(w is not None for w in given):
+            if any(w is None for w in given):
+                c.err(
+                    spec,
+                    "children",
+                    path,
+                    "fixed weights must be given for all siblings or none",
+                    found=f"{sum(w is not None for w in given)} of {len(given)} given",
+                )
+            elif abs(sum(given) - 1) > 1e-6:  # type: ignore[arg-type]
+                c.err(
+                    spec,
+                    "children",
+                    path,
+                    "fixed weights of siblings must sum to 1",
+                    "1",
+                    round(sum(given), 6),  # type: ignore[arg-type]
+                )
+        if "source" in spec:
+            c.err(spec, "source", path, "a node with children cannot have a `source`")
+        return Node(nid, name, path, depth, kids, description, weight=weight, line=line_of(spec))
+    if depth == 0:
+        c.err(spec, None, path, "the goal needs `children`")
+        return None
+    source = _parse_source(c, spec, path, scales, seen)
+    direction = str(spec.get("direction", ""))
+    if direction not in ("benefit", "cost"):
+        c.err(spec, "direction", path, "invalid direction", "benefit or cost", direction or "none")
+        direction = "benefit"
+    unit = _names(c, spec, "unit", path, required=False)
+    gp = spec.get("goalposts")
+    worst = best = math.nan
+    if isinstance(gp, dict):
+        worst, best = _number(c, gp, "worst", path), _number(c, gp, "best", path)
+    elif gp is not None:
+        c.err(spec, "goalposts", path, "`goalposts` must be {worst: ..., best: ...}", found=gp)
+    elif source is not None and source.kind == "survey" and source.scale in scales:
+        sc = scales[source.scale]
+        worst, best = (sc.low, sc.high) if direction == "benefit" else (sc.high, sc.low)
+    else:
+        c.err(
+            spec, None, path, "a statistic indicator needs `goalposts`", "{worst: ..., best: ...}"
+        )
+    if math.isfinite(worst) and math.isfinite(best):
+        if worst == best:
+            c.err(gp or spec, None, path, "goalposts worst and best are equal", "different", worst)
+        elif direction == "benefit" and not best > worst:
+            c.err(
+                gp or spec,
+                None,
+                path,
+                "a benefit indicator needs best > worst",
+                "best > worst",
+                f"worst={worst}, best={best}",
+            )
+        elif direction == "cost" and not best < worst:
+            c.err(
+                gp or spec,
+                None,
+                path,
+                "a cost indicator needs best < worst",
+                "best < worst",
+                f"worst={worst}, best={best}",
+            )
+    return Node(
+        nid,
+        name,
+        path,
+        depth,
+        (),
+        description,
+        direction,
+        unit,
+        worst,
+        best,
+        source,
+        weight,
+        line_of(spec),
+    )
+
+
+def load_tree(path: Path | str) -> IndicatorTree:
+    """Read and check an indicator tree; raise TreeError listing every problem."""
+    path = Path(path)
+    raw = load_yaml(path, error=TreeError)
+    c = _Checker(str(path))
+    if not isinstance(raw, dict):
+        raise TreeError([Issue(Location(file=str(path)), "the tree file must be a YAML mapping")])
+    scales = _parse_scales(c, raw.get("scales"))
+    levels = _parse_levels(c, raw.get("levels"))
+    seen: set[str] = set()
+    goal = _parse_node(c, raw.get("goal"), "", 0, scales, seen) if "goal" in raw else None
+    if goal is None and "goal" not in raw:
+        c.err(raw, None, "", "missing `goal`", "goal: {id, name, children}")
+    title = _names(c, raw, "title", "title")
+    if c.issues or goal is None:
+        raise TreeError(c.issues, summary=f"{len(c.issues)} problem(s) in the tree {path}")
+    return IndicatorTree(str(raw.get("id", goal.id)), title, goal, scales, levels, str(path))
+
+
+__all__ = ["IndicatorTree", "Item", "Level", "LineDict", "LineList", "Node", "Scale", "load_tree"]

@@ -1,0 +1,278 @@
+r"""Weights of every node of a tree: AHP (group), entropy, and their combination.
+
+Local weights are among siblings; global weights are the product of local weights down the path
+from the goal. Entropy gives leaf divergences d_j; a criterion's divergence is the sum over its
+leaves, so entropy local weights d_j / \sum_{siblings} d and global weights d_j / \sum_{all} d agree.
+Combination works on global leaf weights (linear: :math:`\alpha a + (1 - \alpha) b`; multiplicative:
+:math:`a b / \sum a b`), and criterion weights are sums of their leaves, so local and global weights of
+the combined set also agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Issue, Location, MethodError
+from ..ingest.judgments import Judgments
+from ..spec import WeightSpec
+from ..tree import IndicatorTree
+from .ahp import RI_TABLE_LABELS, aggregate_aij, ahp_priorities
+from .entropy import entropy_divergence
+
+
+@dataclass(frozen=True)
+class WeightSet:
+    """Weights per node (goal excluded), in tree pre-order.
+
+    table columns: id, parent, depth, ahp_local, entropy_local, local, ahp_global, entropy_global,
+    global. ``local``/``global`` are the weights used for scoring.
+    experts: node_id, expert, n, lambda_max, ci, cr, consistent, used
+    group: node_id, experts, lambda_max, ci, cr, consistent  (the aggregated matrix)
+    """
+
+    table: pd.DataFrame
+    experts: pd.DataFrame
+    group: pd.DataFrame
+    method: str  # what was actually used: combined | ahp | entropy | equal
+    spec: WeightSpec
+    entropy_units: int
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def local(self) -> pd.Series:
+        return self.table.set_index("id")["local"]
+
+    @property
+    def global_(self) -> pd.Series:
+        return self.table.set_index("id")["global"]
+
+    def describe(self) -> str:
+        s = self.spec
+        if self.method == "combined":
+            how = f"linear, alpha = {s.alpha:g}" if s.combine == "linear" else "multiplicative"
+            return f"AHP x entropy ({how})"
+        return {"ahp": "AHP", "entropy": "entropy", "equal": "equal"}[self.method]
+
+    @property
+    def ri_label(self) -> str:
+        return RI_TABLE_LABELS.get(self.spec.ri_table, self.spec.ri_table)
+
+
+def _globals_from_local(tree: IndicatorTree, local: dict[str, float]) -> dict[str, float]:
+    out: dict[str, float] = {tree.goal.id: 1.0}
+    for node in tree.goal.walk():
+        for c in node.children:
+            out[c.id] = out[node.id] * local[c.id]
+    return out
+
+
+def _local_from_leaf_globals(
+    tree: IndicatorTree, leaf_global: dict[str, float]
+) -> dict[str, float]:
+    total: dict[str, float] = {}
+
+    def subtotal(node):
+        if node.is_leaf:
+            total[node.id] = leaf_global[node.id]
+        else:
+            total[node.id] = sum(subtotal(c) for c in node.children)
+        return total[node.id]
+
+    subtotal(tree.goal)
+    local: dict[str, float] = {}
+    for node in tree.goal.walk():
+        s = total[node.id]
+        for c in node.children:
+            local[c.id] = total[c.id] / s if s > 0 else 1.0 / len(node.children)
+    return local
+
+
+def _ahp_local(
+    tree: IndicatorTree, judgments: Judgments | None, spec: WeightSpec, issues: list[Issue]
+) -> tuple[dict[str, float], pd.DataFrame, pd.DataFrame]:
+    local: dict[str, float] = {}
+    rows: list[dict[str, object]] = []
+    grows: list[dict[str, object]] = []
+    for node in tree.criteria():
+        ids = [c.id for c in node.children]
+        fixed = [c.weight for c in node.children]
+        if all(w is not None for w in fixed):
+            local.update(dict(zip(ids, fixed, strict=True)))  # type: ignore[arg-type]
+            continue
+        if judgments is None or node.id not in judgments.matrices:
+            local.update({i: 1.0 / len(ids) for i in ids})
+            continue
+        mats = judgments.matrices[node.id]
+        names = judgments.experts[node.id]
+        res = ahp_priorities(mats, ri_table=spec.ri_table)
+        cr = np.atleast_1d(res.cr)
+        ok = cr <= spec.cr_threshold
+        use = ok if spec.inconsistent_experts == "exclude" else np.ones_like(ok)
+        if not use.any():
+            use = np.ones_like(ok)
+            issues.append(
+                Issue(
+                    Location(file=judgments.file, sheet=node.id),
+                    f"node {node.id}: every expert's CR exceeds {spec.cr_threshold:g}; all are kept",
+                    severity="warning",
+                    check="ahp",
+                )
+            )
+        for name, lam, ci, c, good, u in zip(
+            names, np.atleast_1d(res.lambda_max), np.atleast_1d(res.ci), cr, ok, use, strict=True
+        ):
+            rows.append(
+                {
+                    "node_id": node.id,
+                    "expert": name,
+                    "n": len(ids),
+                    "lambda_max": float(lam),
+                    "ci": float(ci),
+                    "cr": float(c),
+                    "consistent": bool(good),
+                    "used": bool(u),
+                }
+            )
+            if not good:
+                action = "kept" if u else "excluded"
+                issues.append(
+                    Issue(
+                        Location(file=judgments.file, sheet=node.id),
+                        f"expert {name}: CR = {c:.3f} at node {node.id} exceeds "
+                        f"{spec.cr_threshold:g} ({RI_TABLE_LABELS.get(spec.ri_table)}); {action}",
+                        severity="warning",
+                        check="ahp",
+                        fix="Ask the expert to revise the judgments, or set "
+                        "weights.inconsistent_experts: exclude.",
+                    )
+                )
+        w = [judgments.expert_weights.get(n, 1.0) for n in names]
+        group = aggregate_aij(mats[use], np.asarray(w)[use])
+        g = ahp_priorities(group, ri_table=spec.ri_table)
+        local.update(dict(zip(ids, g.weights.tolist(), strict=True)))
+        grows.append(
+            {
+                "node_id": node.id,
+                "experts": int(use.sum()),
+                "lambda_max": float(g.lambda_max),
+                "ci": float(g.ci),
+                "cr": float(g.cr),
+                "consistent": bool(g.cr <= spec.cr_threshold),
+            }
+        )
+    experts = pd.DataFrame(
+        rows, columns=["node_id", "expert", "n", "lambda_max", "ci", "cr", "consistent", "used"]
+    )
+    group = pd.DataFrame(
+        grows, columns=["node_id", "experts", "lambda_max", "ci", "cr", "consistent"]
+    )
+    return local, experts, group
+
+
+def compute_weights(
+    tree: IndicatorTree,
+    spec: WeightSpec,
+    *,
+    judgments: Judgments | None,
+    station_values: pd.DataFrame | None,
+) -> WeightSet:
+    """All weights of the tree.
+
+    station_values: stations x leaf ids raw values (the units entropy is computed across); rows
+    with a missing value are left out of the entropy computation (with a warning).
+    """
+    issues: list[Issue] = []
+    leaves = [leaf.id for leaf in tree.leaves()]
+    method = spec.method
+    ahp_local, experts, group = _ahp_local(tree, judgments, spec, issues)
+    ahp_global = _globals_from_local(tree, ahp_local)
+
+    entropy_local: dict[str, float] | None = None
+    entropy_global: dict[str, float] | None = None
+    m_units = 0
+    if method in ("entropy", "combined") and station_values is not None:
+        x = station_values[leaves]
+        complete = x.dropna()
+        m_units = len(complete)
+        if len(complete) < len(x):
+            issues.append(
+                Issue(
+                    Location(),
+                    f"{len(x) - len(complete)} station(s) with a missing indicator value are left "
+                    "out of the entropy weights",
+                    severity="warning",
+                    check="entropy",
+                )
+            )
+        try:
+            dirs = np.array([1 if tree.node(i).direction == "benefit" else -1 for i in leaves])
+            d = entropy_divergence(complete.to_numpy(dtype=float), dirs)
+            if not d.sum() > 0:
+                raise MethodError("entropy weights: no indicator varies across the stations")
+            for leaf_id, dj in zip(leaves, d, strict=True):
+                if dj == 0:
+                    issues.append(
+                        Issue(
+                            Location(path=leaf_id),
+                            f"indicator {leaf_id} is constant across stations: entropy weight 0",
+                            severity="warning",
+                            check="entropy",
+                        )
+                    )
+            eg = dict(zip(leaves, (d / d.sum()).tolist(), strict=True))
+            entropy_local = _local_from_leaf_globals(tree, eg)
+            entropy_global = _globals_from_local(tree, entropy_local)
+        except MethodError as exc:
+            fallback = "ahp" if judgments is not None else "equal"
+            issues.append(
+                Issue(
+                    Location(),
+                    f"{exc}; weights fall back to {fallback}",
+                    severity="warning",
+                    check="entropy",
+                )
+            )
+            method = fallback
+    elif method in ("entropy", "combined"):
+        method = "ahp" if judgments is not None else "equal"
+
+    if method == "equal":
+        local = {c.id: 1.0 / len(n.children) for n in tree.criteria() for c in n.children}
+    elif method == "ahp":
+        local = ahp_local
+    elif method == "entropy":
+        assert entropy_local is not None
+        local = entropy_local
+    else:
+        assert entropy_global is not None
+        a = np.array([ahp_global[i] for i in leaves])
+        b = np.array([entropy_global[i] for i in leaves])
+        if spec.combine == "linear":
+            c = spec.alpha * a + (1 - spec.alpha) * b
+        else:
+            c = a * b
+        c = c / c.sum()
+        local = _local_from_leaf_globals(tree, dict(zip(leaves, c.tolist(), strict=True)))
+    glob = _globals_from_local(tree, local)
+    parents = tree.parents()
+    rows = []
+    for node in tree.goal.walk():
+        if node.depth == 0:
+            continue
+        rows.append(
+            {
+                "id": node.id,
+                "parent": parents[node.id],
+                "depth": node.depth,
+                "ahp_local": ahp_local[node.id] if judgments is not None else np.nan,
+                "entropy_local": entropy_local[node.id] if entropy_local else np.nan,
+                "local": local[node.id],
+                "ahp_global": ahp_global[node.id] if judgments is not None else np.nan,
+                "entropy_global": entropy_global[node.id] if entropy_global else np.nan,
+                "global": glob[node.id],
+            }
+        )
+    return WeightSet(pd.DataFrame(rows), experts, group, method, spec, m_units, issues)

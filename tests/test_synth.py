@@ -1,0 +1,326 @@
+"""Tests of the synthetic-province generator and of the shipped default tree and recommendations."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from python_calamine import CalamineWorkbook
+
+from evalkit.synth import DISTRICTS, INCONSISTENT_EXPERT, SMALL_STATION_RESPONDENTS, synthesize
+
+ROOT = Path(__file__).resolve().parents[1]
+TREE = ROOT / "indicators" / "community_policing.yaml"
+RECOMMENDATIONS = ROOT / "indicators" / "recommendations.yaml"
+SAATY_RI = {3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32}
+ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def walk(node: dict[str, Any]):
+    yield node
+    for child in node.get("children") or ():
+        yield from walk(child)
+
+
+@pytest.fixture(scope="module")
+def tree() -> dict[str, Any]:
+    return yaml.safe_load(TREE.read_text(encoding="utf-8"))
+
+
+def leaves(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    return [n for n in walk(tree["goal"]) if not n.get("children")]
+
+
+def item_specs(tree: dict[str, Any]) -> dict[str, tuple[str, bool, bool]]:
+    """item id -> (dimension id, reverse, indicator is cost)."""
+    out = {}
+    for dim in tree["goal"]["children"]:
+        for node in walk(dim):
+            survey = node.get("source", {}).get("survey")
+            for item in survey["items"] if survey else ():
+                out[item["id"]] = (
+                    dim["id"],
+                    bool(item.get("reverse")),
+                    node["direction"] == "cost",
+                )
+    return out
+
+
+def statistic_columns(tree: dict[str, Any]) -> set[str]:
+    cols = set()
+    for node in leaves(tree):
+        stat = node["source"].get("statistic")
+        if stat:
+            cols |= {stat[k] for k in ("column", "numerator", "denominator") if k in stat}
+    return cols
+
+
+def read_sheet(path: Path, name: str) -> list[list[Any]]:
+    return CalamineWorkbook.from_path(path).get_sheet_by_name(name).to_python()
+
+
+def read_all(paths: list[Path]) -> dict[str, dict[str, list[list[Any]]]]:
+    out = {}
+    for p in paths:
+        wb = CalamineWorkbook.from_path(p)
+        out[p.name] = {s: wb.get_sheet_by_name(s).to_python() for s in wb.sheet_names}
+    return out
+
+
+def judgment(value: Any) -> float:
+    return float(Fraction(value)) if isinstance(value, str) else float(value)
+
+
+def consistency_ratio(a: np.ndarray) -> float:
+    n = a.shape[0]
+    lam = float(np.max(np.linalg.eigvals(a).real))
+    return ((lam - n) / (n - 1)) / SAATY_RI[n]
+
+
+def expert_matrices(path: Path, sheet: str) -> dict[str, np.ndarray]:
+    rows = read_sheet(path, sheet)
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["expert", "item"]
+    children = header[2:]
+    n = len(children)
+    out = {}
+    for start in range(0, len(body), n):
+        block = body[start : start + n]
+        expert = block[0][0]
+        assert [r[0] for r in block] == [expert] * n
+        assert [r[1] for r in block] == children
+        a = np.ones((n, n))
+        for i in range(n):
+            assert block[i][2 + i] == 1
+            for j in range(n):
+                if j < i:
+                    assert block[i][2 + j] == ""  # lower triangle left blank
+                elif j > i:
+                    a[i, j] = judgment(block[i][2 + j])
+                    a[j, i] = 1.0 / a[i, j]
+        out[expert] = a
+    return out
+
+
+def district_files(paths: list[Path]) -> list[Path]:
+    return [p for p in paths if p.name != "experts.xlsx"]
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return synthesize(TREE, tmp_path_factory.mktemp("province"))
+
+
+# ----------------------------------------------------------------- synthetic province
+
+
+def test_files_exist(province: list[Path]) -> None:
+    assert [p.name for p in province] == [f"{d.zh}.xlsx" for d in DISTRICTS] + ["experts.xlsx"]
+    assert all(p.is_file() and p.stat().st_size > 0 for p in province)
+    assert sum(p.stat().st_size for p in province) < 1_000_000
+
+
+def test_sheets_and_columns_match_tree(province: list[Path], tree: dict[str, Any]) -> None:
+    items = list(item_specs(tree))
+    stats = statistic_columns(tree)
+    for path in district_files(province):
+        assert CalamineWorkbook.from_path(path).sheet_names == ["responses", "stations"]
+        responses = read_sheet(path, "responses")
+        assert responses[0] == ["respondent", "district", "station", *items]
+        stations = read_sheet(path, "stations")
+        header = stations[0]
+        assert header[:6] == [
+            "district",
+            "station",
+            "station_en",
+            "district_en",
+            "officers",
+            "community_officers",
+        ]
+        assert stats <= set(header)
+        for row in stations[1:]:
+            record = dict(zip(header, row, strict=True))
+            assert record["district"] == path.stem
+            assert record["station"].endswith("派出所")
+            assert record["station_en"].endswith("Police Station")
+            assert record["district_en"].endswith("District")
+            for col in stats:
+                assert isinstance(record[col], float) and record[col] >= 0, (path.name, col)
+        for node in leaves(tree):
+            stat = node["source"].get("statistic")
+            if stat and "denominator" in stat:
+                assert all(row[header.index(stat["denominator"])] > 0 for row in stations[1:])
+
+
+def test_answers_are_scale_values_or_labels(province: list[Path], tree: dict[str, Any]) -> None:
+    labels = set(tree["scales"]["likert5"]["labels"]["zh"])
+    values = {float(v) for v in tree["scales"]["likert5"]["values"]}
+    n_label = n_cells = 0
+    respondents: list[str] = []
+    for path in district_files(province):
+        rows = read_sheet(path, "responses")[1:]
+        respondents += [r[0] for r in rows]
+        for row in rows:
+            for cell in row[3:]:
+                n_cells += 1
+                if isinstance(cell, str) and cell:
+                    assert cell in labels
+                    n_label += 1
+                else:
+                    assert cell == "" or cell in values
+    assert len(set(respondents)) == len(respondents)  # ids unique in the project
+    assert 0.02 < n_label / n_cells < 0.04
+
+
+def test_respondents_per_station(province: list[Path]) -> None:
+    counts = []
+    for path in district_files(province):
+        rows = read_sheet(path, "responses")[1:]
+        stations = read_sheet(path, "stations")
+        officers = {r[1]: r[4] for r in stations[1:]}
+        assert 4 <= len(officers) <= 10
+        station_col = [r[2] for r in rows]
+        assert set(station_col) == set(officers)
+        for station, n_officers in officers.items():
+            n = station_col.count(station)
+            assert n <= n_officers
+            counts.append(n)
+    small = [n for n in counts if not 20 <= n <= 60]
+    assert small == [SMALL_STATION_RESPONDENTS]
+
+
+def test_missing_share(province: list[Path]) -> None:
+    cells = [
+        cell
+        for path in district_files(province)
+        for row in read_sheet(path, "responses")[1:]
+        for cell in row[3:]
+    ]
+    share = sum(cell == "" for cell in cells) / len(cells)
+    assert 0.012 < share < 0.03
+
+
+def test_expert_consistency(province: list[Path], tree: dict[str, Any]) -> None:
+    experts = province[-1]
+    criteria = [n["id"] for n in walk(tree["goal"]) if n.get("children")]
+    assert CalamineWorkbook.from_path(experts).sheet_names == criteria
+    goal = tree["goal"]["id"]
+    for sheet in criteria:
+        matrices = expert_matrices(experts, sheet)
+        assert list(matrices) == [f"E{k:02d}" for k in range(1, 9)]
+        for expert, a in matrices.items():
+            cr = consistency_ratio(a)
+            if expert == INCONSISTENT_EXPERT and sheet == goal:
+                assert cr > 0.1, (sheet, expert, cr)
+            else:
+                assert cr < 0.1, (sheet, expert, cr)
+
+
+def test_expert_values_use_both_fraction_styles(province: list[Path]) -> None:
+    cells = [c for row in read_sheet(province[-1], "maturity")[1:] for c in row[2:] if c != ""]
+    assert any(isinstance(c, str) and c.startswith("1/") for c in cells)
+    assert any(isinstance(c, float) and c < 1 for c in cells)
+
+
+def test_same_seed_same_cells_different_seed_differs(province: list[Path], tmp_path: Path) -> None:
+    again = synthesize(TREE, tmp_path / "again")
+    assert read_all(again) == read_all(province)
+    other = synthesize(TREE, tmp_path / "other", seed=7)
+    assert read_all(other) != read_all(province)
+
+
+def test_weak_dimensions_have_lower_item_means(province: list[Path], tree: dict[str, Any]) -> None:
+    specs = item_specs(tree)
+    dims = [d["id"] for d in tree["goal"]["children"]]
+    means = {}  # district -> dimension -> mean "goodness" (reverse/cost items mirrored)
+    for path in district_files(province):
+        rows = read_sheet(path, "responses")
+        header, body = rows[0], rows[1:]
+        per_dim: dict[str, list[float]] = {d: [] for d in dims}
+        for c, item in enumerate(header[3:], start=3):
+            dim, reverse, cost = specs[item]
+            vals = np.array([r[c] for r in body if isinstance(r[c], float)])
+            per_dim[dim].append(float(np.mean(6 - vals if reverse != cost else vals)))
+        means[path.stem] = {d: float(np.mean(v)) for d, v in per_dim.items()}
+    for design in DISTRICTS:
+        mine = means[design.zh]
+        for weak in design.weak:
+            strong = [mine[d] for d in dims if d not in design.weak]
+            assert mine[weak] < min(strong) - 0.1, (design.zh, weak, mine)
+            # relative to each district's own mean: below every district not designed weak there
+            gap = mine[weak] - np.mean(list(mine.values()))
+            others = [
+                means[o.zh][weak] - np.mean(list(means[o.zh].values()))
+                for o in DISTRICTS
+                if weak not in o.weak
+            ]
+            assert gap < min(others), (design.zh, weak, gap, others)
+
+
+def test_districts_parameter(tmp_path: Path) -> None:
+    paths = synthesize(TREE, tmp_path, districts=6)
+    assert len(paths) == 7
+    stations = [r[1] for p in paths[:-1] for r in read_sheet(p, "stations")[1:]]
+    assert len(set(stations)) == len(stations)
+    with pytest.raises(ValueError):
+        synthesize(TREE, tmp_path, districts=0)
+
+
+# ----------------------------------------------------------------- shipped YAML
+
+
+def test_tree_nodes_are_bilingual_and_unique(tree: dict[str, Any]) -> None:
+    ids = []
+    for node in walk(tree["goal"]):
+        ids.append(node["id"])
+        assert node["name"]["zh"] and node["name"]["en"], node["id"]
+        assert node["description"]["zh"] and node["description"]["en"], node["id"]
+        assert "weight" not in node
+        if node.get("children"):
+            continue
+        assert node["unit"]["zh"] and node["unit"]["en"], node["id"]
+        assert node["direction"] in {"benefit", "cost"}
+        survey = node["source"].get("survey")
+        for item in survey["items"] if survey else ():
+            ids.append(item["id"])
+            assert item["zh"] and item["en"], item["id"]
+        if not survey:
+            worst, best = node["goalposts"]["worst"], node["goalposts"]["best"]
+            assert (best > worst) == (node["direction"] == "benefit"), node["id"]
+    assert len(ids) == len(set(ids))
+    assert all(ID_RE.match(i) for i in ids)
+    assert len(tree["goal"]["children"]) == 5
+    assert 24 <= len(leaves(tree)) <= 28
+    assert 2 <= sum(rev for _, rev, _ in item_specs(tree).values()) <= 3
+    assert [lv["min_score"] for lv in tree["levels"]] == [0, 60, 70, 80, 90]
+
+
+def test_recommendations_cover_tree(tree: dict[str, Any]) -> None:
+    doc = yaml.safe_load(RECOMMENDATIONS.read_text(encoding="utf-8"))
+    assert doc["tree"] == tree["id"]
+    dims = {d["id"] for d in tree["goal"]["children"]}
+    indicators = {n["id"] for n in leaves(tree)}
+    recs = doc["recommendations"]
+    ids = [r["id"] for r in recs]
+    assert len(ids) == len(set(ids))
+    covered = set()
+    for rec in recs:
+        assert rec["dimension"] in dims | {"overall"}, rec["id"]
+        assert set(rec["indicators"]) <= indicators, rec["id"]
+        assert len(rec["when"]) == 1
+        assert set(rec["when"]) <= {"indicator_below", "dimension_below", "level_at_most"}
+        assert rec["priority"] in {"high", "medium", "low"}
+        assert rec["text"]["zh"] and rec["text"]["en"]
+        covered |= set(rec["indicators"])
+    assert covered == indicators
+    for dim in dims:
+        assert sum(r["dimension"] == dim for r in recs) >= 3, dim
+    assert 1 <= sum(r["dimension"] == "overall" for r in recs) <= 2
