@@ -180,6 +180,19 @@ class IssueLog:
             raise cls(self.issues)
 
 
+def show(value: object) -> str:
+    """A cell value as the user would recognise it: 6.0 -> 6, text quoted, empty -> an empty cell."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "an empty cell"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
+    return repr(value)
+
+
 def rel(path: Path | str, base: Path | None = None) -> str:
     """Path as the user would type it: relative to *base* when possible."""
     p = Path(path)

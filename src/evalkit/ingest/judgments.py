@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, Issue, IssueLog, Location, rel
+from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..tree import IndicatorTree
 from .tables import Grid, empty_cells, read_grid, sheet_names
 
@@ -121,7 +121,7 @@ def _block_matrices(
                             where,
                             f"expert {expert}: judgment off Saaty's scale",
                             expected="a value from 1/9 to 9 (or a fraction such as 1/3)",
-                            found=repr(cells.to_numpy(dtype=object)[rows][order][i, j]),
+                            found=show(cells.to_numpy(dtype=object)[rows][order][i, j]),
                             check="ahp",
                         )
                         ok = False
@@ -192,7 +192,7 @@ def load_judgments(path: Path, tree: IndicatorTree, *, base: Path | None = None)
                         log.add(
                             eg.loc(int(row), "weight"),
                             "expert weight must be a positive number",
-                            found=repr(eg.data.at[row, "weight"]),
+                            found=show(eg.data.at[row, "weight"]),
                             check="judgments",
                         )
                     else:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, Issue, IssueLog, Location, rel
+from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..tree import IndicatorTree
 from .tables import Grid, empty_cells, read_grid
 
@@ -85,7 +85,7 @@ def _convert_items(
                 expected=f"one of {[int(v) if float(v).is_integer() else v for v in scale.values]}"
                 " or a label such as "
                 + repr(next(iter(scale.labels.values()))[0] if scale.labels else ""),
-                found=repr(shown),
+                found=show(shown),
                 fix="Correct the cell, or leave it empty if the officer did not answer.",
                 check="scale",
             )
@@ -175,7 +175,7 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
                 grid.loc(int(row), c),
                 "statistic is not a non-negative number",
                 expected="a number >= 0",
-                found=repr(raw.at[row]),
+                found=show(raw.at[row]),
                 check="statistic",
             )
         for row in np.asarray(data.index)[empty.to_numpy()]:

@@ -1,0 +1,145 @@
+"""Charts of the PDF report as deterministic SVG strings (matplotlib, Agg, glyphs as paths).
+
+Text is drawn as outlines (``svg.fonttype = "path"``) so Typst never has to look a font up for the
+charts, and output is byte-stable (fixed hash salt, no date in the metadata).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # Agg canvas, no pyplot state
+from matplotlib.figure import Figure
+
+from evalkit.report.fonts import cjk_family
+
+ACCENT = "#1f4e79"
+REFERENCE = "#9a9a9a"
+
+_SERIES = {
+    "zh": ("本区", "全省均值"),
+    "en": ("District", "Province mean"),
+}
+
+_registered: set[str] = set()
+
+
+def _family(font_path: Path | None) -> list[str]:
+    """Font family list for matplotlib, registering *font_path* once per process."""
+    families: list[str] = []
+    if font_path is not None:
+        key = str(Path(font_path).resolve())
+        if key not in _registered:
+            font_manager.fontManager.addfont(key)
+            _registered.add(key)
+        families.append(cjk_family(Path(font_path)))
+    families.append("DejaVu Sans")
+    return families
+
+
+def _rc(font_path: Path | None) -> dict[str, object]:
+    return {
+        "svg.fonttype": "path",
+        "svg.hashsalt": "evalkit",
+        "font.family": _family(font_path),
+        "font.size": 9,
+        "axes.unicode_minus": False,
+        "path.simplify": True,
+    }
+
+
+def _wrap(label: str, lang: str, width_zh: int = 7, width_en: int = 16) -> str:
+    label = str(label)
+    if any(ord(c) > 0x2E80 for c in label):
+        return "\n".join(label[i : i + width_zh] for i in range(0, len(label), width_zh))
+    return "\n".join(textwrap.wrap(label, width_en)) or label
+
+
+def _svg(fig: Figure) -> str:
+    FigureCanvasAgg(fig)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.08)
+    return buf.getvalue()
+
+
+def plot_radar(
+    labels: Sequence[str],
+    values: Sequence[float],
+    reference: Sequence[float],
+    *,
+    lang: str,
+    labels_series: tuple[str, str] | None = None,
+    font_path: Path | None = None,
+) -> str:
+    """Radar of dimension scores (0-100) against a reference (the province mean), as SVG."""
+    series = labels_series or _SERIES.get(lang, _SERIES["en"])
+    n = len(labels)
+    with matplotlib.rc_context(_rc(font_path)):
+        fig = Figure(figsize=(5.6, 4.4))
+        if n < 3:  # a radar needs three axes; fall back to grouped bars
+            ax = fig.add_subplot(111)
+            x = list(range(n))
+            ax.bar([i - 0.18 for i in x], values, width=0.36, color=ACCENT, label=series[0])
+            ax.bar([i + 0.18 for i in x], reference, width=0.36, color=REFERENCE, label=series[1])
+            ax.set_xticks(x, [_wrap(lbl, lang) for lbl in labels])
+            ax.set_ylim(0, 100)
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+            return _svg(fig)
+        ax = fig.add_subplot(111, projection="polar")
+        angles = [2 * math.pi * i / n for i in range(n)]
+        closed = [*angles, angles[0]]
+        ref = [*map(float, reference), float(reference[0])]
+        val = [*map(float, values), float(values[0])]
+        ax.set_theta_offset(math.pi / 2)
+        ax.set_theta_direction(-1)
+        ax.set_ylim(0, 100)
+        ax.set_yticks([20, 40, 60, 80, 100])
+        ax.set_yticklabels(["20", "40", "60", "80", "100"], fontsize=8, color="#666666")
+        ax.set_rlabel_position(180 / n)
+        ax.plot(closed, ref, color=REFERENCE, linewidth=1.2, linestyle="--", label=series[1])
+        ax.plot(closed, val, color=ACCENT, linewidth=1.8, label=series[0])
+        ax.fill(closed, val, color=ACCENT, alpha=0.15)
+        ax.set_xticks(angles)
+        ax.set_xticklabels([_wrap(lbl, lang) for lbl in labels], fontsize=11)
+        ax.tick_params(axis="x", pad=10)
+        ax.grid(color="#cccccc", linewidth=0.6)
+        ax.spines["polar"].set_color("#999999")
+        ax.legend(
+            frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize=10
+        )
+        return _svg(fig)
+
+
+def plot_station_bars(
+    stations: Sequence[str],
+    totals: Sequence[float],
+    *,
+    lang: str,
+    font_path: Path | None = None,
+) -> str:
+    """Horizontal bars of station totals (0-100), first station on top, as SVG."""
+    n = len(stations)
+    height = max(1.4, 0.32 * n + 0.8)
+    with matplotlib.rc_context(_rc(font_path)):
+        fig = Figure(figsize=(6.2, height))
+        ax = fig.add_subplot(111)
+        y = list(range(n))
+        ax.barh(y, [float(t) for t in totals], color=ACCENT, height=0.6)
+        ax.set_yticks(y, [_wrap(s, lang, 14, 28) for s in stations])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 105)
+        ax.set_xticks([0, 20, 40, 60, 80, 100])
+        for yi, t in zip(y, totals, strict=True):
+            ax.text(float(t) + 1, yi, f"{float(t):.1f}", va="center", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_xlabel("综合得分" if lang == "zh" else "Total score")
+        return _svg(fig)

@@ -1,0 +1,143 @@
+"""Reading survey workbooks: values, labels, and every problem with its exact place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from evalkit.errors import DataError
+from evalkit.ingest.survey import load_survey_data
+from evalkit.ingest.tables import read_grid
+from evalkit.tree import load_tree
+
+
+def _tree(project: Path):
+    return load_tree(project / "indicators" / "community_policing.yaml")
+
+
+def _headers(ws) -> dict[str, int]:
+    return {c.value: c.column for c in ws[1]}
+
+
+def test_labels_and_numbers_read_as_scale_values(project: Path) -> None:
+    tree = _tree(project)
+    path = project / "surveys" / "东湖区.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["responses"]
+    col = _headers(ws)["ic_std_1"]
+    ws.cell(2, col).value = "同意"
+    ws.cell(3, col).value = "Strongly disagree"
+    ws.cell(4, col).value = "４"  # full-width digit typed by an IME
+    ws.cell(5, col).value = None
+    wb.save(path)
+    data = load_survey_data(tree, surveys=[path], base=project)
+    got = data.responses["ic_std_1"].iloc[:4].tolist()
+    assert got[:3] == [4.0, 1.0, 4.0]
+    assert np.isnan(got[3])
+    assert data.responses["_row"].iloc[0] == 2
+
+
+def test_bad_cells_reported_with_file_sheet_row_column(project: Path) -> None:
+    tree = _tree(project)
+    path = project / "surveys" / "东湖区.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["responses"]
+    h = _headers(ws)
+    ws.cell(17, h["te_plat_1"]).value = 6
+    ws.cell(9, h["aa_skill_2"]).value = "maybe"
+    ws.cell(11, h["station"]).value = None
+    st = wb["stations"]
+    sh = _headers(st)
+    st.cell(3, sh["terminals"]).value = "many"
+    st.cell(4, sh["faults"]).value = -2
+    wb.save(path)
+    before = path.read_bytes()
+    with pytest.raises(DataError) as info:
+        load_survey_data(tree, surveys=[path], base=project)
+    assert path.read_bytes() == before  # the user's file is never changed
+    where = {
+        (i.location.sheet, i.location.row, i.location.column): i for i in info.value.issues
+    }
+    assert set(where) >= {
+        ("responses", 17, "te_plat_1"),
+        ("responses", 9, "aa_skill_2"),
+        ("responses", 11, "station"),
+        ("stations", 3, "terminals"),
+        ("stations", 4, "faults"),
+    }
+    off = where[("responses", 17, "te_plat_1")]
+    assert off.location.file == "surveys/东湖区.xlsx"
+    assert off.found == "6"
+    assert "one of [1, 2, 3, 4, 5]" in off.expected
+    assert where[("stations", 3, "terminals")].found == "'many'"
+    text = str(info.value)
+    assert 'surveys/东湖区.xlsx, sheet "responses", row 17, column "te_plat_1"' in text
+    assert info.value.summary.startswith("5 problems")
+
+
+def test_missing_item_columns_and_unknown_station(project: Path) -> None:
+    tree = _tree(project)
+    path = project / "surveys" / "南港区.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["responses"]
+    h = _headers(ws)
+    ws.delete_cols(h["is_mass_2"])
+    ws.cell(1, ws.max_column + 1).value = "comment"
+    ws.cell(2, _headers(ws)["station"]).value = "不存在派出所"
+    wb.save(path)
+    with pytest.raises(DataError) as info:
+        load_survey_data(tree, surveys=[path], base=project)
+    msgs = {i.message: i for i in info.value.issues}
+    cols = next(i for m, i in msgs.items() if "item column(s) of the tree are missing" in m)
+    assert "is_mass_2" in cols.found and cols.location.row == 1
+    unknown = next(i for m, i in msgs.items() if "no row in the stations sheet" in m)
+    assert unknown.location.row == 2 and "不存在派出所" in unknown.found
+    warnings = [i for i in info.value.issues if i.severity == "warning"]
+    assert any("comment" in w.found for w in warnings)
+
+
+def test_csv_in_gb18030_reads_like_xlsx(project: Path, tmp_path: Path) -> None:
+    tree = _tree(project)
+    src = project / "surveys" / "西山区.xlsx"
+    grid = read_grid(src, "responses")
+    grid.data.to_csv(tmp_path / "r.csv", index=False, encoding="gb18030")
+    sgrid = read_grid(src, "stations")
+    sgrid.data.to_csv(tmp_path / "s.csv", index=False, encoding="utf-8-sig")
+    from_csv = load_survey_data(
+        tree, responses=[tmp_path / "r.csv"], stations=[tmp_path / "s.csv"]
+    )
+    from_xlsx = load_survey_data(tree, surveys=[src])
+    items = [i.id for _, i in tree.items()]
+    np.testing.assert_array_equal(
+        from_csv.responses[items].to_numpy(), from_xlsx.responses[items].to_numpy()
+    )
+    assert from_csv.responses["station"].tolist() == from_xlsx.responses["station"].tolist()
+
+
+def test_not_a_workbook_and_hostile_dimension(tmp_path: Path, project: Path) -> None:
+    tree = _tree(project)
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("this is not a workbook", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_survey_data(tree, surveys=[fake])
+    assert "not a readable workbook" in str(info.value)
+    # a tiny workbook that declares cells up to XFD1048576 is refused before reading
+    import zipfile
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(project / "surveys" / "东湖区.xlsx") as zin, zipfile.ZipFile(
+        bomb, "w"
+    ) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                import re
+
+                data = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', data)
+            zout.writestr(item, data)
+    with pytest.raises(DataError) as info:
+        load_survey_data(tree, surveys=[bomb])
+    assert "declares 1048576 rows" in str(info.value)
