@@ -1,3 +1,34 @@
-"""evalkit: evaluate community-policing informatization maturity."""
+"""evalkit: evaluate community-policing informatization maturity.
+
+The library API works the same from Python, Jupyter and the ``evalkit`` command line::
+
+    ev = evalkit.evaluate("project/")        # an Evaluation with pandas tables
+    evalkit.run_project("project/", lang="en")  # the Excel and PDF reports
+"""
+
+from .errors import DataError, EvalkitError, InputError, Issue, Location, SpecError, TreeError
+from .run import RunResult, run_project
+from .score.evaluate import Evaluation, evaluate, evaluate_data
+from .spec import RunSpec, load_spec
+from .tree import IndicatorTree, load_tree
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "DataError",
+    "EvalkitError",
+    "Evaluation",
+    "IndicatorTree",
+    "InputError",
+    "Issue",
+    "Location",
+    "RunResult",
+    "RunSpec",
+    "SpecError",
+    "TreeError",
+    "evaluate",
+    "evaluate_data",
+    "load_spec",
+    "load_tree",
+    "run_project",
+]

@@ -8,6 +8,7 @@ were.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -105,7 +106,9 @@ def run_project(
     render_times: list[float] = []
     total = len(models)
     if jobs > 1 and total > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+        # spawn, not fork: the parent may hold threads (Typst, BLAS) that a fork would copy locked
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx) as pool:
             futures = [pool.submit(_render_district, m, out_dir, font_path, pdf) for m in models]
             for i, (m, fut) in enumerate(zip(models, futures, strict=True), start=1):
                 written, secs = fut.result()

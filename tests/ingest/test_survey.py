@@ -58,9 +58,7 @@ def test_bad_cells_reported_with_file_sheet_row_column(project: Path) -> None:
     with pytest.raises(DataError) as info:
         load_survey_data(tree, surveys=[path], base=project)
     assert path.read_bytes() == before  # the user's file is never changed
-    where = {
-        (i.location.sheet, i.location.row, i.location.column): i for i in info.value.issues
-    }
+    where = {(i.location.sheet, i.location.row, i.location.column): i for i in info.value.issues}
     assert set(where) >= {
         ("responses", 17, "te_plat_1"),
         ("responses", 9, "aa_skill_2"),
@@ -106,9 +104,7 @@ def test_csv_in_gb18030_reads_like_xlsx(project: Path, tmp_path: Path) -> None:
     grid.data.to_csv(tmp_path / "r.csv", index=False, encoding="gb18030")
     sgrid = read_grid(src, "stations")
     sgrid.data.to_csv(tmp_path / "s.csv", index=False, encoding="utf-8-sig")
-    from_csv = load_survey_data(
-        tree, responses=[tmp_path / "r.csv"], stations=[tmp_path / "s.csv"]
-    )
+    from_csv = load_survey_data(tree, responses=[tmp_path / "r.csv"], stations=[tmp_path / "s.csv"])
     from_xlsx = load_survey_data(tree, surveys=[src])
     items = [i.id for _, i in tree.items()]
     np.testing.assert_array_equal(
@@ -128,9 +124,10 @@ def test_not_a_workbook_and_hostile_dimension(tmp_path: Path, project: Path) -> 
     import zipfile
 
     bomb = tmp_path / "bomb.xlsx"
-    with zipfile.ZipFile(project / "surveys" / "东湖区.xlsx") as zin, zipfile.ZipFile(
-        bomb, "w"
-    ) as zout:
+    with (
+        zipfile.ZipFile(project / "surveys" / "东湖区.xlsx") as zin,
+        zipfile.ZipFile(bomb, "w") as zout,
+    ):
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":

@@ -23,8 +23,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="evalkit: evaluate community-policing informatization maturity and write reports.",
 )
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 ProjectArg = Annotated[
     Path, typer.Argument(help="Project folder (holding evalkit.yaml) or the project file itself.")

@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -215,8 +216,10 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
 
 def empty_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """True where a cell is empty: None/NaN or text that is only white space (vectorised)."""
-    blank = frame.apply(lambda s: s.astype(str).str.strip().eq(""))
-    return frame.isna() | blank
+    arr = frame.to_numpy(dtype=object)
+    null = pd.isna(arr)
+    text = np.char.strip(np.where(null, "", arr).astype(str))
+    return pd.DataFrame((text == "") | null, index=frame.index, columns=frame.columns)
 
 
 def column_letter(index: int) -> str:

@@ -1,0 +1,74 @@
+"""Time the example project end to end and per stage; prints figures (not a test).
+
+python benchmarks/bench_run.py [--lang zh|en] [--jobs N] [--repeat K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from evalkit.report.excel import write_district_workbook
+from evalkit.report.pdf import render_district_pdf
+from evalkit.report.tables import district_report, load_rules
+from evalkit.run import resolve_font, run_project
+from evalkit.score.evaluate import evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lang", default="zh")
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        proj = Path(tmp) / "p"
+        proj.mkdir()
+        shutil.copyfile(ROOT / "evalkit.yaml", proj / "evalkit.yaml")
+        shutil.copytree(ROOT / "indicators", proj / "indicators")
+        shutil.copytree(ROOT / "surveys", proj / "surveys")
+        t = time.perf_counter()
+        res = run_project(proj, lang=args.lang, jobs=args.jobs)
+        first = time.perf_counter() - t
+        print(
+            f"run_project (cold, lang={args.lang}, jobs={args.jobs}): {first:.2f} s, "
+            f"{len(res.files)} files"
+        )
+        tracemalloc.start()
+        evals = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            ev = evaluate(proj)
+            evals.append(time.perf_counter() - t)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(
+            f"evaluate (read + weights + scores): best {min(evals):.3f} s of {args.repeat}; "
+            f"peak traced memory {peak / 2**20:.1f} MiB"
+        )
+        rules = load_rules(ev)
+        font = resolve_font(ev.spec, args.lang, None)
+        district = ev.districts["district"].iloc[0]
+        xl, pdf = [], []
+        for _ in range(args.repeat):
+            model = district_report(ev, district, args.lang, rules)
+            t = time.perf_counter()
+            write_district_workbook(model, Path(tmp) / "d.xlsx")
+            xl.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            render_district_pdf(model, Path(tmp) / "d.pdf", font=font)
+            pdf.append(time.perf_counter() - t)
+        print(
+            f"per district, warm: workbook {min(xl):.3f} s, PDF {min(pdf):.3f} s "
+            f"(best of {args.repeat})"
+        )
+
+
+if __name__ == "__main__":
+    main()
