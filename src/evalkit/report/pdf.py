@@ -439,7 +439,7 @@ def _stations(r: DistrictReport, lang: str) -> dict[str, Any]:
         )
     head = [header(c, lang) for c in ("rank", "station", "respondents", "total", "level_name")]
     head += [r.dimension_columns[c] for c in dim_ids]
-    widths = [0, 2.2, 0, 0, 1.2, *([1] * len(dim_ids))]
+    widths = [0, 2.2, 0, 0, 1.5, *([1] * len(dim_ids))]
     return _table(head, rows, widths, "rlrrl" + "r" * len(dim_ids), size=7.5)
 
 
