@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..tree import IndicatorTree
-from .tables import Grid, empty_cells, read_grid
+from .tables import Grid, read_grid
 
 ID_COLUMNS = ("respondent", "district", "station")
 UNIT_COLUMNS = ("district", "station")
@@ -39,9 +39,20 @@ class SurveyData:
     files: list[str] = field(default_factory=list)
 
 
-def _normalise_text(s: pd.Series) -> pd.Series:
-    """Strip, NFKC (full-width digits and letters to half-width) - vectorised over a column."""
-    return s.astype(str).str.strip().map(lambda t: unicodedata.normalize("NFKC", t))
+def _text_values(raw: np.ndarray, labels: dict[str, float]) -> np.ndarray:
+    """Values of the few text cells of an item column: scale labels (either language, any case,
+    full-width forms folded by NFKC) or numbers typed as text such as "４"; NaN otherwise."""
+    out = np.full(len(raw), np.nan)
+    for k, v in enumerate(raw):
+        t = unicodedata.normalize("NFKC", str(v)).strip()
+        hit = labels.get(t, labels.get(t.lower()))
+        if hit is None:
+            try:
+                hit = float(t)
+            except ValueError:
+                continue
+        out[k] = hit
+    return out
 
 
 def _label_map(tree: IndicatorTree) -> dict[str, dict[str, float]]:
@@ -50,47 +61,59 @@ def _label_map(tree: IndicatorTree) -> dict[str, dict[str, float]]:
         m: dict[str, float] = {}
         for labels in scale.labels.values():
             for lab, val in zip(labels, scale.values, strict=True):
-                m[unicodedata.normalize("NFKC", lab).strip()] = val
-                m[unicodedata.normalize("NFKC", lab).strip().lower()] = val
+                t = unicodedata.normalize("NFKC", lab).strip()
+                m[t] = val
+                m[t.lower()] = val
         out[sid] = m
     return out
 
 
-def _convert_items(
-    grid: Grid, tree: IndicatorTree, log: IssueLog
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Item columns -> float scale values; returns (values, valid mask of non-empty cells)."""
+def _convert_items(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFrame:
+    """Item columns -> float scale values (NaN = missing or invalid; invalid cells are logged)."""
     labels = _label_map(tree)
-    data = grid.data
-    empty = empty_cells(data)
     values = {}
+    index = grid.data.index.to_numpy()
     for leaf, item in tree.items():
-        if item.id not in data.columns:
+        if item.id not in grid.data.columns:
             continue
         assert leaf.source is not None
         scale = tree.scales[leaf.source.scale]
-        col = data[item.id]
-        text = _normalise_text(col)
-        num = pd.to_numeric(text.where(~empty[item.id]), errors="coerce")
-        lab = text.map(labels[leaf.source.scale]).astype(float)
-        lab_lower = text.str.lower().map(labels[leaf.source.scale]).astype(float)
-        val = num.fillna(lab).fillna(lab_lower)
-        allowed = np.isin(val.to_numpy(dtype=float), np.asarray(scale.values))
-        bad = ~empty[item.id].to_numpy() & ~allowed
-        for row in np.asarray(data.index)[bad]:
-            shown = data.at[row, item.id]
-            log.add(
-                grid.loc(int(row), item.id),
-                f"answer off the scale `{scale.id}` (item {item.id})",
-                expected=f"one of {[int(v) if float(v).is_integer() else v for v in scale.values]}"
-                " or a label such as "
-                + repr(next(iter(scale.labels.values()))[0] if scale.labels else ""),
-                found=show(shown),
-                fix="Correct the cell, or leave it empty if the officer did not answer.",
-                check="scale",
-            )
-        values[item.id] = val.where(allowed)
-    return pd.DataFrame(values, index=data.index), empty
+        val = grid.numbers[item.id].to_numpy(dtype=float).copy()
+        blank = grid.blank[item.id].to_numpy(dtype=bool)
+        text = ~blank & np.isnan(val)
+        if text.any():
+            val[text] = _text_values(grid.data[item.id].to_numpy()[text], labels[scale.id])
+        allowed = np.isin(val, np.asarray(scale.values))
+        bad = ~blank & ~allowed
+        if bad.any():
+            shown_values = [int(v) if float(v).is_integer() else v for v in scale.values]
+            example = next(iter(scale.labels.values()))[0] if scale.labels else ""
+            raw = grid.data[item.id].to_numpy()
+            for k in np.flatnonzero(bad):
+                log.add(
+                    grid.loc(int(index[k]), item.id),
+                    f"answer off the scale `{scale.id}` (item {item.id})",
+                    expected=f"one of {shown_values}"
+                    + (f" or a label such as {example!r}" if example else ""),
+                    found=show(raw[k]),
+                    fix="Correct the cell, or leave it empty if the officer did not answer.",
+                    check="scale",
+                )
+        values[item.id] = np.where(allowed, val, np.nan)
+    return pd.DataFrame(values, index=grid.data.index)
+
+
+def _ids(grid: Grid, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """Id columns as stripped text ("" where blank); numbers such as 101.0 shown as "101"."""
+    out = {}
+    for c in columns:
+        raw = grid.data[c]
+        num = grid.numbers[c]
+        text = raw.astype(str).str.strip()
+        whole = num.notna() & (num % 1 == 0)
+        text = text.where(~whole, num.where(whole).astype("Int64").astype(str))
+        out[c] = text.where(~grid.blank[c], "")
+    return pd.DataFrame(out, index=grid.data.index)
 
 
 def _read_responses(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFrame | None:
@@ -126,8 +149,8 @@ def _read_responses(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFr
     if missing:
         return None
     data = grid.data
-    ids = data[list(ID_COLUMNS)].apply(lambda s: s.astype(str).str.strip())
-    empty_id = empty_cells(data[list(ID_COLUMNS)])
+    ids = _ids(grid, ID_COLUMNS)
+    empty_id = grid.blank[list(ID_COLUMNS)]
     for c in ID_COLUMNS:
         for row in np.asarray(data.index)[empty_id[c].to_numpy()]:
             log.add(
@@ -137,7 +160,7 @@ def _read_responses(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFr
                 found="an empty cell",
                 check="ids",
             )
-    values, _ = _convert_items(grid, tree, log)
+    values = _convert_items(grid, tree, log)
     out = pd.concat([ids, values], axis=1)
     out["_file"] = grid.file
     out["_sheet"] = grid.sheet
@@ -159,7 +182,7 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
         )
         return None
     data = grid.data
-    ids = data[list(UNIT_COLUMNS)].apply(lambda s: s.astype(str).str.strip())
+    ids = _ids(grid, UNIT_COLUMNS)
     names = pd.DataFrame(index=data.index)
     for c in NAME_COLUMNS:
         names[c] = data[c].astype(str).str.strip() if c in cols else ""
@@ -167,8 +190,11 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
     stats = {}
     for c in tree.statistic_columns():
         raw = data[c]
-        empty = empty_cells(raw.to_frame())[c]
-        num = pd.to_numeric(_normalise_text(raw).where(~empty), errors="coerce")
+        empty = grid.blank[c]
+        num = grid.numbers[c].copy()
+        text = ~empty & num.isna()
+        if text.any():
+            num[text] = _text_values(raw[text].to_numpy(), {})
         bad = (~empty & num.isna()) | (num < 0)
         for row in np.asarray(data.index)[bad.to_numpy()]:
             log.add(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,13 +29,21 @@ _DIM_RE = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
 
 @dataclass(frozen=True)
 class Grid:
-    """Cells of one sheet: ``header`` texts and ``data`` (object dtype), with Excel row numbers."""
+    """Cells of one sheet with Excel row numbers as the index.
+
+    ``data``: the raw cells (object dtype) under deduplicated header texts; ``numbers``: the same
+    cells as floats where they are numbers or numeric text (NaN elsewhere); ``blank``: True where a
+    cell is empty (None, "" or only white space). Both are computed once, vectorised, for the whole
+    sheet, so readers never loop over cells.
+    """
 
     file: str
     sheet: str
     header: list[str]
-    data: pd.DataFrame  # columns = header (deduplicated), index = Excel row numbers
+    data: pd.DataFrame
     header_row: int
+    numbers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    blank: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def loc(self, row: int | None = None, column: str = "") -> Location:
         return Location(file=self.file, sheet=self.sheet, row=row, column=column)
@@ -183,6 +191,30 @@ def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]]:
     return name, rows
 
 
+_IS_NUMBER = np.frompyfunc(lambda v: v.__class__ is float or v.__class__ is int, 1, 1)
+
+
+def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers (float, NaN if not a number) and blanks (bool) of an object array of cells.
+
+    Cells a workbook stores as numbers are taken as they are; the remaining non-empty cells go
+    through one vectorised numeric conversion (numbers typed as text, CSV cells); only the cells
+    that are neither (ids, labels, stray text) are looked at as text, to find white-space-only ones.
+    """
+    flat = arr.ravel()
+    simple = pd.isna(flat) | (flat == "")
+    stored = _IS_NUMBER(flat).astype(bool)
+    numbers = np.full(flat.shape, np.nan)
+    numbers[stored] = flat[stored].astype(float)
+    rest = np.flatnonzero(~stored & ~simple)
+    if len(rest):
+        numbers[rest] = pd.to_numeric(pd.Series(flat[rest]), errors="coerce").to_numpy(float)
+        text_idx = rest[np.isnan(numbers[rest])]
+        ws = np.fromiter((not str(v).strip() for v in flat[text_idx]), bool, len(text_idx))
+        simple[text_idx[ws]] = True
+    return numbers.reshape(arr.shape), simple.reshape(arr.shape)
+
+
 def read_grid(path: Path, sheet: str | None = None, *, display: str | None = None) -> Grid:
     """Read a sheet (or CSV) with its first non-empty row as the header.
 
@@ -192,26 +224,37 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
     path = Path(path)
     file = display or str(path)
     name, rows = _read_rows(path, sheet)
-    width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows], dtype=object)
-    if frame.empty:
+    if not rows:
         return Grid(file, name, [], pd.DataFrame(), 1)
-    frame.index = pd.RangeIndex(1, len(frame) + 1)
-    nonempty_rows = (~empty_cells(frame)).any(axis=1)
-    if not nonempty_rows.any():
+    width = max(len(r) for r in rows)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    arr = np.empty((len(rows), width), dtype=object)
+    arr[:] = rows
+    numbers, blank = _parse_cells(arr)
+    nonempty = ~blank.all(axis=1)
+    if not nonempty.any():
         return Grid(file, name, [], pd.DataFrame(), 1)
-    header_row = int(nonempty_rows.idxmax())
-    header = [str(v).strip() if v is not None else "" for v in frame.loc[header_row].tolist()]
+    h = int(np.argmax(nonempty))
+    header_row = h + 1
+    header = [str(v).strip() if v is not None else "" for v in arr[h].tolist()]
     seen: dict[str, int] = {}
     cols: list[str] = []
-    for h in header:
-        key = h or f"(column {len(cols) + 1})"
+    for text in header:
+        key = text or f"(column {len(cols) + 1})"
         seen[key] = seen.get(key, 0) + 1
         cols.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
-    body = frame.loc[header_row + 1 :]
-    body = body[nonempty_rows.loc[header_row + 1 :]]
-    body.columns = cols
-    return Grid(file, name, cols, body, header_row)
+    keep = np.flatnonzero(nonempty[h + 1 :]) + h + 1
+    index = pd.Index(keep + 1, name="row")
+    return Grid(
+        file,
+        name,
+        cols,
+        pd.DataFrame(arr[keep], index=index, columns=cols),
+        header_row,
+        pd.DataFrame(numbers[keep], index=index, columns=cols),
+        pd.DataFrame(blank[keep], index=index, columns=cols),
+    )
 
 
 def empty_cells(frame: pd.DataFrame) -> pd.DataFrame:
