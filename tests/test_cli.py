@@ -22,6 +22,10 @@ def test_every_command_is_documented_in_readme() -> None:
     assert set(commands) >= {"run", "init", "validate", "weights", "synth", "tree"}
     for name in commands:
         assert re.search(rf"`evalkit {name}\b", readme), f"`evalkit {name}` is not in the README"
+    for group in app.registered_groups:
+        for c in group.typer_instance.registered_commands:
+            full = f"{group.name} {c.name or c.callback.__name__}"
+            assert f"`evalkit {full}" in readme, f"`evalkit {full}` is not in the README"
 
 
 def test_validate_ok(project: Path) -> None:

@@ -309,6 +309,13 @@ def init(
     )
 
 
+from .template_cmd import template_app  # noqa: E402 - the group registers after the app exists
+
+app.add_typer(
+    template_app, name="template", help="Write questionnaire workbooks generated from a tree."
+)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
