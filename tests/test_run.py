@@ -168,3 +168,27 @@ def test_same_inputs_same_numbers(project: Path) -> None:
     b = evaluate(project)
     assert a.districts.equals(b.districts)
     assert a.weights.table.equals(b.weights.table)
+
+
+def test_invalid_questionnaires_are_excluded_and_reported(project: Path) -> None:
+    path = project / "surveys" / "东湖区.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["responses"]
+    header = [c.value for c in ws[1]]
+    first = [c.value for c in ws[2]]
+    ws.append(first)  # the same respondent id again
+    straight = ["R_STRAIGHT", first[1], first[2]] + [5] * (len(header) - 3)
+    ws.append(straight)  # the same answer everywhere, reverse-worded items included
+    wb.save(path)
+    result = run_project(project, lang="zh", pdf=False)
+    ev = result.evaluation
+    reasons = ev.screening.excluded.set_index("respondent")["reason"]
+    assert reasons["R_STRAIGHT"] == "straight_lining"
+    assert reasons[str(first[0])] == "duplicate_id"
+    assert "R_STRAIGHT" not in set(ev.survey.responses["respondent"])
+    rows = _rows(ev.spec.output_dir / "东湖区.xlsx", "问卷筛查")
+    head = rows[0]
+    station = next(r for r in rows[1:] if r[0] == first[2])
+    assert station[head.index("剔除问卷")] == 2
+    rel = _rows(ev.spec.output_dir / "东湖区.xlsx", "信度分析")
+    assert rel[0][4] == "Cronbach's α" and 0 < rel[1][4] < 1

@@ -276,16 +276,6 @@ def load_survey_data(
     for iid in item_ids:
         if iid not in resp.columns:
             resp[iid] = np.nan
-    if not resp.empty:
-        dup = resp.duplicated("respondent", keep="first")
-        for _, r in resp[dup].iterrows():
-            log.add(
-                _loc(r),
-                "duplicate respondent id",
-                expected="each respondent id once",
-                found=repr(r["respondent"]),
-                check="ids",
-            )
     # cross-check units
     if not stat.empty and not resp.empty:
         known = set(zip(stat["district"], stat["station"], strict=True))

@@ -53,8 +53,17 @@ NUM_FORMATS: dict[str, str] = {
     "count": "0",
     "decimal": "0.00",
     "signed": "+0.0;-0.0;0.0",
+    "pvalue": "0.00E+00",
 }
-_DECIMALS = {"score": 1, "weight": 3, "ratio": 3, "count": 0, "decimal": 2, "signed": 1}
+_DECIMALS = {
+    "score": 1,
+    "weight": 3,
+    "ratio": 3,
+    "count": 0,
+    "decimal": 2,
+    "signed": 1,
+    "pvalue": 6,
+}
 
 # Kind of each model column; columns not listed are text.
 COLUMN_KINDS: dict[str, str] = {
@@ -77,7 +86,18 @@ COLUMN_KINDS: dict[str, str] = {
         ],
         "weight",
     ),
-    **dict.fromkeys(["lambda_max", "ci", "cr"], "ratio"),
+    **dict.fromkeys(
+        ["lambda_max", "ci", "cr", "alpha", "r_item_rest", "alpha_if_deleted", "msa", "kmo"],
+        "ratio",
+    ),
+    **dict.fromkeys(["missing_share"], "ratio"),
+    **dict.fromkeys(["mean", "sd", "bartlett_chi2"], "decimal"),
+    **dict.fromkeys(
+        ["items", "duplicate_id", "too_many_missing", "straight_lining", "excluded", "kept", "df"],
+        "count",
+    ),
+    "keyed": "bool",
+    "p_value": "pvalue",
     **dict.fromkeys(
         [
             "n",
@@ -141,9 +161,36 @@ def write_district_workbook(report: DistrictReport, path: Path) -> Path:
 
         _weights(_add_sheet(wb, "weights", lang), styles, report.weights, lang)
         _experts(_add_sheet(wb, "experts", lang), styles, report)
+        if len(report.reliability):
+            _reliability(_add_sheet(wb, "reliability", lang), styles, report)
+        if len(report.screening):
+            sc = _Table(report.screening, lang)
+            sc.add(["station", "respondents", "duplicate_id", "too_many_missing"])
+            sc.add(["straight_lining", "excluded", "kept"])
+            sc.write(_add_sheet(wb, "screening", lang), styles, freeze_col=1)
         _issues(_add_sheet(wb, "issues", lang), styles, report.issues, lang)
 
     return _atomic_write(Path(path), build)
+
+
+def _reliability(ws: Worksheet, styles: _Styles, report: DistrictReport) -> None:
+    """Cronbach's alpha per dimension, KMO and Bartlett, then the item analysis, stacked."""
+    lang = report.lang
+    t = _Table(report.reliability, lang)
+    t.add(["id", "name", "items", "respondents", "alpha", "band", "note"])
+    nxt, _ = t.write(ws, styles, freeze_col=0)
+    k = _Table(pd.DataFrame([report.kmo]) if report.kmo else pd.DataFrame(), lang)
+    k.add(["kmo", "bartlett_chi2", "df", "p_value", "n", "items"])
+    if k.columns:
+        ws.write_string(nxt + 1, 0, _label("kmo_table", lang), styles.get(bold=True))
+        nxt, _ = k.write(ws, styles, start_row=nxt + 2, autofilter=False, set_widths=False)
+    it = _Table(report.reliability_items, lang)
+    it.add(["item", "indicator", "dimension", "keyed", "r_item_rest", "alpha_if_deleted"])
+    it.add(["msa", "mean", "sd", "missing_share"])
+    if it.columns:
+        ws.write_string(nxt + 1, 0, _label("items_table", lang), styles.get(bold=True))
+        it.write(ws, styles, start_row=nxt + 2, autofilter=False, set_widths=False)
+        _widen(ws, t, it)
 
 
 def write_comparison_workbook(report: ComparisonReport, path: Path) -> Path:

@@ -76,6 +76,28 @@ HEADERS: dict[str, tuple[str, str]] = {
     "kind": ("类型", "Kind"),
     "priority": ("优先级", "Priority"),
     "text": ("对策建议", "Recommendation"),
+    "items": ("题目数", "Items"),
+    "alpha": ("Cronbach's α", "Cronbach's α"),
+    "band": ("信度评价", "Band"),
+    "note": ("备注", "Note"),
+    "item": ("题目", "Item"),
+    "indicator": ("指标", "Indicator"),
+    "keyed": ("反向计分", "Recoded"),
+    "r_item_rest": ("校正项总相关", "Corrected item-total r"),
+    "alpha_if_deleted": ("删除该题后的 α", "α if item deleted"),
+    "msa": ("MSA", "MSA"),
+    "mean": ("均值", "Mean"),
+    "sd": ("标准差", "SD"),
+    "missing_share": ("缺失比例", "Missing share"),
+    "duplicate_id": ("编号重复", "Duplicate id"),
+    "too_many_missing": ("缺答过多", "Too many missing"),
+    "straight_lining": ("同一选项作答", "Straight-lining"),
+    "excluded": ("剔除问卷", "Excluded"),
+    "kept": ("有效问卷", "Kept"),
+    "kmo": ("KMO", "KMO"),
+    "bartlett_chi2": ("Bartlett χ²", "Bartlett χ²"),
+    "df": ("自由度", "df"),
+    "p_value": ("p 值", "p"),
 }
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -133,6 +155,8 @@ SHEETS: dict[str, tuple[str, str]] = {
     "issues": ("数据问题", "Data issues"),
     "districts": ("区县对比", "Districts"),
     "levels": ("等级标准", "Levels"),
+    "reliability": ("信度分析", "Reliability"),
+    "screening": ("问卷筛查", "Screening"),
 }
 
 # Labels of the Excel summary sheet and of table columns that are not model columns.
@@ -156,4 +180,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "warnings": ("提示", "Warnings"),
     "group_table": ("群组综合判断矩阵", "Aggregated group matrices"),
     "indicators": ("相关指标", "Indicators"),
+    "kmo_table": ("KMO 与 Bartlett 球形检验", "KMO and Bartlett's test of sphericity"),
+    "items_table": ("题目分析", "Item analysis"),
 }

@@ -92,6 +92,17 @@ class DistrictReport:
     method: dict[str, str]  # weights ("AHP x entropy, linear, alpha = 0.5" localised), ri_table,
     # cr_threshold, normalisation, aggregation, entropy_units, group ("AIJ geometric mean")
     warnings: list[str] = field(default_factory=list)  # localised one-line warnings to show
+    # Reliability of the district's survey (Cronbach's alpha per dimension and overall):
+    #   id, name, items, respondents, alpha, band (localised), note
+    reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # per item: item, indicator (name), dimension (name), keyed, r_item_rest, alpha_if_deleted,
+    #   msa, mean, sd, missing_share
+    reliability_items: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # KMO and Bartlett's test: kmo, bartlett_chi2, df, p_value, n, items (NaN when not computable)
+    kmo: dict[str, float] = field(default_factory=dict)
+    # invalid questionnaires per station: station, respondents, duplicate_id, too_many_missing,
+    #   straight_lining, excluded, kept
+    screening: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)

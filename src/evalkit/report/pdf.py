@@ -77,6 +77,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "expert_cr": "专家判断矩阵一致性检验",
         "cr_note": "加粗并着色的行 CR 大于阈值 {t}。",
         "counts": "数据概况",
+        "reliability": "问卷信度",
+        "reliability_note": (
+            "Cronbach's α ≥ 0.7 为可接受，≥ 0.8 为良好（George & Mallery, 2003）；反向题与逆向指标题已反向计分。"
+            "KMO = {kmo}，Bartlett 球形检验 χ²({df}) = {chi2}，p {p}（n = {n}）。"
+        ),
+        "screened": "剔除无效问卷 {n} 份（编号重复、缺答超过 20%、全部题目选同一选项），均未计入得分。",
         "levels": "成熟度等级划分",
         "issues": "数据问题",
         "issues_more": "另有 {n} 条问题未列出，完整清单见 Excel 工作簿。",
@@ -98,6 +104,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "c_items": "问卷题目数",
         "c_indicators": "指标数",
         "c_districts": "参评区县数",
+        "c_excluded": "剔除无效问卷数",
         "para_total": (
             "{district}信息化综合得分 {total} 分，成熟度等级为“{level}”（第 {lv} 级），"
             "在全省 {n} 个参评区县中排名第 {rank}，{cmp}。"
@@ -161,6 +168,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "expert_cr": "Consistency of each expert's judgment matrices",
         "cr_note": "Rows in bold colour have CR above the threshold {t}.",
         "counts": "Data",
+        "reliability": "Survey reliability",
+        "reliability_note": (
+            "Cronbach's α ≥ 0.7 is acceptable, ≥ 0.8 good (George & Mallery, 2003); reverse-worded "
+            "items and items of cost indicators are recoded. KMO = {kmo}; Bartlett's test of "
+            "sphericity χ²({df}) = {chi2}, p {p} (n = {n})."
+        ),
+        "screened": "{n} invalid questionnaire(s) excluded (duplicate id, more than 20 % missing, "
+        "the same answer to every item); they count in no score.",
         "levels": "Maturity levels",
         "issues": "Data issues",
         "issues_more": "{n} more issues are not listed; see the Excel workbook for all of them.",
@@ -182,6 +197,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "c_items": "Survey items",
         "c_indicators": "Indicators",
         "c_districts": "Districts assessed",
+        "c_excluded": "Invalid questionnaires excluded",
         "para_total": (
             "{district} scores {total} out of 100 and reaches maturity level {lv}, "
             "\u201c{level}\u201d. It ranks {rank} of {n} districts in the province, {cmp}."
@@ -625,6 +641,41 @@ def _issues(r: DistrictReport, lang: str, p: dict[str, str]) -> tuple[dict[str, 
     return _table(head, rows, [0, 2, 3, 2], "llll", size=7.5), note
 
 
+def _reliability(r: DistrictReport, lang: str, p: dict[str, str]) -> tuple[dict[str, Any], str]:
+    rel = r.reliability
+    rows, hl = [], []
+    for i, rec in enumerate(rel.to_dict("records")):
+        a = rec.get("alpha")
+        if a is not None and not _isnan(a) and float(a) < 0.7:
+            hl.append(i)
+        rows.append(
+            [
+                _s(rec.get("name")),
+                _int(rec.get("items")),
+                _int(rec.get("respondents")),
+                _w(a),
+                _s(rec.get("band")),
+            ]
+        )
+    head = [header(c, lang) for c in ("dimension", "items", "respondents", "alpha", "band")]
+    table = _table(head, rows, [3, 0, 0, 1, 1], "lrrrl", hl=hl, size=8)
+    k = r.kmo or {}
+    pv = k.get("p_value", float("nan"))
+    note = ""
+    if k and not _isnan(k.get("kmo", float("nan"))):
+        note = p["reliability_note"].format(
+            kmo=_w(k["kmo"]),
+            df=_int(k.get("df")),
+            chi2=f"{k.get('bartlett_chi2', float('nan')):.1f}",
+            p="< 0.001" if pv < 0.001 else f"= {pv:.3f}",
+            n=_int(k.get("n")),
+        )
+    excluded = int(r.counts.get("excluded", 0) or 0)
+    if excluded:
+        note += " " + p["screened"].format(n=excluded)
+    return table, note
+
+
 def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
     """All the template shows, as JSON-ready strings and lists."""
     lang = "zh" if r.lang == "zh" else "en"
@@ -681,6 +732,9 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
         "cr_note": p["cr_note"].format(t=_s(r.method.get("cr_threshold", "0.1"))),
         "group_note": bool(_group(r, lang)["hl"]),
         "counts": _counts(r, p),
+        "reliability": _reliability(r, lang, p)[0],
+        "reliability_note": _reliability(r, lang, p)[1],
+        "has_reliability": len(r.reliability) > 0,
         "levels": _levels(r, lang),
         "issues": issues,
         "has_issues": len(r.issues) > 0 if r.issues is not None else False,

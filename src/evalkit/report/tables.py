@@ -15,6 +15,7 @@ from ..analysis.diagnose import (
     select_recommendations,
     weakest_indicators,
 )
+from ..analysis.reliability import reliability_report
 from ..errors import issues_frame
 from ..score.evaluate import Evaluation
 from ..tree import IndicatorTree
@@ -173,6 +174,44 @@ def _issues_table(ev: Evaluation, lang: str) -> pd.DataFrame:
     return t
 
 
+BANDS = {
+    "excellent": ("优秀", "excellent"),
+    "good": ("良好", "good"),
+    "acceptable": ("可接受", "acceptable"),
+    "questionable": ("存疑", "questionable"),
+    "poor": ("较差", "poor"),
+    "unacceptable": ("不可接受", "unacceptable"),
+    "undefined": ("无法计算", "undefined"),
+}
+
+
+def _reliability_tables(
+    ev: Evaluation, district: str, lang: str
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float], pd.DataFrame]:
+    """Reliability of the district's kept questionnaires and its screening counts per station."""
+    tree = ev.tree
+    names = {n.id: text(n.name, lang) for n in tree.nodes()}
+    overall = "总体" if lang == "zh" else "all items"
+    resp = ev.survey.responses
+    rel = reliability_report(tree, resp[resp["district"] == district])
+    scales = rel.scales.copy()
+    scales.insert(1, "name", [names.get(i, overall) for i in scales["id"]])
+    scales["band"] = [BANDS.get(b, (b, b))[0 if lang == "zh" else 1] for b in scales["band"]]
+    items = rel.items.copy()
+    items["indicator"] = items["indicator"].map(names)
+    items["dimension"] = items["dimension"].map(names)
+    kmo = {k: float(v) for k, v in rel.kmo.iloc[0].items()} if len(rel.kmo) else {}
+    screening = pd.DataFrame()
+    if ev.screening is not None:
+        c = ev.screening.counts
+        c = c[c["district"] == district].drop(columns=["district"])
+        if lang == "en":
+            en = ev.survey.stations.set_index(["district", "station"])["station_en"]
+            c["station"] = [en.get((district, st)) or st for st in c["station"]]
+        screening = c.reset_index(drop=True)
+    return scales, items, kmo, screening
+
+
 def _district_label(ev: Evaluation, district: str, lang: str) -> str:
     if lang == "zh":
         return district
@@ -328,6 +367,8 @@ def district_report(
         )
     if ev.weights.method != ev.weights.spec.method:
         warnings.append(method_dict(ev, lang)["weights"])
+    reliability, reliability_items, kmo, screening = _reliability_tables(ev, district, lang)
+    counts["excluded"] = int(screening["excluded"].sum()) if len(screening) else 0
     return DistrictReport(
         lang=lang,
         title=text(ev.spec.title, lang) or text(tree.title, lang),
@@ -358,6 +399,10 @@ def district_report(
         counts=counts,
         method=method_dict(ev, lang),
         warnings=warnings,
+        reliability=reliability,
+        reliability_items=reliability_items,
+        kmo=kmo,
+        screening=screening,
     )
 
 

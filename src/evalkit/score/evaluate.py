@@ -7,14 +7,17 @@ spec with one setting changed" (``evaluate(dataclasses.replace(spec, weights=...
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..analysis.reliability import Reliability, reliability_report
 from ..errors import DataError, InputError, Issue, Location
 from ..ingest.judgments import Judgments, load_judgments
+from ..ingest.quality import Screening, screen_responses
 from ..ingest.survey import SurveyData, load_survey_data
 from ..measure import IndicatorMatrix, compute_indicator_values, goalpost_scores
 from ..spec import RunSpec, load_spec
@@ -48,6 +51,8 @@ class Evaluation:
     survey: SurveyData
     judgments: Judgments | None
     issues: list[Issue] = field(default_factory=list)
+    screening: Screening | None = None
+    reliability: Reliability | None = None
 
     @property
     def dimension_ids(self) -> list[str]:
@@ -76,6 +81,13 @@ def evaluate_data(
     issues: list[Issue] = list(survey.issues)
     if judgments is not None:
         issues += judgments.issues
+    # invalid questionnaires (duplicate ids, too many missing answers, straight-lining) are
+    # excluded with a reason before anything is computed; reliability uses the kept ones
+    screening = screen_responses(tree, survey.responses)
+    issues += screening.issues
+    survey = dataclasses.replace(survey, responses=screening.kept)
+    reliability = reliability_report(tree, screening.kept)
+    issues += reliability.issues
     matrix: IndicatorMatrix = compute_indicator_values(tree, survey)
     issues += matrix.issues
     dims = [d.id for d in tree.dimensions]
@@ -159,6 +171,8 @@ def evaluate_data(
         survey=survey,
         judgments=judgments,
         issues=issues,
+        screening=screening,
+        reliability=reliability,
     )
 
 

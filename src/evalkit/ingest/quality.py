@@ -1,0 +1,245 @@
+"""Invalid questionnaires: which officers' answers a researcher must leave out, and why.
+
+Three rules, checked on the whole responses table at once (no loop over respondents):
+
+- ``duplicate_id``: a respondent id already used by an earlier row (file order) - the first
+  occurrence is kept, every later one excluded;
+- ``too_many_missing``: more than ``max_missing_share`` of the tree's survey items unanswered
+  (e.g. with 23 items and 0.2, five or more missing answers exclude the questionnaire);
+- ``straight_lining``: every answered item has the same value and at least
+  ``straightline_min_items`` items are answered. When some of the answered items are
+  reverse-worded, the identical raw answers are also contradictory (agreeing with a statement and
+  with its opposite); the detail says so.
+
+A questionnaire meeting several rules is excluded once, under the first reason in that order
+(:data:`REASONS`). Exclusions are counted per station and reported as warnings with the row of the
+questionnaire in its workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Issue, Location
+from ..tree import IndicatorTree
+
+REASONS = ("duplicate_id", "too_many_missing", "straight_lining")
+EXCLUDED_COLUMNS = [
+    "respondent",
+    "district",
+    "station",
+    "reason",
+    "detail",
+    "_file",
+    "_sheet",
+    "_row",
+]
+COUNT_COLUMNS = ["district", "station", "respondents", *REASONS, "excluded", "kept"]
+
+_MESSAGES = {
+    "duplicate_id": "questionnaire excluded: duplicate respondent id",
+    "too_many_missing": "questionnaire excluded: too many missing answers",
+    "straight_lining": "questionnaire excluded: the same answer to every item (straight-lining)",
+}
+_FIXES = {
+    "duplicate_id": "Give every questionnaire its own respondent id, or delete the repeated row.",
+    "too_many_missing": "Complete the answers from the paper form if they exist; otherwise the "
+    "exclusion is correct.",
+    "straight_lining": "Check the paper form; if the officer really answered this way, the "
+    "exclusion is correct.",
+}
+
+
+@dataclass(frozen=True)
+class Screening:
+    """Result of :func:`screen_responses`.
+
+    kept: the responses frame without the excluded rows (same columns, original index).
+    excluded: one row per excluded questionnaire, in input order: respondent, district, station,
+        reason (one of :data:`REASONS`), detail, _file, _sheet, _row.
+    counts: one row per (district, station) present in the input, sorted: respondents (rows in the
+        input), duplicate_id, too_many_missing, straight_lining (excluded by reason), excluded,
+        kept.
+    issues: one warning per excluded questionnaire, check="quality", located at its row and the
+        column "respondent".
+    max_missing_share, straightline_min_items: the settings used (for the methodology appendix).
+    """
+
+    kept: pd.DataFrame
+    excluded: pd.DataFrame
+    counts: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    max_missing_share: float = 0.2
+    straightline_min_items: int = 10
+
+
+def _column(frame: pd.DataFrame, name: str, default: object) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(default, index=frame.index, dtype=object)
+
+
+def _fmt(v: pd.Series) -> pd.Series:
+    """Scale values as text: 4.0 -> "4", 2.5 -> "2.5" (vectorised)."""
+    f = v.astype(float)
+    whole = np.isfinite(f) & (f == np.round(f))
+    return f.round().astype("Int64").astype(str).where(whole, f.astype(str))
+
+
+def screen_responses(
+    tree: IndicatorTree,
+    responses: pd.DataFrame,
+    *,
+    max_missing_share: float = 0.2,
+    straightline_min_items: int = 10,
+) -> Screening:
+    """Find invalid questionnaires (duplicate id, too many missing answers, straight-lining).
+
+    responses: as in SurveyData.responses (respondent, district, station, one float column per
+    item id with NaN = missing and reverse items not recoded, _file, _sheet, _row); duplicate
+    respondent ids are allowed. A missing item column counts as unanswered. The input is not
+    modified. Raises ValueError for settings outside 0 <= max_missing_share <= 1 or
+    straightline_min_items < 2.
+    """
+    if not 0.0 <= max_missing_share <= 1.0:
+        raise ValueError(f"max_missing_share must lie in [0, 1], got {max_missing_share}")
+    if straightline_min_items < 2:
+        raise ValueError(f"straightline_min_items must be at least 2, got {straightline_min_items}")
+    pairs = tree.items()
+    item_ids = [item.id for _, item in pairs]
+    reverse = np.array([item.reverse for _, item in pairs], dtype=bool)
+    k = len(item_ids)
+    x = responses.reindex(columns=item_ids).to_numpy(dtype=float)
+    missing = np.isnan(x)
+    n_missing = missing.sum(axis=1)
+    n_answered = k - n_missing
+    hi = np.where(missing, -np.inf, x).max(axis=1, initial=-np.inf)
+    lo = np.where(missing, np.inf, x).min(axis=1, initial=np.inf)
+
+    ids = _column(responses, "respondent", "")
+    dup = ids.duplicated(keep="first").to_numpy()
+    share = n_missing / k if k else np.zeros(len(responses))
+    too_many = share > max_missing_share + 1e-12
+    straight = (n_answered >= straightline_min_items) & (hi == lo)
+    reason = np.select([dup, too_many, straight], list(REASONS), default="")
+    out = reason != ""
+
+    files = _column(responses, "_file", "").to_numpy()
+    sheets = _column(responses, "_sheet", "").to_numpy()
+    rows = _column(responses, "_row", None).to_numpy()
+    idv = ids.to_numpy()
+
+    # details, built column-wise for the excluded rows only (positions `pos`)
+    pos = np.flatnonzero(out)
+    share_text = f"{max_missing_share * 100:g}%"
+    why = reason[pos]
+    detail = np.full(len(pos), "", dtype=object)
+    is_dup = why == "duplicate_id"
+    if is_dup.any():
+        keep = ~dup
+        first = pd.Series(
+            pd.Series(files[keep]).astype(str) + " row " + pd.Series(rows[keep]).astype(str)
+        )
+        first.index = pd.Index(idv[keep])
+        dup_ids = pd.Series(idv[pos[is_dup]])
+        detail[is_dup] = (
+            "respondent id " + dup_ids.astype(str) + " already used at " + dup_ids.map(first)
+        ).to_numpy()
+    is_missing = why == "too_many_missing"
+    if is_missing.any():
+        detail[is_missing] = (
+            pd.Series(n_missing[pos[is_missing]]).astype(str)
+            + f" of {k} items missing (more than {share_text})"
+        ).to_numpy()
+    is_straight = why == "straight_lining"
+    if is_straight.any():
+        p_sl = pos[is_straight]
+        n_rev = (~missing[p_sl][:, reverse]).sum(axis=1)
+        text = (
+            "all "
+            + pd.Series(n_answered[p_sl]).astype(str)
+            + " answered items = "
+            + _fmt(pd.Series(hi[p_sl]))
+        )
+        contradiction = (
+            "; contradictory: " + pd.Series(n_rev).astype(str) + " of them are reverse-worded"
+        ).where(n_rev > 0, "")
+        detail[is_straight] = (text + contradiction).to_numpy()
+
+    excluded = pd.DataFrame(
+        {
+            "respondent": idv[pos],
+            "district": _column(responses, "district", "").to_numpy()[pos],
+            "station": _column(responses, "station", "").to_numpy()[pos],
+            "reason": why,
+            "detail": detail,
+            "_file": files[pos],
+            "_sheet": sheets[pos],
+            "_row": rows[pos],
+        },
+        columns=EXCLUDED_COLUMNS,
+    )
+
+    units = pd.DataFrame(
+        {
+            "district": _column(responses, "district", ""),
+            "station": _column(responses, "station", ""),
+            "respondents": 1,
+            **{r: reason == r for r in REASONS},
+            "excluded": out,
+        },
+        index=responses.index,
+    )
+    counts = (
+        units.groupby(["district", "station"], sort=True)[["respondents", *REASONS, "excluded"]]
+        .sum()
+        .astype(int)
+        .reset_index()
+    )
+    counts["kept"] = counts["respondents"] - counts["excluded"]
+    counts = counts[COUNT_COLUMNS]
+
+    expected = {
+        "duplicate_id": "each respondent id once",
+        "too_many_missing": f"at most {share_text} of the {k} items unanswered",
+        "straight_lining": "answers that vary across items",
+    }
+    issues = [
+        Issue(
+            Location(
+                file=str(file),
+                sheet=str(sheet),
+                row=int(row) if row is not None and row == row else None,
+                column="respondent",
+            ),
+            _MESSAGES[rsn],
+            expected=expected[rsn],
+            found=f"{rid}: {text}",
+            fix=_FIXES[rsn],
+            severity="warning",
+            check="quality",
+        )
+        for rid, rsn, text, file, sheet, row in zip(
+            excluded["respondent"],
+            excluded["reason"],
+            excluded["detail"],
+            excluded["_file"],
+            excluded["_sheet"],
+            excluded["_row"],
+            strict=True,
+        )
+    ]
+    return Screening(
+        kept=responses[~out],
+        excluded=excluded,
+        counts=counts,
+        issues=issues,
+        max_missing_share=max_missing_share,
+        straightline_min_items=straightline_min_items,
+    )
+
+
+__all__ = ["REASONS", "Screening", "screen_responses"]
