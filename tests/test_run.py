@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
-from evalkit.errors import DataError
+from evalkit.errors import DataError, PartialRunError
 from evalkit.run import run_project
 from evalkit.score.evaluate import evaluate
 
@@ -139,28 +139,55 @@ def test_english_report(project: Path) -> None:
     assert re.search(r"Information collection", text)
 
 
-def test_bad_input_leaves_no_report_and_lists_all_problems(project: Path) -> None:
+def test_errors_block_only_their_district(project: Path) -> None:
     out = project / "reports"
     out.mkdir()
-    old = out / "东湖区.pdf"
+    old = out / "南港区.pdf"
     old.write_bytes(b"an earlier report")
     path = project / "surveys" / "南港区.xlsx"
+    before = path.read_bytes()
     wb = openpyxl.load_workbook(path)
     ws = wb["responses"]
     ws["D5"] = 9
     ws["E7"] = "sometimes"
     wb.save(path)
-    with pytest.raises(DataError) as info:
+    before = path.read_bytes()
+    with pytest.raises(PartialRunError) as info:
         run_project(project, lang="zh")
-    assert len(info.value.errors if hasattr(info.value, "errors") else info.value.issues) >= 2
-    assert old.read_bytes() == b"an earlier report"
+    assert path.read_bytes() == before  # the user's file is never changed
+    errors = [i for i in info.value.issues if i.severity == "error"]
+    assert {(i.location.row, i.location.column) for i in errors} == {
+        (5, "ic_std_1"),
+        (7, "ic_std_2"),
+    }
+    assert "南港区" in info.value.summary and "3 other district(s)" in info.value.summary
+    assert old.read_bytes() == b"an earlier report"  # the blocked district's old report stays
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["issues.xlsx", "东湖区.pdf"]
+    assert written == sorted(
+        [
+            "comparison.xlsx",
+            "issues.xlsx",
+            "南港区.pdf",
+            *(f"{d}.{ext}" for d in ("东湖区", "北岭区", "西山区") for ext in ("pdf", "xlsx")),
+        ]
+    )
     rows = _rows(
         out / "issues.xlsx", CalamineWorkbook.from_path(str(out / "issues.xlsx")).sheet_names[0]
     )
     flat = " ".join(str(c) for r in rows for c in r)
     assert "南港区.xlsx" in flat and "sometimes" in flat
+
+
+def test_errors_everywhere_write_only_the_issue_list(project: Path) -> None:
+    for path in (project / "surveys").glob("*区.xlsx"):
+        wb = openpyxl.load_workbook(path)
+        wb["responses"]["D3"] = 0
+        wb.save(path)
+    with pytest.raises(DataError) as info:
+        run_project(project, lang="zh")
+    assert not isinstance(info.value, PartialRunError)
+    assert len([i for i in info.value.issues if i.severity == "error"]) == 4
+    assert sorted(p.name for p in (project / "reports").iterdir()) == ["issues.xlsx"]
 
 
 def test_same_inputs_same_numbers(project: Path) -> None:

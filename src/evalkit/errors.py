@@ -147,6 +147,10 @@ class SpecError(InputError):
     """The project file (evalkit.yaml) is invalid."""
 
 
+class PartialRunError(InputError):
+    """Some districts were blocked by errors in their files; the others' reports were written."""
+
+
 class MethodError(EvalkitError):
     """A method cannot be applied to this data (e.g. entropy with fewer than two units)."""
 

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EvalkitError, InputError, issues_frame
+from .errors import EvalkitError, InputError, PartialRunError, issues_frame
 from .report.model import DistrictReport
 from .score.evaluate import Evaluation, evaluate
 from .spec import RunSpec, load_spec
@@ -90,7 +90,7 @@ def run_project(
     out_dir = spec.output_dir
     font_path = resolve_font(spec, lang, font) if pdf else None
     try:
-        ev = evaluate(spec)
+        ev = evaluate(spec, isolate=True)
     except InputError as exc:
         out_dir.mkdir(parents=True, exist_ok=True)
         write_issues_workbook(issues_frame(exc.issues), out_dir / "issues.xlsx", lang)
@@ -131,6 +131,14 @@ def run_project(
         files.append(write_issues_workbook(issues_frame(ev.issues), issues_path, lang))
     elif issues_path.exists():
         os.remove(issues_path)  # a stale list from an earlier failed run would mislead
+    if ev.blocked:
+        blocked = sorted({d for ds in ev.blocked.values() for d in ds} or set(ev.blocked))
+        raise PartialRunError(
+            ev.errors,
+            summary=f"{len(ev.errors)} problem(s) in {len(ev.blocked)} file(s) blocked "
+            f"{len(blocked)} district(s) ({', '.join(blocked)}); reports were written for the "
+            f"{len(models)} other district(s), and every problem is in {issues_path}",
+        )
     seconds = time.perf_counter() - t0
     timings = {
         "evaluate": t_eval,

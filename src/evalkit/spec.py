@@ -18,8 +18,8 @@ from .yamlio import line_of, load_yaml
 
 PROJECT_FILE = "evalkit.yaml"
 WEIGHT_METHODS = ("combined", "ahp", "entropy", "equal")
-COMBINE_METHODS = ("linear", "multiplicative")
-EXPERT_POLICIES = ("keep", "exclude")
+COMBINE_METHODS = ("linear", "multiplicative", "game_theory")
+EXPERT_POLICIES = ("keep", "exclude", "repair")
 LANGS = ("zh", "en")
 
 

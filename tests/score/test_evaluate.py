@@ -154,3 +154,28 @@ def test_spec_errors_name_the_line(project: Path) -> None:
     assert by_msg["unknown weights.method"] == next(
         n for n, line in enumerate(lines, 1) if "method: combined" in line
     )
+
+
+def test_repair_policy_reaches_reports(base) -> None:
+    from evalkit.report.tables import district_report
+
+    ev = _with(base, inconsistent_experts="repair")
+    e06 = ev.weights.experts.query("expert == 'E06' and node_id == 'maturity'").iloc[0]
+    assert e06["cr"] > 0.1 and e06["cr_repaired"] <= 0.1 and e06["repairs"]
+    model = district_report(ev, "东湖区", "zh")
+    row = model.experts.query("expert == 'E06' and node_id == 'maturity'").iloc[0]
+    assert row["worst_pair"] == "信息采集 vs 技术环境" and row["suggested"]
+    assert "修正" in model.method["inconsistent_experts"]
+
+
+def test_game_theory_combination_is_reported(base) -> None:
+    from evalkit.report.tables import method_dict
+
+    ev = _with(base, combine="game_theory")
+    c = ev.weights.combination
+    assert c["method"] == "game_theory" and c["ahp"] + c["entropy"] == pytest.approx(1.0, abs=1e-9)
+    assert "博弈论" in method_dict(ev, "zh")["weights"]
+    t = ev.weights.table.set_index("id")
+    leaves = [leaf.id for leaf in ev.tree.leaves()]
+    expect = c["ahp"] * t.loc[leaves, "ahp_global"] + c["entropy"] * t.loc[leaves, "entropy_global"]
+    np.testing.assert_allclose(t.loc[leaves, "global"], expect / expect.sum(), atol=1e-12)

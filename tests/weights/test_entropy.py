@@ -11,6 +11,8 @@ from hypothesis.extra.numpy import arrays
 from evalkit.errors import MethodError
 from evalkit.weights.entropy import entropy_divergence, entropy_weights
 
+pytestmark = pytest.mark.filterwarnings("ignore::evalkit.weights.ConstantIndicatorWarning")
+
 
 def test_entropy_by_hand() -> None:
     # 3 units, 2 indicators; after min-max: col0 = [0, 0.5, 1], col1 = [0, 0, 1]
@@ -58,3 +60,9 @@ def test_invariant_to_positive_scaling_and_direction_reflection(x: np.ndarray, c
     reflected = x.copy()
     reflected[:, 0] = -reflected[:, 0]
     np.testing.assert_allclose(entropy_weights(reflected, dirs), w, atol=1e-9)
+
+
+def test_subnormal_spread_does_not_overflow() -> None:
+    # regression: scaling by 1/span overflowed to inf for a column whose range is subnormal
+    x = np.array([[2.2250738585072014e-308, 1.0], [0.0, 0.0], [0.0, 0.0]])
+    np.testing.assert_allclose(entropy_weights(x), [0.5, 0.5])

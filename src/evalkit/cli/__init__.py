@@ -129,8 +129,7 @@ def weights(
     lang: LangOpt = "en",
     experts: Annotated[bool, typer.Option(help="List every expert's CR per node.")] = True,
 ) -> None:
-    """Show AHP (with CR per expert and node), entropy and combined weights of PROJECT."""
-    from ..report.i18n import text
+    """Show AHP (CR per expert and node, repair suggestions), entropy and combined weights."""
     from ..score.evaluate import evaluate
 
     try:
@@ -138,73 +137,9 @@ def weights(
     except EvalkitError as exc:
         _fail(exc)
         return
-    lang = lang or "en"
-    ws = ev.weights
-    names = {n.id: text(n.name, lang) for n in ev.tree.nodes()}
-    console.print(
-        f"Method: {ws.describe()}; RI table: {ws.ri_label}; CR threshold "
-        f"{ws.spec.cr_threshold:g}; entropy across {ws.entropy_units} stations",
-        highlight=False,
-    )
-    t = Table(title="Weights (local / global)")
-    for col in (
-        "node",
-        "AHP local",
-        "entropy local",
-        "local",
-        "AHP global",
-        "entropy global",
-        "global",
-    ):
-        t.add_column(col, justify="left" if col == "node" else "right")
-    for _, r in ws.table.iterrows():
-        t.add_row(
-            "  " * (int(r["depth"]) - 1) + names[r["id"]],
-            *(
-                "" if r[c] != r[c] else f"{r[c]:.3f}"
-                for c in (
-                    "ahp_local",
-                    "entropy_local",
-                    "local",
-                    "ahp_global",
-                    "entropy_global",
-                    "global",
-                )
-            ),
-        )
-    console.print(t)
-    if len(ws.group):
-        g = Table(title=f"Group judgments (AIJ), CR with {ws.ri_label}")
-        for col in ("node", "experts", "λmax", "CI", "CR", "consistent"):
-            g.add_column(col)
-        for _, r in ws.group.iterrows():
-            g.add_row(
-                names[r["node_id"]],
-                str(r["experts"]),
-                f"{r['lambda_max']:.3f}",
-                f"{r['ci']:.3f}",
-                f"{r['cr']:.3f}",
-                "yes" if r["consistent"] else "NO",
-            )
-        console.print(g)
-    if experts and len(ws.experts):
-        e = Table(title="CR per expert and node")
-        nodes = list(dict.fromkeys(ws.experts["node_id"]))
-        e.add_column("expert")
-        for n in nodes:
-            e.add_column(names[n], justify="right")
-        piv = ws.experts.pivot(index="expert", columns="node_id", values="cr")
-        for expert, row in piv.iterrows():
-            e.add_row(
-                str(expert),
-                *(
-                    ("" if row[n] != row[n] else f"{row[n]:.3f}")
-                    + (" !" if row[n] > ws.spec.cr_threshold else "")
-                    for n in nodes
-                ),
-            )
-        console.print(e)
-        console.print(f"! = CR above {ws.spec.cr_threshold:g}")
+    from .weights_cmd import show_weights
+
+    show_weights(ev, lang or "en", experts, console)
 
 
 @app.command()

@@ -37,6 +37,8 @@ class SurveyData:
     stations: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)  # only with isolate=True
+    blocked: dict[str, list[str]] = field(default_factory=dict)  # file -> districts it held
 
 
 def _text_values(raw: np.ndarray, labels: dict[str, float]) -> np.ndarray:
@@ -234,8 +236,14 @@ def load_survey_data(
     responses: Sequence[Path] = (),
     stations: Sequence[Path] = (),
     base: Path | None = None,
+    isolate: bool = False,
 ) -> SurveyData:
-    """Read all survey workbooks and CSV tables; raise DataError listing every problem."""
+    """Read all survey workbooks and CSV tables; raise DataError listing every problem.
+
+    With ``isolate=True`` a file with errors only blocks itself: its rows are left out, the
+    errors are returned in ``errors`` and the districts it held in ``blocked``; DataError is raised
+    only when no file is left.
+    """
     log = IssueLog()
     resp_frames: list[pd.DataFrame] = []
     stat_frames: list[pd.DataFrame] = []
@@ -303,8 +311,25 @@ def load_survey_data(
                     found=f"{r['district']} / {r['station']}",
                     check="units",
                 )
-    log.raise_if_errors(DataError)
-    return SurveyData(resp, stat, log.warnings, files)
+    if not isolate or not log.errors:
+        log.raise_if_errors(DataError)
+        return SurveyData(resp, stat, log.warnings, files)
+    bad_files = {i.location.file for i in log.errors}
+    if bad_files >= set(files) or "" in bad_files:
+        log.raise_if_errors(DataError)
+    blocked: dict[str, list[str]] = {}
+    for f in sorted(bad_files):
+        held = set(resp.loc[resp["_file"] == f, "district"]) | set(
+            stat.loc[stat["_file"] == f, "district"]
+        )
+        blocked[f] = sorted(str(d) for d in held if str(d))
+    dropped = {d for ds in blocked.values() for d in ds}
+    keep_r = ~resp["_file"].isin(bad_files) & ~resp["district"].isin(dropped)
+    keep_s = ~stat["_file"].isin(bad_files) & ~stat["district"].isin(dropped)
+    resp, stat = resp[keep_r.to_numpy()], stat[keep_s.to_numpy()]
+    if resp.empty:
+        log.raise_if_errors(DataError)
+    return SurveyData(resp, stat, log.warnings, files, log.errors, blocked)
 
 
 def _loc(r: pd.Series, column: str = "respondent") -> Location:

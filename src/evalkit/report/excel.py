@@ -575,6 +575,7 @@ def _experts(ws: Worksheet, styles: _Styles, report: DistrictReport) -> None:
     threshold = _cr_threshold(report.method)
     t = _Table(report.experts, lang)
     t.add(["node_id", "node", "expert", "n", "lambda_max", "ci", "cr", "consistent", "used"])
+    t.add(["worst_pair", "current", "suggested", "repairs", "cr_repaired"])
     nxt, pos = t.write(ws, styles, freeze_col=0)
     rule = {"type": "cell", "criteria": ">", "value": threshold, "format": styles.highlight}
     if "cr" in pos and len(report.experts):
@@ -582,7 +583,7 @@ def _experts(ws: Worksheet, styles: _Styles, report: DistrictReport) -> None:
 
     # The group (aggregated) matrices below, after a blank row and a title.
     g = _Table(report.group, lang)
-    g.add(["node_id", "node", "experts", "lambda_max", "cr", "consistent"])
+    g.add(["node_id", "node", "experts", "lambda_max", "cr", "consistent", "consensus"])
     if not g.columns:
         return
     title_row = nxt + 1
@@ -639,6 +640,8 @@ _METHOD_KEYS = [
     "aggregation",
     "group",
     "entropy_units",
+    "inconsistent_experts",
+    "consensus",
 ]
 
 

@@ -94,6 +94,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "m_normalisation": "标准化方法",
         "m_aggregation": "汇总方法",
         "m_entropy_units": "熵权计算单元",
+        "m_inconsistent_experts": "未通过一致性检验的专家",
+        "m_survey": "问卷指标取值",
+        "m_ratio": "比率指标汇总",
+        "m_consensus": "专家共识度指标",
         "m_group": "群组决策集结方法",
         "c_respondents": "有效问卷数",
         "c_responses_missing": "缺失答案（单元格）",
@@ -187,6 +191,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "m_normalisation": "Normalisation",
         "m_aggregation": "Aggregation",
         "m_entropy_units": "Entropy units",
+        "m_inconsistent_experts": "Experts over the CR threshold",
+        "m_survey": "Survey indicators",
+        "m_ratio": "Ratio statistics",
+        "m_consensus": "Consensus measure",
         "m_group": "Group aggregation",
         "c_respondents": "Respondents",
         "c_responses_missing": "Missing answers (cells)",
@@ -546,10 +554,40 @@ def _group(r: DistrictReport, lang: str) -> dict[str, Any]:
                 _w(rec.get("lambda_max")),
                 _w(cr),
                 _yes(rec.get("consistent"), lang),
+                _w(rec.get("consensus")),
             ]
         )
-    head = [header(c, lang) for c in ("node", "experts", "lambda_max", "cr", "consistent")]
-    return _table(head, rows, [3, 0, 1, 1, 1], "lrrrc", hl=hl, size=8)
+    cols = ("node", "experts", "lambda_max", "cr", "consistent", "consensus")
+    head = [header(c, lang) for c in cols]
+    return _table(head, rows, [3, 0, 1, 1, 1, 1], "lrrrcr", hl=hl, size=8)
+
+
+def _suggestions(r: DistrictReport, lang: str) -> list[str]:
+    """One line per expert matrix over the threshold: its most inconsistent judgment."""
+    out = []
+    e = r.experts
+    if "worst_pair" not in e.columns:
+        return out
+    for rec in e.to_dict("records"):
+        if rec.get("consistent") is False and rec.get("worst_pair"):
+            repairs = rec.get("repairs") or ""
+            if lang == "zh":
+                line = (
+                    f"{rec['expert']}（{rec['node']}）：最不一致的判断为 {rec['worst_pair']} = "
+                    f"{rec['current']}，与其他判断相符的值约为 {rec['suggested']}。"
+                )
+                if repairs:
+                    line += f"已修正：{repairs}。"
+            else:
+                line = (
+                    f"{rec['expert']} ({rec['node']}): the most inconsistent judgment is "
+                    f"{rec['worst_pair']} = {rec['current']}; the other judgments suggest about "
+                    f"{rec['suggested']}."
+                )
+                if repairs:
+                    line += f" Repaired: {repairs}."
+            out.append(line)
+    return out
 
 
 def _isnan(x: Any) -> bool:
@@ -729,6 +767,7 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
         "group": _group(r, lang),
         "experts": _experts(r, lang),
         "has_experts": len(r.experts) > 0,
+        "suggestions": _suggestions(r, lang),
         "cr_note": p["cr_note"].format(t=_s(r.method.get("cr_threshold", "0.1"))),
         "group_note": bool(_group(r, lang)["hl"]),
         "counts": _counts(r, p),

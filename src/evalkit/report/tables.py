@@ -19,6 +19,7 @@ from ..analysis.reliability import reliability_report
 from ..errors import issues_frame
 from ..score.evaluate import Evaluation
 from ..tree import IndicatorTree
+from ..weights.ahp import fmt_judgment
 from .i18n import text, word
 from .model import ComparisonReport, DistrictReport, Recommendation
 
@@ -29,6 +30,7 @@ _METHOD_WORDS = {
     "equal": ("等权重", "equal weights"),
     "linear": ("线性组合", "linear combination"),
     "multiplicative": ("乘法合成归一化", "multiplicative combination"),
+    "game_theory": ("博弈论组合赋权", "game-theory combination"),
 }
 
 
@@ -51,6 +53,14 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         how = _w(spec.combine, lang)
         if spec.combine == "linear":
             how += f"，α = {spec.alpha:g}" if zh else f", α = {spec.alpha:g}"
+        elif spec.combine == "game_theory" and getattr(ws, "combination", None):
+            c = ws.combination
+            a, b = c.get("ahp", float("nan")), c.get("entropy", float("nan"))
+            how += (
+                f"，系数 AHP {a:.3f}、熵权 {b:.3f}"
+                if zh
+                else f", coefficients AHP {a:.3f}, entropy {b:.3f}"
+            )
         weights = f"{_w('combined', lang)}（{how}）" if zh else f"{_w('combined', lang)} ({how})"
     else:
         weights = _w(ws.method, lang)
@@ -63,6 +73,7 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
     policy = {
         "keep": ("保留并提示", "kept with a warning"),
         "exclude": ("剔除", "excluded"),
+        "repair": ("按最小改动修正至阈值以内", "repaired with the fewest changed judgments"),
     }[spec.inconsistent_experts]
     return {
         "weights": weights,
@@ -79,6 +90,11 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         if zh
         else "weighted sum level by level (weights of missing siblings renormalised)",
         "entropy_units": str(ws.entropy_units),
+        "consensus": (
+            str(ws.group["consensus_measure"].iloc[0])
+            if "consensus_measure" in ws.group.columns and len(ws.group)
+            else ""
+        ),
         "survey": "李克特均值：先计算各题均值（反向题已转换），再取题目均值的平均"
         if zh
         else "Likert: mean over items of item means (reverse-worded items recoded)",
@@ -110,9 +126,24 @@ def _weights_table(ev: Evaluation, lang: str) -> pd.DataFrame:
 
 
 def _experts_tables(ev: Evaluation, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-expert and group consistency tables with node names; for experts over the threshold
+    the most inconsistent judgment and the value that would fit the others (Saaty scale)."""
     names = {n.id: text(n.name, lang) for n in ev.tree.nodes()}
     e = ev.weights.experts.copy()
     e.insert(1, "node", e["node_id"].map(names))
+    if "worst_pair" in e.columns:
+        bad = ~e["consistent"].astype(bool)
+
+        def pair(v: object) -> str:
+            a, _, b = str(v).partition(" vs ")
+            return f"{names.get(a, a)} vs {names.get(b, b)}" if b else ""
+
+        e["worst_pair"] = [pair(v) if b else "" for v, b in zip(e["worst_pair"], bad, strict=True)]
+        for col in ("current", "suggested"):
+            e[col] = [
+                fmt_judgment(float(v)) if b and v == v else ""
+                for v, b in zip(e[col], bad, strict=True)
+            ]
     g = ev.weights.group.copy()
     g.insert(1, "node", g["node_id"].map(names))
     return e, g

@@ -55,6 +55,15 @@ class Evaluation:
     reliability: Reliability | None = None
 
     @property
+    def blocked(self) -> dict[str, list[str]]:
+        """Survey files left out because of errors, with the districts they held."""
+        return self.survey.blocked
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
     def dimension_ids(self) -> list[str]:
         return [d.id for d in self.tree.dimensions]
 
@@ -78,7 +87,7 @@ def evaluate_data(
     spec: RunSpec, tree: IndicatorTree, survey: SurveyData, judgments: Judgments | None
 ) -> Evaluation:
     """Score already-loaded data (used by :func:`evaluate`; handy in notebooks and tests)."""
-    issues: list[Issue] = list(survey.issues)
+    issues: list[Issue] = [*survey.errors, *survey.issues]
     if judgments is not None:
         issues += judgments.issues
     # invalid questionnaires (duplicate ids, too many missing answers, straight-lining) are
@@ -176,10 +185,12 @@ def evaluate_data(
     )
 
 
-def evaluate(project: RunSpec | Path | str = ".") -> Evaluation:
+def evaluate(project: RunSpec | Path | str = ".", *, isolate: bool = False) -> Evaluation:
     """Evaluate a project: a RunSpec, a project folder or an ``evalkit.yaml`` path.
 
-    Raises an :class:`~evalkit.errors.InputError` listing every problem of the inputs.
+    Raises an :class:`~evalkit.errors.InputError` listing every problem of the inputs. With
+    ``isolate=True`` a survey file with errors blocks only its own districts: the rest is evaluated,
+    and ``Evaluation.blocked`` and the error issues say what was left out.
     """
     spec = project if isinstance(project, RunSpec) else load_spec(project)
     tree = load_tree(spec.tree)
@@ -192,6 +203,7 @@ def evaluate(project: RunSpec | Path | str = ".") -> Evaluation:
             responses=spec.responses,
             stations=spec.stations,
             base=spec.root,
+            isolate=isolate,
         )
     except InputError as exc:
         problems += exc.issues

@@ -1,0 +1,89 @@
+"""Weights: AHP (single, batched, group, incomplete), objective weights and their combination.
+
+Public API (stable names, used from Python and by the CLI)::
+
+    ahp_priorities, aggregate_judgments, aggregate_aij, aggregate_aip, most_inconsistent, repair,
+    ahp_consensus, gci, complete_matrix, entropy_weights, critic_weights, std_weights, cv_weights,
+    combine, random_index, RI_TABLES, RI_TABLE_LABELS, AhpResult
+
+``compute_weights`` / ``WeightSet`` (weights of a whole indicator tree) live in
+:mod:`evalkit.weights.weightset` and are imported lazily here, because the spec module imports
+:mod:`evalkit.weights.ahp`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .ahp import (
+    RI_TABLE_LABELS,
+    RI_TABLES,
+    SAATY_SCALE,
+    AhpResult,
+    GroupResult,
+    aggregate_aij,
+    aggregate_aip,
+    aggregate_judgments,
+    ahp_priorities,
+    complete_reciprocal,
+    principal_eigen,
+    random_index,
+    saaty_round,
+)
+from .combine import Combination, combine
+from .consistency import (
+    CONSENSUS_MEASURE,
+    Change,
+    Judgment,
+    RepairResult,
+    ahp_consensus,
+    gci,
+    most_inconsistent,
+    repair,
+)
+from .entropy import ConstantIndicatorWarning, entropy_divergence, entropy_weights
+from .incomplete import complete_matrix
+from .objective import critic_weights, cv_weights, std_weights
+
+__all__ = [
+    "CONSENSUS_MEASURE",
+    "RI_TABLES",
+    "RI_TABLE_LABELS",
+    "SAATY_SCALE",
+    "AhpResult",
+    "Change",
+    "Combination",
+    "ConstantIndicatorWarning",
+    "GroupResult",
+    "Judgment",
+    "RepairResult",
+    "WeightSet",
+    "aggregate_aij",
+    "aggregate_aip",
+    "aggregate_judgments",
+    "ahp_consensus",
+    "ahp_priorities",
+    "combine",
+    "complete_matrix",
+    "complete_reciprocal",
+    "compute_weights",
+    "critic_weights",
+    "cv_weights",
+    "entropy_divergence",
+    "entropy_weights",
+    "gci",
+    "most_inconsistent",
+    "principal_eigen",
+    "random_index",
+    "repair",
+    "saaty_round",
+    "std_weights",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("compute_weights", "WeightSet"):
+        from . import weightset
+
+        return getattr(weightset, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

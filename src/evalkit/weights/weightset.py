@@ -4,8 +4,13 @@ Local weights are among siblings; global weights are the product of local weight
 from the goal. Entropy gives leaf divergences d_j; a criterion's divergence is the sum over its
 leaves, so entropy local weights d_j / \sum_{siblings} d and global weights d_j / \sum_{all} d agree.
 Combination works on global leaf weights (linear: :math:`\alpha a + (1 - \alpha) b`; multiplicative:
-:math:`a b / \sum a b`), and criterion weights are sums of their leaves, so local and global weights of
-the combined set also agree.
+:math:`a b / \sum a b`; game theory: coefficients solved from the two vectors, see
+:mod:`evalkit.weights.combine`), and criterion weights are sums of their leaves, so local and global
+weights of the combined set also agree.
+
+Per expert and node the ``experts`` table records CR, the most inconsistent judgment (with the value
+that would fit the others, rounded to Saaty's scale) and, under the ``repair`` policy, the audit
+trail of changed judgments; the ``group`` table records the AHP-OS consensus of each node.
 """
 
 from __future__ import annotations
@@ -19,8 +24,36 @@ from ..errors import Issue, Location, MethodError
 from ..ingest.judgments import Judgments
 from ..spec import WeightSpec
 from ..tree import IndicatorTree
-from .ahp import RI_TABLE_LABELS, aggregate_aij, ahp_priorities
+from .ahp import RI_TABLE_LABELS, aggregate_aij, ahp_priorities, fmt_judgment
+from .combine import combine
+from .consistency import CONSENSUS_MEASURE, ahp_consensus, most_inconsistent, repair
 from .entropy import entropy_divergence
+
+EXPERT_COLUMNS = [
+    "node_id",
+    "expert",
+    "n",
+    "lambda_max",
+    "ci",
+    "cr",
+    "consistent",
+    "used",
+    "worst_pair",
+    "current",
+    "suggested",
+    "repairs",
+    "cr_repaired",
+]
+GROUP_COLUMNS = [
+    "node_id",
+    "experts",
+    "lambda_max",
+    "ci",
+    "cr",
+    "consistent",
+    "consensus",
+    "consensus_measure",
+]
 
 
 @dataclass(frozen=True)
@@ -29,8 +62,13 @@ class WeightSet:
 
     table columns: id, parent, depth, ahp_local, entropy_local, local, ahp_global, entropy_global,
     global. ``local``/``global`` are the weights used for scoring.
-    experts: node_id, expert, n, lambda_max, ci, cr, consistent, used
-    group: node_id, experts, lambda_max, ci, cr, consistent  (the aggregated matrix)
+    experts: node_id, expert, n, lambda_max, ci, cr, consistent, used, worst_pair ("x vs y"),
+    current (that judgment), suggested (w_x / w_y rounded to Saaty's scale), repairs (audit text such
+    as "a[x, y] 1/3 -> 2", repair policy only), cr_repaired (CR after repair, else NaN)
+    group: node_id, experts, lambda_max, ci, cr, consistent (the aggregated matrix), consensus,
+    consensus_measure
+    combination: for method "combined", how AHP and entropy were combined, e.g.
+    {"method": "game_theory", "ahp": 0.61, "entropy": 0.39}
     """
 
     table: pd.DataFrame
@@ -40,6 +78,7 @@ class WeightSet:
     spec: WeightSpec
     entropy_units: int
     issues: list[Issue] = field(default_factory=list)
+    combination: dict[str, object] = field(default_factory=dict)
 
     @property
     def local(self) -> pd.Series:
@@ -52,7 +91,16 @@ class WeightSet:
     def describe(self) -> str:
         s = self.spec
         if self.method == "combined":
-            how = f"linear, alpha = {s.alpha:g}" if s.combine == "linear" else "multiplicative"
+            if s.combine == "linear":
+                how = f"linear, alpha = {s.alpha:g}"
+            elif s.combine == "game_theory":
+                c = self.combination
+                how = (
+                    f"game theory, AHP {c.get('ahp', float('nan')):.3f} / entropy "
+                    f"{c.get('entropy', float('nan')):.3f}"
+                )
+            else:
+                how = "multiplicative"
             return f"AHP x entropy ({how})"
         return {"ahp": "AHP", "entropy": "entropy", "equal": "equal"}[self.method]
 
@@ -107,7 +155,9 @@ def _ahp_local(
             continue
         mats = judgments.matrices[node.id]
         names = judgments.experts[node.id]
-        res = ahp_priorities(mats, ri_table=spec.ri_table)
+        res = ahp_priorities(mats, ri_table=spec.ri_table, labels=ids)
+        if res.completed is not None:
+            mats = res.completed
         cr = np.atleast_1d(res.cr)
         ok = cr <= spec.cr_threshold
         use = ok if spec.inconsistent_experts == "exclude" else np.ones_like(ok)
@@ -121,38 +171,73 @@ def _ahp_local(
                     check="ahp",
                 )
             )
-        for name, lam, ci, c, good, u in zip(
-            names, np.atleast_1d(res.lambda_max), np.atleast_1d(res.ci), cr, ok, use, strict=True
-        ):
-            rows.append(
-                {
-                    "node_id": node.id,
-                    "expert": name,
-                    "n": len(ids),
-                    "lambda_max": float(lam),
-                    "ci": float(ci),
-                    "cr": float(c),
-                    "consistent": bool(good),
-                    "used": bool(u),
-                }
+        used_mats = np.array(mats, dtype=float, copy=True)
+        for e, (name, lam, ci, c, good, u) in enumerate(
+            zip(
+                names,
+                np.atleast_1d(res.lambda_max),
+                np.atleast_1d(res.ci),
+                cr,
+                ok,
+                use,
+                strict=True,
             )
+        ):
+            row: dict[str, object] = {
+                "node_id": node.id,
+                "expert": name,
+                "n": len(ids),
+                "lambda_max": float(lam),
+                "ci": float(ci),
+                "cr": float(c),
+                "consistent": bool(good),
+                "used": bool(u),
+                "worst_pair": "",
+                "current": np.nan,
+                "suggested": np.nan,
+                "repairs": "",
+                "cr_repaired": np.nan,
+            }
+            if len(ids) > 2:
+                worst = most_inconsistent(mats[e], labels=ids)
+                row.update(worst_pair=worst.pair, current=worst.current, suggested=worst.saaty)
+            action = "kept" if u else "excluded"
+            if not good and spec.inconsistent_experts == "repair":
+                fixed = repair(
+                    mats[e], max_cr=spec.cr_threshold, ri_table=spec.ri_table, labels=ids
+                )
+                used_mats[e] = fixed.matrix
+                row.update(repairs=fixed.audit(), cr_repaired=fixed.cr_after)
+                action = (
+                    f"repaired ({fixed.audit()}; CR {fixed.cr_after:.3f})"
+                    if fixed.ok
+                    else f"partly repaired ({fixed.audit()}; CR still {fixed.cr_after:.3f})"
+                )
+            rows.append(row)
             if not good:
-                action = "kept" if u else "excluded"
+                hint = (
+                    f"; most inconsistent judgment a[{worst.pair.replace(' vs ', ', ')}] = "
+                    f"{fmt_judgment(worst.current)}, consistent with the others: "
+                    f"{fmt_judgment(worst.saaty)}"
+                    if len(ids) > 2
+                    else ""
+                )
                 issues.append(
                     Issue(
                         Location(file=judgments.file, sheet=node.id),
                         f"expert {name}: CR = {c:.3f} at node {node.id} exceeds "
-                        f"{spec.cr_threshold:g} ({RI_TABLE_LABELS.get(spec.ri_table)}); {action}",
+                        f"{spec.cr_threshold:g} ({RI_TABLE_LABELS.get(spec.ri_table)}){hint}; {action}",
                         severity="warning",
                         check="ahp",
                         fix="Ask the expert to revise the judgments, or set "
-                        "weights.inconsistent_experts: exclude.",
+                        "weights.inconsistent_experts: exclude | repair.",
                     )
                 )
         w = [judgments.expert_weights.get(n, 1.0) for n in names]
-        group = aggregate_aij(mats[use], np.asarray(w)[use])
+        group = aggregate_aij(used_mats[use], np.asarray(w)[use])
         g = ahp_priorities(group, ri_table=spec.ri_table)
         local.update(dict(zip(ids, g.weights.tolist(), strict=True)))
+        indiv = np.atleast_2d(ahp_priorities(used_mats[use], ri_table=spec.ri_table).weights)
         grows.append(
             {
                 "node_id": node.id,
@@ -161,14 +246,12 @@ def _ahp_local(
                 "ci": float(g.ci),
                 "cr": float(g.cr),
                 "consistent": bool(g.cr <= spec.cr_threshold),
+                "consensus": ahp_consensus(indiv, np.asarray(w, dtype=float)[use]),
+                "consensus_measure": CONSENSUS_MEASURE,
             }
         )
-    experts = pd.DataFrame(
-        rows, columns=["node_id", "expert", "n", "lambda_max", "ci", "cr", "consistent", "used"]
-    )
-    group = pd.DataFrame(
-        grows, columns=["node_id", "experts", "lambda_max", "ci", "cr", "consistent"]
-    )
+    experts = pd.DataFrame(rows, columns=EXPERT_COLUMNS)
+    group = pd.DataFrame(grows, columns=GROUP_COLUMNS)
     return local, experts, group
 
 
@@ -187,6 +270,7 @@ def compute_weights(
     issues: list[Issue] = []
     leaves = [leaf.id for leaf in tree.leaves()]
     method = spec.method
+    combination: dict[str, object] = {}
     ahp_local, experts, group = _ahp_local(tree, judgments, spec, issues)
     ahp_global = _globals_from_local(tree, ahp_local)
 
@@ -250,11 +334,14 @@ def compute_weights(
         assert entropy_global is not None
         a = np.array([ahp_global[i] for i in leaves])
         b = np.array([entropy_global[i] for i in leaves])
-        if spec.combine == "linear":
-            c = spec.alpha * a + (1 - spec.alpha) * b
-        else:
-            c = a * b
-        c = c / c.sum()
+        comb = combine(a, b, method=spec.combine, alpha=spec.alpha)
+        c = comb.weights
+        combination = {
+            "method": spec.combine,
+            "ahp": comb.coefficients[0],
+            "entropy": comb.coefficients[1],
+            "description": comb.describe(),
+        }
         local = _local_from_leaf_globals(tree, dict(zip(leaves, c.tolist(), strict=True)))
     glob = _globals_from_local(tree, local)
     parents = tree.parents()
@@ -275,4 +362,4 @@ def compute_weights(
                 "global": glob[node.id],
             }
         )
-    return WeightSet(pd.DataFrame(rows), experts, group, method, spec, m_units, issues)
+    return WeightSet(pd.DataFrame(rows), experts, group, method, spec, m_units, issues, combination)

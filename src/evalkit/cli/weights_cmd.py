@@ -1,0 +1,124 @@
+"""What ``evalkit weights`` prints: method, RI table, weights, group CR and consensus, CR per expert.
+
+``show_weights(ev, lang, experts, console)`` reads only the Evaluation's WeightSet; the command in
+``evalkit.cli`` parses options, builds the Evaluation and calls it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..weights.ahp import fmt_judgment
+
+_WEIGHT_COLS = ("ahp_local", "entropy_local", "local", "ahp_global", "entropy_global", "global")
+_WEIGHT_HEADS = ("AHP local", "entropy local", "local", "AHP global", "entropy global", "global")
+
+
+def _num(v: Any, fmt: str = ".3f") -> str:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    return "" if math.isnan(f) else format(f, fmt)
+
+
+def show_weights(ev: Any, lang: str, experts: bool, console: Console) -> None:
+    """Print the weights of an Evaluation and how they were obtained.
+
+    Shows: the method actually used (and the combination coefficients), the RI table and CR
+    threshold; the local / global weights of every node; per node the group (AIJ) CR and the
+    consensus with its measure; per expert and node the CR; and for each expert above the
+    threshold the most inconsistent judgment with the value that would fit the others (Saaty
+    scale), plus the repairs made under the ``repair`` policy.
+    """
+    from ..report.i18n import text
+
+    ws = ev.weights
+    names = {n.id: text(n.name, lang) for n in ev.tree.nodes()}
+    label = lambda i: names.get(i, i)  # noqa: E731
+    spec = ws.spec
+    console.print(
+        f"Method: {ws.describe()}; AHP priorities by principal eigenvector, group judgments by "
+        f"AIJ (element-wise geometric mean); RI table: {ws.ri_label}; CR threshold "
+        f"{spec.cr_threshold:g}; experts above it: {spec.inconsistent_experts}; entropy across "
+        f"{ws.entropy_units} stations",
+        highlight=False,
+    )
+    comb = getattr(ws, "combination", {}) or {}
+    if comb.get("description"):
+        console.print(f"Combination: {comb['description']}", highlight=False)
+
+    t = Table(title="Weights (local / global)")
+    t.add_column("node")
+    for head in _WEIGHT_HEADS:
+        t.add_column(head, justify="right")
+    for _, r in ws.table.iterrows():
+        t.add_row(
+            "  " * (int(r["depth"]) - 1) + label(r["id"]), *(_num(r[c]) for c in _WEIGHT_COLS)
+        )
+    console.print(t)
+
+    if len(ws.group):
+        g = Table(title=f"Group judgments (AIJ), CR with {ws.ri_label}")
+        for col in ("node", "experts", "λmax", "CI", "CR", "consistent", "consensus"):
+            g.add_column(col, justify="left" if col == "node" else "right")
+        measure = ""
+        for _, r in ws.group.iterrows():
+            measure = str(r.get("consensus_measure", "") or measure)
+            g.add_row(
+                label(r["node_id"]),
+                str(r["experts"]),
+                _num(r["lambda_max"]),
+                _num(r["ci"]),
+                _num(r["cr"]),
+                "yes" if r["consistent"] else "NO",
+                _num(r.get("consensus", float("nan"))),
+            )
+        console.print(g)
+        if measure:
+            console.print(f"consensus: {measure}", highlight=False)
+
+    if not (experts and len(ws.experts)):
+        return
+    e = Table(title=f"CR per expert and node ({ws.ri_label})")
+    nodes = list(dict.fromkeys(ws.experts["node_id"]))
+    e.add_column("expert")
+    for n in nodes:
+        e.add_column(label(n), justify="right")
+    piv = ws.experts.pivot(index="expert", columns="node_id", values="cr")
+    for expert, row in piv.iterrows():
+        e.add_row(
+            str(expert),
+            *(_num(row[n]) + (" !" if row[n] > spec.cr_threshold else "") for n in nodes),
+        )
+    console.print(e)
+    console.print(f"! = CR above {spec.cr_threshold:g}", highlight=False)
+
+    bad = ws.experts[~ws.experts["consistent"].astype(bool)]
+    if len(bad):
+        s = Table(title="Most inconsistent judgment of each expert above the threshold")
+        for col in ("expert", "node", "CR", "judgment", "given", "fits the others", "action"):
+            s.add_column(
+                col, justify="right" if col in ("CR", "given", "fits the others") else "left"
+            )
+        for _, r in bad.iterrows():
+            repairs = str(r.get("repairs", "") or "")
+            if repairs:
+                action = f"repaired: {repairs} (CR {_num(r.get('cr_repaired'))})"
+            else:
+                action = "kept (warning)" if r["used"] else "excluded"
+            pair = str(r.get("worst_pair", "") or "")
+            s.add_row(
+                str(r["expert"]),
+                label(r["node_id"]),
+                _num(r["cr"]),
+                pair,
+                fmt_judgment(float(r["current"])) if pair else "",
+                fmt_judgment(float(r["suggested"])) if pair else "",
+                action,
+            )
+        console.print(s)
