@@ -179,3 +179,17 @@ def test_game_theory_combination_is_reported(base) -> None:
     leaves = [leaf.id for leaf in ev.tree.leaves()]
     expect = c["ahp"] * t.loc[leaves, "ahp_global"] + c["entropy"] * t.loc[leaves, "entropy_global"]
     np.testing.assert_allclose(t.loc[leaves, "global"], expect / expect.sum(), atol=1e-12)
+
+
+def test_hierarchy_cr_composes_group_ci_by_ahp_global_weight(base) -> None:
+    from evalkit.weights.ahp import random_index
+
+    g = base.weights.group.set_index("node_id")
+    t = base.weights.table.set_index("id")
+    nodes = base.tree.criteria()
+    w = np.array([1.0 if n.depth == 0 else t.at[n.id, "ahp_global"] for n in nodes])
+    ci = np.array([g.at[n.id, "ci"] for n in nodes])
+    ri = np.array([random_index(len(n.children)) for n in nodes])
+    h = base.weights.hierarchy.set_index("depth")
+    assert h.at[-1, "cr"] == pytest.approx((w * ci).sum() / (w * ri).sum())
+    assert h.at[-1, "cr"] < 0.1

@@ -130,3 +130,14 @@ def test_incomplete_consistent_matrix_is_completed_exactly(w: list[float], seed:
         res = ahp_priorities(a, incomplete=how)
         np.testing.assert_allclose(res.weights, wa / wa.sum(), rtol=1e-6)
         assert res.cr == pytest.approx(0.0, abs=1e-8)
+
+
+def test_hierarchical_cr_weights_ci_and_ri_by_global_weight() -> None:
+    from evalkit.weights import hierarchical_cr
+
+    # Saaty's composition: two criteria with weights 0.6 / 0.4 and sub-matrices of CI 0.02 / 0.05
+    # (n = 4 and 3, RI 0.90 and 0.58): CR = (0.6*0.02 + 0.4*0.05) / (0.6*0.90 + 0.4*0.58)
+    assert hierarchical_cr([0.02, 0.05], [0.90, 0.58], [0.6, 0.4]) == pytest.approx(
+        (0.012 + 0.02) / (0.54 + 0.232)
+    )
+    assert hierarchical_cr([0.0], [0.0], [1.0]) == 0.0

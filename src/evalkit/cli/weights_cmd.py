@@ -79,6 +79,19 @@ def show_weights(ev: Any, lang: str, experts: bool, console: Console) -> None:
                 _num(r.get("consensus", float("nan"))),
             )
         console.print(g)
+        h = getattr(ws, "hierarchy", None)
+        if h is not None and len(h):
+            levels = ", ".join(
+                f"depth {int(r['depth'])}: {r['cr']:.3f}"
+                for _, r in h.iterrows()
+                if r["depth"] >= 0
+            )
+            total = float(h.loc[h["depth"] == -1, "cr"].iloc[0])
+            console.print(
+                f"Hierarchy CR (sum W*CI / sum W*RI): {total:.3f} "
+                f"({'passed' if total <= spec.cr_threshold else 'NOT passed'}); by level: {levels}",
+                highlight=False,
+            )
         if measure:
             console.print(f"consensus: {measure}", highlight=False)
 

@@ -642,6 +642,7 @@ _METHOD_KEYS = [
     "entropy_units",
     "inconsistent_experts",
     "consensus",
+    "hierarchy_cr",
 ]
 
 

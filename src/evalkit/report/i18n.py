@@ -181,6 +181,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "method_group": ("群组判断集结", "Group judgments"),
     "method_entropy_units": ("熵权计算单元", "Entropy units"),
     "method_consensus": ("专家共识度指标", "Consensus measure"),
+    "method_hierarchy_cr": ("层次总排序一致性检验", "Consistency of the whole hierarchy"),
     "method_inconsistent_experts": ("未通过一致性检验的专家", "Experts over the CR threshold"),
     "level_description": ("等级说明", "Level description"),
     "dimension_table": ("各维度得分与全省均值", "Dimension scores and province mean"),

@@ -90,6 +90,7 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         if zh
         else "weighted sum level by level (weights of missing siblings renormalised)",
         "entropy_units": str(ws.entropy_units),
+        "hierarchy_cr": _hierarchy_text(ws, zh),
         "consensus": (
             str(ws.group["consensus_measure"].iloc[0])
             if "consensus_measure" in ws.group.columns and len(ws.group)
@@ -102,6 +103,17 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         if zh
         else "ratio statistics pooled to districts as Σ numerator / Σ denominator",
     }
+
+
+def _hierarchy_text(ws: object, zh: bool) -> str:
+    h = getattr(ws, "hierarchy", None)
+    if h is None or not len(h):
+        return ""
+    total = float(h.loc[h["depth"] == -1, "cr"].iloc[0])
+    ok = total <= ws.spec.cr_threshold  # type: ignore[attr-defined]
+    if zh:
+        return f"CR = {total:.3f}（{'通过' if ok else '未通过'}，ΣW·CI / ΣW·RI）"
+    return f"CR = {total:.3f} ({'passed' if ok else 'not passed'}; ΣW·CI / ΣW·RI)"
 
 
 def _weights_table(ev: Evaluation, lang: str) -> pd.DataFrame:

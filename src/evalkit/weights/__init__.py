@@ -38,6 +38,7 @@ from .consistency import (
     RepairResult,
     ahp_consensus,
     gci,
+    hierarchical_cr,
     most_inconsistent,
     repair,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "entropy_divergence",
     "entropy_weights",
     "gci",
+    "hierarchical_cr",
     "most_inconsistent",
     "principal_eigen",
     "random_index",

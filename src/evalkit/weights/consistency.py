@@ -258,3 +258,17 @@ def ahp_consensus(
     h_beta = max(0.0, h_gamma - h_alpha)
     d = float(np.exp(_h_alpha_min(n, scale_max) - np.log(n)))
     return float((np.exp(-h_beta) - d) / (1.0 - d))
+
+
+def hierarchical_cr(ci: Any, ri: Any, weights: Any) -> float:
+    r"""Consistency ratio of a whole hierarchy level (Saaty 1980, ch. 3; the 层次总排序一致性检验 of
+    Chinese textbooks).
+
+    .. math:: CR_{total} = \frac{\sum_j W_j \, CI_j}{\sum_j W_j \, RI_j}
+
+    ci, ri: CI and RI(n_j) of each node j of a level that has children; weights: the global weights
+    W_j of those nodes. Nodes with n <= 2 contribute CI = RI = 0. Returns 0 when the denominator is 0.
+    """
+    ci_a, ri_a, w_a = (np.asarray(v, dtype=float) for v in (ci, ri, weights))
+    den = float(np.sum(w_a * ri_a))
+    return float(np.sum(w_a * ci_a) / den) if den > 0 else 0.0

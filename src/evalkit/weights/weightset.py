@@ -24,9 +24,15 @@ from ..errors import Issue, Location, MethodError
 from ..ingest.judgments import Judgments
 from ..spec import WeightSpec
 from ..tree import IndicatorTree
-from .ahp import RI_TABLE_LABELS, aggregate_aij, ahp_priorities, fmt_judgment
+from .ahp import RI_TABLE_LABELS, aggregate_aij, ahp_priorities, fmt_judgment, random_index
 from .combine import combine
-from .consistency import CONSENSUS_MEASURE, ahp_consensus, most_inconsistent, repair
+from .consistency import (
+    CONSENSUS_MEASURE,
+    ahp_consensus,
+    hierarchical_cr,
+    most_inconsistent,
+    repair,
+)
 from .entropy import entropy_divergence
 
 EXPERT_COLUMNS = [
@@ -79,6 +85,9 @@ class WeightSet:
     entropy_units: int
     issues: list[Issue] = field(default_factory=list)
     combination: dict[str, object] = field(default_factory=dict)
+    # CR of each level with children (depth 0 = goal) and of the whole hierarchy (depth -1):
+    # sum W_j CI_j / sum W_j RI_j over the nodes j (Saaty's hierarchic composition)
+    hierarchy: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def local(self) -> pd.Series:
@@ -362,4 +371,31 @@ def compute_weights(
                 "global": glob[node.id],
             }
         )
-    return WeightSet(pd.DataFrame(rows), experts, group, method, spec, m_units, issues, combination)
+    hierarchy = _hierarchy_cr(tree, group, ahp_global, spec)
+    return WeightSet(
+        pd.DataFrame(rows), experts, group, method, spec, m_units, issues, combination, hierarchy
+    )
+
+
+def _hierarchy_cr(
+    tree: IndicatorTree, group: pd.DataFrame, ahp_global: dict[str, float], spec: WeightSpec
+) -> pd.DataFrame:
+    """CR of each level of the hierarchy and of the whole (Saaty's hierarchic composition)."""
+    if not len(group):
+        return pd.DataFrame(columns=["depth", "nodes", "cr"])
+    g = group.set_index("node_id")
+    rows = []
+    all_ci, all_ri, all_w = [], [], []
+    for depth in sorted({n.depth for n in tree.criteria()}):
+        nodes = [n for n in tree.criteria() if n.depth == depth and n.id in g.index]
+        if not nodes:
+            continue
+        ci = [float(g.at[n.id, "ci"]) for n in nodes]
+        ri = [random_index(len(n.children), spec.ri_table) for n in nodes]
+        w = [ahp_global[n.id] for n in nodes]
+        rows.append({"depth": depth, "nodes": len(nodes), "cr": hierarchical_cr(ci, ri, w)})
+        all_ci += ci
+        all_ri += ri
+        all_w += w
+    rows.append({"depth": -1, "nodes": len(all_w), "cr": hierarchical_cr(all_ci, all_ri, all_w)})
+    return pd.DataFrame(rows)
