@@ -51,6 +51,7 @@ class RunSpec:
     recommendations: Path | None
     surveys: tuple[Path, ...] = ()
     responses: tuple[Path, ...] = ()
+    missing_codes: tuple[float | str, ...] = ()  # answers that mean "no answer" (e.g. 9 = 不知道)
     stations: tuple[Path, ...] = ()
     experts: Path | None = None
     weights: WeightSpec = field(default_factory=WeightSpec)
@@ -143,6 +144,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
 
     data = raw.get("data") or {}
     experts_path: Path | None = None
+    missing_codes: tuple[float | str, ...] = ()
     surveys: list[Path] = []
     responses: list[Path] = []
     stations: list[Path] = []
@@ -160,6 +162,13 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         surveys = [p for p in surveys if not p.name.startswith(("~$", "."))]
         responses = _expand(root, data.get("responses"), "responses", data, issues, file)
         stations = _expand(root, data.get("stations"), "stations", data, issues, file)
+        codes = data.get("missing_codes") or []
+        if not isinstance(codes, list) or any(
+            isinstance(c, bool) or not isinstance(c, (int, float, str)) for c in codes
+        ):
+            err(data, "missing_codes", "data.missing_codes must list numbers or texts", found=codes)
+            codes = []
+        missing_codes = tuple(float(c) if isinstance(c, (int, float)) else str(c) for c in codes)
         if not (surveys or responses):
             err(data, None, "no survey data given", "data.surveys or data.responses")
 
@@ -223,6 +232,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         surveys=tuple(surveys),
         responses=tuple(responses),
         stations=tuple(stations),
+        missing_codes=missing_codes,
         experts=experts_path,
         weights=ws,
         report=rs,

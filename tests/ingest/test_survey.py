@@ -138,3 +138,27 @@ def test_not_a_workbook_and_hostile_dimension(tmp_path: Path, project: Path) -> 
     with pytest.raises(DataError) as info:
         load_survey_data(tree, surveys=[bomb])
     assert "declares 1048576 rows" in str(info.value)
+
+
+def test_dont_know_codes_count_as_missing(project: Path) -> None:
+    tree = _tree(project)
+    path = project / "surveys" / "东湖区.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["responses"]
+    col = _headers(ws)["ic_std_1"]
+    ws.cell(2, col).value = 9
+    ws.cell(3, col).value = "不知道"
+    ws.cell(4, col).value = 99
+    wb.save(path)
+    with pytest.raises(DataError) as info:
+        load_survey_data(tree, surveys=[path])
+    assert {i.location.row for i in info.value.issues if i.severity == "error"} == {2, 3, 4}
+    data = load_survey_data(tree, surveys=[path], missing_codes=[9.0, 99.0, "不知道"])
+    assert data.responses["ic_std_1"].iloc[:3].isna().all()
+    text = (project / "evalkit.yaml").read_text(encoding="utf-8")
+    (project / "evalkit.yaml").write_text(
+        text.replace("data:\n", "data:\n  missing_codes: [9, 99, 不知道]\n"), encoding="utf-8"
+    )
+    from evalkit.spec import load_spec
+
+    assert load_spec(project).missing_codes == (9.0, 99.0, "不知道")

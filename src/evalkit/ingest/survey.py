@@ -70,9 +70,18 @@ def _label_map(tree: IndicatorTree) -> dict[str, dict[str, float]]:
     return out
 
 
-def _convert_items(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFrame:
-    """Item columns -> float scale values (NaN = missing or invalid; invalid cells are logged)."""
+def _convert_items(
+    grid: Grid, tree: IndicatorTree, log: IssueLog, missing_codes: tuple[float | str, ...] = ()
+) -> pd.DataFrame:
+    """Item columns -> float scale values (NaN = missing or invalid; invalid cells are logged).
+
+    Answers equal to one of ``missing_codes`` (e.g. 9 for "don't know", or the text 不知道) count as
+    not answered."""
     labels = _label_map(tree)
+    num_codes = np.array([c for c in missing_codes if isinstance(c, float)])
+    text_codes = {
+        unicodedata.normalize("NFKC", c).strip() for c in missing_codes if isinstance(c, str)
+    }
     values = {}
     index = grid.data.index.to_numpy()
     for leaf, item in tree.items():
@@ -81,8 +90,22 @@ def _convert_items(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
         assert leaf.source is not None
         scale = tree.scales[leaf.source.scale]
         val = grid.numbers[item.id].to_numpy(dtype=float).copy()
-        blank = grid.blank[item.id].to_numpy(dtype=bool)
+        blank = grid.blank[item.id].to_numpy(dtype=bool).copy()
+        if len(num_codes):
+            coded = np.isin(val, num_codes)
+            val[coded] = np.nan
+            blank |= coded
         text = ~blank & np.isnan(val)
+        if text.any() and text_codes:
+            raw_text = grid.data[item.id].to_numpy()[text]
+            coded = np.fromiter(
+                (unicodedata.normalize("NFKC", str(v)).strip() in text_codes for v in raw_text),
+                bool,
+                len(raw_text),
+            )
+            idx = np.flatnonzero(text)[coded]
+            blank[idx] = True
+            text[idx] = False
         if text.any():
             val[text] = _text_values(grid.data[item.id].to_numpy()[text], labels[scale.id])
         allowed = np.isin(val, np.asarray(scale.values))
@@ -118,7 +141,9 @@ def _ids(grid: Grid, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
     return pd.DataFrame(out, index=grid.data.index)
 
 
-def _read_responses(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFrame | None:
+def _read_responses(
+    grid: Grid, tree: IndicatorTree, log: IssueLog, missing_codes: tuple[float | str, ...] = ()
+) -> pd.DataFrame | None:
     cols = set(grid.header)
     missing = [c for c in ID_COLUMNS if c not in cols]
     for c in missing:
@@ -162,7 +187,7 @@ def _read_responses(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFr
                 found="an empty cell",
                 check="ids",
             )
-    values = _convert_items(grid, tree, log)
+    values = _convert_items(grid, tree, log, missing_codes)
     out = pd.concat([ids, values], axis=1)
     out["_file"] = grid.file
     out["_sheet"] = grid.sheet
@@ -237,6 +262,7 @@ def load_survey_data(
     stations: Sequence[Path] = (),
     base: Path | None = None,
     isolate: bool = False,
+    missing_codes: Sequence[float | str] = (),
 ) -> SurveyData:
     """Read all survey workbooks and CSV tables; raise DataError listing every problem.
 
@@ -267,7 +293,11 @@ def load_survey_data(
         if grid.data.empty:
             log.add(grid.loc(), f"the {kind} sheet has no data rows", check="empty")
             continue
-        frame = (_read_responses if kind == "responses" else _read_stations)(grid, tree, log)
+        frame = (
+            _read_responses(grid, tree, log, tuple(missing_codes))
+            if kind == "responses"
+            else _read_stations(grid, tree, log)
+        )
         if frame is not None:
             (resp_frames if kind == "responses" else stat_frames).append(frame)
     item_ids = [item.id for _, item in tree.items()]

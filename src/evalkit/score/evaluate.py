@@ -204,6 +204,7 @@ def evaluate(project: RunSpec | Path | str = ".", *, isolate: bool = False) -> E
             stations=spec.stations,
             base=spec.root,
             isolate=isolate,
+            missing_codes=spec.missing_codes,
         )
     except InputError as exc:
         problems += exc.issues
