@@ -157,7 +157,7 @@ def test_dont_know_codes_count_as_missing(project: Path) -> None:
     assert data.responses["ic_std_1"].iloc[:3].isna().all()
     text = (project / "evalkit.yaml").read_text(encoding="utf-8")
     (project / "evalkit.yaml").write_text(
-        text.replace("data:\n", "data:\n  missing_codes: [9, 99, 不知道]\n"), encoding="utf-8"
+        text.replace("missing_codes: []", "missing_codes: [9, 99, 不知道]"), encoding="utf-8"
     )
     from evalkit.spec import load_spec
 

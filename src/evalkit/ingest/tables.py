@@ -191,19 +191,18 @@ def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]]:
     return name, rows
 
 
-_IS_NUMBER = np.frompyfunc(lambda v: v.__class__ is float or v.__class__ is int, 1, 1)
-
-
 def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Numbers (float, NaN if not a number) and blanks (bool) of an object array of cells.
 
-    Cells a workbook stores as numbers are taken as they are; the remaining non-empty cells go
-    through one vectorised numeric conversion (numbers typed as text, CSV cells); only the cells
-    that are neither (ids, labels, stray text) are looked at as text, to find white-space-only ones.
+    Cells a workbook stores as numbers are taken as they are (one pass over the cell types);
+    the remaining non-empty cells go through one vectorised numeric conversion (numbers typed as
+    text, CSV cells); only the cells that are neither (ids, labels, stray text) are looked at as
+    text, to find white-space-only ones.
     """
     flat = arr.ravel()
+    kinds = np.fromiter(map(type, flat), object, len(flat))
+    stored = np.isin(kinds, np.array([float, int], dtype=object))
     simple = pd.isna(flat) | (flat == "")
-    stored = _IS_NUMBER(flat).astype(bool)
     numbers = np.full(flat.shape, np.nan)
     numbers[stored] = flat[stored].astype(float)
     rest = np.flatnonzero(~stored & ~simple)
@@ -212,6 +211,7 @@ def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         text_idx = rest[np.isnan(numbers[rest])]
         ws = np.fromiter((not str(v).strip() for v in flat[text_idx]), bool, len(text_idx))
         simple[text_idx[ws]] = True
+    simple |= stored & np.isnan(numbers)  # a NaN stored as a number is an empty cell
     return numbers.reshape(arr.shape), simple.reshape(arr.shape)
 
 
