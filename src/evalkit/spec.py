@@ -24,6 +24,17 @@ LANGS = ("zh", "en")
 
 
 @dataclass(frozen=True)
+class ImportSpec:
+    """A survey-platform or hand-entered export read through a map (see `evalkit import`)."""
+
+    file: Path
+    map: Path | None = None
+    sheet: str | None = None
+    district: str | None = None
+    station: str | None = None
+
+
+@dataclass(frozen=True)
 class WeightSpec:
     method: str = "combined"
     combine: str = "linear"
@@ -52,6 +63,7 @@ class RunSpec:
     surveys: tuple[Path, ...] = ()
     responses: tuple[Path, ...] = ()
     missing_codes: tuple[float | str, ...] = ()  # answers that mean "no answer" (e.g. 9 = 不知道)
+    imports: tuple[ImportSpec, ...] = ()
     stations: tuple[Path, ...] = ()
     experts: Path | None = None
     weights: WeightSpec = field(default_factory=WeightSpec)
@@ -145,6 +157,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
     data = raw.get("data") or {}
     experts_path: Path | None = None
     missing_codes: tuple[float | str, ...] = ()
+    imports: list[ImportSpec] = []
     surveys: list[Path] = []
     responses: list[Path] = []
     stations: list[Path] = []
@@ -169,8 +182,30 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             err(data, "missing_codes", "data.missing_codes must list numbers or texts", found=codes)
             codes = []
         missing_codes = tuple(float(c) if isinstance(c, (int, float)) else str(c) for c in codes)
-        if not (surveys or responses):
-            err(data, None, "no survey data given", "data.surveys or data.responses")
+        raw_imports = data.get("imports") or []
+        if not isinstance(raw_imports, list):
+            err(data, "imports", "data.imports must be a list", "[{file: ..., map: ...}]")
+            raw_imports = []
+        for entry in raw_imports:
+            if not isinstance(entry, dict) or not entry.get("file"):
+                err(data, "imports", "each import needs a `file`", "{file: ..., map: ...}", entry)
+                continue
+            f = root / str(entry["file"])
+            m = root / str(entry["map"]) if entry.get("map") else None
+            for key, q in (("file", f), ("map", m)):
+                if q is not None and not q.exists():
+                    err(entry, key, f"the import {key} does not exist", found=str(q.name))
+            imports.append(
+                ImportSpec(
+                    f,
+                    m,
+                    str(entry["sheet"]) if entry.get("sheet") else None,
+                    str(entry["district"]) if entry.get("district") else None,
+                    str(entry["station"]) if entry.get("station") else None,
+                )
+            )
+        if not (surveys or responses or imports):
+            err(data, None, "no survey data given", "data.surveys, data.responses or data.imports")
 
     w = raw.get("weights") or {}
     ws = WeightSpec()
@@ -233,6 +268,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         responses=tuple(responses),
         stations=tuple(stations),
         missing_codes=missing_codes,
+        imports=tuple(imports),
         experts=experts_path,
         weights=ws,
         report=rs,

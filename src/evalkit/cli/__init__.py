@@ -244,7 +244,10 @@ def init(
     )
 
 
+from .import_judgments_cmd import import_judgments_cmd  # noqa: E402 - registered after the app
 from .template_cmd import template_app  # noqa: E402 - the group registers after the app exists
+
+app.command("import-judgments")(import_judgments_cmd)
 
 app.add_typer(
     template_app, name="template", help="Write questionnaire workbooks generated from a tree."

@@ -1,0 +1,114 @@
+"""``evalkit import-judgments FILE [--map MAP.yaml] -o experts.xlsx``.
+
+Reads experts' AHP questionnaires in any layout :mod:`evalkit.ingest.judgment_formats` knows, prints
+the detected layout, every automatic decision and each expert's CR per node (CR > 0.1 marked), and
+writes evalkit's experts workbook. The lead registers the callback on the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import EvalkitError, InputError
+
+CR_LIMIT = 0.1
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def _fail(exc: EvalkitError) -> None:
+    if isinstance(exc, InputError):
+        err_console.print(f"Error: {exc.summary}", highlight=False, markup=False)
+        errors = [i for i in exc.issues if i.severity == "error"]
+        for issue in errors[:30]:
+            err_console.print(f"  {issue}", highlight=False, markup=False)
+        if len(errors) > 30:
+            err_console.print(f"  ... and {len(errors) - 30} more", highlight=False)
+    else:
+        err_console.print(f"Error: {exc}", highlight=False, markup=False)
+    raise typer.Exit(1)
+
+
+def import_judgments_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Questionnaire file: 17-point grid or export, ticked grid, n x n matrices, "
+            "one row per expert, or evalkit's own workbook (.xlsx/.xlsm/.ods/.csv)."
+        ),
+    ],
+    tree: Annotated[Path, typer.Option("--tree", help="Indicator tree YAML.")] = Path(
+        "indicators/community_policing.yaml"
+    ),
+    map: Annotated[
+        Path | None,
+        typer.Option("--map", help="MAP.yaml naming sheets, items and experts the file spells."),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The experts workbook to write.")
+    ] = Path("experts.xlsx"),
+) -> None:
+    """Import experts' AHP judgments from a questionnaire file into evalkit's experts workbook."""
+    from ..ingest.judgment_formats import import_judgments, write_experts_workbook
+    from ..tree import load_tree
+
+    try:
+        t = load_tree(tree)
+        imported = import_judgments(file, t, map_path=map)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    console.print(f"Layout: {imported.layout}", highlight=False, markup=False)
+    if imported.decisions:
+        console.print("Decisions:", highlight=False)
+        for d in imported.decisions:
+            console.print(f"  - {d}", highlight=False, markup=False)
+    for w in imported.issues:
+        console.print(f"  warning: {w}", highlight=False, markup=False)
+    table = Table(
+        title=f"Consistency ratio per node and expert (Saaty's RI; * = CR > {CR_LIMIT:g})"
+    )
+    nodes = list(dict.fromkeys(imported.cr["node_id"]))
+    experts = list(dict.fromkeys(imported.cr["expert"]))
+    table.add_column("node", no_wrap=True, min_width=max((len(n) for n in nodes), default=4))
+    for e in experts:
+        table.add_column(e, justify="right", no_wrap=True)
+    cr = {(r.node_id, r.expert): r.cr for r in imported.cr.itertuples()}
+    over = 0
+    for nid in nodes:
+        cells = []
+        for e in experts:
+            v = cr.get((nid, e))
+            if v is None:
+                cells.append("")
+            elif v > CR_LIMIT:
+                over += 1
+                cells.append(f"[red]{v:.3f}*[/]")
+            else:
+                cells.append(f"{v:.3f}")
+        table.add_row(nid, *cells)
+    console.print(table)
+    if over:
+        console.print(
+            f"{over} matrix(es) with CR > {CR_LIMIT:g}: see `evalkit weights` for the judgment "
+            "to revise, or ask the expert again.",
+            highlight=False,
+        )
+    try:
+        write_experts_workbook(imported, t, output)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    console.print(
+        f"{len(experts)} expert(s), {len(imported.matrices)} node(s) written to {output}",
+        highlight=False,
+        markup=False,
+    )
+
+
+__all__ = ["import_judgments_cmd"]
