@@ -244,9 +244,12 @@ def init(
     )
 
 
+from .import_cmd import import_cmd, inspect_cmd  # noqa: E402 - registered after the app
 from .import_judgments_cmd import import_judgments_cmd  # noqa: E402 - registered after the app
 from .template_cmd import template_app  # noqa: E402 - the group registers after the app exists
 
+app.command("inspect")(inspect_cmd)
+app.command("import")(import_cmd)
 app.command("import-judgments")(import_judgments_cmd)
 
 app.add_typer(

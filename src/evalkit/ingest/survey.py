@@ -7,6 +7,7 @@ every problem with its file, sheet, Excel row and column before raising once.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
+from ..spec import ImportSpec
 from ..tree import IndicatorTree
 from .tables import Grid, read_grid
 
 ID_COLUMNS = ("respondent", "district", "station")
 UNIT_COLUMNS = ("district", "station")
 NAME_COLUMNS = ("district_en", "station_en")
+KNOWN_EXTRA = ("missing_reasons",)  # written by `evalkit import`: why each answer is missing
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,9 @@ def _read_responses(
             fix="Add the columns (empty if the item was not asked) or use the tree the survey used.",
             check="columns",
         )
-    extra = [c for c in grid.header if c not in item_ids and c not in ID_COLUMNS]
+    extra = [
+        c for c in grid.header if c not in item_ids and c not in ID_COLUMNS and c not in KNOWN_EXTRA
+    ]
     if extra:
         log.warn(
             grid.loc(grid.header_row),
@@ -263,6 +268,7 @@ def load_survey_data(
     base: Path | None = None,
     isolate: bool = False,
     missing_codes: Sequence[float | str] = (),
+    imports: Sequence[ImportSpec] = (),
 ) -> SurveyData:
     """Read all survey workbooks and CSV tables; raise DataError listing every problem.
 
@@ -300,6 +306,16 @@ def load_survey_data(
         )
         if frame is not None:
             (resp_frames if kind == "responses" else stat_frames).append(frame)
+    declared: dict[str, set[str]] = {}  # districts named for imports in the project file
+    for spec in imports:
+        frame = _read_import(spec, tree, base, missing_codes, log)
+        if frame is not None:
+            resp_frames.append(frame)
+        shown = rel(spec.file, base)
+        if spec.district:
+            declared.setdefault(shown, set()).add(spec.district)
+        if shown not in files:
+            files.append(shown)
     item_ids = [item.id for _, item in tree.items()]
     resp = (
         pd.concat(resp_frames, ignore_index=True)
@@ -349,8 +365,10 @@ def load_survey_data(
         log.raise_if_errors(DataError)
     blocked: dict[str, list[str]] = {}
     for f in sorted(bad_files):
-        held = set(resp.loc[resp["_file"] == f, "district"]) | set(
-            stat.loc[stat["_file"] == f, "district"]
+        held = (
+            set(resp.loc[resp["_file"] == f, "district"])
+            | set(stat.loc[stat["_file"] == f, "district"])
+            | declared.get(f, set())
         )
         blocked[f] = sorted(str(d) for d in held if str(d))
     dropped = {d for ds in blocked.values() for d in ds}
@@ -360,6 +378,46 @@ def load_survey_data(
     if resp.empty:
         log.raise_if_errors(DataError)
     return SurveyData(resp, stat, log.warnings, files, log.errors, blocked)
+
+
+def _read_import(
+    spec: ImportSpec,
+    tree: IndicatorTree,
+    base: Path | None,
+    missing_codes: Sequence[float | str],
+    log: IssueLog,
+) -> pd.DataFrame | None:
+    """A platform or hand-entered export read through its map (see evalkit.ingest.platforms)."""
+    from .platforms import import_responses
+
+    try:
+        imported = import_responses(
+            spec.file,
+            tree,
+            map_path=spec.map,
+            sheet=spec.sheet,
+            missing_codes=tuple(missing_codes),
+            district=spec.district,
+            station=spec.station,
+        )
+    except DataError as exc:
+        shown = rel(spec.file, base)
+        for issue in exc.issues:
+            loc = issue.location
+            if loc.file in ("", str(spec.file)):
+                loc = dataclasses.replace(loc, file=shown)
+            log.issues.append(dataclasses.replace(issue, location=loc))
+        return None
+    shown = rel(spec.file, base)
+    for decision in imported.detection.decisions:
+        log.warn(Location(file=shown), f"import: {decision}", check="import")
+    frame = imported.responses.copy()
+    for c in ID_COLUMNS:
+        frame[c] = frame[c].astype(str).str.strip()
+    frame["_file"] = shown
+    frame["_sheet"] = imported.detection.sheet or ""
+    frame["_row"] = frame.index.to_numpy()
+    return frame.reset_index(drop=True)
 
 
 def _loc(r: pd.Series, column: str = "respondent") -> Location:

@@ -205,6 +205,7 @@ def evaluate(project: RunSpec | Path | str = ".", *, isolate: bool = False) -> E
             base=spec.root,
             isolate=isolate,
             missing_codes=spec.missing_codes,
+            imports=spec.imports,
         )
     except InputError as exc:
         problems += exc.issues

@@ -1,0 +1,190 @@
+"""``evalkit inspect`` and ``evalkit import``: survey exports (问卷星, 腾讯问卷, hand-entered) in.
+
+Plain typer callbacks; ``evalkit.cli`` registers them. The work is done by
+:mod:`evalkit.ingest.platforms`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import EvalkitError, InputError
+
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+FileArg = Annotated[
+    Path, typer.Argument(help="The export: 问卷星/腾讯问卷 .xlsx/.csv, or a hand-entered sheet.")
+]
+TreeOpt = Annotated[Path, typer.Option("--tree", help="Indicator tree YAML.")]
+MapOpt = Annotated[
+    Path | None, typer.Option("--map", help="MAP.yaml naming the columns (see the README).")
+]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet to read (default: first).")]
+DEFAULT_TREE = Path("indicators/community_policing.yaml")
+
+
+def _fail(exc: EvalkitError) -> None:
+    if isinstance(exc, InputError):
+        err_console.print(f"[bold red]Error:[/] {exc.summary}", highlight=False)
+        errors = [i for i in exc.issues if i.severity == "error"]
+        for issue in errors[:20]:
+            err_console.print(f"  {issue}", highlight=False, markup=False)
+        if len(errors) > 20:
+            err_console.print(f"  ... and {len(errors) - 20} more", highlight=False)
+    else:
+        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=False)
+    raise typer.Exit(1)
+
+
+def _missing_codes(text: str | None) -> list[float | str]:
+    out: list[float | str] = []
+    for part in (text or "").replace("，", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(float(part))
+        except ValueError:
+            out.append(part)
+    return out
+
+
+def inspect_cmd(
+    file: FileArg,
+    tree: TreeOpt = DEFAULT_TREE,
+    map: MapOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Show what was detected in FILE: platform, header row, questions, item mapping, markers."""
+    from ..ingest.platforms import inspect_export
+    from ..tree import load_tree
+
+    try:
+        t = load_tree(tree)
+        det = inspect_export(file, t, sheet=sheet, map_path=map)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    names = {"wjx": "问卷星", "tencent": "腾讯问卷", "hand": "hand-entered", "generic": "generic"}
+    console.print(
+        f"[bold]{file}[/]: {names.get(det.platform, det.platform)} {det.variant}".rstrip()
+        + (f", encoding {det.encoding}" if det.encoding else "")
+        + f', sheet "{det.sheet}", header row {det.header_row}, {len(det.columns)} columns',
+        highlight=False,
+    )
+    qt = Table(title="Questions")
+    qt.add_column("col", no_wrap=True, min_width=3)
+    qt.add_column("no.", no_wrap=True, min_width=5)
+    qt.add_column("question / matrix row", no_wrap=True, overflow="ellipsis", max_width=36)
+    qt.add_column("item", no_wrap=True, min_width=11)
+    by_column = {c: i for i, c in det.mapping.items()}
+    for q in det.questions:
+        qt.add_row(
+            q["letter"],
+            q["number"] or "",
+            q["text"] or q["column"],
+            by_column.get(q["column"], ""),
+        )
+    console.print(qt)
+    items = {i for i in det.mapping}
+    console.print(
+        f"Items matched: {len(items)}; without a column: {len(det.unmatched_items)}"
+        + (f" ({', '.join(det.unmatched_items[:10])}" if det.unmatched_items else "")
+        + (" ...)" if len(det.unmatched_items) > 10 else ")" if det.unmatched_items else ""),
+        highlight=False,
+    )
+    if det.markers:
+        console.print(
+            "Missing markers found: "
+            + ", ".join(f"{m} ×{n}" for m, n in sorted(det.markers.items(), key=lambda x: -x[1])),
+            highlight=False,
+        )
+    console.print("[bold]Decisions[/]")
+    for d in det.decisions:
+        console.print(f"  - {d}", highlight=False, markup=False)
+    errors = [i for i in det.issues if i.severity == "error"]
+    warnings = [i for i in det.issues if i.severity != "error"]
+    for w in warnings[:20]:
+        console.print(f"  warning: {w}", highlight=False, markup=False)
+    if errors:
+        console.print(f"[bold]{len(errors)} problem(s) to fix before import[/]", highlight=False)
+        for e in errors[:20]:
+            console.print(f"  {e}", highlight=False, markup=False)
+        if len(errors) > 20:
+            console.print(f"  ... and {len(errors) - 20} more", highlight=False)
+
+
+def import_cmd(
+    file: FileArg,
+    tree: TreeOpt = DEFAULT_TREE,
+    map: MapOpt = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Responses table to write: .csv or .xlsx.")
+    ] = Path("responses.csv"),
+    district: Annotated[
+        str | None, typer.Option(help="District for every row (file has no district column).")
+    ] = None,
+    station: Annotated[
+        str | None, typer.Option(help="Station for every row (file has no station column).")
+    ] = None,
+    missing: Annotated[
+        str | None,
+        typer.Option(help="Answer codes that mean 'no answer', comma-separated, e.g. 9,99."),
+    ] = None,
+) -> None:
+    """Convert FILE into evalkit's responses table (the format `evalkit run` reads)."""
+    from ..ingest.platforms import import_responses, propose_map, write_map, write_responses
+    from ..tree import load_tree
+
+    map_out = output.with_name(f"{output.stem}.map.yaml")
+    try:
+        t = load_tree(tree)
+        codes = _missing_codes(missing)
+        try:
+            imp = import_responses(
+                file,
+                t,
+                map_path=map,
+                missing_codes=codes,
+                district=district,
+                station=station,
+            )
+        except InputError:
+            if map is None:  # still propose a map the user can correct
+                try:
+                    write_map(propose_map(file, t, missing_codes=codes), map_out)
+                    err_console.print(
+                        f"A proposed map was written to {map_out}: correct it and pass --map.",
+                        highlight=False,
+                    )
+                except EvalkitError:
+                    pass
+            raise
+        write_responses(imp, output)
+        if map is None:
+            write_map(imp.proposed_map, map_out)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    det = imp.detection
+    n_missing = int((imp.reasons != "").to_numpy().sum())
+    console.print(
+        f"{len(imp.responses)} respondents × {len(det.mapping)} items from {file} "
+        f"({det.platform} {det.variant}".rstrip()
+        + f"); {n_missing} missing answers; {len(imp.dropped_rows)} rows dropped",
+        highlight=False,
+    )
+    for d in det.decisions:
+        console.print(f"  - {d}", highlight=False, markup=False)
+    console.print(f"Written: {output}", highlight=False)
+    if map is None:
+        console.print(
+            f"Proposed map written to {map_out}: check it, then re-run with --map {map_out}.",
+            highlight=False,
+        )

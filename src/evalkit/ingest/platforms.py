@@ -1,0 +1,1578 @@
+"""Read officers' survey exports as they come from 问卷星, 腾讯问卷 or a hand-typed sheet.
+
+``inspect_export`` detects the layout (platform and variant by header signature, the header row
+among the first rows, question numbers and 问卷星 matrix groups, the item ↔ column mapping, missing
+markers, encoding) and lists every automatic decision. ``import_responses`` converts the export into
+evalkit's own responses table (respondent, district, station, one column per tree item) and keeps
+the reason of every missing answer; ``write_responses`` writes it as CSV or xlsx. A MAP.yaml
+(``load_map`` / ``write_map``) pins the mapping when the automatic one is not wanted. See
+/work/shared/domain/survey_formats.md for the layouts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..errors import DataError, Issue, Location, show
+from ..tree import IndicatorTree
+from ..yamlio import line_of, load_yaml
+from .tables import _read_rows, column_letter, sheet_names
+
+WJX_META = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "总分")
+WJX_SIGNATURE = ("序号", "提交答卷时间", "所用时间", "来自IP", "来源", "来源详情")
+TENCENT_SIGNATURE = ("编号", "开始答题时间", "结束答题时间", "答题时长")
+TENCENT_BEFORE = ("地理位置国家和地区", "地理位置省", "地理位置市", "自定义字段")
+TENCENT_META = (
+    *TENCENT_SIGNATURE,
+    *TENCENT_BEFORE,
+    "语言",
+    "清洗数据结果",
+    "智能清洗数据无效概率",
+    "IP",
+    "UA",
+    "Referrer",
+    "用户类型",
+    "用户标识",
+    "昵称",
+    "中奖时间",
+    "中奖金额",
+    "审核状态",
+)
+RESPONDENT_NAMES = ("respondent", "编号", "序号", "问卷编号", "答卷编号", "id", "ID", "编码")
+STATION_NAMES = ("station", "派出所", "所在派出所", "所属派出所", "单位", "所在单位", "所属单位")
+DISTRICT_NAMES = ("district", "分局", "所在分局", "所属分局", "区县", "县区", "辖区")
+SUMMARY_WORDS = (
+    "平均值",
+    "平均分",
+    "平均",
+    "均值",
+    "合计",
+    "总计",
+    "小计",
+    "有效样本",
+    "样本数",
+    "样本量",
+    "标准差",
+    "最大值",
+    "最小值",
+)
+NOTE_RE = re.compile(r"^(注|备注|说明|附注)\s*[:：]")
+SKIP_MARKERS = ("(跳过)",)
+EMPTY_MARKERS = ("(空)",)
+SKIP_CODES = (-3.0, -2.0)
+MAP_KEYS = (
+    "respondent",
+    "district",
+    "station",
+    "items",
+    "labels",
+    "missing",
+    "respondent_prefix",
+    "header_row",
+    "sheet",
+)
+HEADER_SCAN_ROWS = 30
+READABLE = (".xlsx", ".xlsm", ".ods", ".xls", ".csv", ".txt")
+CSV_TRY = ("utf-8-sig", "utf-8", "gb18030")
+
+_WJX_NUM = re.compile(r"^(\d+)\s*[、.．]\s*(.*)$", re.S)
+_WJX_NUM_SPACE = re.compile(r"^(\d+)\s+(\D.*)$", re.S)
+_WJX_OPTION = re.compile(r"^(?:第(\d+)题|(\d+))\s*[(（](.*)[)）]$", re.S)
+_TENCENT_NUM = re.compile(r"^(\d+)\.(.*)$", re.S)
+_TYPE_TAG = re.compile(r"\s*[(（][^()（）]*题[^()（）]*[)）]\s*$")
+_QCODE = re.compile(r"^(?:[Qq]|题|第)?\s*\d+\s*题?$")
+_QCODE_STRICT = re.compile(r"^(?:[Qq]\d+|题\d+|第\d+题)$")
+_LETTER_PREFIX = re.compile(r"^[A-Za-z]\s*[.．、]\s*(.+)$", re.S)
+_POINTS = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*分$")
+_COLUMN_LETTER = re.compile(r"^[A-Z]{1,3}$")
+_QNUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_LEADING_NUM = re.compile(r"^\d+")
+# a single em dash (not part of "——") separates a 问卷星 matrix stem from its first row text
+_EM_DASH = re.compile(r"(?<!—)—(?!—)")
+
+
+# ---- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What was recognised in an export, and every decision taken automatically."""
+
+    platform: str  # "wjx" | "tencent" | "hand" | "generic"
+    variant: str
+    encoding: str  # CSV encoding used; "" for workbooks
+    sheet: str
+    header_row: int  # 1-based Excel row
+    columns: list[str]
+    questions: list[dict[str, Any]]
+    mapping: dict[str, str]  # item id -> column header
+    unmatched_items: list[str]
+    markers: dict[str, int]
+    decisions: list[str]
+    issues: list[Issue]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An export converted to evalkit's responses table."""
+
+    responses: pd.DataFrame
+    reasons: pd.DataFrame
+    detection: Detection
+    dropped_rows: list[tuple[int, str]]
+    proposed_map: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ImportMap:
+    """A validated MAP.yaml; ``lines`` maps keys such as ``items.ic_std_1`` to YAML lines."""
+
+    file: str = ""
+    respondent: str = ""
+    district: str = ""
+    station: str = ""
+    items: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, float] = field(default_factory=dict)
+    missing: tuple[float | str, ...] = ()
+    respondent_prefix: str = ""
+    header_row: int | None = None
+    sheet: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def loc(self, key: str) -> Location:
+        return Location(file=self.file, line=self.lines.get(key))
+
+
+# ---- small helpers ------------------------------------------------------------------------------
+
+
+def _cell_text(v: object) -> str:
+    """A cell as stripped, NFKC-folded text ("" for empty; 4.0 -> "4")."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""
+        if v.is_integer():
+            return str(int(v))
+    return unicodedata.normalize("NFKC", str(v)).strip()
+
+
+def _raw_text(v: object) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def normalise(text: str) -> str:
+    """Text for loose comparison: NFKC (full → half width), lower case, no spaces or punctuation."""
+    t = unicodedata.normalize("NFKC", str(text)).lower()
+    return "".join(ch for ch in t if not ch.isspace() and unicodedata.category(ch)[0] not in "PS")
+
+
+def _scale_number(x: str) -> str:
+    f = float(x)
+    return str(int(f)) if f.is_integer() else str(f)
+
+
+def _ref_text(v: object) -> str:
+    """A MAP value as text: YAML 5.3 (a float) -> "5.3", 12 -> "12"."""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v) if not v.is_integer() else str(int(v))
+    return str(v).strip()
+
+
+# ---- reading ------------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path) -> tuple[list[list[object]], str]:
+    data = path.read_bytes()
+    last = ""
+    for enc in CSV_TRY:
+        if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+            continue
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            last = str(exc)
+            continue
+        if enc == "utf-8-sig":
+            text = text  # decode() already removed the BOM
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        return rows, enc
+    raise DataError(
+        [
+            Issue(
+                Location(file=str(path)),
+                "cannot decode the CSV file",
+                expected="UTF-8 (with or without BOM) or GB18030 text",
+                found=last,
+                fix="Save the file again as CSV UTF-8.",
+            )
+        ]
+    )
+
+
+def _read_any(path: Path, sheet: str | None) -> tuple[str, list[list[object]], str]:
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise DataError([Issue(Location(file=str(path)), "file not found", fix="Check the path.")])
+    if suffix in (".csv", ".txt"):
+        rows, enc = _read_csv(path)
+        return path.stem, rows, enc
+    if suffix == ".xls":
+        if path.stat().st_size > 200_000_000:
+            raise DataError([Issue(Location(file=str(path)), "the .xls file is over 200 MB")])
+        try:
+            from python_calamine import CalamineWorkbook
+
+            wb = CalamineWorkbook.from_path(str(path))
+            names = list(wb.sheet_names)
+            name = sheet if sheet is not None else names[0]
+            if name not in names:
+                raise DataError(
+                    [Issue(Location(file=str(path)), f'no sheet "{name}"', found=f"{names}")]
+                )
+            return name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False), ""
+        except DataError:
+            raise
+        except Exception as exc:
+            raise DataError(
+                [
+                    Issue(
+                        Location(file=str(path)),
+                        f"cannot read the .xls file: {exc}",
+                        fix="Open it in Excel/WPS and save as .xlsx.",
+                    )
+                ]
+            ) from None
+    name, rows = _read_rows(path, sheet)
+    return name, rows, ""
+
+
+def _grid(rows: list[list[object]]) -> np.ndarray:
+    width = max((len(r) for r in rows), default=0)
+    arr = np.empty((len(rows), width), dtype=object)
+    arr[:] = ""
+    for i, r in enumerate(rows):
+        arr[i, : len(r)] = list(r)
+    return arr
+
+
+# ---- the MAP file -------------------------------------------------------------------------------
+
+
+def load_map(path: Path | str) -> ImportMap:
+    """Read and check a MAP.yaml; problems raise DataError with their YAML line."""
+    path = Path(path)
+    raw = load_yaml(path, error=DataError)
+    file = str(path)
+    issues: list[Issue] = []
+
+    def err(obj: Any, key: str | None, msg: str, expected: str = "", found: Any = "") -> None:
+        issues.append(
+            Issue(
+                Location(file=file, line=line_of(obj, key)),
+                msg,
+                expected=expected,
+                found="" if found == "" else show(found),
+                check="map",
+            )
+        )
+
+    if not isinstance(raw, dict):
+        raise DataError([Issue(Location(file=file), "the map must be a YAML mapping", check="map")])
+    lines: dict[str, int] = {}
+    for key in raw:
+        lines[str(key)] = line_of(raw, str(key)) or 0
+        if key not in MAP_KEYS:
+            err(raw, str(key), f"unknown key `{key}`", f"one of {list(MAP_KEYS)}")
+    texts: dict[str, str] = {}
+    for key in ("respondent", "district", "station", "respondent_prefix", "sheet"):
+        v = raw.get(key)
+        if v is None:
+            continue
+        if isinstance(v, (dict, list)):
+            err(raw, key, f"`{key}` must be a column header text", "a text", str(v))
+            continue
+        texts[key] = _ref_text(v)
+    items: dict[str, str] = {}
+    raw_items = raw.get("items")
+    if raw_items is not None:
+        if not isinstance(raw_items, dict):
+            err(raw, "items", "`items` must map tree item ids to columns", "{item_id: column}")
+        else:
+            for iid, ref in raw_items.items():
+                lines[f"items.{iid}"] = line_of(raw_items, str(iid)) or 0
+                if ref is None or isinstance(ref, (dict, list)) or _ref_text(ref) == "":
+                    err(
+                        raw_items,
+                        str(iid),
+                        f"item `{iid}` needs a column",
+                        "a header text, a question number such as '5.3' or a column letter",
+                        "nothing" if ref is None else str(ref),
+                    )
+                    continue
+                items[str(iid)] = _ref_text(ref)
+    labels: dict[str, float] = {}
+    raw_labels = raw.get("labels")
+    if raw_labels is not None:
+        if not isinstance(raw_labels, dict):
+            err(raw, "labels", "`labels` must map answer texts to scale values", "{label: 5}")
+        else:
+            for lab, val in raw_labels.items():
+                lines[f"labels.{lab}"] = line_of(raw_labels, str(lab)) or 0
+                if isinstance(val, bool) or not isinstance(val, (int, float)):
+                    err(raw_labels, str(lab), f"label `{lab}` needs a number", "a number", val)
+                    continue
+                labels[normalise(str(lab)) or str(lab)] = float(val)
+    missing: list[float | str] = []
+    raw_missing = raw.get("missing")
+    if raw_missing is not None:
+        if not isinstance(raw_missing, list):
+            raw_missing = [raw_missing]
+        for v in raw_missing:
+            if isinstance(v, bool):
+                err(raw, "missing", "missing codes must be numbers or texts", found=v)
+            elif isinstance(v, (int, float)):
+                missing.append(float(v))
+            elif v is not None:
+                missing.append(str(v))
+    header_row = raw.get("header_row")
+    if header_row is not None and (
+        isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1
+    ):
+        err(raw, "header_row", "`header_row` must be a row number", "1, 2, ...", header_row)
+        header_row = None
+    if issues:
+        raise DataError(issues, summary=f"{len(issues)} problem(s) in the map {file}")
+    return ImportMap(
+        file=file,
+        respondent=texts.get("respondent", ""),
+        district=texts.get("district", ""),
+        station=texts.get("station", ""),
+        items=items,
+        labels=labels,
+        missing=tuple(missing),
+        respondent_prefix=texts.get("respondent_prefix", ""),
+        header_row=header_row,
+        sheet=texts.get("sheet"),
+        lines=lines,
+    )
+
+
+def write_map(proposed: dict[str, Any], path: Path | str) -> None:
+    """Write a (proposed) map as MAP.yaml: UTF-8, readable Chinese, keys in the documented order."""
+    path = Path(path)
+    ordered = {k: proposed[k] for k in MAP_KEYS if k in proposed}
+    ordered.update({k: v for k, v in proposed.items() if k not in ordered and k != "_comments"})
+    head = "".join(f"# {c}\n" for c in proposed.get("_comments", []))
+    body = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=1000)
+    _atomic_write_text(path, head + body, encoding="utf-8")
+
+
+def _atomic_write_text(path: Path, text: str, encoding: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ---- detection ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Layout:
+    file: str
+    sheet: str
+    encoding: str
+    arr: np.ndarray
+    platform: str = "generic"
+    variant: str = ""
+    h: int = 0  # 0-based header row
+    columns: list[str] = field(default_factory=list)  # display names (unique)
+    raw_headers: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # meta | question | option | blank | id
+    numbers: list[str | None] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # text to match (stem or row text)
+    groups: list[str | None] = field(default_factory=list)  # matrix group number
+    dims: list[str] = field(default_factory=list)  # dimension row above the header (hand sheets)
+    decisions: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    def loc(self, row: int | None = None, column: str = "", line: int | None = None) -> Location:
+        return Location(file=self.file, sheet=self.sheet, row=row, column=column, line=line)
+
+    def letter(self, j: int) -> str:
+        return column_letter(j)
+
+    def where(self, j: int) -> str:
+        return f'"{self.columns[j]}" (column {self.letter(j)})'
+
+
+def _row_texts(arr: np.ndarray, i: int) -> list[str]:
+    return [_cell_text(v) for v in arr[i]]
+
+
+def _item_keys(tree: IndicatorTree) -> dict[str, str]:
+    """Normalised item id / text -> item id (for header sniffing)."""
+    keys: dict[str, str] = {}
+    for _, item in tree.items():
+        keys[normalise(item.id)] = item.id
+        for t in item.text.values():
+            if t.strip():
+                keys[normalise(t)] = item.id
+    return keys
+
+
+def _find_header(lay: _Layout, tree: IndicatorTree, imap: ImportMap | None) -> None:
+    arr = lay.arr
+    n = min(len(arr), HEADER_SCAN_ROWS)
+    if imap is not None and imap.header_row is not None:
+        lay.h = imap.header_row - 1
+        lay.decisions.append(f"header row {imap.header_row} taken from the map")
+        texts = set(_row_texts(arr, lay.h)) if lay.h < len(arr) else set()
+        if sum(t in texts for t in WJX_SIGNATURE) >= 3:
+            lay.platform = "wjx"
+        elif sum(t in texts for t in TENCENT_SIGNATURE) >= 3:
+            lay.platform = "tencent"
+        return
+    for i in range(n):
+        texts = set(_row_texts(arr, i))
+        wjx = [t for t in WJX_SIGNATURE if t in texts]
+        ten = [t for t in TENCENT_SIGNATURE if t in texts]
+        if len(wjx) >= 3 and len(wjx) >= len(ten):
+            lay.h, lay.platform = i, "wjx"
+            lay.decisions.append(
+                f"platform 问卷星: row {i + 1} holds its fixed columns {', '.join(wjx)}"
+            )
+            return
+        if len(ten) >= 3:
+            lay.h, lay.platform = i, "tencent"
+            lay.decisions.append(
+                f"platform 腾讯问卷: row {i + 1} holds its fixed columns {', '.join(ten)}"
+            )
+            return
+    # the row naming most of the map's columns, else most tree items, else most Q-codes
+    best: tuple[int, int, str] = (0, -1, "")
+    if imap is not None:
+        refs = {normalise(r) for r in [*imap.items.values(), imap.respondent, imap.station] if r}
+        refs.discard("")
+        for i in range(n):
+            hits = sum(normalise(t) in refs for t in _row_texts(arr, i) if t)
+            if hits > best[0]:
+                best = (hits, i, "names the most columns of the map")
+    if best[0] < 2:
+        keys = _item_keys(tree)
+        for i in range(n):
+            hits = 0
+            for t in _row_texts(arr, i):
+                if not t:
+                    continue
+                parts = [t, _WJX_NUM.sub(r"\2", t), _TENCENT_NUM.sub(r"\2", t)]
+                if any(normalise(p) in keys for p in parts):
+                    hits += 1
+            if hits > best[0]:
+                best = (hits, i, "names the most items of the tree")
+    if best[0] < 2:
+        for i in range(n):
+            hits = sum(bool(_QCODE_STRICT.match(t)) for t in _row_texts(arr, i))
+            if hits >= 3 and hits > best[0]:
+                best = (hits, i, "holds question codes such as Q1, Q2, ...")
+    if best[0] >= 2 or (best[0] >= 1 and len(tree.items()) == 1):
+        lay.h = best[1]
+        lay.decisions.append(f"header row {best[1] + 1}: it {best[2]} ({best[0]} columns)")
+        return
+    if imap is not None and imap.items:
+        for i in range(n):
+            t = _row_texts(arr, i)
+            if sum(bool(x) for x in t) >= max(2, len(t) // 2):
+                lay.h = i
+                lay.decisions.append(f"header row {i + 1}: the first row filled at least halfway")
+                return
+    raise DataError([_unknown_layout(lay)])
+
+
+def _unknown_layout(lay: _Layout) -> Issue:
+    seen = []
+    for i in range(min(5, len(lay.arr))):
+        cells = [_raw_text(v) for v in lay.arr[i]]
+        while cells and not cells[-1]:
+            cells.pop()
+        shown = " | ".join(c[:30] for c in cells[:12]) + (" | ..." if len(cells) > 12 else "")
+        seen.append(f"row {i + 1}: {shown or '(empty)'}")
+    looked = (
+        "问卷星 header (序号, 提交答卷时间, 所用时间, 来源, 来源详情, 来自IP); "
+        "腾讯问卷 header (编号, 开始答题时间, 结束答题时间, 答题时长); "
+        "a hand-entered sheet with question codes (Q1, Q2, ... or 题1, 第1题) in one of the first "
+        f"{HEADER_SCAN_ROWS} rows; a generic table whose headers are the tree's item ids or texts"
+    )
+    return Issue(
+        Location(file=lay.file, sheet=lay.sheet),
+        "the file matches no known survey export layout",
+        expected=looked,
+        found="; ".join(seen) if seen else "an empty sheet",
+        fix="Write a MAP.yaml naming the columns (items:, respondent:, station:) and pass --map.",
+        check="layout",
+    )
+
+
+def _parse_columns(lay: _Layout) -> None:
+    raw = [_raw_text(v) for v in lay.arr[lay.h]]
+    # display names: stripped header text, duplicates get "#2", "#3" (like read_grid)
+    seen: dict[str, int] = {}
+    cols: list[str] = []
+    for j, t in enumerate(raw):
+        key = t or f"(column {column_letter(j)})"
+        seen[key] = seen.get(key, 0) + 1
+        cols.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    dups = sorted(k for k, c in seen.items() if c > 1)
+    if dups:
+        lay.decisions.append(
+            f"{len(dups)} header text(s) occur more than once and are told apart by #2, #3: "
+            + ", ".join(dups[:8])
+            + (" ..." if len(dups) > 8 else "")
+        )
+    lay.raw_headers, lay.columns = raw, cols
+    w = len(raw)
+    lay.kinds, lay.numbers, lay.texts, lay.groups = (
+        ["question"] * w,
+        [None] * w,
+        [""] * w,
+        [None] * w,
+    )
+    meta = set(
+        WJX_META if lay.platform == "wjx" else TENCENT_META if lay.platform == "tencent" else ()
+    )
+    data_blank = [all(_cell_text(v) == "" for v in lay.arr[lay.h + 1 :, j]) for j in range(w)]
+    blank_cols: list[int] = []
+    for j, t in enumerate(raw):
+        nt = unicodedata.normalize("NFKC", t).strip()
+        if not t:
+            lay.kinds[j] = "blank"
+            blank_cols.append(j)
+        elif nt in meta:
+            lay.kinds[j] = "meta"
+        lay.texts[j] = _TYPE_TAG.sub("", t).strip()
+    if blank_cols:
+        filled = [j for j in blank_cols if not data_blank[j]]
+        letters = ", ".join(column_letter(j) for j in blank_cols[:6])
+        lay.decisions.append(
+            f"{len(blank_cols)} column(s) without a header ignored ({letters})"
+            + (" - e.g. the trailing comma of an old 腾讯问卷 CSV" if not filled else "")
+        )
+    if lay.platform == "wjx":
+        _parse_wjx(lay)
+    elif lay.platform == "tencent":
+        _parse_tencent(lay)
+    # a sparse row right above the header names dimensions (merged cells): forward-fill it
+    lay.dims = [""] * w
+    if lay.h > 0:
+        above = [_raw_text(v) for v in lay.arr[lay.h - 1]]
+        if any(above):
+            cur = ""
+            for j in range(w):
+                cur = above[j] or cur
+                lay.dims[j] = cur
+
+
+def _parse_wjx(lay: _Layout) -> None:
+    group: str | None = None
+    rows_in_group = 0
+    matrices = 0
+    for j, t in enumerate(lay.raw_headers):
+        if lay.kinds[j] in ("meta", "blank"):
+            group = None
+            continue
+        nt = t.strip()
+        m_opt = _WJX_OPTION.match(nt)
+        m = _WJX_NUM.match(nt) or _WJX_NUM_SPACE.match(nt)
+        if m_opt and not (m and _EM_DASH.search(t)):
+            lay.kinds[j] = "option"
+            lay.numbers[j] = m_opt.group(1) or m_opt.group(2)
+            lay.texts[j] = m_opt.group(3)
+            group = None
+            continue
+        if m:
+            num, rest = m.group(1), m.group(2)
+            dashes = list(_EM_DASH.finditer(t))
+            if dashes:
+                cut = dashes[-1].start()
+                stem, row = t[:cut], t[cut + 1 :]
+                group, rows_in_group = num, 1
+                matrices += 1
+                lay.numbers[j], lay.groups[j] = f"{num}.1", num
+                lay.texts[j] = row.strip()
+                del stem
+            else:
+                group = None
+                lay.numbers[j] = num
+                lay.texts[j] = _TYPE_TAG.sub("", rest).strip()
+            continue
+        if group is not None:
+            rows_in_group += 1
+            lay.numbers[j], lay.groups[j] = f"{group}.{rows_in_group}", group
+    if matrices:
+        lay.decisions.append(
+            f"{matrices} 问卷星 matrix question(s): the columns after each `N、题干—行文本` column that "
+            "carry no number are read as its further rows"
+        )
+
+
+def _parse_tencent(lay: _Layout) -> None:
+    by_num: dict[str, list[int]] = {}
+    for j, t in enumerate(lay.raw_headers):
+        if lay.kinds[j] in ("meta", "blank"):
+            continue
+        m = _TENCENT_NUM.match(t.strip())
+        if m:
+            by_num.setdefault(m.group(1), []).append(j)
+            lay.numbers[j] = m.group(1)
+            lay.texts[j] = m.group(2).strip()
+    matrices = 0
+    for num, js in by_num.items():
+        rests = [lay.texts[j] for j in js]
+        if len(js) > 1:
+            prefix = _common_prefix(rests)
+            cut = prefix.rfind(":")
+            if cut < 0:
+                continue  # e.g. text boxes of one question
+            matrices += 1
+            for k, j in enumerate(js, start=1):
+                lay.numbers[j], lay.groups[j] = f"{num}.{k}", num
+                lay.texts[j] = rests[k - 1][cut + 1 :].strip()
+        elif ":" in rests[0]:
+            lay.groups[js[0]] = num
+            lay.numbers[js[0]] = f"{num}.1"
+            lay.texts[js[0]] = rests[0].split(":", 1)[1].strip()
+    if matrices:
+        lay.decisions.append(
+            f"{matrices} 腾讯问卷 matrix question(s) (`N.题干:行文本`): rows numbered N.1, N.2, ..."
+        )
+    qs = [j for j in range(len(lay.raw_headers)) if lay.numbers[j] is not None]
+    before = [
+        j
+        for j, t in enumerate(lay.raw_headers)
+        if unicodedata.normalize("NFKC", t) in TENCENT_BEFORE
+    ]
+    if qs and before and min(before) < min(qs):
+        lay.variant = "old"
+        lay.decisions.append(
+            "腾讯问卷 old column order (地理位置/自定义字段 before the questions, ≈2021)"
+        )
+    else:
+        lay.variant = "new"
+        lay.decisions.append("腾讯问卷 new column order (questions right after 答题时长, ≥2023)")
+
+
+def _common_prefix(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)
+    k = 0
+    while k < min(len(first), len(last)) and first[k] == last[k]:
+        k += 1
+    return first[:k]
+
+
+def _questions(lay: _Layout) -> list[dict[str, Any]]:
+    out = []
+    for j, c in enumerate(lay.columns):
+        if lay.kinds[j] in ("meta", "blank"):
+            continue
+        q: dict[str, Any] = {
+            "column": c,
+            "letter": column_letter(j),
+            "number": lay.numbers[j],
+            "text": lay.texts[j],
+            "matrix_group": lay.groups[j],
+        }
+        if lay.kinds[j] == "option":
+            q["kind"] = "option"
+        if lay.dims and lay.dims[j]:
+            q["dimension"] = lay.dims[j]
+        out.append(q)
+    return out
+
+
+# ---- mapping ------------------------------------------------------------------------------------
+
+
+def _resolve_ref(lay: _Layout, ref: str, usable: list[int]) -> tuple[list[int], str]:
+    """Columns a MAP reference names, and how it was read."""
+    raw = [j for j in usable if lay.raw_headers[j] == ref]
+    if raw:  # all columns with this header text: more than one is ambiguous
+        return raw, "header"
+    exact = [j for j in usable if lay.columns[j] == ref]
+    if exact:  # "速度#2" names the second of duplicate headers
+        return exact, "header"
+    if _QNUMBER.match(ref):
+        hits = [j for j in usable if lay.numbers[j] == ref]
+        if hits:
+            return hits, "question number"
+    if _COLUMN_LETTER.match(ref):
+        for j in range(len(lay.columns)):
+            if column_letter(j) == ref:
+                return [j], "column letter"
+    key = normalise(ref)
+    if key:
+        hits = [j for j in usable if normalise(lay.texts[j]) == key]
+        if hits:
+            return hits, "question or row text"
+        hits = [j for j in usable if normalise(lay.raw_headers[j]) == key]
+        if hits:
+            return hits, "header (normalised)"
+    return [], ""
+
+
+def _auto_match(lay: _Layout, tree: IndicatorTree, usable: list[int]) -> dict[str, list[int]]:
+    """Item id -> candidate columns: exact texts first, then normalised texts."""
+    cand_exact: dict[str, set[int]] = {}
+    cand_norm: dict[str, set[int]] = {}
+    for j in usable:
+        for t in {lay.columns[j], lay.raw_headers[j], lay.texts[j]}:
+            t = t.strip()
+            if not t:
+                continue
+            cand_exact.setdefault(t, set()).add(j)
+            for key in {normalise(t), normalise(_LEADING_NUM.sub("", normalise(t)))}:
+                if key:
+                    cand_norm.setdefault(key, set()).add(j)
+    out: dict[str, list[int]] = {}
+    for _, item in tree.items():
+        keys = [item.id, *[t for t in item.text.values() if t.strip()]]
+        hits: set[int] = set()
+        for k in keys:
+            hits |= cand_exact.get(k.strip(), set())
+        if not hits:
+            for k in keys:
+                hits |= cand_norm.get(normalise(k), set())
+        out[item.id] = sorted(hits)
+    return out
+
+
+def _is_data_column(lay: _Layout, j: int) -> bool:
+    return lay.kinds[j] in ("question", "option")
+
+
+def _pick_named(lay: _Layout, names: Sequence[str], usable: Iterable[int]) -> int | None:
+    for name in names:
+        for j in usable:
+            h = unicodedata.normalize("NFKC", lay.raw_headers[j]).strip()
+            if h == name or lay.texts[j] == name:
+                return j
+    return None
+
+
+# ---- values -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Converter:
+    values: frozenset[float]
+    labels: dict[str, float]
+    num_codes: frozenset[float]
+    text_codes: frozenset[str]
+    label_hits: dict[str, float] = field(default_factory=dict)
+    letters: int = 0
+    texted_numbers: int = 0
+
+    def convert(self, v: object) -> tuple[float, str, str]:
+        """(value, reason, marker): reason "" answered, "skipped" / "empty" / "code" missing,
+        "bad" off the scale; marker: the missing marker as found ("" if none)."""
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return math.nan, "empty", "(empty cell)"
+        if isinstance(v, bool):
+            return math.nan, "bad", ""
+        if isinstance(v, (int, float)):
+            return self._number(float(v), _raw_text(v))
+        if not isinstance(v, str):
+            return math.nan, "bad", ""
+        raw = v.strip()
+        if not raw:
+            return math.nan, "empty", "(empty cell)"
+        t = unicodedata.normalize("NFKC", raw).strip()
+        if t in SKIP_MARKERS:
+            return math.nan, "skipped", raw
+        if t in EMPTY_MARKERS:
+            return math.nan, "empty", raw
+        if t in self.text_codes:
+            return math.nan, "code", raw
+        try:
+            x = float(t)
+        except ValueError:
+            x = math.nan
+        if not math.isnan(x):
+            self.texted_numbers += 1
+            return self._number(x, raw)
+        m = _LETTER_PREFIX.match(t)
+        if m:
+            self.letters += 1
+            t = m.group(1).strip()
+        m = _POINTS.match(t)
+        if m:
+            return self._number(float(m.group(1)), raw)
+        hit = self.labels.get(normalise(t) or t)
+        if hit is None:
+            return math.nan, "bad", ""
+        self.label_hits[t] = hit
+        return hit, "", ""
+
+    def _number(self, x: float, raw: str) -> tuple[float, str, str]:
+        if x in self.values:
+            return x, "", ""
+        shown = _scale_number(str(x)) if math.isfinite(x) else raw
+        if x in self.num_codes:
+            return math.nan, "code", shown
+        if x in SKIP_CODES:
+            return math.nan, "skipped", shown
+        return math.nan, "bad", ""
+
+
+def _label_table(tree: IndicatorTree, scale_id: str, extra: dict[str, float]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for labels in tree.scales[scale_id].labels.values():
+        for lab, val in zip(labels, tree.scales[scale_id].values, strict=True):
+            out[normalise(lab) or lab] = val
+    out.update(extra)
+    return out
+
+
+# ---- the main work ------------------------------------------------------------------------------
+
+
+def _analyse(
+    path: Path,
+    tree: IndicatorTree,
+    sheet: str | None,
+    imap: ImportMap | None,
+    missing_codes: Sequence[float | str] = (),
+) -> tuple[_Layout, dict[str, int], dict[str, Any], dict[str, int | None]]:
+    """Read and detect; returns layout, item -> column, proposed map, role -> column."""
+    path = Path(path)
+    if path.suffix.lower() not in READABLE:
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "unsupported file type",
+                    expected="xlsx, xlsm, ods, xls or csv",
+                    found=path.suffix or "no extension",
+                    check="layout",
+                )
+            ]
+        )
+    if sheet is None and imap is not None and imap.sheet:
+        sheet = imap.sheet
+    name, rows, enc = _read_any(path, sheet)
+    lay = _Layout(str(path), name, enc, _grid(rows))
+    if path.suffix.lower() in (".csv", ".txt"):
+        lay.decisions.append(
+            f"CSV decoded as {enc}"
+            + (" (BOM found)" if enc == "utf-8-sig" else "")
+            + (" after UTF-8 failed" if enc == "gb18030" else "")
+        )
+    elif sheet is None and path.suffix.lower() != ".csv":
+        try:
+            names = sheet_names(path) if path.suffix.lower() != ".xls" else [name]
+        except DataError:
+            names = [name]
+        if len(names) > 1:
+            lay.decisions.append(
+                f'sheet "{name}" read (the first of {len(names)}; pass --sheet for another)'
+            )
+    if lay.arr.size == 0:
+        raise DataError([_unknown_layout(lay)])
+    _find_header(lay, tree, imap)
+    _parse_columns(lay)
+    if lay.h > 0 and lay.platform in ("wjx", "tencent"):
+        lay.decisions.append(f"{lay.h} row(s) above the header row {lay.h + 1} ignored")
+    usable = [j for j in range(len(lay.columns)) if _is_data_column(lay, j)]
+    all_cols = [j for j in range(len(lay.columns)) if lay.kinds[j] != "blank"]
+    # platform / variant of non-platform sheets
+    if lay.platform == "generic":
+        qcodes = sum(bool(_QCODE_STRICT.match(lay.raw_headers[j])) for j in usable)
+        above = lay.h > 0 and any(_cell_text(v) for v in lay.arr[: lay.h].ravel())
+        if qcodes >= 3 or above:
+            lay.platform = "hand"
+            lay.variant = "codes" if qcodes >= 3 else "texts"
+            why = []
+            if above:
+                why.append(f"{lay.h} title/dimension row(s) above the header")
+            if qcodes >= 3:
+                why.append(f"{qcodes} question-code columns (Q1, Q2, ...)")
+            lay.decisions.append("hand-entered sheet: " + " and ".join(why))
+        else:
+            lay.variant = "wide"
+            lay.decisions.append(
+                "generic wide table: one column per question, header in row 1"
+                if lay.h == 0
+                else "generic wide table"
+            )
+    # roles
+    roles: dict[str, int | None] = {"respondent": None, "district": None, "station": None}
+    issues = lay.issues
+    for role, names in (
+        ("respondent", RESPONDENT_NAMES),
+        ("district", DISTRICT_NAMES),
+        ("station", STATION_NAMES),
+    ):
+        ref = getattr(imap, role) if imap is not None else ""
+        if ref:
+            hits, _how = _resolve_ref(lay, ref, all_cols)
+            if len(hits) == 1:
+                roles[role] = hits[0]
+            else:
+                issues.append(
+                    Issue(
+                        imap.loc(role) if imap else lay.loc(),
+                        f"`{role}: {ref}` names "
+                        + ("no column" if not hits else f"{len(hits)} columns"),
+                        expected="the header text of one column",
+                        found=", ".join(lay.where(j) for j in hits)
+                        or f"headers {lay.columns[:10]}",
+                        check="map",
+                    )
+                )
+            continue
+        order = names
+        if role == "respondent" and lay.platform == "wjx":
+            order = ("序号", *names)
+        j = _pick_named(lay, order, all_cols)
+        if j is None and role != "respondent":
+            # 问卷星 / 腾讯 question such as "1、您所在的派出所"
+            for k in usable:
+                key = "派出所" if role == "station" else "分局"
+                if key in lay.texts[k] and len(lay.texts[k]) <= 12:
+                    j = k
+                    break
+        if j is not None:
+            roles[role] = j
+            lay.decisions.append(f"{role} taken from column {lay.where(j)}")
+    # items
+    mapped: dict[str, int] = {}
+    role_cols = {j for j in roles.values() if j is not None}
+    item_cols = [j for j in usable if j not in role_cols]
+    item_ids = [item.id for _, item in tree.items()]
+    known = set(item_ids)
+    how_by_item: dict[str, str] = {}
+    if imap is not None and imap.items:
+        for iid, ref in imap.items.items():
+            if iid not in known:
+                issues.append(
+                    Issue(
+                        imap.loc(f"items.{iid}"),
+                        f"`{iid}` is not an item of the tree",
+                        expected=f"one of {item_ids[:6]} ...",
+                        found=iid,
+                        check="map",
+                    )
+                )
+                continue
+            hits, how = _resolve_ref(lay, ref, [*item_cols, *sorted(role_cols)])
+            if len(hits) == 1:
+                mapped[iid] = hits[0]
+                how_by_item[iid] = how
+            else:
+                issues.append(
+                    Issue(
+                        imap.loc(f"items.{iid}"),
+                        f"item {iid}: `{ref}` names "
+                        + ("no column" if not hits else f"{len(hits)} columns"),
+                        expected="a header text, matrix row text, question number (5.3) or "
+                        "column letter naming one column",
+                        found=", ".join(lay.where(j) for j in hits)
+                        or f"headers {lay.columns[:8]}{' ...' if len(lay.columns) > 8 else ''}",
+                        fix="Use the question number or the column letter to tell them apart."
+                        if hits
+                        else "",
+                        check="map",
+                    )
+                )
+    else:
+        cands = _auto_match(lay, tree, item_cols)
+        for iid, js in cands.items():
+            if len(js) == 1:
+                mapped[iid] = js[0]
+            elif len(js) > 1:
+                issues.append(
+                    Issue(
+                        lay.loc(lay.h + 1),
+                        f"item {iid} matches {len(js)} columns",
+                        expected="one column per item",
+                        found=", ".join(lay.where(j) for j in js),
+                        fix="Name the column in a MAP.yaml (`items:`), e.g. by question number.",
+                        check="mapping",
+                    )
+                )
+        if mapped:
+            lay.decisions.append(
+                f"{len(mapped)} of {len(item_ids)} items matched to columns by their text "
+                "(exact, then ignoring width, spaces and punctuation)"
+            )
+    # a column matched twice
+    by_col: dict[int, list[str]] = {}
+    for iid, j in mapped.items():
+        by_col.setdefault(j, []).append(iid)
+    for j, iids in by_col.items():
+        if len(iids) > 1:
+            where = lay.loc(lay.h + 1, lay.columns[j])
+            if imap is not None and imap.items:
+                where = Location(
+                    file=imap.file,
+                    line=imap.lines.get(f"items.{iids[1]}"),
+                    column=lay.columns[j],
+                )
+            issues.append(
+                Issue(
+                    where,
+                    f"column {lay.where(j)} is matched to {len(iids)} items: {', '.join(iids)}",
+                    expected="each column for one item",
+                    found=", ".join(iids),
+                    fix="Give each item its own column in the map.",
+                    check="mapping",
+                )
+            )
+    for j in {j for j, iids in by_col.items() if len(iids) > 1}:
+        for iid in by_col[j]:
+            mapped.pop(iid, None)
+    _wjx_variant(lay, path, mapped)
+    # proposed map
+    proposed: dict[str, Any] = {}
+    comments = [
+        f"evalkit import map proposed for {path.name} ({_platform_name(lay)}); check every line,",
+        "then pass it with --map. items: tree item id -> column header text, matrix row text,",
+        "question number (quote it: '5.3') or column letter.",
+    ]
+    for role in ("respondent", "district", "station"):
+        j = roles[role]
+        if j is not None:
+            proposed[role] = lay.columns[j]
+    dup_raw = {t for t in lay.raw_headers if t and lay.raw_headers.count(t) > 1}
+    items_out: dict[str, str] = {}
+    positional = False
+    unmatched = [i for i in item_ids if i not in mapped]
+    codes = [j for j in item_cols if _QCODE_STRICT.match(lay.raw_headers[j])]
+    if not mapped and (imap is None or not imap.items) and len(codes) == len(item_ids):
+        positional = True
+        comments.append(
+            "ITEMS PROPOSED BY POSITION (Q-code columns in order): not used until you confirm."
+        )
+    for iid in item_ids:
+        j = mapped.get(iid)
+        if j is None and positional:
+            j = codes[item_ids.index(iid)]
+        if j is None:
+            items_out[iid] = ""
+            continue
+        if lay.raw_headers[j] in dup_raw:
+            items_out[iid] = lay.numbers[j] or column_letter(j)
+        else:
+            items_out[iid] = lay.columns[j]
+    proposed["items"] = items_out
+    if imap is not None and imap.labels:
+        proposed["labels"] = dict(imap.labels)
+    codes_used = [*(imap.missing if imap else ()), *missing_codes]
+    if codes_used:
+        proposed["missing"] = [
+            int(c) if isinstance(c, float) and c.is_integer() else c for c in codes_used
+        ]
+    if imap is not None and imap.respondent_prefix:
+        proposed["respondent_prefix"] = imap.respondent_prefix
+    proposed["_comments"] = comments
+    if positional:
+        lay.decisions.append(
+            f"no item text found in the headers; the proposed map assigns the {len(codes)} "
+            "Q-code columns to the tree's items in order - confirm it before use"
+        )
+    if imap is not None and imap.items:
+        lay.decisions.append(f"{len(mapped)} items mapped as the map {imap.file} says")
+    for iid in unmatched:
+        if iid in {i for js in by_col.values() if len(js) > 1 for i in js}:
+            continue
+        text = next(it.text.get("zh", "") for _, it in tree.items() if it.id == iid)
+        issues.append(
+            Issue(
+                imap.loc(f"items.{iid}")
+                if imap is not None and iid in imap.items
+                else lay.loc(lay.h + 1),
+                f"item {iid} of the tree has no column",
+                expected=f"a column for “{text[:40]}”",
+                found="no matching header",
+                fix="Add it to `items:` in the map (header text, question number or column "
+                "letter), or use the tree the survey used.",
+                check="mapping",
+            )
+        )
+    return lay, mapped, proposed, roles
+
+
+def _platform_name(lay: _Layout) -> str:
+    return {
+        "wjx": "问卷星",
+        "tencent": "腾讯问卷",
+        "hand": "hand-entered sheet",
+        "generic": "generic table",
+    }[lay.platform] + (f" {lay.variant}" if lay.variant else "")
+
+
+def _wjx_variant(lay: _Layout, path: Path, mapped: dict[str, int]) -> None:
+    if lay.platform != "wjx":
+        return
+    if "_按序号_" in path.name or "按序号" in path.stem:
+        lay.variant = "按序号"
+        lay.decisions.append("问卷星 按序号 (option numbers): the file name says so")
+        return
+    if "_按文本_" in path.name or "按文本" in path.stem:
+        lay.variant = "按文本"
+        lay.decisions.append("问卷星 按文本 (option labels): the file name says so")
+        return
+    cols = list(mapped.values()) or [
+        j for j in range(len(lay.columns)) if lay.kinds[j] == "question"
+    ]
+    body = lay.arr[lay.h + 1 :, cols] if cols else np.empty((0, 0), dtype=object)
+    numeric = text = 0
+    for v in body.ravel():
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if not (isinstance(v, float) and math.isnan(v)):
+                numeric += 1
+        elif isinstance(v, str) and v.strip():
+            try:
+                float(unicodedata.normalize("NFKC", v))
+                numeric += 1
+            except ValueError:
+                text += 1
+    lay.variant = "按文本" if text > numeric else "按序号"
+    lay.decisions.append(
+        f"问卷星 {lay.variant}: {numeric} numeric and {text} text answers in the question columns"
+    )
+
+
+def _markers(
+    lay: _Layout, cols: list[int], conv: _Converter
+) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """Convert the item columns of the data rows; returns markers found, values, reasons."""
+    body = lay.arr[lay.h + 1 :]
+    values = np.full((len(body), len(cols)), np.nan)
+    reasons = np.empty((len(body), len(cols)), dtype=object)
+    markers: dict[str, int] = {}
+    for k, j in enumerate(cols):
+        cache: dict[tuple[type, object], tuple[float, str, str]] = {}
+        for i, v in enumerate(body[:, j]):
+            key = (type(v), "nan" if isinstance(v, float) and math.isnan(v) else v)
+            got = cache.get(key)
+            if got is None:
+                got = cache[key] = conv.convert(v)
+            values[i, k], reasons[i, k], marker = got
+            if marker:
+                markers[marker] = markers.get(marker, 0) + 1
+    return markers, values, reasons
+
+
+def inspect_export(
+    path: Path | str,
+    tree: IndicatorTree,
+    *,
+    sheet: str | None = None,
+    map_path: Path | str | None = None,
+) -> Detection:
+    """Detect the layout of an export and propose the item mapping; never raises for mapping
+    problems (they are in ``issues``), only for unreadable files and unknown layouts."""
+    imp = _run(Path(path), tree, map_path=map_path, sheet=sheet, strict=False)
+    return imp.detection
+
+
+def propose_map(
+    path: Path | str,
+    tree: IndicatorTree,
+    *,
+    sheet: str | None = None,
+    missing_codes: Sequence[float | str] = (),
+) -> dict[str, Any]:
+    """The map evalkit would propose for an export (even when the import itself would fail)."""
+    imp = _run(
+        Path(path), tree, map_path=None, sheet=sheet, missing_codes=missing_codes, strict=False
+    )
+    return imp.proposed_map
+
+
+def import_responses(
+    path: Path | str,
+    tree: IndicatorTree,
+    *,
+    map_path: Path | str | None = None,
+    sheet: str | None = None,
+    missing_codes: Sequence[float | str] = (),
+    district: str | None = None,
+    station: str | None = None,
+) -> Imported:
+    """Convert one export into evalkit's responses table; raise DataError listing every problem."""
+    return _run(
+        Path(path),
+        tree,
+        map_path=map_path,
+        sheet=sheet,
+        missing_codes=missing_codes,
+        district=district,
+        station=station,
+        strict=True,
+    )
+
+
+def _run(
+    path: Path,
+    tree: IndicatorTree,
+    *,
+    map_path: Path | str | None,
+    sheet: str | None,
+    missing_codes: Sequence[float | str] = (),
+    district: str | None = None,
+    station: str | None = None,
+    strict: bool,
+) -> Imported:
+    imap = load_map(map_path) if map_path is not None else None
+    codes: list[float | str] = []
+    for c in [*(imap.missing if imap else ()), *missing_codes]:
+        if isinstance(c, str):
+            try:
+                c = float(unicodedata.normalize("NFKC", c))
+            except ValueError:
+                c = unicodedata.normalize("NFKC", c).strip()
+        codes.append(float(c) if isinstance(c, (int, float)) else c)
+    lay, mapped, proposed, roles = _analyse(path, tree, sheet, imap, codes)
+    issues = lay.issues
+    item_ids = [item.id for _, item in tree.items()]
+    scale_of = {item.id: leaf.source.scale for leaf, item in tree.items() if leaf.source}
+    # rows: drop empty, summary and note rows
+    body = lay.arr[lay.h + 1 :]
+    first_row = lay.h + 2  # Excel row of body[0]
+    item_cols = [mapped[i] for i in item_ids if i in mapped]
+    other_cols = [
+        j for j in range(len(lay.columns)) if j not in set(item_cols) and lay.kinds[j] != "blank"
+    ]
+    dropped: list[tuple[int, str]] = []
+    keep = np.ones(len(body), dtype=bool)
+    empty_rows = 0
+    for i in range(len(body)):
+        texts = [_cell_text(v) for v in body[i]]
+        filled = [t for t in texts if t]
+        if not filled:
+            keep[i] = False
+            empty_rows += 1
+            continue
+        label = next(
+            (
+                t
+                for j in other_cols
+                if (t := re.sub(r"\s+", "", texts[j]).rstrip(":："))
+                and any(t == w or t.startswith(w) for w in SUMMARY_WORDS)
+            ),
+            None,
+        )
+        if label is None and lay.platform not in ("wjx", "tencent"):
+            first = filled[0]
+            if any(re.sub(r"\s+", "", first).rstrip(":：") == w for w in SUMMARY_WORDS):
+                label = first
+        if label is not None:
+            keep[i] = False
+            dropped.append((first_row + i, f"summary row ({label})"))
+            continue
+        if NOTE_RE.match(filled[0]) and (len(filled) <= 2 or all(not texts[j] for j in item_cols)):
+            keep[i] = False
+            raw_note = next(t for t in (_raw_text(v) for v in body[i]) if t)
+            dropped.append((first_row + i, f"note row ({raw_note[:30]})"))
+    for row, why in dropped:
+        lay.decisions.append(f"row {row} dropped: {why}")
+    if empty_rows:
+        lay.decisions.append(f"{empty_rows} empty row(s) skipped")
+    rows_excel = np.flatnonzero(keep) + first_row
+    lay.arr = np.concatenate([lay.arr[: lay.h + 1], body[keep]]) if len(body) else lay.arr
+    # values
+    markers: dict[str, int] = {}
+    values = np.full((len(rows_excel), len(item_ids)), np.nan)
+    reasons = np.full((len(rows_excel), len(item_ids)), "", dtype=object)
+    by_scale: dict[str, list[str]] = {}
+    for iid in item_ids:
+        if iid in mapped:
+            by_scale.setdefault(scale_of[iid], []).append(iid)
+    num_codes = frozenset(c for c in codes if isinstance(c, float))
+    text_codes = frozenset(c for c in codes if isinstance(c, str))
+    label_notes: list[str] = []
+    for sid, iids in by_scale.items():
+        sc = tree.scales[sid]
+        conv = _Converter(
+            frozenset(sc.values),
+            _label_table(tree, sid, imap.labels if imap else {}),
+            num_codes - frozenset(sc.values),
+            text_codes,
+        )
+        cols = [mapped[i] for i in iids]
+        mk, vals, why = _markers(lay, cols, conv)
+        for m, n in mk.items():
+            markers[m] = markers.get(m, 0) + n
+        for k, iid in enumerate(iids):
+            pos = item_ids.index(iid)
+            values[:, pos] = vals[:, k]
+            reasons[:, pos] = why[:, k]
+        if conv.label_hits:
+            pairs = ", ".join(
+                f"{lab}→{_scale_number(str(v))}"
+                for lab, v in sorted(conv.label_hits.items(), key=lambda kv: kv[1])
+            )
+            src = "the map's labels and " if imap and imap.labels else ""
+            label_notes.append(f"answer labels read through {src}scale `{sid}`: {pairs}")
+        if conv.letters:
+            label_notes.append(
+                "letter prefixes of answers (A. ...) removed before the label lookup"
+            )
+        if conv.texted_numbers:
+            label_notes.append("numbers stored as text or typed in full width (４) read as numbers")
+    lay.decisions.extend(label_notes)
+    bad = np.argwhere(reasons == "bad")
+    for r, c in bad[:200]:
+        iid = item_ids[c]
+        j = mapped[iid]
+        sc = tree.scales[scale_of[iid]]
+        shown = [_scale_number(str(v)) for v in sc.values]
+        raw = lay.arr[lay.h + 1 + r, j]
+        issues.append(
+            Issue(
+                lay.loc(int(rows_excel[r]), f"{lay.columns[j]} ({column_letter(j)})"),
+                f"answer off the scale `{sc.id}` (item {iid})",
+                expected=f"one of {shown}, a label of the scale, or a missing marker",
+                found=show(raw),
+                fix="Correct the cell, add the label to `labels:` or the code to `missing:` in "
+                "the map (or --missing).",
+                check="scale",
+            )
+        )
+    off: dict[str, int] = {}
+    for r, c in bad:
+        key = _cell_text(lay.arr[lay.h + 1 + r, mapped[item_ids[c]]])
+        off[key] = off.get(key, 0) + 1
+    usual = [k for k in off if k in ("7", "8", "9", "97", "98", "99", "999", "-1", "-9", "-99")]
+    if usual:
+        listed = ", ".join(f"{k} (×{off[k]})" for k in usual)
+        issues.append(
+            Issue(
+                lay.loc(),
+                f"answers off the scale look like missing-value codes: {listed}",
+                expected="scale values or missing markers",
+                found=listed,
+                fix=f"If they mean no answer, add `missing: [{', '.join(usual)}]` to the map "
+                f"or pass --missing {','.join(usual)}.",
+                severity="warning",
+                check="scale",
+            )
+        )
+    if len(bad) > 200:
+        issues.append(
+            Issue(lay.loc(), f"... and {len(bad) - 200} more answers off the scale", check="scale")
+        )
+    reasons[reasons == "bad"] = ""
+    # ids
+    ids: dict[str, list[str]] = {}
+    prefix = imap.respondent_prefix if imap else ""
+    for role, fixed in (("respondent", None), ("district", district), ("station", station)):
+        j = roles[role]
+        if fixed is not None and fixed != "":
+            ids[role] = [str(fixed)] * len(rows_excel)
+            lay.decisions.append(
+                f"{role} set to “{fixed}” for every row"
+                + (f" (column {lay.where(j)} not used)" if j is not None else "")
+            )
+            continue
+        if j is None:
+            if role == "respondent":
+                ids[role] = [f"{prefix}r{r}" for r in rows_excel]
+                lay.decisions.append(
+                    "no respondent column found: ids made from the row number (r5, r6, ...); "
+                    "map `respondent:` to a column to use real ids"
+                )
+            else:
+                ids[role] = [""] * len(rows_excel)
+                flag = f"--{role}"
+                issues.append(
+                    Issue(
+                        lay.loc(lay.h + 1),
+                        f"no {role} for the answers",
+                        expected=f"a {role} column or a fixed {role}",
+                        found=f"no column named {', '.join(DISTRICT_NAMES if role == 'district' else STATION_NAMES)}",
+                        fix=f"Map `{role}:` to a column in the map, or pass {flag} NAME.",
+                        check="ids",
+                    )
+                )
+            continue
+        col = [_cell_text(v) for v in lay.arr[lay.h + 1 :, j]]
+        if role == "respondent":
+            col = [f"{prefix}{c}" if c else "" for c in col]
+        for r, c in enumerate(col):
+            if not c:
+                issues.append(
+                    Issue(
+                        lay.loc(int(rows_excel[r]), lay.columns[j]),
+                        f"empty {role}",
+                        expected=f"a {role} name or id",
+                        found="an empty cell",
+                        check="ids",
+                    )
+                )
+        ids[role] = col
+    if prefix:
+        lay.decisions.append(f"respondent ids prefixed with “{prefix}”")
+    frame = pd.DataFrame(ids, columns=["respondent", "district", "station"])
+    vals = pd.DataFrame(values, columns=item_ids)
+    responses = pd.concat([frame, vals], axis=1)
+    responses.index = pd.Index(rows_excel, name="row")
+    reasons_df = pd.DataFrame(reasons, columns=item_ids, index=responses.index)
+    detection = Detection(
+        platform=lay.platform,
+        variant=lay.variant,
+        encoding=lay.encoding,
+        sheet=lay.sheet,
+        header_row=lay.h + 1,
+        columns=[c for j, c in enumerate(lay.columns) if lay.kinds[j] != "blank"],
+        questions=_questions(lay),
+        mapping={iid: lay.columns[j] for iid, j in mapped.items()},
+        unmatched_items=[i for i in item_ids if i not in mapped],
+        markers=markers,
+        decisions=list(lay.decisions),
+        issues=list(issues),
+    )
+    if strict and any(i.severity == "error" for i in issues):
+        raise DataError(
+            issues,
+            summary=f"{sum(i.severity == 'error' for i in issues)} problem(s) importing {path}",
+        )
+    return Imported(responses, reasons_df, detection, dropped, proposed)
+
+
+# ---- writing ------------------------------------------------------------------------------------
+
+REASON_COLUMN = "missing_reasons"
+
+
+def _reason_column(imported: Imported) -> list[str]:
+    r = imported.reasons
+    out = []
+    for row in r.itertuples(index=False):
+        out.append(
+            "; ".join(f"{c}={v}" for c, v in zip(r.columns, row, strict=True) if v and v != "")
+        )
+    return out
+
+
+def import_log(imported: Imported) -> list[str]:
+    """Every automatic decision of an import, as plain lines (for the record next to the table)."""
+    det = imported.detection
+    lines = [
+        f"platform: {det.platform} {det.variant}".rstrip(),
+        f"sheet: {det.sheet}; header row: {det.header_row}"
+        + (f"; encoding: {det.encoding}" if det.encoding else ""),
+        "mapping: " + "; ".join(f"{i} <- {c}" for i, c in det.mapping.items()),
+        "missing markers: " + (", ".join(f"{m} x{n}" for m, n in det.markers.items()) or "none"),
+        *[f"decision: {d}" for d in det.decisions],
+        *[f"warning: {i}" for i in det.issues if i.severity == "warning"],
+    ]
+    return lines
+
+
+def write_responses(imported: Imported, path: Path | str) -> Path:
+    """Write the responses table (CSV utf-8-sig, or xlsx sheet ``responses``), atomically.
+
+    A last column ``missing_reasons`` lists why answers are missing (``item=skipped; ...``). The
+    import's decisions are recorded too: sheet ``import_log`` of the xlsx, or
+    ``<name>.import-log.txt`` next to a CSV.
+    """
+    path = Path(path)
+    df = imported.responses.reset_index(drop=True).copy()
+    df[REASON_COLUMN] = _reason_column(imported)
+    suffix = path.suffix.lower()
+    log = import_log(imported)
+    if suffix == ".csv":
+        text = df.to_csv(index=False, float_format="%.15g", lineterminator="\n")
+        _atomic_write_text(path, text, encoding="utf-8-sig")
+        _atomic_write_text(
+            path.with_name(f"{path.stem}.import-log.txt"), "\n".join(log) + "\n", "utf-8"
+        )
+        return path
+    if suffix not in (".xlsx",):
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "unsupported output type",
+                    expected=".csv or .xlsx",
+                    found=suffix or "no extension",
+                )
+            ]
+        )
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx")
+    os.close(fd)
+    try:
+        wb = xlsxwriter.Workbook(
+            tmp,
+            {"strings_to_formulas": False, "strings_to_numbers": False, "nan_inf_to_errors": False},
+        )
+        ws = wb.add_worksheet("responses")
+        bold = wb.add_format({"bold": True})
+        for c, name in enumerate(df.columns):
+            ws.write_string(0, c, str(name), bold)
+        item_cols = set(imported.reasons.columns)
+        for r, row in enumerate(df.itertuples(index=False), start=1):
+            for c, (name, v) in enumerate(zip(df.columns, row, strict=True)):
+                if name in item_cols:
+                    if v is not None and not (isinstance(v, float) and math.isnan(v)):
+                        ws.write_number(r, c, float(v))
+                elif v not in (None, ""):
+                    ws.write_string(r, c, str(v))
+        ws.freeze_panes(1, 3)
+        ls = wb.add_worksheet("import_log")
+        ls.set_column(0, 0, 120)
+        for r, line in enumerate(log):
+            ls.write_string(r, 0, line)
+        wb.close()
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+__all__ = [
+    "Detection",
+    "ImportMap",
+    "Imported",
+    "import_log",
+    "import_responses",
+    "inspect_export",
+    "load_map",
+    "normalise",
+    "propose_map",
+    "write_map",
+    "write_responses",
+]
