@@ -48,3 +48,20 @@ def test_import_with_errors_blocks_only_its_district(project: Path) -> None:
     assert any("station" in i.message.lower() for i in info.value.issues)
     written = sorted(p.name for p in (project / "reports").iterdir())
     assert "北岭区.xlsx" in written and "issues.xlsx" in written
+
+
+def test_missing_reasons_reach_the_screening_table(project: Path) -> None:
+    from evalkit.report.tables import district_report
+
+    _add_import(project, f"{{file: raw/{WJX.name}, district: 东湖区, station: 东湖派出所}}")
+    ev = evaluate(project)
+    model = district_report(ev, "东湖区", "zh")
+    row = model.screening.set_index("station").loc["东湖派出所"]
+    kept = ev.survey.responses
+    kept = kept[(kept["district"] == "东湖区") & (kept["station"] == "东湖派出所")]
+    items = [i.id for _, i in ev.tree.items()]
+    wjx = kept[kept["_file"] == f"raw/{WJX.name}"]
+    assert row["answers_skipped"] == wjx["missing_reasons"].str.count("=skipped").sum() > 0
+    assert row["answers_code"] == 0
+    total_missing = int(kept[items].isna().to_numpy().sum())
+    assert row["answers_skipped"] + row["answers_empty"] == total_missing

@@ -194,6 +194,9 @@ def _read_responses(
             )
     values = _convert_items(grid, tree, log, missing_codes)
     out = pd.concat([ids, values], axis=1)
+    if "missing_reasons" in grid.data.columns:
+        reasons = grid.data["missing_reasons"].astype(str).str.strip()
+        out["missing_reasons"] = reasons.where(~grid.blank["missing_reasons"], "")
     out["_file"] = grid.file
     out["_sheet"] = grid.sheet
     out["_row"] = data.index.to_numpy()
@@ -380,6 +383,18 @@ def load_survey_data(
     return SurveyData(resp, stat, log.warnings, files, log.errors, blocked)
 
 
+def reasons_text(reasons: pd.DataFrame) -> pd.Series:
+    """Per respondent, why answers are missing, as "item=reason; ..." (vectorised over items)."""
+    parts = [
+        np.where(reasons[c].to_numpy() != "", c + "=" + reasons[c].astype(str).to_numpy(), "")
+        for c in reasons.columns
+    ]
+    if not parts:
+        return pd.Series("", index=reasons.index)
+    joined = pd.DataFrame(np.column_stack(parts), index=reasons.index).agg("; ".join, axis=1)
+    return joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ")
+
+
 def _read_import(
     spec: ImportSpec,
     tree: IndicatorTree,
@@ -412,6 +427,7 @@ def _read_import(
     for decision in imported.detection.decisions:
         log.warn(Location(file=shown), f"import: {decision}", check="import")
     frame = imported.responses.copy()
+    frame["missing_reasons"] = reasons_text(imported.reasons)
     for c in ID_COLUMNS:
         frame[c] = frame[c].astype(str).str.strip()
     frame["_file"] = shown

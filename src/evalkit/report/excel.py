@@ -93,7 +93,18 @@ COLUMN_KINDS: dict[str, str] = {
     **dict.fromkeys(["missing_share"], "ratio"),
     **dict.fromkeys(["mean", "sd", "bartlett_chi2"], "decimal"),
     **dict.fromkeys(
-        ["items", "duplicate_id", "too_many_missing", "straight_lining", "excluded", "kept", "df"],
+        [
+            "items",
+            "duplicate_id",
+            "too_many_missing",
+            "straight_lining",
+            "excluded",
+            "kept",
+            "df",
+            "answers_empty",
+            "answers_skipped",
+            "answers_code",
+        ],
         "count",
     ),
     "keyed": "bool",
@@ -167,6 +178,7 @@ def write_district_workbook(report: DistrictReport, path: Path) -> Path:
             sc = _Table(report.screening, lang)
             sc.add(["station", "respondents", "duplicate_id", "too_many_missing"])
             sc.add(["straight_lining", "excluded", "kept"])
+            sc.add(["answers_empty", "answers_skipped", "answers_code"])
             sc.write(_add_sheet(wb, "screening", lang), styles, freeze_col=1)
         _issues(_add_sheet(wb, "issues", lang), styles, report.issues, lang)
 

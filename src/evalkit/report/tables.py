@@ -248,6 +248,31 @@ def _reliability_tables(
     if ev.screening is not None:
         c = ev.screening.counts
         c = c[c["district"] == district].drop(columns=["district"])
+        # why the answers of kept questionnaires are missing: skipped by the survey's logic,
+        # a missing code (e.g. 9 = don't know), or simply left empty
+        kept = resp[resp["district"] == district]
+        item_ids = [i.id for _, i in tree.items()]
+        missing = kept[item_ids].isna().sum(axis=1)
+        why = (
+            kept["missing_reasons"].fillna("").astype(str)
+            if "missing_reasons" in kept.columns
+            else pd.Series("", index=kept.index)
+        )
+        skipped = why.str.count("=skipped")
+        coded = why.str.count("=code")
+        answers = pd.DataFrame(
+            {
+                "answers_skipped": skipped.groupby(kept["station"]).sum(),
+                "answers_code": coded.groupby(kept["station"]).sum(),
+                "answers_empty": (missing - skipped - coded)
+                .clip(lower=0)
+                .groupby(kept["station"])
+                .sum(),
+            }
+        )
+        c = c.merge(answers, left_on="station", right_index=True, how="left").fillna(
+            {"answers_skipped": 0, "answers_code": 0, "answers_empty": 0}
+        )
         if lang == "en":
             en = ev.survey.stations.set_index(["district", "station"])["station_en"]
             c["station"] = [en.get((district, st)) or st for st in c["station"]]
