@@ -28,6 +28,7 @@ LAYOUTS = (
     "tencent_old",
     "hand",
     "generic",
+    "jinshuju",
 )
 LETTERS = "ABCDEFGHIJ"
 STATIONS = ("东湖派出所", "西山派出所")
@@ -354,6 +355,47 @@ def _generic(tree: IndicatorTree, t: Truth, path: Path) -> None:
     t.respondents = [f"G{r + 1}" for r in range(n)]
 
 
+def _jinshuju(tree: IndicatorTree, t: Truth, path: Path) -> None:
+    """金数据-style: 序号, the questions (titled by their text), a station question, then the
+    platform's metadata after the questions (survey_formats.md section 3)."""
+    texts = _texts(tree)
+    meta = [
+        "提交人",
+        "提交时间",
+        "填写时长",
+        "填写设备",
+        "操作系统",
+        "浏览器",
+        "填写地区",
+        "IP",
+        "ID",
+    ]
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    ws = wb.add_worksheet("Sheet1")
+    ws.write_row(0, 0, ["序号", *(texts[i] for i in t.item_ids), "您所在的派出所", *meta])
+    for r in range(len(t.values)):
+        vals = ["" if np.isnan(v) else int(v) for v in t.values[r]]
+        row = [
+            r + 1,
+            *vals,
+            t.stations[r],
+            "",
+            "2026-05-01 09:30",
+            "95秒",
+            "手机",
+            "iOS",
+            "微信",
+            "福建",
+            "1.2.3.4",
+            f"J{r}",
+        ]
+        for j, v in enumerate(row):
+            if v != "":
+                ws.write(r + 1, j, v)
+    wb.close()
+    t.respondents = [str(r + 1) for r in range(len(t.values))]
+
+
 # ---- entry point --------------------------------------------------------------------------------
 
 
@@ -389,5 +431,10 @@ def make_case(layout: str, tree: IndicatorTree, folder: Path, seed: int = 202605
         t = make_truth(tree, rng, n, ("empty",))
         path = folder / "generic.csv"
         _generic(tree, t, path)
+        return Case(layout, path, t, {"district": DISTRICT}, "generic", "wide", 1)
+    if layout == "jinshuju":
+        t = make_truth(tree, rng, n, ("empty",))
+        path = folder / "jinshuju_export.xlsx"
+        _jinshuju(tree, t, path)
         return Case(layout, path, t, {"district": DISTRICT}, "generic", "wide", 1)
     raise ValueError(layout)
