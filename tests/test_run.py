@@ -219,3 +219,17 @@ def test_invalid_questionnaires_are_excluded_and_reported(project: Path) -> None
     assert station[head.index("剔除问卷")] == 2
     rel = _rows(ev.spec.output_dir / "东湖区.xlsx", "信度分析")
     assert rel[0][4] == "Cronbach's α" and 0 < rel[1][4] < 1
+
+
+def test_chinese_reports_list_problems_in_chinese(zh_run) -> None:
+    from evalkit.report.tables import district_report
+
+    ev = zh_run.evaluation
+    zh = district_report(ev, "西山区", "zh").issues
+    en = district_report(ev, "西山区", "en").issues
+    assert any(
+        m.startswith("专家 E06 对“社区警务信息化成熟度”的判断矩阵 CR = 0.307")
+        for m in zh["message"]
+    )
+    assert any("梅岭派出所 有效问卷 3 份" in m for m in zh["message"])
+    assert any(m.startswith("expert E06: CR = 0.307") for m in en["message"])

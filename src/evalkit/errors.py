@@ -57,6 +57,7 @@ class Issue:
     fix: str = ""
     severity: Severity = "error"
     check: str = ""
+    message_zh: str = ""  # the message in Chinese, for Chinese reports (optional)
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"

@@ -415,6 +415,7 @@ def _scale_issue(
             Issue(
                 Location(path=path),
                 f"the items of `{sid}` are not internally consistent",
+                message_zh=f"`{sid}` 各题内部一致性不足（α = {alpha:.3f}，低于 {ACCEPTABLE_ALPHA}）",
                 expected=f"Cronbach's alpha >= {ACCEPTABLE_ALPHA} (acceptable)",
                 found=f"alpha = {alpha:.3f} ({row['band']}, {row['items']} items, "
                 f"{row['respondents']} complete respondents)",

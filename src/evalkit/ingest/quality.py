@@ -216,6 +216,7 @@ def screen_responses(
                 column="respondent",
             ),
             _MESSAGES[rsn],
+            message_zh=_MESSAGES_ZH[rsn],
             expected=expected[rsn],
             found=f"{rid}: {text}",
             fix=_FIXES[rsn],
@@ -243,3 +244,10 @@ def screen_responses(
 
 
 __all__ = ["REASONS", "Screening", "screen_responses"]
+
+
+_MESSAGES_ZH = {
+    "duplicate_id": "问卷编号重复，已剔除后出现的一份",
+    "too_many_missing": "缺答过多，问卷无效，已剔除",
+    "straight_lining": "所有题目选择同一选项，问卷无效，已剔除",
+}

@@ -213,6 +213,9 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
 
 def _issues_table(ev: Evaluation, lang: str) -> pd.DataFrame:
     t = issues_frame(ev.issues)
+    if lang == "zh" and len(t):
+        zh = pd.Series([i.message_zh for i in ev.issues], index=t.index)
+        t["message"] = zh.where(zh != "", t["message"])
     t["severity"] = t["severity"].map(lambda s: word(s, lang))
     return t
 

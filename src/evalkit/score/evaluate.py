@@ -118,7 +118,9 @@ def evaluate_data(
             issues.append(
                 Issue(
                     Location(path=", ".join(cols[:6])),
-                    f"{name} {label}: {len(cols)} indicator(s) have no data; the remaining weights "
+                    message_zh=f"{'派出所' if name == 'station' else '区县'} {label}：{len(cols)} 个指标无数据，"
+                    "其同级指标的权重已重新归一",
+                    message=f"{name} {label}: {len(cols)} indicator(s) have no data; the remaining weights "
                     "of their siblings are renormalised",
                     severity="warning",
                     check="coverage",
@@ -163,6 +165,8 @@ def evaluate_data(
                 Location(path=f"{r['district']} / {r['station']}"),
                 f"station {r['station']} has {r['respondents']} respondent(s), fewer than "
                 f"{min_n}: it is not shown on its own (officers' privacy) but counts in its district",
+                message_zh=f"{r['station']} 有效问卷 {r['respondents']} 份，少于 {min_n} 份：为保护民警隐私不单独列示，"
+                "但计入所在区县",
                 severity="warning",
                 check="privacy",
             )

@@ -231,6 +231,14 @@ def _ahp_local(
                     if len(ids) > 2
                     else ""
                 )
+                hint_zh = (
+                    f"；最不一致的判断 a[{worst.pair.replace(' vs ', ', ')}] = "
+                    f"{fmt_judgment(worst.current)}，与其他判断相符的值约为 "
+                    f"{fmt_judgment(worst.saaty)}"
+                    if len(ids) > 2
+                    else ""
+                )
+                action_zh = {"kept": "已保留", "excluded": "已剔除"}.get(action, "已修正")
                 issues.append(
                     Issue(
                         Location(file=judgments.file, sheet=node.id),
@@ -240,6 +248,8 @@ def _ahp_local(
                         check="ahp",
                         fix="Ask the expert to revise the judgments, or set "
                         "weights.inconsistent_experts: exclude | repair.",
+                        message_zh=f"专家 {name} 对“{node.name.get('zh', node.id)}”的判断矩阵 CR = {c:.3f}，超过阈值 "
+                        f"{spec.cr_threshold:g}{hint_zh}；{action_zh}",
                     )
                 )
         w = [judgments.expert_weights.get(n, 1.0) for n in names]
@@ -311,6 +321,7 @@ def compute_weights(
                         Issue(
                             Location(path=leaf_id),
                             f"indicator {leaf_id} is constant across stations: entropy weight 0",
+                            message_zh=f"指标 {leaf_id} 在各派出所间无差异，熵权为 0",
                             severity="warning",
                             check="entropy",
                         )
