@@ -466,14 +466,32 @@ def _write_experts(tree: _Tree, path: Path, rng: np.random.Generator) -> None:
 
 
 def _write_district(
-    tree: _Tree, plan: _District, path: Path, rng: np.random.Generator, first_respondent: int
+    tree: _Tree,
+    plan: _District,
+    path: Path,
+    rng: np.random.Generator,
+    first_respondent: int,
+    invalid: bool = False,
 ) -> int:
-    """Write one district workbook; return the number of respondents written."""
+    """Write one district workbook; return the number of respondent ids used.
+
+    With ``invalid``, two questionnaires a survey team would reject are appended (no random
+    numbers drawn, so the rest of the province is unchanged): a second copy of the first
+    questionnaire (same respondent id) and one with the same answer to every item.
+    """
     item_ids, item_cols = _answers(tree, plan, rng)
     stats = _station_table(tree, plan, rng)
     n_resp = int(plan.respondents.sum())
     station_of = np.repeat(np.arange(len(plan.stations)), plan.respondents)
     ids = [f"R{k:05d}" for k in range(first_respondent, first_respondent + n_resp)]
+    if invalid:
+        target = int(np.argmin(np.where(plan.respondents >= 10, plan.respondents, 10**6)))
+        ids += [ids[0], f"R{first_respondent + n_resp:05d}"]
+        station_of = np.append(station_of, [station_of[0], target])
+        item_cols = [[*col, col[0], 4] for col in item_cols]
+        n_written = n_resp + 2
+    else:
+        n_written = n_resp
 
     workbook = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
     workbook.set_properties({"created": _CREATED, "title": f"{plan.zh} survey (synthetic)"})
@@ -483,7 +501,7 @@ def _write_district(
     sheet.write_row(0, 0, ["respondent", "district", "station", *item_ids], header_fmt)
     sheet.freeze_panes(1, 3)
     sheet.write_column(1, 0, ids)
-    sheet.write_column(1, 1, [plan.zh] * n_resp)
+    sheet.write_column(1, 1, [plan.zh] * n_written)
     sheet.write_column(1, 2, [plan.stations[s][0] for s in station_of])
     for c, col in enumerate(item_cols, start=3):
         sheet.write_column(1, c, col)
@@ -500,7 +518,7 @@ def _write_district(
     for c, values in enumerate([*text_cols.values(), *(v.tolist() for v in stats.values())]):
         sheet.write_column(1, c, values)
     workbook.close()
-    return n_resp
+    return n_resp + (1 if invalid else 0)
 
 
 def synthesize(
@@ -511,7 +529,9 @@ def synthesize(
     Writes ``<district>.xlsx`` (sheets ``responses`` and ``stations``, see docs/formats.md) for each
     of the first ``districts`` districts of :data:`DISTRICTS` (then extra ones, up to
     ``MAX_DISTRICTS``) and ``experts.xlsx`` (8 experts, a sheet per node with children). One station
-    (:data:`SMALL_STATION`) has only 3 respondents. Returns the paths written, districts first.
+    (:data:`SMALL_STATION`) has only 3 respondents; the first district also holds two invalid
+    questionnaires (a duplicated respondent id and one with the same answer everywhere) for the
+    data-quality screening to find. Returns the paths written, districts first.
     The output depends only on the tree and ``seed``.
     """
     if not 1 <= districts <= MAX_DISTRICTS:
@@ -523,9 +543,9 @@ def synthesize(
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     next_respondent = 1
-    for plan in plans:
+    for k, plan in enumerate(plans):
         path = out_dir / f"{plan.zh}.xlsx"
-        next_respondent += _write_district(tree, plan, path, rng, next_respondent)
+        next_respondent += _write_district(tree, plan, path, rng, next_respondent, invalid=k == 0)
         written.append(path)
     experts = out_dir / "experts.xlsx"
     _write_experts(tree, experts, rng)

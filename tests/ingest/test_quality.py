@@ -169,9 +169,13 @@ def test_kept_and_excluded_partition_the_input(x, ids, share, min_items) -> None
 def test_shipped_example_with_injected_duplicates() -> None:
     tree = load_tree(ROOT / "indicators" / "community_policing.yaml")
     data = load_survey_data(tree, surveys=sorted((ROOT / "surveys").glob("*区.xlsx")), base=ROOT)
-    resp = data.responses
+    shipped = screen_responses(tree, data.responses)
+    # the synthetic data holds exactly the two invalid questionnaires the generator plants
+    assert shipped.excluded["reason"].tolist() == ["duplicate_id", "straight_lining"]
+    assert shipped.excluded["_row"].tolist() == [250, 251]
+    resp = shipped.kept
     clean = screen_responses(tree, resp)
-    assert clean.excluded.empty  # 2 % random blanks, no straight-liners in the synthetic data
+    assert clean.excluded.empty  # 2 % random blanks trip no rule
     assert clean.counts["kept"].sum() == len(resp)
     again = resp.iloc[[0, 5]].assign(_row=[9001, 9002])
     sc = screen_responses(tree, pd.concat([resp, again], ignore_index=True))
