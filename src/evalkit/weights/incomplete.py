@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.optimize import minimize
 
 from ..errors import MethodError
 
@@ -125,6 +124,8 @@ def complete_matrix(
             vw = float(v @ w)
             g = (v[iu] * w[ju] * b[iu, ju] - v[ju] * w[iu] * b[ju, iu]) / vw
             return lam, g
+
+        from scipy.optimize import minimize  # imported when needed: keeps the CLI quick to start
 
         res = minimize(f, x0, jac=True, method="BFGS", options={"gtol": 1e-11, "maxiter": 500})
         x = res.x
