@@ -156,7 +156,7 @@ def _bartlett(r: np.ndarray, n: int) -> tuple[float, int, float]:
     chi2 = float(-(n - 1 - (2 * p + 5) / 6) * logdet)
     from scipy.special import chdtrc  # chi-square survival function; imported when needed
 
-    return chi2, df, float(chdtrc(df, chi2))
+    return chi2, df, float(chdtrc(df, max(chi2, 0.0)))  # rounding can leave chi2 at -1e-14
 
 
 def cronbach_alpha(x: np.ndarray) -> float:
