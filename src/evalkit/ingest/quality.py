@@ -216,7 +216,7 @@ def screen_responses(
                 column="respondent",
             ),
             _MESSAGES[rsn],
-            message_zh=_MESSAGES_ZH[rsn],
+            message_zh=f"问卷 {rid}：{_MESSAGES_ZH[rsn]}",
             expected=expected[rsn],
             found=f"{rid}: {text}",
             fix=_FIXES[rsn],

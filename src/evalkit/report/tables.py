@@ -214,8 +214,12 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
 def _issues_table(ev: Evaluation, lang: str) -> pd.DataFrame:
     t = issues_frame(ev.issues)
     if lang == "zh" and len(t):
+        # a Chinese message is complete in itself: the English expected / found / fix go with it
         zh = pd.Series([i.message_zh for i in ev.issues], index=t.index)
-        t["message"] = zh.where(zh != "", t["message"])
+        has = zh != ""
+        t["message"] = zh.where(has, t["message"])
+        for col in ("expected", "found", "fix"):
+            t[col] = t[col].where(~has, "")
     t["severity"] = t["severity"].map(lambda s: word(s, lang))
     return t
 

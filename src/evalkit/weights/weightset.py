@@ -249,7 +249,8 @@ def _ahp_local(
                         fix="Ask the expert to revise the judgments, or set "
                         "weights.inconsistent_experts: exclude | repair.",
                         message_zh=f"专家 {name} 对“{node.name.get('zh', node.id)}”的判断矩阵 CR = {c:.3f}，超过阈值 "
-                        f"{spec.cr_threshold:g}{hint_zh}；{action_zh}",
+                        f"{spec.cr_threshold:g}{hint_zh}；{action_zh}。可请专家修订判断，或设置 "
+                        "weights.inconsistent_experts: exclude | repair",
                     )
                 )
         w = [judgments.expert_weights.get(n, 1.0) for n in names]
