@@ -31,11 +31,13 @@ from ..errors import MethodError
 from .entropy import _as_table, _warn_constant, minmax_directional, parse_directions
 
 
-def _normalise(v: np.ndarray, what: str) -> np.ndarray:
+def _normalise(
+    v: np.ndarray, what: str, why: str = "no indicator varies across the units"
+) -> np.ndarray:
     v = np.where(np.isfinite(v) & (v > 0), v, 0.0)
     total = v.sum()
     if not total > 0:
-        raise MethodError(f"{what}: no indicator varies across the units")
+        raise MethodError(f"{what}: {why}")
     _warn_constant(v, what)
     return v / total
 
@@ -66,7 +68,12 @@ def critic_weights(x: Any, directions: Any = None) -> np.ndarray:
     elif varies.any():
         r = np.corrcoef(z[:, varies], rowvar=False)
         c[varies] = sd[varies] * (1.0 - r).sum(axis=1)
-    return _normalise(c, "CRITIC weights")
+    return _normalise(
+        c,
+        "CRITIC weights",
+        "no indicator carries information (none varies, or all vary in perfect step with each "
+        "other, so every conflict term 1 - r is 0)",
+    )
 
 
 def cv_weights(x: Any, directions: Any = None) -> np.ndarray:
