@@ -13,18 +13,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from ..errors import EvalkitError, InputError, issues_frame
+from ..errors import EvalkitError, issues_frame
+from .common import console, err_console
+from .common import fail as _fail
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="evalkit: evaluate community-policing informatization maturity and write reports.",
 )
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
 
 ProjectArg = Annotated[
     Path, typer.Argument(help="Project folder (holding evalkit.yaml) or the project file itself.")
@@ -32,19 +31,6 @@ ProjectArg = Annotated[
 LangOpt = Annotated[
     str | None, typer.Option("--lang", "-l", help="Report language: zh or en (default: project's).")
 ]
-
-
-def _fail(exc: EvalkitError) -> None:
-    if isinstance(exc, InputError):
-        err_console.print(f"[bold red]Error:[/] {exc.summary}", highlight=False)
-        errors = [i for i in exc.issues if i.severity == "error"]
-        for issue in errors[:20]:
-            err_console.print(f"  {issue}", highlight=False, markup=False)
-        if len(errors) > 20:
-            err_console.print(f"  ... and {len(errors) - 20} more", highlight=False)
-    else:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=False)
-    raise typer.Exit(1)
 
 
 @app.command()

@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from ..errors import EvalkitError, InputError
-
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+from .common import console, err_console
+from .common import fail as _fail
 
 FileArg = Annotated[
     Path, typer.Argument(help="The export: 问卷星/腾讯问卷 .xlsx/.csv, or a hand-entered sheet.")
@@ -27,19 +25,6 @@ MapOpt = Annotated[
 ]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet to read (default: first).")]
 DEFAULT_TREE = Path("indicators/community_policing.yaml")
-
-
-def _fail(exc: EvalkitError) -> None:
-    if isinstance(exc, InputError):
-        err_console.print(f"[bold red]Error:[/] {exc.summary}", highlight=False)
-        errors = [i for i in exc.issues if i.severity == "error"]
-        for issue in errors[:20]:
-            err_console.print(f"  {issue}", highlight=False, markup=False)
-        if len(errors) > 20:
-            err_console.print(f"  ... and {len(errors) - 20} more", highlight=False)
-    else:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=False)
-    raise typer.Exit(1)
 
 
 def _missing_codes(text: str | None) -> list[float | str]:

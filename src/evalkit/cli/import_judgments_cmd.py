@@ -11,27 +11,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from ..errors import EvalkitError, InputError
+from ..errors import EvalkitError
+from .common import console
+from .common import fail as _fail
 
 CR_LIMIT = 0.1
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
-
-
-def _fail(exc: EvalkitError) -> None:
-    if isinstance(exc, InputError):
-        err_console.print(f"Error: {exc.summary}", highlight=False, markup=False)
-        errors = [i for i in exc.issues if i.severity == "error"]
-        for issue in errors[:30]:
-            err_console.print(f"  {issue}", highlight=False, markup=False)
-        if len(errors) > 30:
-            err_console.print(f"  ... and {len(errors) - 30} more", highlight=False)
-    else:
-        err_console.print(f"Error: {exc}", highlight=False, markup=False)
-    raise typer.Exit(1)
 
 
 def import_judgments_cmd(

@@ -12,13 +12,13 @@ import typer
 from rich.console import Console
 
 from ..errors import EvalkitError
+from .common import fail
 
 template_app = typer.Typer(
     no_args_is_help=True,
     help="Write questionnaire workbooks (officers' survey, experts' AHP judgments) from a tree.",
 )
 _out = Console(soft_wrap=True)
-_err = Console(stderr=True, soft_wrap=True)
 
 TreeOpt = Annotated[Path, typer.Option("--tree", help="Indicator tree YAML.")]
 LangOpt = Annotated[str, typer.Option("--lang", "-l", help="Language of the texts: zh or en.")]
@@ -27,8 +27,7 @@ DEFAULT_TREE = Path("indicators/community_policing.yaml")
 
 
 def _fail(message: str) -> None:
-    _err.print(f"Error: {message}", highlight=False, markup=False)
-    raise typer.Exit(1)
+    fail(message)
 
 
 def _check(output: Path, lang: str, force: bool) -> None:
