@@ -138,3 +138,14 @@ def test_incomplete_bozoki2010_house_matches_ahpy_cyclic_coordinates() -> None:
     full = complete_matrix(matrix_from_pairs(items, HOUSE_MISSING), method="lambda_max")
     for (x, y), v in AHPY_COMPLETED.items():
         assert full[items.index(x), items.index(y)] == pytest.approx(v, rel=5e-3), (x, y)
+
+
+def test_ahp_saaty1990_house_size_of_house_alternatives() -> None:
+    """Saaty (1990) "How to make a decision", EJOR 48, 9-26: the three houses A, B, C compared on
+    size of house. Printed: priorities .754, .181, .065; lambda_max 3.136, C.I. .068, C.R. .117."""
+    a = np.array([[1, 6, 8], [1 / 6, 1, 4], [1 / 8, 1 / 4, 1]], dtype=float)
+    res = ahp_priorities(a)
+    np.testing.assert_allclose(res.weights, [0.754, 0.181, 0.065], atol=5e-4)
+    assert res.lambda_max == pytest.approx(3.136, abs=5e-4)
+    assert res.ci == pytest.approx(0.068, abs=5e-4)
+    assert res.cr == pytest.approx(0.117, abs=5e-4)
