@@ -45,10 +45,12 @@ class SurveyData:
 
 
 def _text_values(raw: np.ndarray, labels: dict[str, float]) -> np.ndarray:
-    """Values of the few text cells of an item column: scale labels (either language, any case,
-    full-width forms folded by NFKC) or numbers typed as text such as "４"; NaN otherwise."""
-    out = np.full(len(raw), np.nan)
-    for k, v in enumerate(raw):
+    """Values of the text cells of an item column: scale labels (either language, any case,
+    full-width forms folded by NFKC) or numbers typed as text such as "４"; NaN otherwise.
+    Each distinct text is looked at once."""
+    codes, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=False)
+    out = np.full(len(uniques), np.nan)
+    for k, v in enumerate(uniques):
         t = unicodedata.normalize("NFKC", str(v)).strip()
         hit = labels.get(t, labels.get(t.lower()))
         if hit is None:
@@ -57,7 +59,7 @@ def _text_values(raw: np.ndarray, labels: dict[str, float]) -> np.ndarray:
             except ValueError:
                 continue
         out[k] = hit
-    return out
+    return out[codes]
 
 
 def _label_map(tree: IndicatorTree) -> dict[str, dict[str, float]]:

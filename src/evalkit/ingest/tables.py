@@ -207,10 +207,13 @@ def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     numbers[stored] = flat[stored].astype(float)
     rest = np.flatnonzero(~stored & ~simple)
     if len(rest):
-        numbers[rest] = pd.to_numeric(pd.Series(flat[rest]), errors="coerce").to_numpy(float)
-        text_idx = rest[np.isnan(numbers[rest])]
-        ws = np.fromiter((not str(v).strip() for v in flat[text_idx]), bool, len(text_idx))
-        simple[text_idx[ws]] = True
+        # each distinct text once: labels and names repeat thousands of times in a survey
+        codes, uniques = pd.factorize(pd.Series(flat[rest], dtype=object), use_na_sentinel=False)
+        u = np.asarray(uniques, dtype=object)
+        u_num = pd.to_numeric(pd.Series(u, dtype=object), errors="coerce").to_numpy(float)
+        u_blank = np.fromiter((not str(v).strip() for v in u), bool, len(u)) & np.isnan(u_num)
+        numbers[rest] = u_num[codes]
+        simple[rest[u_blank[codes]]] = True
     simple |= stored & np.isnan(numbers)  # a NaN stored as a number is an empty cell
     return numbers.reshape(arr.shape), simple.reshape(arr.shape)
 
