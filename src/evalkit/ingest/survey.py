@@ -8,6 +8,7 @@ every problem with its file, sheet, Excel row and column before raising once.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -292,25 +293,15 @@ def load_survey_data(
         (p, None if p.suffix.lower() == ".csv" else "responses", "responses") for p in responses
     ]
     jobs += [(p, None if p.suffix.lower() == ".csv" else "stations", "stations") for p in stations]
-    for path, sheet, kind in jobs:
-        shown = rel(path, base)
-        if shown not in files:
-            files.append(shown)
-        try:
-            grid = read_grid(path, sheet, display=shown)
-        except DataError as exc:
-            log.issues.extend(exc.issues)
-            continue
-        if grid.data.empty:
-            log.add(grid.loc(), f"the {kind} sheet has no data rows", check="empty")
-            continue
-        frame = (
-            _read_responses(grid, tree, log, tuple(missing_codes))
-            if kind == "responses"
-            else _read_stations(grid, tree, log)
-        )
-        if frame is not None:
-            (resp_frames if kind == "responses" else stat_frames).append(frame)
+    # millions of cell objects: the cyclic garbage collector would walk them again and again
+    # while they are built (none of them form cycles), so it pauses while the files are read
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        _read_jobs(jobs, tree, base, missing_codes, log, files, resp_frames, stat_frames)
+    finally:
+        if gc_was_on:
+            gc.enable()
     declared: dict[str, set[str]] = {}  # districts named for imports in the project file
     for spec in imports:
         frame = _read_import(spec, tree, base, missing_codes, log)
@@ -352,7 +343,7 @@ def load_survey_data(
                     fix="Add the station's statistics, or correct the spelling of its name.",
                     check="units",
                 )
-        answered = set(zip(resp["district"], resp["station"], strict=True))
+        answered = set(pairs.itertuples(index=False, name=None))  # distinct pairs only
         for _, r in stat.iterrows():
             if (r["district"], r["station"]) not in answered:
                 log.warn(
@@ -395,6 +386,38 @@ def reasons_text(reasons: pd.DataFrame) -> pd.Series:
         return pd.Series("", index=reasons.index)
     joined = pd.DataFrame(np.column_stack(parts), index=reasons.index).agg("; ".join, axis=1)
     return joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ")
+
+
+def _read_jobs(
+    jobs: list[tuple[Path, str | None, str]],
+    tree: IndicatorTree,
+    base: Path | None,
+    missing_codes: Sequence[float | str],
+    log: IssueLog,
+    files: list[str],
+    resp_frames: list[pd.DataFrame],
+    stat_frames: list[pd.DataFrame],
+) -> None:
+    """Read every (file, sheet, kind) job into the response and station frame lists."""
+    for path, sheet, kind in jobs:
+        shown = rel(path, base)
+        if shown not in files:
+            files.append(shown)
+        try:
+            grid = read_grid(path, sheet, display=shown)
+        except DataError as exc:
+            log.issues.extend(exc.issues)
+            continue
+        if grid.data.empty:
+            log.add(grid.loc(), f"the {kind} sheet has no data rows", check="empty")
+            continue
+        frame = (
+            _read_responses(grid, tree, log, tuple(missing_codes))
+            if kind == "responses"
+            else _read_stations(grid, tree, log)
+        )
+        if frame is not None:
+            (resp_frames if kind == "responses" else stat_frames).append(frame)
 
 
 def _read_import(
