@@ -78,6 +78,10 @@ def test_init_then_validate_explains_what_is_missing(tmp_path: Path) -> None:
     res = runner.invoke(app, ["init", str(target)])
     assert res.exit_code == 0, res.output
     assert (target / "evalkit.yaml").exists()
+    import datetime
+
+    today = datetime.date.today().isoformat()
+    assert f'date: "{today}"' in (target / "evalkit.yaml").read_text(encoding="utf-8")
     assert (target / "indicators" / "community_policing.yaml").exists()
     assert (target / "surveys" / "district.xlsx").exists()
     res = runner.invoke(app, ["validate", str(target)])

@@ -6,6 +6,7 @@ errors to ``Error: ...`` on stderr and exit code 1.
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import sys
 from importlib import resources
@@ -214,8 +215,12 @@ def init(
     for name in ("community_policing.yaml", "recommendations.yaml"):
         with resources.as_file(data / name) as src:
             shutil.copyfile(src, directory / "indicators" / name)
-    with resources.as_file(data / "project_template.yaml") as src:
-        shutil.copyfile(src, directory / "evalkit.yaml")
+    template = (data / "project_template.yaml").read_text(encoding="utf-8")
+    # the report date is fixed once, here, so later runs of the project stay repeatable
+    today = datetime.date.today().isoformat()
+    (directory / "evalkit.yaml").write_text(
+        template.replace('date: ""', f'date: "{today}"', 1), encoding="utf-8"
+    )
     t = load_tree(directory / "indicators" / "community_policing.yaml")
     write_blank_survey(t, directory / "surveys" / "district.xlsx")
     write_blank_experts(t, directory / "surveys" / "experts.xlsx")
