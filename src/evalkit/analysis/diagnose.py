@@ -110,14 +110,26 @@ def select_recommendations(
     global_weights: pd.Series,
     tree: IndicatorTree,
     *,
+    weakest: list[str] | tuple[str, ...] = (),
     per_dimension: int = 3,
     limit: int = 8,
 ) -> list[RecommendationRule]:
-    """Fired rules for one unit, most urgent first."""
+    """Rules for one unit, most urgent first.
+
+    A rule is chosen when its condition holds, or when it addresses one of the ``weakest``
+    indicators (those losing the most points), whatever its threshold: the report must say what
+    to do about its weakest points. Order: overall rules, rules for the weakest indicators, then
+    the others; within each, by points lost on the indicators a rule addresses, then priority.
+    """
     dim_of = tree.dimension_of()
+    weak = set(weakest)
     fired: list[tuple[int, float, int, RecommendationRule]] = []
+    addresses_weak: set[str] = set()
     for pos, r in enumerate(rules):
-        if r.condition == "indicator_below":
+        if weak & set(r.indicators):
+            addresses_weak.add(r.id)
+            ok = True
+        elif r.condition == "indicator_below":
             vals = [node_scores.get(i) for i in r.indicators]
             ok = any(v is not None and v == v and v < r.threshold for v in vals)
         elif r.condition == "dimension_below":
@@ -136,7 +148,9 @@ def select_recommendations(
             if node_scores.get(i) == node_scores.get(i)
         )
         fired.append((PRIORITY_ORDER.get(r.priority, 1), -gap, pos, r))
-    fired.sort(key=lambda t: (t[3].dimension != "overall", t[1], t[0], t[2]))
+    fired.sort(
+        key=lambda t: (t[3].dimension != "overall", t[3].id not in addresses_weak, t[1], t[0], t[2])
+    )
     chosen: list[RecommendationRule] = []
     per: dict[str, int] = {}
     for _, _, _, r in fired:

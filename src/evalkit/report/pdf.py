@@ -62,6 +62,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "stations_hidden": "另有 {n} 个派出所因有效问卷数低于隐私保护下限，未单独列示。",
         "no_stations": "没有可单独列示的派出所。",
         "weakest": "失分最多的指标",
+        "weakest_note": "按失分排序：权重大的指标即使得分不低，也可能使综合得分损失最多，"
+        "改进它对总分的提升也最大。",
         "recommendations": "对策建议",
         "no_recommendations": "无。",
         "overall": "综合",
@@ -158,6 +160,8 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
         "no_stations": "No station can be shown separately.",
         "weakest": "Indicators losing the most points",
+        "weakest_note": "Ordered by points lost: a heavily weighted indicator can cost the total more "
+        "than a lower-scoring light one, and improving it raises the total most.",
         "recommendations": "Recommendations",
         "no_recommendations": "None.",
         "overall": "Overall",

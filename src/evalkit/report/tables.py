@@ -389,7 +389,9 @@ def district_report(
 
     recs: list[Recommendation] = []
     if rules:
-        for r in select_recommendations(rules, scores, level, w["global"], tree):
+        for r in select_recommendations(
+            rules, scores, level, w["global"], tree, weakest=weak["id"].tolist()
+        ):
             recs.append(
                 Recommendation(
                     id=r.id,
