@@ -40,7 +40,7 @@ from ..tree import IndicatorTree, Node
 from ..weights.ahp import ahp_priorities, fmt_judgment, saaty_round
 from ..yamlio import line_of, load_yaml
 from .judgments import SAATY_MAX, SAATY_MIN, load_judgments, parse_judgment
-from .tables import _read_rows, column_letter, sheet_names
+from .tables import column_letter, read_rows, sheet_names
 
 LAYOUTS = ("seventeen_point", "ticked_grid", "matrix_per_sheet", "row_per_expert", "evalkit")
 SEVENTEEN_LABELS = (9, 8, 7, 6, 5, 4, 3, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9)
@@ -255,7 +255,7 @@ class _Sheet:
 def _read_book(path: Path, shown: str) -> list[_Sheet]:
     out = []
     for name in sheet_names(path):
-        _, rows = _read_rows(path, name)
+        _, rows, _ = read_rows(path, name)
         out.append(_Sheet(shown, name, [list(r) for r in rows]))
     return out
 
@@ -1244,7 +1244,7 @@ def import_judgments(
 
 def _is_long_csv(path: Path) -> bool:
     try:
-        _, rows = _read_rows(path, None)
+        _, rows, _ = read_rows(path, None)
     except DataError:
         return False
     head = [str(v).strip() for v in rows[0]] if rows else []

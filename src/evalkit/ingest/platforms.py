@@ -11,8 +11,6 @@ the reason of every missing answer; ``write_responses`` writes it as CSV or xlsx
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 import re
@@ -30,7 +28,7 @@ import yaml
 from ..errors import DataError, Issue, Location, show
 from ..tree import IndicatorTree
 from ..yamlio import line_of, load_yaml
-from .tables import _read_rows, column_letter, sheet_names
+from .tables import column_letter, read_rows, sheet_names
 
 WJX_META = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "总分")
 WJX_SIGNATURE = ("序号", "提交答卷时间", "所用时间", "来自IP", "来源", "来源详情")
@@ -87,7 +85,6 @@ MAP_KEYS = (
 )
 HEADER_SCAN_ROWS = 30
 READABLE = (".xlsx", ".xlsm", ".ods", ".xls", ".csv", ".txt")
-CSV_TRY = ("utf-8-sig", "utf-8", "gb18030")
 
 _WJX_NUM = re.compile(r"^(\d+)\s*[、.．]\s*(.*)$", re.S)
 _WJX_NUM_SPACE = re.compile(r"^(\d+)\s+(\D.*)$", re.S)
@@ -203,69 +200,10 @@ def _ref_text(v: object) -> str:
 # ---- reading ------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> tuple[list[list[object]], str]:
-    data = path.read_bytes()
-    last = ""
-    for enc in CSV_TRY:
-        if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
-            continue
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError as exc:
-            last = str(exc)
-            continue
-        if enc == "utf-8-sig":
-            text = text  # decode() already removed the BOM
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
-        return rows, enc
-    raise DataError(
-        [
-            Issue(
-                Location(file=str(path)),
-                "cannot decode the CSV file",
-                expected="UTF-8 (with or without BOM) or GB18030 text",
-                found=last,
-                fix="Save the file again as CSV UTF-8.",
-            )
-        ]
-    )
-
-
 def _read_any(path: Path, sheet: str | None) -> tuple[str, list[list[object]], str]:
-    suffix = path.suffix.lower()
     if not path.exists():
         raise DataError([Issue(Location(file=str(path)), "file not found", fix="Check the path.")])
-    if suffix in (".csv", ".txt"):
-        rows, enc = _read_csv(path)
-        return path.stem, rows, enc
-    if suffix == ".xls":
-        if path.stat().st_size > 200_000_000:
-            raise DataError([Issue(Location(file=str(path)), "the .xls file is over 200 MB")])
-        try:
-            from python_calamine import CalamineWorkbook
-
-            wb = CalamineWorkbook.from_path(str(path))
-            names = list(wb.sheet_names)
-            name = sheet if sheet is not None else names[0]
-            if name not in names:
-                raise DataError(
-                    [Issue(Location(file=str(path)), f'no sheet "{name}"', found=f"{names}")]
-                )
-            return name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False), ""
-        except DataError:
-            raise
-        except Exception as exc:
-            raise DataError(
-                [
-                    Issue(
-                        Location(file=str(path)),
-                        f"cannot read the .xls file: {exc}",
-                        fix="Open it in Excel/WPS and save as .xlsx.",
-                    )
-                ]
-            ) from None
-    name, rows = _read_rows(path, sheet)
-    return name, rows, ""
+    return read_rows(path, sheet, allow_xls=True)
 
 
 def _grid(rows: list[list[object]]) -> np.ndarray:

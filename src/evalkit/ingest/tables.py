@@ -8,6 +8,9 @@ aborting the process.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -23,7 +26,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
 MAX_UNZIPPED_BYTES = 1_000_000_000  # 1 GB inflated
 MAX_CELLS = 60_000_000
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
+MAX_XLS_BYTES = 200_000_000
 _DIM_RE = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
 
 
@@ -119,35 +123,52 @@ def sheet_names(path: Path) -> list[str]:
         ) from None
 
 
-def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]]:
+def read_csv_rows(path: Path) -> tuple[list[list[object]], str]:
+    """Rows of a CSV file (quoted newlines kept, blank lines kept so row numbers are the file's)
+    and the encoding that decoded it: UTF-8 with a BOM, UTF-8, then GB18030 (a superset of GBK).
+    """
+    data = path.read_bytes()
+    last = ""
+    for enc in CSV_ENCODINGS:
+        if enc == "utf-8-sig" and not data.startswith(codecs.BOM_UTF8):
+            continue
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            last = str(exc)
+            continue
+        try:
+            return [list(r) for r in csv.reader(io.StringIO(text, newline=""))], enc
+        except csv.Error as exc:
+            raise DataError([Issue(Location(file=str(path)), f"not a valid CSV: {exc}")]) from None
+    raise DataError(
+        [
+            Issue(
+                Location(file=str(path)),
+                "cannot decode the CSV file",
+                expected="UTF-8 (with or without BOM) or GB18030 text",
+                found=last,
+                fix="Save the file again as CSV UTF-8.",
+            )
+        ]
+    )
+
+
+def read_rows(
+    path: Path, sheet: str | None = None, *, allow_xls: bool = False
+) -> tuple[str, list[list[object]], str]:
+    """The cells of one sheet (or CSV file) as rows: (sheet name, rows, CSV encoding or "").
+
+    Workbooks are checked before they are opened (zip size, declared sheet size); old binary
+    ``.xls`` files, which are not zip archives, are accepted only with ``allow_xls`` and then
+    limited to 200 MB.
+    """
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        last: Exception | None = None
-        for enc in CSV_ENCODINGS:
-            try:
-                frame = pd.read_csv(
-                    path, header=None, dtype=str, keep_default_na=False, encoding=enc
-                )
-                return path.stem, frame.to_numpy(dtype=object).tolist()
-            except UnicodeDecodeError as exc:
-                last = exc
-            except pd.errors.EmptyDataError:
-                return path.stem, []
-            except pd.errors.ParserError as exc:
-                raise DataError(
-                    [Issue(Location(file=str(path)), f"not a valid CSV: {exc}")]
-                ) from None
-        raise DataError(
-            [
-                Issue(
-                    Location(file=str(path)),
-                    "cannot decode the CSV file",
-                    expected="UTF-8 or GB18030 text",
-                    found=str(last),
-                )
-            ]
-        )
-    if suffix not in WORKBOOK_SUFFIXES:
+        rows, enc = read_csv_rows(path)
+        return path.stem, rows, enc
+    xls = allow_xls and suffix == ".xls"
+    if suffix not in WORKBOOK_SUFFIXES and not xls:
         raise DataError(
             [
                 Issue(
@@ -159,7 +180,11 @@ def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]]:
                 )
             ]
         )
-    _check_zip(path)
+    if xls:
+        if path.stat().st_size > MAX_XLS_BYTES:
+            raise DataError([Issue(Location(file=str(path)), "the .xls file is over 200 MB")])
+    else:
+        _check_zip(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
@@ -184,11 +209,13 @@ def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]]:
                 Issue(
                     Location(file=str(path)),
                     f"cannot read the workbook: {type(exc).__name__}: {exc}",
-                    fix="Remove any password and save it again as .xlsx.",
+                    fix="Open it in Excel/WPS and save as .xlsx."
+                    if xls
+                    else "Remove any password and save it again as .xlsx.",
                 )
             ]
         ) from None
-    return name, rows
+    return name, rows, ""
 
 
 def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -226,7 +253,7 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
     """
     path = Path(path)
     file = display or str(path)
-    name, rows = _read_rows(path, sheet)
+    name, rows, _ = read_rows(path, sheet)
     if not rows:
         return Grid(file, name, [], pd.DataFrame(), 1)
     width = max(len(r) for r in rows)
