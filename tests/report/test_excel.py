@@ -20,7 +20,7 @@ from evalkit.report.excel import (
     write_issues_workbook,
 )
 from evalkit.report.i18n import header, word
-from evalkit.report.model import ComparisonReport, DistrictReport, Recommendation
+from evalkit.report.model import ComparisonReport, DistrictReport, Recommendation, cr_threshold
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "=1+1", "http://x.example"]
 
@@ -669,9 +669,9 @@ def test_overwrites_existing_file(tmp_path: Path) -> None:
 
 
 def test_cr_threshold_parsing() -> None:
-    assert excel._cr_threshold({"cr_threshold": "0.10"}) == 0.10
-    assert excel._cr_threshold({"cr_threshold": "CR < 0.05"}) == 0.05
-    assert excel._cr_threshold({}) == 0.10
+    assert cr_threshold({"cr_threshold": "0.10"}) == 0.10
+    assert cr_threshold({"cr_threshold": "CR < 0.05"}) == 0.05
+    assert cr_threshold({}) == 0.10
 
 
 def test_text_width_counts_cjk_double() -> None:

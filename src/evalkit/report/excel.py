@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
@@ -33,7 +32,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from evalkit.errors import ISSUE_COLUMNS
 from evalkit.report.i18n import LABELS, SHEETS, header, word
-from evalkit.report.model import ComparisonReport, DistrictReport
+from evalkit.report.model import ComparisonReport, DistrictReport, cr_threshold
 
 __all__ = ["write_comparison_workbook", "write_district_workbook", "write_issues_workbook"]
 
@@ -577,14 +576,9 @@ def _issues(ws: Worksheet, styles: _Styles, frame: pd.DataFrame | None, lang: st
     t.write(ws, styles)
 
 
-def _cr_threshold(method: dict[str, str]) -> float:
-    match = re.search(r"\d+(?:\.\d+)?", str(method.get("cr_threshold", "")))
-    return float(match.group()) if match else 0.10
-
-
 def _experts(ws: Worksheet, styles: _Styles, report: DistrictReport) -> None:
     lang = report.lang
-    threshold = _cr_threshold(report.method)
+    threshold = cr_threshold(report.method)
     t = _Table(report.experts, lang)
     t.add(["node_id", "node", "expert", "n", "lambda_max", "ci", "cr", "consistent", "used"])
     t.add(["worst_pair", "current", "suggested", "repairs", "cr_repaired"])

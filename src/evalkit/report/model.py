@@ -11,6 +11,7 @@ the report language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -130,3 +131,9 @@ class ComparisonReport:
     levels: pd.DataFrame
     issues: pd.DataFrame
     method: dict[str, str]
+
+
+def cr_threshold(method: dict[str, str]) -> float:
+    """The CR threshold the report's method table states (e.g. "0.10"); 0.10 when it states none."""
+    match = re.search(r"\d+(?:\.\d+)?", str(method.get("cr_threshold", "")))
+    return float(match.group()) if match else 0.10

@@ -29,7 +29,7 @@ from evalkit.report.fonts import (
     find_cjk_font,
 )
 from evalkit.report.i18n import header, word
-from evalkit.report.model import DistrictReport
+from evalkit.report.model import DistrictReport, cr_threshold
 
 ACCENT = "#1f4e79"
 MAX_ISSUES = 30
@@ -535,23 +535,20 @@ def _weights(r: DistrictReport, lang: str) -> dict[str, Any]:
     return _table(head, rows, [3, 1, 1, 1, 1, 1, 1], "lrrrrrr", size=7.5)
 
 
-def _threshold(r: DistrictReport) -> float:
-    try:
-        return float(str(r.method.get("cr_threshold", "0.1")).strip().rstrip("%"))
-    except ValueError:
-        return 0.1
+def _inconsistent(rec: dict[str, Any], threshold: float) -> bool:
+    """A matrix to highlight: CR above the threshold, or marked not consistent."""
+    cr = rec.get("cr")
+    return (cr is not None and not _isnan(cr) and float(cr) > threshold) or rec.get(
+        "consistent"
+    ) is False
 
 
 def _group(r: DistrictReport, lang: str) -> dict[str, Any]:
-    d = r.group
-    t = _threshold(r)
+    t = cr_threshold(r.method)
     rows, hl = [], []
-    for i, rec in enumerate(d.to_dict("records")):
+    for i, rec in enumerate(r.group.to_dict("records")):
         cr = rec.get("cr")
-        bad = (cr is not None and not _isnan(cr) and float(cr) > t) or rec.get(
-            "consistent"
-        ) is False
-        if bad:
+        if _inconsistent(rec, t):
             hl.append(i)
         rows.append(
             [
@@ -604,15 +601,11 @@ def _isnan(x: Any) -> bool:
 
 
 def _experts(r: DistrictReport, lang: str) -> dict[str, Any]:
-    d = r.experts
-    t = _threshold(r)
+    t = cr_threshold(r.method)
     rows, hl = [], []
-    for i, rec in enumerate(d.to_dict("records")):
+    for i, rec in enumerate(r.experts.to_dict("records")):
         cr = rec.get("cr")
-        bad = (cr is not None and not _isnan(cr) and float(cr) > t) or rec.get(
-            "consistent"
-        ) is False
-        if bad:
+        if _inconsistent(rec, t):
             hl.append(i)
         rows.append(
             [
@@ -725,6 +718,8 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
     lang = "zh" if r.lang == "zh" else "en"
     p = PHRASES[lang]
     issues, issues_note = _issues(r, lang, p)
+    group = _group(r, lang)
+    reliability, reliability_note = _reliability(r, lang, p)
     hidden = int(r.counts.get("stations_hidden", 0) or 0)
     recs = [
         {
@@ -770,15 +765,15 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
         "method": _method(r, p),
         "tree": _tree(r, lang),
         "weights": _weights(r, lang),
-        "group": _group(r, lang),
+        "group": group,
         "experts": _experts(r, lang),
         "has_experts": len(r.experts) > 0,
         "suggestions": _suggestions(r, lang),
         "cr_note": p["cr_note"].format(t=_s(r.method.get("cr_threshold", "0.1"))),
-        "group_note": bool(_group(r, lang)["hl"]),
+        "group_note": bool(group["hl"]),
         "counts": _counts(r, p),
-        "reliability": _reliability(r, lang, p)[0],
-        "reliability_note": _reliability(r, lang, p)[1],
+        "reliability": reliability,
+        "reliability_note": reliability_note,
         "has_reliability": len(r.reliability) > 0,
         "levels": _levels(r, lang),
         "issues": issues,
