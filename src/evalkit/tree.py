@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
-
 from .errors import Issue, Location, TreeError
 from .yamlio import LineDict, LineList, line_of, load_yaml
 
@@ -175,28 +173,6 @@ class IndicatorTree:
     def level_bounds(self) -> list[tuple[float, float]]:
         mins = [lv.min_score for lv in self.levels]
         return list(zip(mins, [*mins[1:], 100.0], strict=True))
-
-    def table(self, lang: str = "en") -> pd.DataFrame:
-        """One row per node (pre-order): id, name, depth, parent, kind, direction, worst, best, unit."""
-        parents = self.parents()
-        rows = []
-        for n in self.goal.walk():
-            kind = "goal" if n.depth == 0 else ("indicator" if n.is_leaf else "criterion")
-            rows.append(
-                {
-                    "id": n.id,
-                    "name": n.name.get(lang, n.name.get("en", "")),
-                    "depth": n.depth,
-                    "parent": parents.get(n.id, ""),
-                    "kind": kind,
-                    "source": n.source.kind if n.source else "",
-                    "direction": n.direction if n.is_leaf else "",
-                    "worst": n.worst,
-                    "best": n.best,
-                    "unit": n.unit.get(lang, n.unit.get("en", "")),
-                }
-            )
-        return pd.DataFrame(rows)
 
 
 # ---- loading ----------------------------------------------------------------------------------

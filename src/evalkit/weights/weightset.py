@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..errors import Issue, Location, MethodError
 from ..ingest.judgments import Judgments
+from ..measure import directions
 from ..spec import WeightSpec
 from ..tree import IndicatorTree
 from .ahp import RI_TABLE_LABELS, aggregate_aij, ahp_priorities, fmt_judgment, random_index
@@ -312,7 +313,7 @@ def compute_weights(
                 )
             )
         try:
-            dirs = np.array([1 if tree.node(i).direction == "benefit" else -1 for i in leaves])
+            dirs = directions(tree)
             d = entropy_divergence(complete.to_numpy(dtype=float), dirs)
             if not d.sum() > 0:
                 raise MethodError("entropy weights: no indicator varies across the stations")
