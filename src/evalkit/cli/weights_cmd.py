@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ..weights.ahp import fmt_judgment
+from ..weights.weightset import WEIGHT_COLUMNS
 
-_WEIGHT_COLS = ("ahp_local", "entropy_local", "local", "ahp_global", "entropy_global", "global")
+_WEIGHT_COLS = WEIGHT_COLUMNS
 _WEIGHT_HEADS = ("AHP local", "entropy local", "local", "AHP global", "entropy global", "global")
 
 

@@ -33,6 +33,7 @@ from xlsxwriter.worksheet import Worksheet
 from evalkit.errors import ISSUE_COLUMNS
 from evalkit.report.i18n import LABELS, SHEETS, header, word
 from evalkit.report.model import ComparisonReport, DistrictReport, cr_threshold
+from evalkit.weights.weightset import WEIGHT_COLUMNS
 
 __all__ = ["write_comparison_workbook", "write_district_workbook", "write_issues_workbook"]
 
@@ -71,20 +72,7 @@ COLUMN_KINDS: dict[str, str] = {
         "score",
     ),
     "vs_mean": "signed",
-    **dict.fromkeys(
-        [
-            "weight",
-            "local_weight",
-            "global_weight",
-            "ahp_local",
-            "entropy_local",
-            "local",
-            "ahp_global",
-            "entropy_global",
-            "global",
-        ],
-        "weight",
-    ),
+    **dict.fromkeys(["weight", "local_weight", "global_weight", *WEIGHT_COLUMNS], "weight"),
     **dict.fromkeys(
         ["lambda_max", "ci", "cr", "alpha", "r_item_rest", "alpha_if_deleted", "msa", "kmo"],
         "ratio",
@@ -561,8 +549,7 @@ def _index(cols: list[_Column], col_id: str) -> int | None:
 
 def _weights(ws: Worksheet, styles: _Styles, frame: pd.DataFrame, lang: str) -> None:
     t = _Table(frame, lang)
-    t.add(["id", "name", "depth", "parent", "ahp_local", "entropy_local", "local"])
-    t.add(["ahp_global", "entropy_global", "global"])
+    t.add(["id", "name", "depth", "parent", *WEIGHT_COLUMNS])
     t.write(ws, styles, freeze_col=2, indent_by="name")
 
 

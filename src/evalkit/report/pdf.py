@@ -30,6 +30,7 @@ from evalkit.report.fonts import (
 )
 from evalkit.report.i18n import header, word
 from evalkit.report.model import DistrictReport, cr_threshold
+from evalkit.weights.weightset import WEIGHT_COLUMNS
 
 ACCENT = "#1f4e79"
 MAX_ISSUES = 30
@@ -522,7 +523,7 @@ def _tree(r: DistrictReport, lang: str) -> dict[str, Any]:
 
 def _weights(r: DistrictReport, lang: str) -> dict[str, Any]:
     d = r.weights
-    cols = ("ahp_local", "entropy_local", "local", "ahp_global", "entropy_global", "global")
+    cols = WEIGHT_COLUMNS
     rows = []
     for rec in d.to_dict("records"):
         rows.append(

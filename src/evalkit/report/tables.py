@@ -20,6 +20,7 @@ from ..errors import issues_frame
 from ..score.evaluate import Evaluation
 from ..tree import IndicatorTree
 from ..weights.ahp import fmt_judgment
+from ..weights.weightset import WEIGHT_COLUMNS
 from .i18n import text, word
 from .model import ComparisonReport, DistrictReport, Recommendation
 
@@ -121,20 +122,7 @@ def _weights_table(ev: Evaluation, lang: str) -> pd.DataFrame:
     names = {n.id: text(n.name, lang) for n in ev.tree.nodes()}
     t.insert(1, "name", t["id"].map(names))
     t["parent"] = t["parent"].map(names)
-    return t[
-        [
-            "id",
-            "name",
-            "depth",
-            "parent",
-            "ahp_local",
-            "entropy_local",
-            "local",
-            "ahp_global",
-            "entropy_global",
-            "global",
-        ]
-    ]
+    return t[["id", "name", "depth", "parent", *WEIGHT_COLUMNS]]
 
 
 def _experts_tables(ev: Evaluation, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:

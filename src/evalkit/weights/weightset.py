@@ -63,6 +63,11 @@ GROUP_COLUMNS = [
 ]
 
 
+#: The weight columns of ``WeightSet.table`` after id, parent, depth: AHP, entropy and the weights
+#: used, local then global.
+WEIGHT_COLUMNS = ("ahp_local", "entropy_local", "local", "ahp_global", "entropy_global", "global")
+
+
 @dataclass(frozen=True)
 class WeightSet:
     """Weights per node (goal excluded), in tree pre-order.
