@@ -28,7 +28,7 @@ import yaml
 from ..errors import DataError, Issue, Location, show
 from ..tree import IndicatorTree
 from ..yamlio import line_of, load_yaml
-from .tables import column_letter, read_rows, sheet_names
+from .tables import column_letter, read_rows, rows_to_array, sheet_names
 
 WJX_META = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "总分")
 WJX_SIGNATURE = ("序号", "提交答卷时间", "所用时间", "来自IP", "来源", "来源详情")
@@ -204,15 +204,6 @@ def _read_any(path: Path, sheet: str | None) -> tuple[str, list[list[object]], s
     if not path.exists():
         raise DataError([Issue(Location(file=str(path)), "file not found", fix="Check the path.")])
     return read_rows(path, sheet, allow_xls=True)
-
-
-def _grid(rows: list[list[object]]) -> np.ndarray:
-    width = max((len(r) for r in rows), default=0)
-    arr = np.empty((len(rows), width), dtype=object)
-    arr[:] = ""
-    for i, r in enumerate(rows):
-        arr[i, : len(r)] = list(r)
-    return arr
 
 
 # ---- the MAP file -------------------------------------------------------------------------------
@@ -824,7 +815,7 @@ def _analyse(
     if sheet is None and imap is not None and imap.sheet:
         sheet = imap.sheet
     name, rows, enc = _read_any(path, sheet)
-    lay = _Layout(str(path), name, enc, _grid(rows))
+    lay = _Layout(str(path), name, enc, rows_to_array(rows))
     if path.suffix.lower() in (".csv", ".txt"):
         lay.decisions.append(
             f"CSV decoded as {enc}"

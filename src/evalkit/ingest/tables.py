@@ -245,6 +245,17 @@ def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return numbers.reshape(arr.shape), simple.reshape(arr.shape)
 
 
+def rows_to_array(rows: list[list[object]]) -> np.ndarray:
+    """Rows of cells as a 2-D object array; short rows (CSV, ragged exports) padded with ""."""
+    width = max((len(r) for r in rows), default=0)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    arr = np.empty((len(rows), width), dtype=object)
+    if len(rows) and width:
+        arr[:] = rows
+    return arr
+
+
 def read_grid(path: Path, sheet: str | None = None, *, display: str | None = None) -> Grid:
     """Read a sheet (or CSV) with its first non-empty row as the header.
 
@@ -256,11 +267,7 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
     name, rows, _ = read_rows(path, sheet)
     if not rows:
         return Grid(file, name, [], pd.DataFrame(), 1)
-    width = max(len(r) for r in rows)
-    if any(len(r) != width for r in rows):
-        rows = [list(r) + [""] * (width - len(r)) for r in rows]
-    arr = np.empty((len(rows), width), dtype=object)
-    arr[:] = rows
+    arr = rows_to_array(rows)
     numbers, blank = _parse_cells(arr)
     nonempty = ~blank.all(axis=1)
     if not nonempty.any():
