@@ -13,14 +13,17 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import DataError, Issue, Location
+from .xlsxsplit import NotSplittable, split_blocks
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -28,6 +31,7 @@ MAX_UNZIPPED_BYTES = 1_000_000_000  # 1 GB inflated
 MAX_CELLS = 60_000_000
 CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 MAX_XLS_BYTES = 200_000_000
+T = TypeVar("T")
 _DIM_RE = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
 
 
@@ -163,10 +167,35 @@ def read_rows(
     ``.xls`` files, which are not zip archives, are accepted only with ``allow_xls`` and then
     limited to 200 MB.
     """
-    suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
+    if path.suffix.lower() in CSV_SUFFIXES:
         rows, enc = read_csv_rows(path)
         return path.stem, rows, enc
+    name, blocks = _sheet_blocks(path, sheet, lambda rows: rows, allow_xls=allow_xls)
+    width = max((len(r[0]) for _, r in blocks if r), default=0)
+    out: list[list[object]] = []
+    for first, rows in blocks:
+        out.extend([""] * width for _ in range(first - len(out)))
+        out.extend(rows if not rows or len(rows[0]) == width else _pad(rows, width))
+    return name, out, ""
+
+
+def _pad(rows: list[list[object]], width: int) -> list[list[object]]:
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _sheet_blocks(
+    path: Path,
+    sheet: str | None,
+    convert: Callable[[list[list[object]]], T],
+    *,
+    allow_xls: bool = False,
+) -> tuple[str, list[tuple[int, T]]]:
+    """Sheet name and ``(first row index, convert(rows))`` per block of a workbook sheet.
+
+    A large .xlsx sheet arrives in several blocks, parsed on all cores while earlier blocks are
+    converted (:mod:`.xlsxsplit`); any other sheet is one block starting at row 1.
+    """
+    suffix = path.suffix.lower()
     xls = allow_xls and suffix == ".xls"
     if suffix not in WORKBOOK_SUFFIXES and not xls:
         raise DataError(
@@ -200,6 +229,11 @@ def read_rows(
                     )
                 ]
             )
+        if suffix in (".xlsx", ".xlsm") and (parts := split_blocks(path, name)) is not None:
+            try:
+                return name, [(first, convert(rows)) for first, rows in parts]
+            except NotSplittable:
+                pass  # read in one piece below
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except DataError:
         raise
@@ -215,21 +249,25 @@ def read_rows(
                 )
             ]
         ) from None
-    return name, rows, ""
+    return name, [(0, convert(rows))]
+
+
+_FLOAT, _INT, _NONE = id(float), id(int), id(type(None))
 
 
 def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Numbers (float, NaN if not a number) and blanks (bool) of an object array of cells.
 
-    Cells a workbook stores as numbers are taken as they are (one pass over the cell types);
-    the remaining non-empty cells go through one vectorised numeric conversion (numbers typed as
-    text, CSV cells); only the cells that are neither (ids, labels, stray text) are looked at as
-    text, to find white-space-only ones.
+    Cells a workbook stores as numbers are taken as they are (one pass reads every cell's type,
+    as an integer, so the tests after it are integer comparisons); the remaining non-empty cells
+    go through one vectorised numeric conversion (numbers typed as text, CSV cells), each distinct
+    text once; only those that are not numbers (ids, labels, stray text) are looked at as text, to
+    find white-space-only ones.
     """
     flat = arr.ravel()
-    kinds = np.fromiter(map(type, flat), object, len(flat))
-    stored = np.isin(kinds, np.array([float, int], dtype=object))
-    simple = pd.isna(flat) | (flat == "")
+    kinds = np.fromiter(map(id, map(type, flat)), np.intp, len(flat))
+    stored = (kinds == _FLOAT) | (kinds == _INT)
+    simple = kinds == _NONE
     numbers = np.full(flat.shape, np.nan)
     numbers[stored] = flat[stored].astype(float)
     rest = np.flatnonzero(~stored & ~simple)
@@ -239,6 +277,7 @@ def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         u = np.asarray(uniques, dtype=object)
         u_num = pd.to_numeric(pd.Series(u, dtype=object), errors="coerce").to_numpy(float)
         u_blank = np.fromiter((not str(v).strip() for v in u), bool, len(u)) & np.isnan(u_num)
+        u_blank |= pd.isna(u)  # NaN or NaT stored in an object cell
         numbers[rest] = u_num[codes]
         simple[rest[u_blank[codes]]] = True
     simple |= stored & np.isnan(numbers)  # a NaN stored as a number is an empty cell
@@ -256,6 +295,31 @@ def rows_to_array(rows: list[list[object]]) -> np.ndarray:
     return arr
 
 
+def _cells(rows: list[list[object]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    arr = rows_to_array(rows)
+    return (arr, *_parse_cells(arr))
+
+
+def _stack(
+    blocks: list[tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray]]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One (cells, numbers, blank) triple from blocks placed at their first rows; the rows
+    between blocks and the columns right of a narrower block are empty."""
+    if len(blocks) == 1 and blocks[0][0] == 0:
+        return blocks[0][1]
+    height = max((first + len(a) for first, (a, _, _) in blocks), default=0)
+    width = max((a.shape[1] for _, (a, _, _) in blocks), default=0)
+    arr = np.full((height, width), "", dtype=object)
+    numbers = np.full((height, width), np.nan)
+    blank = np.ones((height, width), dtype=bool)
+    for first, (a, n, b) in blocks:
+        rows = slice(first, first + a.shape[0])
+        arr[rows, : a.shape[1]] = a
+        numbers[rows, : n.shape[1]] = n
+        blank[rows, : b.shape[1]] = b
+    return arr, numbers, blank
+
+
 def read_grid(path: Path, sheet: str | None = None, *, display: str | None = None) -> Grid:
     """Read a sheet (or CSV) with its first non-empty row as the header.
 
@@ -264,11 +328,14 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
     """
     path = Path(path)
     file = display or str(path)
-    name, rows, _ = read_rows(path, sheet)
-    if not rows:
+    if path.suffix.lower() in CSV_SUFFIXES:
+        name, rows, _ = read_rows(path, sheet)
+        blocks = [(0, _cells(rows))]
+    else:
+        name, blocks = _sheet_blocks(path, sheet, _cells)
+    arr, numbers, blank = _stack(blocks)
+    if not arr.size:
         return Grid(file, name, [], pd.DataFrame(), 1)
-    arr = rows_to_array(rows)
-    numbers, blank = _parse_cells(arr)
     nonempty = ~blank.all(axis=1)
     if not nonempty.any():
         return Grid(file, name, [], pd.DataFrame(), 1)
@@ -281,8 +348,10 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
         key = text or f"(column {len(cols) + 1})"
         seen[key] = seen.get(key, 0) + 1
         cols.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
-    keep = np.flatnonzero(nonempty[h + 1 :]) + h + 1
+    keep: np.ndarray | slice = np.flatnonzero(nonempty[h + 1 :]) + h + 1
     index = pd.Index(keep + 1, name="row")
+    if len(keep) and keep[-1] - keep[0] == len(keep) - 1:
+        keep = slice(int(keep[0]), int(keep[-1]) + 1)  # no empty rows: views, not copies
     return Grid(
         file,
         name,
