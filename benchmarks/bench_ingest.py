@@ -3,7 +3,9 @@
     python benchmarks/bench_ingest.py [--rows 100000] [--items 60] [--csv]
 
 The workbook is generated once (seeded) into a cache folder, with a tree of the same size; ~2 % of
-answers are blank and ~3 % are written as scale labels, as in real exports.
+answers are blank and ~3 % are written as scale labels, as in real exports. ``--csv`` reads the same
+answers from GB18030 CSV files (responses + stations) instead. A large sheet is parsed in parts on
+all cores (evalkit.ingest.xlsxsplit); ``--one-piece`` parses it in one piece, for comparison.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import xlsxwriter
 
+from evalkit.ingest import xlsxsplit
 from evalkit.ingest.survey import load_survey_data
 from evalkit.tree import load_tree
 
@@ -62,11 +66,37 @@ def make_tree(path: Path, items: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def make_workbook(path: Path, rows: int, items: int, seed: int = 1) -> None:
+def _answers(rows: int, items: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     answers = rng.integers(1, 6, size=(rows, items))
     blank = rng.random((rows, items)) < 0.02
     label = rng.random((rows, items)) < 0.03
+    return answers, blank, label
+
+
+def make_csv(folder: Path, rows: int, items: int, seed: int = 1) -> None:
+    answers, blank, label = _answers(rows, items, seed)
+    cells = np.where(label, np.asarray(LABELS, dtype=object)[answers - 1], answers.astype(object))
+    cells[blank] = ""
+    i = np.arange(rows)
+    frame = pd.DataFrame(cells, columns=[f"q{j}" for j in range(items)])
+    frame.insert(0, "station", [f"S{k:03d}" for k in i % 200])
+    frame.insert(0, "district", [f"D{k}" for k in i % 200 // 20])
+    frame.insert(0, "respondent", [f"R{k:06d}" for k in i])
+    frame.to_csv(folder / f"responses_{rows}x{items}.csv", index=False, encoding="gb18030")
+    k = np.arange(200)
+    pd.DataFrame(
+        {
+            "district": [f"D{v}" for v in k // 20],
+            "station": [f"S{v:03d}" for v in k],
+            "a": 5,
+            "b": 10,
+        }
+    ).to_csv(folder / "stations_200.csv", index=False, encoding="gb18030")
+
+
+def make_workbook(path: Path, rows: int, items: int, seed: int = 1) -> None:
+    answers, blank, label = _answers(rows, items, seed)
     stations = [f"S{i:03d}" for i in range(200)]
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
     ws = wb.add_worksheet("responses")
@@ -94,24 +124,40 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--items", type=int, default=60)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "evalkit-bench")
+    ap.add_argument("--csv", action="store_true", help="read GB18030 CSV files instead")
+    ap.add_argument("--one-piece", action="store_true", help="do not split large sheets")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     tree_path = args.cache / f"tree{args.items}.yaml"
     wb_path = args.cache / f"survey_{args.rows}x{args.items}.xlsx"
+    csv_path = args.cache / f"responses_{args.rows}x{args.items}.csv"
     make_tree(tree_path, args.items)
-    if not wb_path.exists():
-        t = time.perf_counter()
+    made, t = "", time.perf_counter()
+    if args.csv and not csv_path.exists():
+        make_csv(args.cache, args.rows, args.items)
+        made = csv_path.name
+    elif not args.csv and not wb_path.exists():
         make_workbook(wb_path, args.rows, args.items)
-        print(f"generated {wb_path.name} in {time.perf_counter() - t:.1f} s")
+        made = wb_path.name
+    if made:
+        print(f"generated {made} in {time.perf_counter() - t:.1f} s")
+    if args.one_piece:
+        xlsxsplit.SPLIT_MIN_BYTES = 1 << 62
     tree = load_tree(tree_path)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t = time.perf_counter()
-    data = load_survey_data(tree, surveys=[wb_path])
+    if args.csv:
+        data = load_survey_data(
+            tree, responses=[csv_path], stations=[args.cache / "stations_200.csv"]
+        )
+    else:
+        data = load_survey_data(tree, surveys=[wb_path])
     secs = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     n_missing = int(data.responses[[f"q{j}" for j in range(args.items)]].isna().to_numpy().sum())
     print(
-        f"read + validate {args.rows:,} x {args.items} items: {secs:.2f} s; "
+        f"{'CSV' if args.csv else 'xlsx'} read + validate {args.rows:,} x {args.items} items "
+        f"on {xlsxsplit.cores()} core(s){' (one piece)' if args.one_piece else ''}: {secs:.2f} s; "
         f"peak RSS {peak / 1024:.0f} MiB (was {before / 1024:.0f} MiB before reading); "
         f"{len(data.responses):,} respondents, {n_missing:,} missing answers"
     )
