@@ -1,6 +1,7 @@
 """Read and validate a large survey workbook; prints seconds and peak memory (not a test).
 
-    python benchmarks/bench_ingest.py [--rows 100000] [--items 60] [--csv]
+    python benchmarks/bench_ingest.py [--rows 100000] [--items 60] [--csv | --shared-strings]
+                                      [--one-piece]
 
 The workbook is generated once (seeded) into a cache folder, with a tree of the same size; ~2 % of
 answers are blank and ~3 % are written as scale labels, as in real exports. ``--csv`` reads the same
@@ -95,10 +96,14 @@ def make_csv(folder: Path, rows: int, items: int, seed: int = 1) -> None:
     ).to_csv(folder / "stations_200.csv", index=False, encoding="gb18030")
 
 
-def make_workbook(path: Path, rows: int, items: int, seed: int = 1) -> None:
+def make_workbook(
+    path: Path, rows: int, items: int, seed: int = 1, shared_strings: bool = False
+) -> None:
     answers, blank, label = _answers(rows, items, seed)
     stations = [f"S{i:03d}" for i in range(200)]
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    # constant_memory writes text in the cells; without it, in a shared-strings table as Excel does
+    options = {"constant_memory": not shared_strings, "strings_to_formulas": False}
+    wb = xlsxwriter.Workbook(str(path), options)
     ws = wb.add_worksheet("responses")
     ws.write_row(0, 0, ["respondent", "district", "station", *(f"q{j}" for j in range(items))])
     for i in range(rows):
@@ -125,11 +130,17 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=60)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "evalkit-bench")
     ap.add_argument("--csv", action="store_true", help="read GB18030 CSV files instead")
+    ap.add_argument(
+        "--shared-strings",
+        action="store_true",
+        help="text in a shared-strings table, as Excel saves",
+    )
     ap.add_argument("--one-piece", action="store_true", help="do not split large sheets")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     tree_path = args.cache / f"tree{args.items}.yaml"
-    wb_path = args.cache / f"survey_{args.rows}x{args.items}.xlsx"
+    kind = "_sst" if args.shared_strings else ""
+    wb_path = args.cache / f"survey_{args.rows}x{args.items}{kind}.xlsx"
     csv_path = args.cache / f"responses_{args.rows}x{args.items}.csv"
     make_tree(tree_path, args.items)
     made, t = "", time.perf_counter()
@@ -137,7 +148,7 @@ def main() -> None:
         make_csv(args.cache, args.rows, args.items)
         made = csv_path.name
     elif not args.csv and not wb_path.exists():
-        make_workbook(wb_path, args.rows, args.items)
+        make_workbook(wb_path, args.rows, args.items, shared_strings=args.shared_strings)
         made = wb_path.name
     if made:
         print(f"generated {made} in {time.perf_counter() - t:.1f} s")
