@@ -114,23 +114,32 @@ def _blocks(path: Path, sheet: str, name: str, size: int, n: int) -> Iterator[Bl
             lambda file: parsers.submit(_parse, file, name),
             pending,
         )
-        last = -1
-        while (item := pending.get()) is not None:
-            if isinstance(item, BaseException):
-                raise NotSplittable(str(item)) from item
-            first_row, future = item
-            try:
-                part = future.result()
-            except Exception as exc:  # any parse trouble: read in one piece
-                raise NotSplittable(str(exc)) from exc
-            if part.start is None:
-                continue  # no cells in this part
-            (r0, c0), (r1, _) = part.start, part.end
-            if r0 <= last or (first_row is not None and r0 < first_row - 1):
-                raise NotSplittable("rows are not numbered in sheet order")
-            rows = part.to_python(skip_empty_area=c0 == 0)
-            yield r0, rows if c0 == 0 else rows[r0:]
-            last = r1
+        try:
+            yield from _in_order(pending)
+        except BaseException:
+            parsers.shutdown(wait=False, cancel_futures=True)  # parts not yet parsed: skip them
+            raise
+
+
+def _in_order(pending: queue.Queue) -> Iterator[Block]:
+    """Blocks of the parsed parts as they come off ``pending``, checked for row order."""
+    last = -1
+    while (item := pending.get()) is not None:
+        if isinstance(item, BaseException):
+            raise NotSplittable(str(item)) from item
+        first_row, future = item
+        try:
+            part = future.result()
+        except Exception as exc:  # any parse trouble: read in one piece
+            raise NotSplittable(str(exc)) from exc
+        if part.start is None:
+            continue  # no cells in this part
+        (r0, c0), (r1, _) = part.start, part.end
+        if r0 <= last or (first_row is not None and r0 < first_row - 1):
+            raise NotSplittable("rows are not numbered in sheet order")
+        rows = part.to_python(skip_empty_area=c0 == 0)
+        yield r0, rows if c0 == 0 else rows[r0:]
+        last = r1
 
 
 def _write_parts(
