@@ -130,11 +130,12 @@ def _in_order(pending: queue.Queue) -> Iterator[Block]:
         first_row, future = item
         try:
             part = future.result()
+            start, end = part.start, part.end
         except Exception as exc:  # any parse trouble: read in one piece
             raise NotSplittable(str(exc)) from exc
-        if part.start is None:
+        if start is None:
             continue  # no cells in this part
-        (r0, c0), (r1, _) = part.start, part.end
+        (r0, c0), (r1, _) = start, end
         if r0 <= last or (first_row is not None and r0 < first_row - 1):
             raise NotSplittable("rows are not numbered in sheet order")
         rows = part.to_python(skip_empty_area=c0 == 0)
