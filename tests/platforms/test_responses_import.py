@@ -413,3 +413,32 @@ def test_points_english_labels_and_full_width_letters(tree, tmp_path: Path) -> N
     assert list(imp.responses["ic_dup_2"].iloc[:3]) == [4.0, 4.0, 2.0]
     assert imp.reasons["ic_dup_2"].iloc[3] == "empty"
     assert imp.detection.markers["（空）"] == 1
+
+
+def test_summary_and_note_rows_are_told_from_answers(tree, tmp_path: Path) -> None:
+    """Row tests of a generic table: a summary word at the start of a label cell or as the first
+    text of a row, a note in a label column, and an answer row whose id merely starts like a note."""
+    case = make_case("generic", tree, tmp_path)
+    lines = case.path.read_text(encoding="utf-8").splitlines()
+    n_items = len(case.truth.item_ids)
+    lines[0] += ",备注"
+    lines[1:] = [line + "," for line in lines[1:]]
+    n = len(lines) - 1
+    answers = ",".join(["3"] * n_items)
+    lines += [
+        f"平均值（全所）,,{answers},",  # summary word starting the id cell: dropped
+        f",,合计:,{','.join([''] * (n_items - 1))},",  # first text of the row: dropped
+        f"注：以上为试填,{STATIONS[0]},{','.join([''] * n_items)},试填",  # note, no answers
+        f"注：7号,{STATIONS[0]},{answers},",  # an id that starts like a note, with answers: kept
+    ]
+    case.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    imp = import_responses(case.path, tree, **case.kwargs)
+    assert imp.dropped_rows == [
+        (n + 2, "summary row (平均值(全所))"),  # cell text NFKC-folded
+        (n + 3, "summary row (合计:)"),
+        (n + 4, "note row (注：以上为试填)"),
+    ]
+    assert len(imp.responses) == n + 1
+    last = imp.responses.iloc[-1]
+    assert last["respondent"] == "注:7号"  # NFKC-folded like every id
+    assert last[case.truth.item_ids].tolist() == [3.0] * n_items

@@ -169,6 +169,18 @@ def _cell_text(v: object) -> str:
     return unicodedata.normalize("NFKC", str(v)).strip()
 
 
+def _texts_of(values: np.ndarray) -> np.ndarray:
+    """_cell_text of every value of an object array; text folded by pandas' string methods."""
+    out = np.empty(len(values), dtype=object)
+    is_str = np.fromiter(map(id, map(type, values)), np.intp, len(values)) == id(str)
+    if is_str.any():
+        folded = pd.Series(values[is_str], dtype=object).str.normalize("NFKC").str.strip()
+        out[is_str] = folded.to_numpy(dtype=object)
+    rest = np.flatnonzero(~is_str)
+    out[rest] = [_cell_text(v) for v in values[rest]]
+    return out
+
+
 def _raw_text(v: object) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
@@ -332,6 +344,45 @@ def _atomic_write_text(path: Path, text: str, encoding: str) -> None:
 
 # ---- detection ----------------------------------------------------------------------------------
 
+_TRUE, _FALSE = object(), object()  # stand-ins keeping booleans apart from the numbers 1 and 0
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """A block of cells as codes into its distinct values: per-value work (text folding, label
+    lookup, marker detection) runs once per distinct value and is gathered back with numpy."""
+
+    codes: np.ndarray  # int, the block's shape
+    uniques: np.ndarray  # object, the distinct values (booleans as True/False)
+    texts: np.ndarray  # object, _cell_text of each distinct value
+
+    @classmethod
+    def of(cls, block: np.ndarray) -> _Cells:
+        flat = block.ravel()
+        kinds = np.fromiter(map(id, map(type, flat)), np.intp, len(flat))
+        is_bool = kinds == id(bool)
+        if is_bool.any():
+            flat = flat.copy()
+            flat[is_bool] = np.where(flat[is_bool].astype(bool), _TRUE, _FALSE)
+        codes, uniques = pd.factorize(pd.Series(flat, dtype=object), use_na_sentinel=False)
+        u = np.asarray(uniques, dtype=object)
+        u[np.fromiter((v is _TRUE for v in u), bool, len(u))] = True
+        u[np.fromiter((v is _FALSE for v in u), bool, len(u))] = False
+        return cls(codes.reshape(block.shape), u, _texts_of(u))
+
+    def rows(self, keep: np.ndarray) -> _Cells:
+        return _Cells(self.codes[keep], self.uniques, self.texts)
+
+    def text(self) -> np.ndarray:
+        """_cell_text of every cell (object array of the block's shape)."""
+        return self.texts[self.codes] if self.codes.size else np.empty(self.codes.shape, object)
+
+    def filled(self) -> np.ndarray:
+        """True where a cell is not empty."""
+        return (
+            (self.texts != "")[self.codes] if self.codes.size else np.zeros(self.codes.shape, bool)
+        )
+
 
 @dataclass
 class _Layout:
@@ -351,9 +402,23 @@ class _Layout:
     dims: list[str] = field(default_factory=list)  # dimension row above the header (hand sheets)
     decisions: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    _cells: tuple[tuple[int, int], _Cells] | None = field(default=None, repr=False)
 
     def loc(self, row: int | None = None, column: str = "", line: int | None = None) -> Location:
         return Location(file=self.file, sheet=self.sheet, row=row, column=column, line=line)
+
+    def body(self) -> _Cells:
+        """The distinct cells of the rows below the header (computed once per header row)."""
+        key = (self.h, id(self.arr))
+        if self._cells is None or self._cells[0] != key:
+            self._cells = (key, _Cells.of(self.arr[self.h + 1 :]))
+        return self._cells[1]
+
+    def keep_rows(self, keep: np.ndarray) -> None:
+        """Keep only the body rows where ``keep`` is True (the distinct cells follow)."""
+        cells = self.body()
+        self.arr = np.concatenate([self.arr[: self.h + 1], self.arr[self.h + 1 :][keep]])
+        self._cells = ((self.h, id(self.arr)), cells.rows(keep))
 
     def letter(self, j: int) -> str:
         return column_letter(j)
@@ -496,7 +561,7 @@ def _parse_columns(lay: _Layout) -> None:
     meta = set(
         WJX_META if lay.platform == "wjx" else TENCENT_META if lay.platform == "tencent" else ()
     )
-    data_blank = [all(_cell_text(v) == "" for v in lay.arr[lay.h + 1 :, j]) for j in range(w)]
+    data_blank = (~lay.body().filled().any(axis=0)).tolist()
     blank_cols: list[int] = []
     for j, t in enumerate(raw):
         nt = unicodedata.normalize("NFKC", t).strip()
@@ -1066,6 +1131,19 @@ def _platform_name(lay: _Layout) -> str:
     }[lay.platform] + (f" {lay.variant}" if lay.variant else "")
 
 
+def _answer_kind(v: object) -> int:
+    """0 empty or other, 1 a number (stored or typed as text), 2 text."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return 0 if isinstance(v, float) and math.isnan(v) else 1
+    if isinstance(v, str) and v.strip():
+        try:
+            float(unicodedata.normalize("NFKC", v))
+        except ValueError:
+            return 2
+        return 1
+    return 0
+
+
 def _wjx_variant(lay: _Layout, path: Path, mapped: dict[str, int]) -> None:
     if lay.platform != "wjx":
         return
@@ -1080,18 +1158,10 @@ def _wjx_variant(lay: _Layout, path: Path, mapped: dict[str, int]) -> None:
     cols = list(mapped.values()) or [
         j for j in range(len(lay.columns)) if lay.kinds[j] == "question"
     ]
-    body = lay.arr[lay.h + 1 :, cols] if cols else np.empty((0, 0), dtype=object)
-    numeric = text = 0
-    for v in body.ravel():
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            if not (isinstance(v, float) and math.isnan(v)):
-                numeric += 1
-        elif isinstance(v, str) and v.strip():
-            try:
-                float(unicodedata.normalize("NFKC", v))
-                numeric += 1
-            except ValueError:
-                text += 1
+    cells = lay.body()
+    counts = np.bincount(cells.codes[:, cols].ravel(), minlength=len(cells.uniques))
+    kind = np.array([_answer_kind(v) for v in cells.uniques] or [0], dtype=int)[: len(counts)]
+    numeric, text = int(counts[kind == 1].sum()), int(counts[kind == 2].sum())
     lay.variant = "按文本" if text > numeric else "按序号"
     lay.decisions.append(
         f"问卷星 {lay.variant}: {numeric} numeric and {text} text answers in the question columns"
@@ -1099,24 +1169,22 @@ def _wjx_variant(lay: _Layout, path: Path, mapped: dict[str, int]) -> None:
 
 
 def _markers(
-    lay: _Layout, cols: list[int], conv: _Converter
+    cells: _Cells, cols: list[int], conv: _Converter
 ) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-    """Convert the item columns of the data rows; returns markers found, values, reasons."""
-    body = lay.arr[lay.h + 1 :]
-    values = np.full((len(body), len(cols)), np.nan)
-    reasons = np.empty((len(body), len(cols)), dtype=object)
+    """Convert the item columns of the data rows, each distinct value once; returns markers
+    found (with how many cells hold each), values and reasons."""
+    sub = cells.codes[:, cols]
+    present = np.unique(sub)
+    value = np.full(len(cells.uniques), np.nan)
+    reason = np.full(len(cells.uniques), "", dtype=object)
+    marker = np.full(len(cells.uniques), "", dtype=object)
+    for k in present:
+        value[k], reason[k], marker[k] = conv.convert(cells.uniques[k])
+    counts = np.bincount(sub.ravel(), minlength=len(cells.uniques))
     markers: dict[str, int] = {}
-    for k, j in enumerate(cols):
-        cache: dict[tuple[type, object], tuple[float, str, str]] = {}
-        for i, v in enumerate(body[:, j]):
-            key = (type(v), "nan" if isinstance(v, float) and math.isnan(v) else v)
-            got = cache.get(key)
-            if got is None:
-                got = cache[key] = conv.convert(v)
-            values[i, k], reasons[i, k], marker = got
-            if marker:
-                markers[marker] = markers.get(marker, 0) + 1
-    return markers, values, reasons
+    for k in present[marker[present] != ""]:
+        markers[marker[k]] = markers.get(marker[k], 0) + int(counts[k])
+    return markers, value[sub], reason[sub]
 
 
 def inspect_export(
@@ -1169,6 +1237,52 @@ def import_responses(
     )
 
 
+def _row_filter(
+    lay: _Layout, other_cols: list[int], item_cols: list[int]
+) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str]]]:
+    """Body rows that hold something, rows to drop (summary and note rows), and the dropped
+    rows as (Excel row, why). Every test runs once per distinct cell text."""
+    cells = lay.body()
+    filled = cells.filled()
+    n = filled.shape[0]
+    nonempty = filled.any(axis=1)
+    if n == 0:
+        return nonempty, np.zeros(0, bool), []
+    texts = pd.Series(cells.texts, dtype=object)
+    keys = texts.str.replace(r"\s+", "", regex=True).str.rstrip(":：")
+    key = keys.to_numpy(dtype=object)
+    starts = keys.str.startswith(SUMMARY_WORDS).to_numpy(dtype=bool) & (keys != "").to_numpy()
+    exact = keys.isin(SUMMARY_WORDS).to_numpy(dtype=bool)
+    note = texts.str.match(NOTE_RE).to_numpy(dtype=bool)
+    rows = np.arange(n)
+    # a summary word in a column that is not an item (a label column) ...
+    label_code = np.full(n, -1)
+    if other_cols:
+        hit = starts[cells.codes[:, other_cols]]
+        found = hit.any(axis=1)
+        first = np.asarray(other_cols)[hit.argmax(axis=1)]
+        label_code[found] = cells.codes[rows[found], first[found]]
+    # ... or, outside 问卷星 / 腾讯 exports, as the first text of the row
+    lead = cells.codes[rows, filled.argmax(axis=1)]
+    lead_text = np.where(nonempty, lead, -1)
+    by_lead = np.zeros(n, bool)
+    if lay.platform not in ("wjx", "tencent"):
+        by_lead = (label_code < 0) & nonempty & exact[lead]
+    summary = nonempty & ((label_code >= 0) | by_lead)
+    few = filled.sum(axis=1) <= 2
+    no_items = ~filled[:, item_cols].any(axis=1) if item_cols else np.ones(n, bool)
+    is_note = nonempty & ~summary & note[lead] & (few | no_items)
+    dropped: list[tuple[int, str]] = []
+    for i in np.flatnonzero(summary | is_note):  # the dropped rows only: a handful
+        if summary[i]:
+            label = key[label_code[i]] if label_code[i] >= 0 else cells.texts[lead_text[i]]
+            dropped.append((lay.h + 2 + int(i), f"summary row ({label})"))
+        else:
+            raw_note = next(t for t in (_raw_text(v) for v in lay.arr[lay.h + 1 + i]) if t)
+            dropped.append((lay.h + 2 + int(i), f"note row ({raw_note[:30]})"))
+    return nonempty, summary | is_note, dropped
+
+
 def _run(
     path: Path,
     tree: IndicatorTree,
@@ -1194,49 +1308,21 @@ def _run(
     item_ids = [item.id for _, item in tree.items()]
     scale_of = {item.id: leaf.source.scale for leaf, item in tree.items() if leaf.source}
     # rows: drop empty, summary and note rows
-    body = lay.arr[lay.h + 1 :]
-    first_row = lay.h + 2  # Excel row of body[0]
+    first_row = lay.h + 2  # Excel row of the first body row
     item_cols = [mapped[i] for i in item_ids if i in mapped]
     other_cols = [
         j for j in range(len(lay.columns)) if j not in set(item_cols) and lay.kinds[j] != "blank"
     ]
-    dropped: list[tuple[int, str]] = []
-    keep = np.ones(len(body), dtype=bool)
-    empty_rows = 0
-    for i in range(len(body)):
-        texts = [_cell_text(v) for v in body[i]]
-        filled = [t for t in texts if t]
-        if not filled:
-            keep[i] = False
-            empty_rows += 1
-            continue
-        label = next(
-            (
-                t
-                for j in other_cols
-                if (t := re.sub(r"\s+", "", texts[j]).rstrip(":："))
-                and any(t == w or t.startswith(w) for w in SUMMARY_WORDS)
-            ),
-            None,
-        )
-        if label is None and lay.platform not in ("wjx", "tencent"):
-            first = filled[0]
-            if any(re.sub(r"\s+", "", first).rstrip(":：") == w for w in SUMMARY_WORDS):
-                label = first
-        if label is not None:
-            keep[i] = False
-            dropped.append((first_row + i, f"summary row ({label})"))
-            continue
-        if NOTE_RE.match(filled[0]) and (len(filled) <= 2 or all(not texts[j] for j in item_cols)):
-            keep[i] = False
-            raw_note = next(t for t in (_raw_text(v) for v in body[i]) if t)
-            dropped.append((first_row + i, f"note row ({raw_note[:30]})"))
+    nonempty, drop, dropped = _row_filter(lay, other_cols, item_cols)
+    keep = nonempty & ~drop
+    empty_rows = int((~nonempty).sum())
     for row, why in dropped:
         lay.decisions.append(f"row {row} dropped: {why}")
     if empty_rows:
         lay.decisions.append(f"{empty_rows} empty row(s) skipped")
     rows_excel = np.flatnonzero(keep) + first_row
-    lay.arr = np.concatenate([lay.arr[: lay.h + 1], body[keep]]) if len(body) else lay.arr
+    lay.keep_rows(keep)
+    cells = lay.body()
     # values
     markers: dict[str, int] = {}
     values = np.full((len(rows_excel), len(item_ids)), np.nan)
@@ -1257,7 +1343,7 @@ def _run(
             text_codes,
         )
         cols = [mapped[i] for i in iids]
-        mk, vals, why = _markers(lay, cols, conv)
+        mk, vals, why = _markers(cells, cols, conv)
         for m, n in mk.items():
             markers[m] = markers.get(m, 0) + n
         for k, iid in enumerate(iids):
@@ -1297,9 +1383,13 @@ def _run(
             )
         )
     off: dict[str, int] = {}
-    for r, c in bad:
-        key = _cell_text(lay.arr[lay.h + 1 + r, mapped[item_ids[c]]])
-        off[key] = off.get(key, 0) + 1
+    if len(bad):
+        col_of = np.full(len(item_ids), -1)
+        col_of[[item_ids.index(i) for i in mapped]] = [mapped[i] for i in mapped]
+        texts, counts = np.unique(
+            cells.texts[cells.codes[bad[:, 0], col_of[bad[:, 1]]]].astype(str), return_counts=True
+        )
+        off = dict(zip(texts.tolist(), counts.tolist(), strict=True))
     usual = [k for k in off if k in ("7", "8", "9", "97", "98", "99", "999", "-1", "-9", "-99")]
     if usual:
         listed = ", ".join(f"{k} (×{off[k]})" for k in usual)
@@ -1353,21 +1443,20 @@ def _run(
                     )
                 )
             continue
-        col = [_cell_text(v) for v in lay.arr[lay.h + 1 :, j]]
-        if role == "respondent":
-            col = [f"{prefix}{c}" if c else "" for c in col]
-        for r, c in enumerate(col):
-            if not c:
-                issues.append(
-                    Issue(
-                        lay.loc(int(rows_excel[r]), lay.columns[j]),
-                        f"empty {role}",
-                        expected=f"a {role} name or id",
-                        found="an empty cell",
-                        check="ids",
-                    )
+        col = cells.text()[:, j].astype(str)
+        if role == "respondent" and prefix:
+            col = np.where(col != "", np.char.add(prefix, col), "")
+        for r in np.flatnonzero(col == ""):
+            issues.append(
+                Issue(
+                    lay.loc(int(rows_excel[r]), lay.columns[j]),
+                    f"empty {role}",
+                    expected=f"a {role} name or id",
+                    found="an empty cell",
+                    check="ids",
                 )
-        ids[role] = col
+            )
+        ids[role] = col.tolist()
     if prefix:
         lay.decisions.append(f"respondent ids prefixed with “{prefix}”")
     frame = pd.DataFrame(ids, columns=["respondent", "district", "station"])
@@ -1402,14 +1491,20 @@ def _run(
 REASON_COLUMN = "missing_reasons"
 
 
+def reasons_text(reasons: pd.DataFrame) -> pd.Series:
+    """Per respondent, why answers are missing, as "item=reason; ..." (vectorised over items)."""
+    parts = [
+        np.where(reasons[c].to_numpy() != "", c + "=" + reasons[c].astype(str).to_numpy(), "")
+        for c in reasons.columns
+    ]
+    if not parts:
+        return pd.Series("", index=reasons.index)
+    joined = pd.DataFrame(np.column_stack(parts), index=reasons.index).agg("; ".join, axis=1)
+    return joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ")
+
+
 def _reason_column(imported: Imported) -> list[str]:
-    r = imported.reasons
-    out = []
-    for row in r.itertuples(index=False):
-        out.append(
-            "; ".join(f"{c}={v}" for c, v in zip(r.columns, row, strict=True) if v and v != "")
-        )
-    return out
+    return reasons_text(imported.reasons).tolist()
 
 
 def import_log(imported: Imported) -> list[str]:

@@ -20,6 +20,7 @@ import pandas as pd
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..spec import ImportSpec
 from ..tree import IndicatorTree
+from .platforms import reasons_text
 from .tables import Grid, read_grid
 
 ID_COLUMNS = ("respondent", "district", "station")
@@ -374,18 +375,6 @@ def load_survey_data(
     if resp.empty:
         log.raise_if_errors(DataError)
     return SurveyData(resp, stat, log.warnings, files, log.errors, blocked)
-
-
-def reasons_text(reasons: pd.DataFrame) -> pd.Series:
-    """Per respondent, why answers are missing, as "item=reason; ..." (vectorised over items)."""
-    parts = [
-        np.where(reasons[c].to_numpy() != "", c + "=" + reasons[c].astype(str).to_numpy(), "")
-        for c in reasons.columns
-    ]
-    if not parts:
-        return pd.Series("", index=reasons.index)
-    joined = pd.DataFrame(np.column_stack(parts), index=reasons.index).agg("; ".join, axis=1)
-    return joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ")
 
 
 def _read_jobs(
