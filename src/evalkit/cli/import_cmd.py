@@ -23,7 +23,14 @@ TreeOpt = Annotated[Path, typer.Option("--tree", help="Indicator tree YAML.")]
 MapOpt = Annotated[
     Path | None, typer.Option("--map", help="MAP.yaml naming the columns (see the README).")
 ]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet to read (default: first).")]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="Sheet to read (default: the first). '*' reads every sheet of a workbook with one "
+        "sheet per station: the station is the sheet's name unless a column gives it.",
+    ),
+]
 DEFAULT_TREE = Path("indicators/community_policing.yaml")
 
 
@@ -122,6 +129,7 @@ def import_cmd(
         str | None,
         typer.Option(help="Answer codes that mean 'no answer', comma-separated, e.g. 9,99."),
     ] = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Convert FILE into evalkit's responses table (the format `evalkit run` reads)."""
     from ..ingest.platforms import import_responses, propose_map, write_map, write_responses
@@ -136,6 +144,7 @@ def import_cmd(
                 file,
                 t,
                 map_path=map,
+                sheet=sheet,
                 missing_codes=codes,
                 district=district,
                 station=station,
@@ -143,7 +152,7 @@ def import_cmd(
         except InputError:
             if map is None:  # still propose a map the user can correct
                 try:
-                    write_map(propose_map(file, t, missing_codes=codes), map_out)
+                    write_map(propose_map(file, t, sheet=sheet, missing_codes=codes), map_out)
                     err_console.print(
                         f"A proposed map was written to {map_out}: correct it and pass --map.",
                         highlight=False,

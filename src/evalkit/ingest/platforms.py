@@ -132,6 +132,7 @@ class Imported:
     detection: Detection
     dropped_rows: list[tuple[int, str]]
     proposed_map: dict[str, Any]
+    sheet_of_row: np.ndarray | None = None  # sheet of every response row (all-sheets imports)
 
 
 @dataclass(frozen=True)
@@ -1196,6 +1197,8 @@ def inspect_export(
 ) -> Detection:
     """Detect the layout of an export and propose the item mapping; never raises for mapping
     problems (they are in ``issues``), only for unreadable files and unknown layouts."""
+    if sheet == ALL_SHEETS:
+        return _run_sheets(Path(path), tree, map_path=map_path, strict=False).detection
     imp = _run(Path(path), tree, map_path=map_path, sheet=sheet, strict=False)
     return imp.detection
 
@@ -1208,6 +1211,10 @@ def propose_map(
     missing_codes: Sequence[float | str] = (),
 ) -> dict[str, Any]:
     """The map evalkit would propose for an export (even when the import itself would fail)."""
+    if sheet == ALL_SHEETS:
+        return _run_sheets(
+            Path(path), tree, map_path=None, missing_codes=missing_codes, strict=False
+        ).proposed_map
     imp = _run(
         Path(path), tree, map_path=None, sheet=sheet, missing_codes=missing_codes, strict=False
     )
@@ -1224,7 +1231,20 @@ def import_responses(
     district: str | None = None,
     station: str | None = None,
 ) -> Imported:
-    """Convert one export into evalkit's responses table; raise DataError listing every problem."""
+    """Convert one export into evalkit's responses table; raise DataError listing every problem.
+
+    ``sheet="*"`` reads every sheet of a workbook holding one sheet per station (see
+    :func:`_run_sheets`)."""
+    if sheet == ALL_SHEETS:
+        return _run_sheets(
+            Path(path),
+            tree,
+            map_path=map_path,
+            missing_codes=missing_codes,
+            district=district,
+            station=station,
+            strict=True,
+        )
     return _run(
         Path(path),
         tree,
@@ -1235,6 +1255,106 @@ def import_responses(
         station=station,
         strict=True,
     )
+
+
+ALL_SHEETS = "*"
+
+
+def _run_sheets(
+    path: Path,
+    tree: IndicatorTree,
+    *,
+    map_path: Path | str | None,
+    missing_codes: Sequence[float | str] = (),
+    district: str | None = None,
+    station: str | None = None,
+    strict: bool,
+) -> Imported:
+    """Every sheet of a workbook with one sheet per station (hand-entered returns): each sheet
+    is read with the same map; its station is the sheet's name unless a station column (or
+    ``station``) gives it. Sheets in which no item of the tree is found (a codebook, notes) are
+    skipped with a warning; respondent ids that repeat across sheets get the sheet name in front.
+    """
+    names = sheet_names(path, allow_xls=True)
+    parts: list[tuple[str, Imported]] = []
+    skipped: list[Issue] = []
+    for name in names:
+        try:
+            imp = _run(
+                path,
+                tree,
+                map_path=map_path,
+                sheet=name,
+                missing_codes=missing_codes,
+                district=district,
+                station=station,
+                strict=False,
+                station_default=name,
+            )
+            if imp.detection.mapping:
+                parts.append((name, imp))
+                continue
+            why = "no column of the sheet matches an item of the tree"
+        except DataError as exc:
+            why = exc.issues[0].message if exc.issues else "not a responses table"
+        skipped.append(
+            Issue(
+                Location(file=str(path), sheet=name),
+                f'sheet "{name}" skipped: {why}',
+                severity="warning",
+                check="layout",
+            )
+        )
+    if not parts:
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "no sheet of the workbook holds survey answers",
+                    expected="sheets with a header row naming the tree's items",
+                    found="; ".join(i.message for i in skipped) or "no sheets",
+                    check="layout",
+                )
+            ]
+        )
+    sheets = np.repeat([n for n, _ in parts], [len(imp.responses) for _, imp in parts])
+    responses = pd.concat([imp.responses for _, imp in parts])
+    reasons = pd.concat([imp.reasons for _, imp in parts])
+    first = parts[0][1].detection
+    decisions = [f"{len(parts)} of {len(names)} sheets read: {', '.join(n for n, _ in parts)}"]
+    ids = responses["respondent"].astype(str).to_numpy(dtype=str)
+    per_id = pd.DataFrame({"sheet": sheets, "id": ids}).groupby("id")["sheet"].nunique()
+    if (per_id > 1).any():
+        responses["respondent"] = np.char.add(np.char.add(sheets.astype(str), "-"), ids)
+        decisions.append(
+            "respondent ids repeat across sheets (each sheet numbers its own): "
+            f"ids prefixed with the sheet name ({responses['respondent'].iloc[0]}, ...)"
+        )
+    markers: dict[str, int] = {}
+    for _, imp in parts:
+        for m, k in imp.detection.markers.items():
+            markers[m] = markers.get(m, 0) + k
+        decisions += [f"[{imp.detection.sheet}] {d}" for d in imp.detection.decisions]
+    issues = [i for _, imp in parts for i in imp.detection.issues] + skipped
+    detection = Detection(
+        platform=first.platform,
+        variant=first.variant,
+        encoding=first.encoding,
+        sheet=ALL_SHEETS,
+        header_row=first.header_row,
+        columns=first.columns,
+        questions=first.questions,
+        mapping=first.mapping,
+        unmatched_items=sorted({i for _, imp in parts for i in imp.detection.unmatched_items}),
+        markers=markers,
+        decisions=decisions,
+        issues=issues,
+    )
+    dropped = [(r, f"[{n}] {why}") for n, imp in parts for r, why in imp.dropped_rows]
+    if strict and any(i.severity == "error" for i in issues):
+        n_err = sum(i.severity == "error" for i in issues)
+        raise DataError(issues, summary=f"{n_err} problem(s) importing {path}")
+    return Imported(responses, reasons, detection, dropped, parts[0][1].proposed_map, sheets)
 
 
 def _row_filter(
@@ -1293,6 +1413,7 @@ def _run(
     district: str | None = None,
     station: str | None = None,
     strict: bool,
+    station_default: str | None = None,
 ) -> Imported:
     imap = load_map(map_path) if map_path is not None else None
     codes: list[float | str] = []
@@ -1421,6 +1542,10 @@ def _run(
                 f"{role} set to “{fixed}” for every row"
                 + (f" (column {lay.where(j)} not used)" if j is not None else "")
             )
+            continue
+        if j is None and role == "station" and station_default:
+            ids[role] = [station_default] * len(rows_excel)
+            lay.decisions.append(f"station taken from the sheet name “{station_default}”")
             continue
         if j is None:
             if role == "respondent":

@@ -440,12 +440,16 @@ def _read_import(
     shown = rel(spec.file, base)
     for decision in imported.detection.decisions:
         log.warn(Location(file=shown), f"import: {decision}", check="import")
+    for issue in imported.detection.issues:  # warnings only: errors raised above
+        loc = dataclasses.replace(issue.location, file=shown)
+        log.issues.append(dataclasses.replace(issue, location=loc))
     frame = imported.responses.copy()
     frame["missing_reasons"] = reasons_text(imported.reasons)
     for c in ID_COLUMNS:
         frame[c] = frame[c].astype(str).str.strip()
     frame["_file"] = shown
-    frame["_sheet"] = imported.detection.sheet or ""
+    sheets = imported.sheet_of_row
+    frame["_sheet"] = sheets if sheets is not None else (imported.detection.sheet or "")
     frame["_row"] = frame.index.to_numpy()
     return frame.reset_index(drop=True)
 

@@ -114,11 +114,13 @@ def _check_zip(path: Path) -> None:
         ) from None
 
 
-def sheet_names(path: Path) -> list[str]:
+def sheet_names(path: Path, *, allow_xls: bool = False) -> list[str]:
+    """Names of the sheets of a workbook (a CSV file: its name); old .xls only with allow_xls."""
     path = Path(path)
     if path.suffix.lower() in CSV_SUFFIXES:
         return [path.stem]
-    _check_zip(path)
+    if not (allow_xls and path.suffix.lower() == ".xls"):
+        _check_zip(path)
     try:
         return list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except (CalamineError, OSError, ValueError) as exc:
