@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -100,10 +101,11 @@ def test_parts_read_as_the_whole_sheet(
             list(blocks)
         return
     got: list[list[object]] = []
-    for first, rows in blocks:
+    width = len(whole[0])
+    for first, col, rows in blocks:
         assert first >= len(got)
-        got.extend([""] * len(whole[0]) for _ in range(first - len(got)))
-        got.extend(r + [""] * (len(whole[0]) - len(r)) for r in rows)
+        got.extend([""] * width for _ in range(first - len(got)))
+        got.extend([""] * col + r + [""] * (width - col - len(r)) for r in rows)
     # the whole-sheet reader keeps trailing empty rows of a sheet: compare the used rows
     used = max((i + 1 for i, r in enumerate(whole) if any(v != "" for v in r)), default=0)
     assert got[:used] == whole[:used]
@@ -124,7 +126,7 @@ def test_a_sheet_is_really_cut_and_read_through_the_public_readers(
     _write(path, grid, "xlsxwriter")
     blocks = list(split_blocks(path, "s") or [])
     assert len(blocks) == 4
-    assert blocks[0][0] == 0
+    assert blocks[0][:2] == (0, 0)
     name, rows, _ = tables.read_rows(path, "s")
     assert name == "s" and rows == _whole(path)
     split = tables.read_grid(path, "s")
@@ -173,3 +175,41 @@ def test_small_sheets_and_one_core_are_not_split(tmp_path: Path) -> None:
     _write(path, [["a", 1], ["b", 2]], "xlsxwriter")
     assert split_blocks(path, "s") is None  # far below the size worth splitting
     assert split_blocks(path, "missing sheet", parts=2) is None
+
+
+def _rezip(src: Path, dst: Path, rename: dict[str, str] | None = None, **kw: object) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", **kw) as zout:
+        for info in zin.infolist():
+            zout.writestr((rename or {}).get(info.filename, info.filename), zin.read(info))
+
+
+def test_unusual_packages_are_read_in_one_piece(tmp_path: Path, split_everything: None) -> None:
+    grid = [[f"r{i}", i, i * 2] for i in range(60)]
+    plain = tmp_path / "plain.xlsx"
+    _write(plain, grid, "xlsxwriter")
+    # compression calamine does not read: the one-piece read reports it, the split must not hide it
+    bz = tmp_path / "bzip2.xlsx"
+    _rezip(plain, bz, compression=zipfile.ZIP_BZIP2)
+    assert split_blocks(bz, "s") is None
+    # two sheet parts whose names differ only in case: calamine's lookup decides, not ours
+    dup = tmp_path / "case.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(dup, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        zout.writestr("xl/worksheets/Sheet1.xml", zin.read("xl/worksheets/sheet2.xml"))
+    assert split_blocks(dup, "s") is None
+    assert tables.read_rows(dup, "s")[1] == _whole(dup)
+
+
+def test_no_usable_temporary_folder_reads_in_one_piece(
+    tmp_path: Path, split_everything: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grid = [[f"r{i}", i] for i in range(60)]
+    path = tmp_path / "s.xlsx"
+    _write(path, grid, "xlsxwriter")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))
+    blocks = split_blocks(path, "s")
+    assert blocks is not None
+    with pytest.raises(NotSplittable):
+        list(blocks)
+    assert tables.read_rows(path, "s")[1] == _whole(path)

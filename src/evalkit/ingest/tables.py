@@ -173,16 +173,18 @@ def read_rows(
         rows, enc = read_csv_rows(path)
         return path.stem, rows, enc
     name, blocks = _sheet_blocks(path, sheet, lambda rows: rows, allow_xls=allow_xls)
-    width = max((len(r[0]) for _, r in blocks if r), default=0)
+    width = max((col + len(r[0]) for _, col, r in blocks if r), default=0)
     out: list[list[object]] = []
-    for first, rows in blocks:
+    for first, col, rows in blocks:
         out.extend([""] * width for _ in range(first - len(out)))
-        out.extend(rows if not rows or len(rows[0]) == width else _pad(rows, width))
+        out.extend(rows if not rows or len(rows[0]) == width else _pad(rows, col, width))
     return name, out, ""
 
 
-def _pad(rows: list[list[object]], width: int) -> list[list[object]]:
-    return [r + [""] * (width - len(r)) for r in rows]
+def _pad(rows: list[list[object]], left: int, width: int) -> list[list[object]]:
+    """Rows placed from column ``left`` in rows ``width`` wide (the split parse's blocks)."""
+    right = [""] * (width - left - len(rows[0]))
+    return [[""] * left + r + right for r in rows]
 
 
 def _sheet_blocks(
@@ -191,8 +193,9 @@ def _sheet_blocks(
     convert: Callable[[list[list[object]]], T],
     *,
     allow_xls: bool = False,
-) -> tuple[str, list[tuple[int, T]]]:
-    """Sheet name and ``(first row index, convert(rows))`` per block of a workbook sheet.
+) -> tuple[str, list[tuple[int, int, T]]]:
+    """Sheet name and ``(first row, first column, convert(rows))`` per block of a workbook sheet
+    (0-based indices).
 
     A large .xlsx sheet arrives in several blocks, parsed on all cores while earlier blocks are
     converted (:mod:`.xlsxsplit`); any other sheet is one block starting at row 1.
@@ -233,7 +236,7 @@ def _sheet_blocks(
             )
         if suffix in (".xlsx", ".xlsm") and (parts := split_blocks(path, name)) is not None:
             try:
-                return name, [(first, convert(rows)) for first, rows in parts]
+                return name, [(first, col, convert(rows)) for first, col, rows in parts]
             except NotSplittable:
                 pass  # read in one piece below
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -251,7 +254,7 @@ def _sheet_blocks(
                 )
             ]
         ) from None
-    return name, [(0, convert(rows))]
+    return name, [(0, 0, convert(rows))]
 
 
 _FLOAT, _INT, _NONE = id(float), id(int), id(type(None))
@@ -303,22 +306,20 @@ def _cells(rows: list[list[object]]) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def _stack(
-    blocks: list[tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray]]],
+    blocks: list[tuple[int, int, tuple[np.ndarray, np.ndarray, np.ndarray]]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One (cells, numbers, blank) triple from blocks placed at their first rows; the rows
-    between blocks and the columns right of a narrower block are empty."""
-    if len(blocks) == 1 and blocks[0][0] == 0:
-        return blocks[0][1]
-    height = max((first + len(a) for first, (a, _, _) in blocks), default=0)
-    width = max((a.shape[1] for _, (a, _, _) in blocks), default=0)
+    """One (cells, numbers, blank) triple from blocks placed at their first row and column; the
+    cells outside every block are empty."""
+    if len(blocks) == 1 and blocks[0][:2] == (0, 0):
+        return blocks[0][2]
+    height = max((row + a.shape[0] for row, _, (a, _, _) in blocks), default=0)
+    width = max((col + a.shape[1] for _, col, (a, _, _) in blocks), default=0)
     arr = np.full((height, width), "", dtype=object)
     numbers = np.full((height, width), np.nan)
     blank = np.ones((height, width), dtype=bool)
-    for first, (a, n, b) in blocks:
-        rows = slice(first, first + a.shape[0])
-        arr[rows, : a.shape[1]] = a
-        numbers[rows, : n.shape[1]] = n
-        blank[rows, : b.shape[1]] = b
+    for row, col, (a, n, b) in blocks:
+        at = (slice(row, row + a.shape[0]), slice(col, col + a.shape[1]))
+        arr[at], numbers[at], blank[at] = a, n, b
     return arr, numbers, blank
 
 
@@ -332,7 +333,7 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
     file = display or str(path)
     if path.suffix.lower() in CSV_SUFFIXES:
         name, rows, _ = read_rows(path, sheet)
-        blocks = [(0, _cells(rows))]
+        blocks = [(0, 0, _cells(rows))]
     else:
         name, blocks = _sheet_blocks(path, sheet, _cells)
     arr, numbers, blank = _stack(blocks)

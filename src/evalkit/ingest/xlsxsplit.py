@@ -7,9 +7,9 @@ parsed by python-calamine in a pool thread as soon as it is written (calamine re
 interpreter lock while it parses). The caller receives the parts in sheet order, each as soon as
 it is parsed, and converts one part while the next ones are still being inflated and parsed.
 
-Each block is ``(first row index, rows)``; the rows start at column A, and together the blocks
-hold exactly the cells of ``to_python(skip_empty_area=False)`` on the whole sheet, the rows
-between blocks being empty. Whenever the sheet is not in the shape this relies on (rows without
+Each block is ``(first row index, first column index, rows)``; together the blocks hold exactly
+the cells of ``to_python(skip_empty_area=False)`` on the whole sheet, the cells outside them
+being empty. Whenever the sheet is not in the shape this relies on (rows without
 ``r="…"`` numbers, element names with a namespace prefix, a part not starting at the row its
 first ``<row>`` names, anything unreadable), :class:`NotSplittable` is raised and the caller
 parses the sheet in one piece: the split is only ever a faster route to the same cells.
@@ -38,8 +38,24 @@ _SHEET_DATA = b"<sheetData>"
 _PART_END = b"</sheetData></worksheet>"
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+# parts a sheet's values do not depend on: not copied into the parts (the sheet itself is written)
+_NOT_COPIED = (
+    "xl/worksheets/",
+    "xl/chartsheets/",
+    "xl/drawings/",
+    "xl/media/",
+    "xl/embeddings/",
+    "xl/pivotCache/",
+    "xl/pivotTables/",
+    "xl/externalLinks/",
+    "xl/printerSettings/",
+    "xl/activeX/",
+    "xl/ctrlProps/",
+    "xl/vbaProject.bin",
+    "customXml/",
+)
 
-Block = tuple[int, list[list[object]]]
+Block = tuple[int, int, list[list[object]]]  # first row, first column (0-based), rows
 
 
 class NotSplittable(Exception):
@@ -77,14 +93,21 @@ def sheet_path(zf: zipfile.ZipFile, name: str) -> str | None:
 
 def split_blocks(path: Path, name: str, parts: int | None = None) -> Iterator[Block] | None:
     """Blocks of sheet ``name`` parsed in ``parts`` pieces (default: two per core, each at least
-    :data:`SPLIT_MIN_BYTES` of XML), or ``None`` when the sheet is too small to gain from it."""
+    :data:`SPLIT_MIN_BYTES` of XML), or ``None`` when the sheet is too small to gain from it or
+    its package is unusual (a sheet part name that is not unique ignoring case, as calamine looks
+    names up; compression other than deflate)."""
     try:
         with zipfile.ZipFile(path) as zf:
             sheet = sheet_path(zf, name)
             if sheet is None:
                 return None
-            size = zf.getinfo(sheet).file_size
-    except (OSError, zipfile.BadZipFile):
+            if sum(n.lower() == sheet.lower() for n in zf.namelist()) != 1:
+                return None
+            info = zf.getinfo(sheet)
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                return None  # calamine reads deflate only: the one-piece read reports it
+            size = info.file_size
+    except Exception:  # anything odd about the package: the one-piece read says what
         return None
     n = parts if parts is not None else min(PARTS_PER_CORE * cores(), size // SPLIT_MIN_BYTES)
     if n < 2 or (parts is None and cores() < 2):
@@ -99,26 +122,31 @@ def _parse(file: str, name: str) -> CalamineSheet:
 def _blocks(path: Path, sheet: str, name: str, size: int, n: int) -> Iterator[Block]:
     pending: queue.Queue[tuple[int | None, Future[CalamineSheet]] | BaseException | None]
     pending = queue.Queue()
-    with (
-        tempfile.TemporaryDirectory(prefix="evalkit-split-") as tmp,
-        ThreadPoolExecutor(1) as writer,
-        ThreadPoolExecutor(max(1, min(cores(), n))) as parsers,
-    ):
-        writer.submit(
-            _write_parts,
-            path,
-            sheet,
-            size,
-            n,
-            Path(tmp),
-            lambda file: parsers.submit(_parse, file, name),
-            pending,
-        )
-        try:
-            yield from _in_order(pending)
-        except BaseException:
-            parsers.shutdown(wait=False, cancel_futures=True)  # parts not yet parsed: skip them
-            raise
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="evalkit-split-") as tmp,
+            ThreadPoolExecutor(1) as writer,
+            ThreadPoolExecutor(max(1, min(cores(), n))) as parsers,
+        ):
+            writer.submit(
+                _write_parts,
+                path,
+                sheet,
+                size,
+                n,
+                Path(tmp),
+                lambda file: parsers.submit(_parse, file, name),
+                pending,
+            )
+            try:
+                yield from _in_order(pending)
+            except BaseException:
+                parsers.shutdown(wait=False, cancel_futures=True)  # unparsed parts: skip them
+                raise
+    except NotSplittable:
+        raise
+    except Exception as exc:  # no temporary folder, no thread, ...: read in one piece
+        raise NotSplittable(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _in_order(pending: queue.Queue) -> Iterator[Block]:
@@ -131,15 +159,17 @@ def _in_order(pending: queue.Queue) -> Iterator[Block]:
         try:
             part = future.result()
             start, end = part.start, part.end
+            if start is None:
+                continue  # no cells in this part
+            (r0, c0), (r1, _) = start, end
+            if r0 <= last or (first_row is not None and r0 < first_row - 1):
+                raise NotSplittable("rows are not numbered in sheet order")
+            rows = part.to_python(skip_empty_area=True)
+        except NotSplittable:
+            raise
         except Exception as exc:  # any parse trouble: read in one piece
             raise NotSplittable(str(exc)) from exc
-        if start is None:
-            continue  # no cells in this part
-        (r0, c0), (r1, _) = start, end
-        if r0 <= last or (first_row is not None and r0 < first_row - 1):
-            raise NotSplittable("rows are not numbered in sheet order")
-        rows = part.to_python(skip_empty_area=c0 == 0)
-        yield r0, rows if c0 == 0 else rows[r0:]
+        yield r0, c0, rows
         last = r1
 
 
@@ -162,7 +192,8 @@ def _write_parts(
             others = [
                 (info.filename, zf.read(info))
                 for info in zf.infolist()
-                if not info.filename.startswith(("xl/worksheets/", "xl/media/"))
+                if info.filename.lower() != sheet.lower()
+                and not info.filename.startswith(_NOT_COPIED)
             ]
             with zf.open(sheet) as src:
                 data = b""
