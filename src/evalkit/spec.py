@@ -32,6 +32,7 @@ class ImportSpec:
     sheet: str | None = None
     district: str | None = None
     station: str | None = None
+    labels_from: Path | None = None  # the 按文本 twin of a 问卷星 按序号 download
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,8 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 continue
             f = root / str(entry["file"])
             m = root / str(entry["map"]) if entry.get("map") else None
-            for key, q in (("file", f), ("map", m)):
+            lf = root / str(entry["labels_from"]) if entry.get("labels_from") else None
+            for key, q in (("file", f), ("map", m), ("labels_from", lf)):
                 if q is not None and not q.exists():
                     err(entry, key, f"the import {key} does not exist", found=str(q.name))
             imports.append(
@@ -202,6 +204,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                     str(entry["sheet"]) if entry.get("sheet") else None,
                     str(entry["district"]) if entry.get("district") else None,
                     str(entry["station"]) if entry.get("station") else None,
+                    lf,
                 )
             )
         if not (surveys or responses or imports):

@@ -130,6 +130,14 @@ def import_cmd(
         typer.Option(help="Answer codes that mean 'no answer', comma-separated, e.g. 9,99."),
     ] = None,
     sheet: SheetOpt = None,
+    labels_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels-from",
+            help="The 问卷星 按文本 download of the same answers, to check what each option number "
+            "of a 按序号 download means (found beside it by its file name when not given).",
+        ),
+    ] = None,
 ) -> None:
     """Convert FILE into evalkit's responses table (the format `evalkit run` reads)."""
     from ..ingest.platforms import import_responses, propose_map, write_map, write_responses
@@ -148,6 +156,7 @@ def import_cmd(
                 missing_codes=codes,
                 district=district,
                 station=station,
+                labels_from=labels_from,
             )
         except InputError:
             if map is None:  # still propose a map the user can correct

@@ -11,6 +11,7 @@ the reason of every missing answer; ``write_responses`` writes it as CSV or xlsx
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -1200,6 +1201,12 @@ def inspect_export(
     if sheet == ALL_SHEETS:
         return _run_sheets(Path(path), tree, map_path=map_path, strict=False).detection
     imp = _run(Path(path), tree, map_path=map_path, sheet=sheet, strict=False)
+    twin = text_twin(Path(path))
+    if twin is not None:
+        imp.detection.decisions.append(
+            f"the 按文本 download {twin.name} lies beside it: `evalkit import` checks what each "
+            "option number means against its labels"
+        )
     return imp.detection
 
 
@@ -1230,11 +1237,22 @@ def import_responses(
     missing_codes: Sequence[float | str] = (),
     district: str | None = None,
     station: str | None = None,
+    labels_from: Path | str | None = None,
 ) -> Imported:
     """Convert one export into evalkit's responses table; raise DataError listing every problem.
 
     ``sheet="*"`` reads every sheet of a workbook holding one sheet per station (see
-    :func:`_run_sheets`)."""
+    :func:`_run_sheets`). A 问卷星 按序号 download is checked against its 按文本 twin (``labels_from``,
+    or found beside it by its file name): option numbers are only positions in the questionnaire,
+    the labels say what they mean (see :func:`_check_with_labels`)."""
+    path = Path(path)
+    if labels_from is None and sheet != ALL_SHEETS:
+        labels_from = text_twin(path)
+    if labels_from is not None:
+        kw = {"sheet": sheet, "missing_codes": missing_codes, "district": district}
+        code = _run(path, tree, map_path=map_path, station=station, strict=False, **kw)
+        text = _run(Path(labels_from), tree, map_path=map_path, station=station, strict=False, **kw)
+        return _check_with_labels(code, text, path, Path(labels_from))
     if sheet == ALL_SHEETS:
         return _run_sheets(
             Path(path),
@@ -1258,6 +1276,126 @@ def import_responses(
 
 
 ALL_SHEETS = "*"
+
+
+def text_twin(path: Path) -> Path | None:
+    """The 按文本 download beside a 问卷星 按序号 download (same survey id and title), if any."""
+    if "_按序号_" not in path.name:
+        return None
+    twin = path.with_name(path.name.replace("_按序号_", "_按文本_", 1))
+    if twin.exists():
+        return twin
+    head = path.name.split("_按序号_", 1)[0]
+    hits = sorted(path.parent.glob(f"{head}_按文本_*{path.suffix}"))
+    return hits[0] if len(hits) == 1 else None
+
+
+def _check_with_labels(code: Imported, text: Imported, path: Path, text_path: Path) -> Imported:
+    """A 按序号 import checked against the 按文本 download of the same answers.
+
+    Rows are joined on the respondent (问卷星's 序号). Per item, the option numbers must stand for
+    one label each; when the labels say the numbers run differently from the scale (options
+    listed 非常同意 … 非常不同意, so 1 means 非常同意), the labels' values are used and the decision
+    is recorded. A number standing for two labels, or answers present in one file only, are errors:
+    the two downloads do not belong together.
+    """
+    issues = list(code.detection.issues)
+    decisions = [*code.detection.decisions, f"checked against the 按文本 download {text_path.name}"]
+    where = Location(file=str(text_path))
+    text_errors = [i for i in text.detection.issues if i.severity == "error"]
+    if text_errors:
+        issues.append(
+            Issue(
+                where,
+                f"{len(text_errors)} problem(s) in the 按文本 download (first: "
+                f"{text_errors[0].message}); those answers were not checked",
+                severity="warning",
+                check="labels",
+            )
+        )
+    if not text.detection.mapping:
+        issues.append(
+            Issue(
+                where,
+                "the 按文本 download has no column matching the tree's items",
+                check="labels",
+                severity="warning",
+            )
+        )
+        return _with(code, issues, decisions, path)
+    c, t = code.responses, text.responses
+    ids_c, ids_t = c["respondent"].astype(str), t["respondent"].astype(str)
+    if sorted(ids_c) != sorted(ids_t) or ids_c.duplicated().any():
+        only_c = sorted(set(ids_c) - set(ids_t))[:5]
+        only_t = sorted(set(ids_t) - set(ids_c))[:5]
+        issues.append(
+            Issue(
+                where,
+                "the 按序号 and 按文本 downloads hold different answer sheets",
+                expected="the same 序号 in both files, once each",
+                found=f"only in 按序号: {only_c}; only in 按文本: {only_t}",
+                fix="Download both files of the same survey at the same time.",
+                check="labels",
+            )
+        )
+        return _with(code, issues, decisions, path)
+    t = t.set_index(ids_t.to_numpy()).loc[ids_c.to_numpy()]
+    values = c.copy()
+    items = [i for i in code.detection.mapping if i in text.detection.mapping]
+    for iid in items:
+        num = c[iid].to_numpy(float)
+        lab = t[iid].to_numpy(float)
+        both = ~np.isnan(num) & ~np.isnan(lab)
+        pairs = pd.DataFrame({"num": num[both], "lab": lab[both]}).drop_duplicates()
+        if pairs.empty:
+            continue
+        many = pairs[pairs["num"].duplicated(keep=False)]
+        if not many.empty:
+            k = float(many["num"].iloc[0])
+            shown = sorted(_scale_number(str(v)) for v in many.loc[many["num"] == k, "lab"])
+            issues.append(
+                Issue(
+                    Location(file=str(text_path), column=text.detection.mapping[iid]),
+                    f"item {iid}: option {_scale_number(str(k))} stands for different labels",
+                    expected="one label per option number",
+                    found=f"scale values {', '.join(shown)}",
+                    fix="The two downloads are not of the same survey; download both again.",
+                    check="labels",
+                )
+            )
+            continue
+        if (pairs["num"] != pairs["lab"]).any():
+            values[iid] = np.where(np.isnan(lab), num, lab)  # a code missing in one file stays
+            moved = ", ".join(
+                f"{_scale_number(str(a))}→{_scale_number(str(b))}"
+                for a, b in pairs.sort_values("num").itertuples(index=False)
+            )
+            decisions.append(
+                f"item {iid}: the option numbers do not follow the scale ({moved} by the "
+                "labels); the labels' values are used"
+            )
+    return _with(
+        Imported(
+            values,
+            code.reasons,
+            code.detection,
+            code.dropped_rows,
+            code.proposed_map,
+            code.sheet_of_row,
+        ),
+        issues,
+        decisions,
+        path,
+    )
+
+
+def _with(imp: Imported, issues: list[Issue], decisions: list[str], path: Path) -> Imported:
+    """``imp`` with its detection's issues and decisions replaced; raises on errors."""
+    det = dataclasses.replace(imp.detection, issues=issues, decisions=decisions)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise DataError(issues, summary=f"{len(errors)} problem(s) importing {path}")
+    return dataclasses.replace(imp, detection=det)
 
 
 def _run_sheets(

@@ -428,6 +428,7 @@ def _read_import(
             missing_codes=tuple(missing_codes),
             district=spec.district,
             station=spec.station,
+            labels_from=spec.labels_from,
         )
     except DataError as exc:
         shown = rel(spec.file, base)
