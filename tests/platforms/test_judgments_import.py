@@ -106,6 +106,22 @@ def test_seventeen_export_as_csv(
     _same(imp.matrices, mats)
 
 
+def test_seventeen_point_text_download_is_refused_not_misread(
+    tree: IndicatorTree, mats: dict[str, np.ndarray], tmp_path: Path
+) -> None:
+    """按文本 labels repeat on both sides (9 ... 1 ... 9): a "9" there would be read as box 9
+    (equal importance); the download is refused and the 按序号 twin named."""
+    code = fx.write_seventeen_export(tree, mats, tmp_path / "123_按序号_AHP问卷_8_8.xlsx")
+    text = tmp_path / "123_按文本_AHP问卷_8_8.xlsx"
+    text.write_bytes(code.read_bytes())  # the cells do not matter: the name says 按文本
+    with pytest.raises(DataError) as exc:
+        import_judgments(text, tree)
+    issue = exc.value.issues[0]
+    assert issue.message == "a 问卷星 按文本 download of 17-point judgments cannot be read"
+    assert issue.fix == "Import 123_按序号_AHP问卷_8_8.xlsx instead."
+    _same(import_judgments(code, tree).matrices, mats)
+
+
 def test_decisions_list_the_automatic_choices(
     tree: IndicatorTree, mats: dict[str, np.ndarray], tmp_path: Path
 ) -> None:

@@ -1224,6 +1224,23 @@ def import_judgments(
         if grid:
             decisions.append("17-point paper grid: box p = 1..17 from the left of the 17 labels")
             _read_grids(use, m, col, jmap, decisions, seventeen=True)
+        elif "按文本" in path.name:
+            twin = path.with_name(path.name.replace("按文本", "按序号"))
+            raise DataError(
+                [
+                    Issue(
+                        Location(file=shown),
+                        "a 问卷星 按文本 download of 17-point judgments cannot be read",
+                        expected="the 按序号 download (cells 1..17: the box counted from the left)",
+                        found="option labels, which repeat on both sides of the scale (9 … 1 … 9), "
+                        "so they do not say which item is the more important",
+                        fix=f"Import {twin.name} instead."
+                        if twin.exists()
+                        else "Download the answers 按序号 (by option number) and import that file.",
+                        check="judgments",
+                    )
+                ]
+            )
         else:
             decisions.append("17-point export: each cell is the position p = 1..17 from the left")
             _read_pair_rows(use, m, col, jmap, decisions, positions=True)
