@@ -85,14 +85,22 @@ def test_missing_item_columns_and_unknown_station(project: Path) -> None:
     ws.delete_cols(h["is_mass_2"])
     ws.cell(1, ws.max_column + 1).value = "comment"
     ws.cell(2, _headers(ws)["station"]).value = "不存在派出所"
+    st = wb["stations"]
+    st.cell(4, _headers(st)["station"]).value = "无人答卷派出所"
     wb.save(path)
     with pytest.raises(DataError) as info:
         load_survey_data(tree, surveys=[path], base=project)
+    idle = [i for i in info.value.issues if "statistics but no survey responses" in i.message]
+    assert [(i.location.sheet, i.location.row, i.severity) for i in idle] == [
+        ("stations", 4, "warning")
+    ]
+    assert "无人答卷派出所" in idle[0].found
     msgs = {i.message: i for i in info.value.issues}
     cols = next(i for m, i in msgs.items() if "item column(s) of the tree are missing" in m)
     assert "is_mass_2" in cols.found and cols.location.row == 1
-    unknown = next(i for m, i in msgs.items() if "no row in the stations sheet" in m)
-    assert unknown.location.row == 2 and "不存在派出所" in unknown.found
+    unknown = [i for i in info.value.issues if "no row in the stations sheet" in i.message]
+    assert (unknown[0].location.row, unknown[0].found.split(" / ")[1]) == (2, "不存在派出所")
+    assert len(unknown) == 2  # and the renamed station's responses, at their first row
     warnings = [i for i in info.value.issues if i.severity == "warning"]
     assert any("comment" in w.found for w in warnings)
 

@@ -327,33 +327,29 @@ def load_survey_data(
     for iid in item_ids:
         if iid not in resp.columns:
             resp[iid] = np.nan
-    # cross-check units
+    # cross-check units: a station in one table and not the other (problem rows only are visited)
     if not stat.empty and not resp.empty:
-        known = set(zip(stat["district"], stat["station"], strict=True))
-        pairs = resp[["district", "station"]].drop_duplicates()
-        for _, r in pairs.iterrows():
-            if (r["district"], r["station"]) not in known:
-                first = resp[
-                    (resp["district"] == r["district"]) & (resp["station"] == r["station"])
-                ]
-                log.add(
-                    _loc(first.iloc[0], "station"),
-                    "station has responses but no row in the stations sheet",
-                    expected="a stations row for every (district, station) in responses",
-                    found=f"{r['district']} / {r['station']}",
-                    fix="Add the station's statistics, or correct the spelling of its name.",
-                    check="units",
-                )
-        answered = set(pairs.itertuples(index=False, name=None))  # distinct pairs only
-        for _, r in stat.iterrows():
-            if (r["district"], r["station"]) not in answered:
-                log.warn(
-                    _loc(r, "station"),
-                    "station has statistics but no survey responses; its survey indicators are "
-                    "missing and it is left out of the station ranking",
-                    found=f"{r['district']} / {r['station']}",
-                    check="units",
-                )
+        unit = ["district", "station"]
+        first = resp.drop_duplicates(unit)  # each station's first response row, for the message
+        seen = first.merge(stat[unit].drop_duplicates(), on=unit, how="left", indicator=True)
+        for _, r in first[(seen["_merge"] == "left_only").to_numpy()].iterrows():
+            log.add(
+                _loc(r, "station"),
+                "station has responses but no row in the stations sheet",
+                expected="a stations row for every (district, station) in responses",
+                found=f"{r['district']} / {r['station']}",
+                fix="Add the station's statistics, or correct the spelling of its name.",
+                check="units",
+            )
+        listed = stat.merge(first[unit], on=unit, how="left", indicator=True)
+        for _, r in stat[(listed["_merge"] == "left_only").to_numpy()].iterrows():
+            log.warn(
+                _loc(r, "station"),
+                "station has statistics but no survey responses; its survey indicators are "
+                "missing and it is left out of the station ranking",
+                found=f"{r['district']} / {r['station']}",
+                check="units",
+            )
     if not isolate or not log.errors:
         log.raise_if_errors(DataError)
         return SurveyData(resp, stat, log.warnings, files)
