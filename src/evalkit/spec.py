@@ -32,7 +32,7 @@ class ImportSpec:
     sheet: str | None = None
     district: str | None = None
     station: str | None = None
-    labels_from: Path | None = None  # the 按文本 twin of a 问卷星 按序号 download
+    labels_from: Path | bool | None = None  # 按文本 twin of a 按序号 download; False: no check
 
 
 @dataclass(frozen=True)
@@ -193,9 +193,12 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 continue
             f = root / str(entry["file"])
             m = root / str(entry["map"]) if entry.get("map") else None
-            lf = root / str(entry["labels_from"]) if entry.get("labels_from") else None
+            given = entry.get("labels_from")
+            lf: Path | bool | None = (
+                False if given is False else root / str(given) if given else None
+            )
             for key, q in (("file", f), ("map", m), ("labels_from", lf)):
-                if q is not None and not q.exists():
+                if isinstance(q, Path) and not q.exists():
                     err(entry, key, f"the import {key} does not exist", found=str(q.name))
             imports.append(
                 ImportSpec(

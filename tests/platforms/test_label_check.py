@@ -78,15 +78,52 @@ def test_downloads_of_different_answers_are_refused(tree, tmp_path: Path) -> Non
 
 
 def test_one_option_number_for_two_labels_is_refused(tree, tmp_path: Path) -> None:
-    truth, code, _ = _pair(tree, tmp_path)
+    truth, code, text = _pair(tree, tmp_path)
     shuffled = copy.deepcopy(truth)
     k = truth.item_ids.index("ic_dup_1")
-    shuffled.values[:, k] = np.random.default_rng(3).permutation(truth.values[:, k])
+    answered = ~np.isnan(truth.values[:, k])
+    shuffled.values[answered, k] = np.random.default_rng(3).permutation(truth.values[answered, k])
     fr._wjx(tree, shuffled, code, "按序号", fr.WJX_ORDER_A)
     with pytest.raises(DataError) as exc:
         import_responses(code, tree, **KW)
     errors = [i for i in exc.value.issues if i.severity == "error"]
-    assert any(e.message.startswith("item ic_dup_1: option") for e in errors)
+    assert [e.message for e in errors] == [
+        "item ic_dup_1: option numbers and labels do not correspond one to one"
+    ]
+    # two options for one label (4 -> 5 and 5 -> 5) are refused the same way
+    merged = copy.deepcopy(truth)
+    merged.values[:, k] = np.where(truth.values[:, k] == 4, 5, truth.values[:, k])
+    fr._wjx(tree, merged, text, "按文本", fr.WJX_ORDER_A)
+    fr._wjx(tree, truth, code, "按序号", fr.WJX_ORDER_A)
+    with pytest.raises(DataError) as exc:
+        import_responses(code, tree, **KW)
+    assert "4→5, 5→5" in exc.value.issues[-1].found
+
+
+def test_pairs_that_are_not_a_pair_are_refused(tree, tmp_path: Path) -> None:
+    truth, code, text = _pair(tree, tmp_path)
+    # the files the wrong way round: a 按文本 import "checked" against 按序号 numbers
+    with pytest.raises(DataError) as exc:
+        import_responses(text, tree, labels_from=code, **KW)
+    assert exc.value.issues[-1].message == (
+        "--labels-from needs a 问卷星 按序号 download and its 按文本 twin"
+    )
+    # an answer in one file only
+    k = truth.item_ids.index("ic_std_1")
+    row = int(np.flatnonzero(~np.isnan(truth.values[:, k]))[0])
+    gap = copy.deepcopy(truth)
+    gap.values[row, k] = np.nan
+    gap.reasons[row, k] = "skipped"
+    fr._wjx(tree, gap, code, "按序号", fr.WJX_ORDER_A)
+    with pytest.raises(DataError) as exc:
+        import_responses(code, tree, **KW)
+    issue = exc.value.issues[-1]
+    assert issue.message == "item ic_std_1: 1 answer(s) in one download only"
+    assert issue.found.startswith(f"序号 {row + 1}: 按序号 empty, 按文本 ")
+    # the check can be turned off: the 按序号 file alone is read as it is
+    alone = import_responses(code, tree, labels_from=False, **KW)
+    assert np.isnan(alone.responses["ic_std_1"].iloc[row])
+    assert not any("按文本" in d for d in alone.detection.decisions)
 
 
 def test_project_file_names_the_twin(tree, project: Path) -> None:

@@ -127,3 +127,62 @@ def test_project_import_and_cli(tree, tmp_path: Path, project: Path) -> None:
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert table["station"].value_counts().to_dict() == STATIONS
+
+
+def test_sheets_without_answers_and_sheets_of_unnamed_answers(tree, tmp_path: Path) -> None:
+    from evalkit.ingest.tables import column_letter
+
+    items = [item.id for _, item in tree.items()]
+    path = tmp_path / "录入.xlsx"
+    _workbook(tree, path)
+    # a map naming the items by column letter: it "matches" on the codebook sheet too
+    map_path = tmp_path / "letters.map.yaml"
+    letters = "\n".join(f"  {iid}: {column_letter(j + 1)}" for j, iid in enumerate(items))
+    map_path.write_text(f"respondent: 编号\nitems:\n{letters}\n", encoding="utf-8")
+    imp = import_responses(path, tree, sheet=ALL_SHEETS, map_path=map_path, district="东湖分局")
+    assert len(imp.responses) == 10
+    assert any(
+        i.message == 'sheet "编码说明" skipped: no answers under the item columns'
+        for i in imp.detection.issues
+    )
+    # a station sheet whose columns match nothing stops the import: its answers would be lost
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.copy_worksheet(wb["西山派出所"])
+    ws.title = "南港派出所"
+    for j in range(len(items)):
+        ws.cell(1, j + 2).value = f"Q{j + 1}"
+    wb.save(path)
+    with pytest.raises(DataError) as exc:
+        import_responses(path, tree, sheet=ALL_SHEETS, district="东湖分局")
+    errors = [i for i in exc.value.issues if i.severity == "error"]
+    assert [e.message for e in errors] == [
+        'sheet "南港派出所" holds 4 rows of numbers but no column matching an item of the tree'
+    ]
+    assert errors[0].location.sheet == "南港派出所"
+
+
+def test_default_sheet_names_csv_and_header_row_beyond_the_sheet(tree, tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    _workbook(tree, path)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb["东湖派出所"].title = "Sheet2"
+    wb.save(path)
+    imp = import_responses(path, tree, sheet=ALL_SHEETS, district="东湖分局")
+    warned = [i for i in imp.detection.issues if "default name" in i.message]
+    assert [i.location.sheet for i in warned] == ["Sheet2"]
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text("编号,ic_std_1\n1,3\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        import_responses(csv_path, tree, sheet=ALL_SHEETS, district="东湖分局")
+    assert "a CSV file holds one table" in exc.value.issues[0].message
+    map_path = tmp_path / "h.map.yaml"
+    map_path.write_text("header_row: 3\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:  # the codebook has two rows: an error, not a crash
+        import_responses(path, tree, sheet="编码说明", map_path=map_path, district="东湖分局")
+    issue = exc.value.issues[0]
+    assert issue.message == 'header_row 3 is below the last row of sheet "编码说明"'
+    assert issue.location.line == 1

@@ -138,6 +138,12 @@ def import_cmd(
             "of a 按序号 download means (found beside it by its file name when not given).",
         ),
     ] = None,
+    no_label_check: Annotated[
+        bool,
+        typer.Option(
+            "--no-label-check", help="Do not look for the 按文本 twin of a 按序号 download."
+        ),
+    ] = False,
 ) -> None:
     """Convert FILE into evalkit's responses table (the format `evalkit run` reads)."""
     from ..ingest.platforms import import_responses, propose_map, write_map, write_responses
@@ -156,7 +162,7 @@ def import_cmd(
                 missing_codes=codes,
                 district=district,
                 station=station,
-                labels_from=labels_from,
+                labels_from=False if no_label_check else labels_from,
             )
         except InputError:
             if map is None:  # still propose a map the user can correct

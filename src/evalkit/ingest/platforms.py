@@ -360,7 +360,7 @@ class _Cells:
 
     @classmethod
     def of(cls, block: np.ndarray) -> _Cells:
-        flat = block.ravel()
+        flat = block.ravel(order="F")  # column by column: values numbered as a reader meets them
         kinds = np.fromiter(map(id, map(type, flat)), np.intp, len(flat))
         is_bool = kinds == id(bool)
         if is_bool.any():
@@ -370,7 +370,7 @@ class _Cells:
         u = np.asarray(uniques, dtype=object)
         u[np.fromiter((v is _TRUE for v in u), bool, len(u))] = True
         u[np.fromiter((v is _FALSE for v in u), bool, len(u))] = False
-        return cls(codes.reshape(block.shape), u, _texts_of(u))
+        return cls(codes.reshape(block.shape, order="F"), u, _texts_of(u))
 
     def rows(self, keep: np.ndarray) -> _Cells:
         return _Cells(self.codes[keep], self.uniques, self.texts)
@@ -448,6 +448,19 @@ def _find_header(lay: _Layout, tree: IndicatorTree, imap: ImportMap | None) -> N
     arr = lay.arr
     n = min(len(arr), HEADER_SCAN_ROWS)
     if imap is not None and imap.header_row is not None:
+        if imap.header_row > len(arr):
+            raise DataError(
+                [
+                    Issue(
+                        imap.loc("header_row"),
+                        f"header_row {imap.header_row} is below the last row of sheet "
+                        f'"{lay.sheet}"',
+                        expected=f"a row number from 1 to {len(arr)}",
+                        found=str(imap.header_row),
+                        check="layout",
+                    )
+                ]
+            )
         lay.h = imap.header_row - 1
         lay.decisions.append(f"header row {imap.header_row} taken from the map")
         texts = set(_row_texts(arr, lay.h)) if lay.h < len(arr) else set()
@@ -1237,25 +1250,33 @@ def import_responses(
     missing_codes: Sequence[float | str] = (),
     district: str | None = None,
     station: str | None = None,
-    labels_from: Path | str | None = None,
+    labels_from: Path | str | bool | None = None,
 ) -> Imported:
     """Convert one export into evalkit's responses table; raise DataError listing every problem.
 
-    ``sheet="*"`` reads every sheet of a workbook holding one sheet per station (see
-    :func:`_run_sheets`). A 问卷星 按序号 download is checked against its 按文本 twin (``labels_from``,
-    or found beside it by its file name): option numbers are only positions in the questionnaire,
-    the labels say what they mean (see :func:`_check_with_labels`)."""
+    ``sheet="*"`` (or ``sheet: "*"`` in the map) reads every sheet of a workbook holding one sheet
+    per station (see :func:`_run_sheets`). A 问卷星 按序号 download is checked against its 按文本
+    twin (``labels_from``, or the file of the same name with 按文本 for 按序号 beside it;
+    ``labels_from=False`` turns the check off): option numbers are only positions in the
+    questionnaire, the labels say what they mean (see :func:`_check_with_labels`)."""
     path = Path(path)
-    if labels_from is None and sheet != ALL_SHEETS:
-        labels_from = text_twin(path)
-    if labels_from is not None:
-        kw = {"sheet": sheet, "missing_codes": missing_codes, "district": district}
-        code = _run(path, tree, map_path=map_path, station=station, strict=False, **kw)
-        text = _run(Path(labels_from), tree, map_path=map_path, station=station, strict=False, **kw)
-        return _check_with_labels(code, text, path, Path(labels_from))
+    if sheet is None and map_path is not None and load_map(map_path).sheet == ALL_SHEETS:
+        sheet = ALL_SHEETS
     if sheet == ALL_SHEETS:
+        if labels_from not in (None, False):
+            raise DataError(
+                [
+                    Issue(
+                        Location(file=str(path)),
+                        "a 按文本 twin cannot be checked against a workbook read sheet by sheet",
+                        expected="either --sheet '*' (one sheet per station) or --labels-from",
+                        found="both",
+                        check="labels",
+                    )
+                ]
+            )
         return _run_sheets(
-            Path(path),
+            path,
             tree,
             map_path=map_path,
             missing_codes=missing_codes,
@@ -1263,45 +1284,99 @@ def import_responses(
             station=station,
             strict=True,
         )
-    return _run(
-        Path(path),
-        tree,
-        map_path=map_path,
-        sheet=sheet,
-        missing_codes=missing_codes,
-        district=district,
-        station=station,
-        strict=True,
+    twin = text_twin(path) if labels_from is None else labels_from or None
+    kw: dict[str, Any] = {
+        "sheet": sheet,
+        "missing_codes": missing_codes,
+        "district": district,
+        "station": station,
+    }
+    if twin is None:
+        return _run(path, tree, map_path=map_path, strict=True, **kw)
+    code = _run(path, tree, map_path=map_path, strict=False, **kw)
+    text_map = map_path
+    if map_path is not None and any(
+        _COLUMN_LETTER.match(str(v)) for v in load_map(map_path).items.values()
+    ):
+        text_map = None  # column letters shift in 按文本 (a multiple choice is one column there)
+    text = _run(Path(twin), tree, map_path=text_map, strict=False, **kw)
+    return _check_with_labels(
+        code, text, path, Path(twin), explicit=labels_from is not None, text_map=text_map
     )
 
 
 ALL_SHEETS = "*"
+_DEFAULT_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
+
+
+def _numeric_rows(path: Path, sheet: str) -> int:
+    """Rows below the first with three or more numbers (answers typed as codes look like that)."""
+    _, rows, _ = read_rows(path, sheet, allow_xls=True)
+    if len(rows) < 2:
+        return 0
+    cells = _Cells.of(rows_to_array(rows)[1:])
+    kind = np.array([_answer_kind(v) for v in cells.uniques] or [0], dtype=int)
+    return int(((kind[cells.codes] == 1).sum(axis=1) >= 3).sum()) if cells.codes.size else 0
+
+
+_COLUMN_LETTER = re.compile(r"^[A-Z]{1,3}$")
 
 
 def text_twin(path: Path) -> Path | None:
-    """The 按文本 download beside a 问卷星 按序号 download (same survey id and title), if any."""
+    """The 按文本 download beside a 问卷星 按序号 download: the same file name with 按文本 for 按序号
+    (the name carries the survey id, title and answer counts, so an older download of the same
+    survey is not taken for it)."""
     if "_按序号_" not in path.name:
         return None
     twin = path.with_name(path.name.replace("_按序号_", "_按文本_", 1))
-    if twin.exists():
-        return twin
-    head = path.name.split("_按序号_", 1)[0]
-    hits = sorted(path.parent.glob(f"{head}_按文本_*{path.suffix}"))
-    return hits[0] if len(hits) == 1 else None
+    return twin if twin.exists() else None
 
 
-def _check_with_labels(code: Imported, text: Imported, path: Path, text_path: Path) -> Imported:
+def _check_with_labels(
+    code: Imported,
+    text: Imported,
+    path: Path,
+    text_path: Path,
+    *,
+    explicit: bool,
+    text_map: Path | str | None,
+) -> Imported:
     """A 按序号 import checked against the 按文本 download of the same answers.
 
-    Rows are joined on the respondent (问卷星's 序号). Per item, the option numbers must stand for
-    one label each; when the labels say the numbers run differently from the scale (options
+    Rows are joined on the respondent (问卷星's 序号). Per item, option numbers and labels must
+    correspond one to one; when the labels say the numbers run differently from the scale (options
     listed 非常同意 … 非常不同意, so 1 means 非常同意), the labels' values are used and the decision
-    is recorded. A number standing for two labels, or answers present in one file only, are errors:
-    the two downloads do not belong together.
+    is recorded. Numbers and labels that do not correspond one to one, an answer present in one
+    file only, or files that are not a 按序号 / 按文本 pair are errors: the two downloads do not
+    belong together.
     """
     issues = list(code.detection.issues)
-    decisions = [*code.detection.decisions, f"checked against the 按文本 download {text_path.name}"]
+    decisions = list(code.detection.decisions)
     where = Location(file=str(text_path))
+
+    def refuse(message: str, found: str, fix: str, column: str = "") -> Imported:
+        loc = Location(file=str(text_path), column=column)
+        issues.append(Issue(loc, message, found=found, fix=fix, check="labels"))
+        return _with(code, issues, decisions, path)
+
+    kinds = (code.detection.platform, code.detection.variant, text.detection.platform)
+    pair = kinds == ("wjx", "按序号", "wjx") and text.detection.variant == "按文本"
+    if not pair:
+        found = (
+            f"{_platform_label(code.detection)} and {_platform_label(text.detection)} "
+            f"({text_path.name})"
+        )
+        if explicit:
+            return refuse(
+                "--labels-from needs a 问卷星 按序号 download and its 按文本 twin",
+                found,
+                "Import the 按序号 file and pass the 按文本 file as --labels-from.",
+            )
+        decisions.append(f"no label check: {found} are not a 按序号 / 按文本 pair")
+        return _with(code, issues, decisions, path)
+    decisions.append(f"checked against the 按文本 download {text_path.name}")
+    if text_map is None and code.detection.mapping and text.detection.mapping:
+        decisions.append("the 按文本 download's columns matched by their texts, not the map")
     text_errors = [i for i in text.detection.issues if i.severity == "error"]
     if text_errors:
         issues.append(
@@ -1313,80 +1388,106 @@ def _check_with_labels(code: Imported, text: Imported, path: Path, text_path: Pa
                 check="labels",
             )
         )
-    if not text.detection.mapping:
-        issues.append(
-            Issue(
-                where,
-                "the 按文本 download has no column matching the tree's items",
-                check="labels",
-                severity="warning",
-            )
-        )
-        return _with(code, issues, decisions, path)
     c, t = code.responses, text.responses
     ids_c, ids_t = c["respondent"].astype(str), t["respondent"].astype(str)
-    if sorted(ids_c) != sorted(ids_t) or ids_c.duplicated().any():
+    for ids, which in ((ids_c, "按序号"), (ids_t, "按文本")):
+        twice = sorted(set(ids[ids.duplicated()]))
+        if twice:
+            return refuse(
+                f"序号 repeated in the {which} download",
+                ", ".join(twice[:5]),
+                "Each answer sheet has one 序号: download the file again.",
+            )
+    if set(ids_c) != set(ids_t):
         only_c = sorted(set(ids_c) - set(ids_t))[:5]
         only_t = sorted(set(ids_t) - set(ids_c))[:5]
-        issues.append(
-            Issue(
-                where,
-                "the 按序号 and 按文本 downloads hold different answer sheets",
-                expected="the same 序号 in both files, once each",
-                found=f"only in 按序号: {only_c}; only in 按文本: {only_t}",
-                fix="Download both files of the same survey at the same time.",
-                check="labels",
-            )
+        return refuse(
+            "the 按序号 and 按文本 downloads hold different answer sheets",
+            f"only in 按序号: {only_c}; only in 按文本: {only_t}",
+            "Download both files of the same survey at the same time.",
         )
-        return _with(code, issues, decisions, path)
     t = t.set_index(ids_t.to_numpy()).loc[ids_c.to_numpy()]
+    t_why = text.reasons.set_index(ids_t.to_numpy()).loc[ids_c.to_numpy()]
     values = c.copy()
-    items = [i for i in code.detection.mapping if i in text.detection.mapping]
-    for iid in items:
+    n_before = len(issues)
+    for iid in [i for i in code.detection.mapping if i in text.detection.mapping]:
         num = c[iid].to_numpy(float)
         lab = t[iid].to_numpy(float)
-        both = ~np.isnan(num) & ~np.isnan(lab)
-        pairs = pd.DataFrame({"num": num[both], "lab": lab[both]}).drop_duplicates()
-        if pairs.empty:
-            continue
-        many = pairs[pairs["num"].duplicated(keep=False)]
-        if not many.empty:
-            k = float(many["num"].iloc[0])
-            shown = sorted(_scale_number(str(v)) for v in many.loc[many["num"] == k, "lab"])
+        col = text.detection.mapping[iid]
+        # a cell off the scale has no value and no reason: its import reports it, not this check
+        off = (np.isnan(num) & (code.reasons[iid].to_numpy() == "")) | (
+            np.isnan(lab) & (t_why[iid].to_numpy() == "")
+        )
+        one_only = (np.isnan(num) != np.isnan(lab)) & ~off
+        if one_only.any():
+            k = int(np.argmax(one_only))
             issues.append(
                 Issue(
-                    Location(file=str(text_path), column=text.detection.mapping[iid]),
-                    f"item {iid}: option {_scale_number(str(k))} stands for different labels",
-                    expected="one label per option number",
-                    found=f"scale values {', '.join(shown)}",
+                    Location(file=str(text_path), column=col),
+                    f"item {iid}: {int(one_only.sum())} answer(s) in one download only",
+                    expected="the same answers in both files",
+                    found=f"序号 {ids_c.iloc[k]}: 按序号 {_shown(num[k])}, 按文本 {_shown(lab[k])}",
+                    fix="Download both files of the same survey at the same time.",
+                    check="labels",
+                )
+            )
+            continue
+        both = ~np.isnan(num) & ~np.isnan(lab)
+        pairs = pd.DataFrame({"num": num[both], "lab": lab[both]}).drop_duplicates()
+        clash = pairs[pairs["num"].duplicated(keep=False) | pairs["lab"].duplicated(keep=False)]
+        if not clash.empty:
+            shown = ", ".join(
+                f"{_shown(a)}→{_shown(b)}"
+                for a, b in clash.sort_values("num").itertuples(index=False)
+            )
+            issues.append(
+                Issue(
+                    Location(file=str(text_path), column=col),
+                    f"item {iid}: option numbers and labels do not correspond one to one",
+                    expected="one label per option number, one option number per label",
+                    found=f"option → scale value of the label: {shown}",
                     fix="The two downloads are not of the same survey; download both again.",
                     check="labels",
                 )
             )
             continue
         if (pairs["num"] != pairs["lab"]).any():
-            values[iid] = np.where(np.isnan(lab), num, lab)  # a code missing in one file stays
+            unmatched = ~np.isnan(num) & ~np.isin(num, pairs["num"].to_numpy())
+            if unmatched.any():
+                k = int(np.argmax(unmatched))
+                issues.append(
+                    Issue(
+                        Location(file=str(text_path), column=col),
+                        f"item {iid}: option {_shown(num[k])} has no readable label to say what "
+                        "it means, and the options do not follow the scale",
+                        found=f"序号 {ids_c.iloc[k]}",
+                        fix="Correct the label in the 按文本 download (or add it to the map's "
+                        "labels:), then import again.",
+                        check="labels",
+                    )
+                )
+                continue
+            values[iid] = pd.Series(num).map(dict(pairs.itertuples(index=False))).to_numpy()
             moved = ", ".join(
-                f"{_scale_number(str(a))}→{_scale_number(str(b))}"
+                f"{_shown(a)}→{_shown(b)}"
                 for a, b in pairs.sort_values("num").itertuples(index=False)
             )
             decisions.append(
                 f"item {iid}: the option numbers do not follow the scale ({moved} by the "
                 "labels); the labels' values are used"
             )
-    return _with(
-        Imported(
-            values,
-            code.reasons,
-            code.detection,
-            code.dropped_rows,
-            code.proposed_map,
-            code.sheet_of_row,
-        ),
-        issues,
-        decisions,
-        path,
-    )
+    if len(issues) > n_before:
+        return _with(code, issues, decisions, path)
+    return _with(dataclasses.replace(code, responses=values), issues, decisions, path)
+
+
+def _shown(v: float) -> str:
+    return "empty" if np.isnan(v) else _scale_number(str(v))
+
+
+def _platform_label(det: Detection) -> str:
+    names = {"wjx": "问卷星", "tencent": "腾讯问卷", "hand": "hand-entered", "generic": "generic"}
+    return f"{names.get(det.platform, det.platform)} {det.variant}".strip()
 
 
 def _with(imp: Imported, issues: list[Issue], decisions: list[str], path: Path) -> Imported:
@@ -1410,13 +1511,28 @@ def _run_sheets(
 ) -> Imported:
     """Every sheet of a workbook with one sheet per station (hand-entered returns): each sheet
     is read with the same map; its station is the sheet's name unless a station column (or
-    ``station``) gives it. Sheets in which no item of the tree is found (a codebook, notes) are
-    skipped with a warning; respondent ids that repeat across sheets get the sheet name in front.
+    ``station``) gives it. A sheet with no answer under the item columns (a codebook, notes) is
+    skipped with a warning, unless its rows hold numbers like answers: then no column matching the
+    tree's items is an error. Respondent ids that repeat across sheets get the sheet name in front.
     """
+    if path.suffix.lower() in (".csv", ".txt"):
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    'sheet "*" reads the sheets of a workbook; a CSV file holds one table',
+                    expected="an .xlsx/.xlsm/.ods/.xls workbook",
+                    found=path.suffix,
+                    fix="Leave out --sheet (or sheet: in the map) for a CSV file.",
+                    check="layout",
+                )
+            ]
+        )
     names = sheet_names(path, allow_xls=True)
     parts: list[tuple[str, Imported]] = []
     skipped: list[Issue] = []
     for name in names:
+        where = Location(file=str(path), sheet=name)
         try:
             imp = _run(
                 path,
@@ -1429,16 +1545,48 @@ def _run_sheets(
                 strict=False,
                 station_default=name,
             )
-            if imp.detection.mapping:
-                parts.append((name, imp))
-                continue
-            why = "no column of the sheet matches an item of the tree"
         except DataError as exc:
             why = exc.issues[0].message if exc.issues else "not a responses table"
+            skipped.append(
+                Issue(where, f'sheet "{name}" skipped: {why}', severity="warning", check="layout")
+            )
+            continue
+        items = list(imp.detection.mapping)
+        answered = int(imp.responses[items].notna().to_numpy().sum()) if items else 0
+        if answered:
+            parts.append((name, imp))
+            if any(
+                d.startswith("station taken from the sheet name") for d in imp.detection.decisions
+            ) and _DEFAULT_SHEET.match(name):
+                skipped.append(
+                    Issue(
+                        where,
+                        f'the station of sheet "{name}" is the sheet\'s default name',
+                        fix="Rename each sheet after its station, or map a station column.",
+                        severity="warning",
+                        check="ids",
+                    )
+                )
+            continue
+        numeric_rows = _numeric_rows(path, name)
+        if numeric_rows >= 2:
+            skipped.append(
+                Issue(
+                    where,
+                    f'sheet "{name}" holds {numeric_rows} rows of numbers but no column matching '
+                    "an item of the tree",
+                    expected="the item columns of the other sheets",
+                    found=", ".join(imp.detection.columns[:8]),
+                    fix="Name the columns in the map (items: header text, question number or "
+                    "column letter), or delete the sheet if it holds no answers.",
+                    check="mapping",
+                )
+            )
+            continue
         skipped.append(
             Issue(
-                Location(file=str(path), sheet=name),
-                f'sheet "{name}" skipped: {why}',
+                where,
+                f'sheet "{name}" skipped: no answers under the item columns',
                 severity="warning",
                 check="layout",
             )
@@ -1446,13 +1594,14 @@ def _run_sheets(
     if not parts:
         raise DataError(
             [
+                *[i for i in skipped if i.severity == "error"],
                 Issue(
                     Location(file=str(path)),
                     "no sheet of the workbook holds survey answers",
                     expected="sheets with a header row naming the tree's items",
                     found="; ".join(i.message for i in skipped) or "no sheets",
                     check="layout",
-                )
+                ),
             ]
         )
     sheets = np.repeat([n for n, _ in parts], [len(imp.responses) for _, imp in parts])
@@ -1473,7 +1622,9 @@ def _run_sheets(
         for m, k in imp.detection.markers.items():
             markers[m] = markers.get(m, 0) + k
         decisions += [f"[{imp.detection.sheet}] {d}" for d in imp.detection.decisions]
-    issues = [i for _, imp in parts for i in imp.detection.issues] + skipped
+    issues = list(
+        dict.fromkeys([i for _, imp in parts for i in imp.detection.issues] + skipped)
+    )  # a map problem is found on every sheet: listed once
     detection = Detection(
         platform=first.platform,
         variant=first.variant,
@@ -1645,10 +1796,8 @@ def _run(
     if len(bad):
         col_of = np.full(len(item_ids), -1)
         col_of[[item_ids.index(i) for i in mapped]] = [mapped[i] for i in mapped]
-        texts, counts = np.unique(
-            cells.texts[cells.codes[bad[:, 0], col_of[bad[:, 1]]]].astype(str), return_counts=True
-        )
-        off = dict(zip(texts.tolist(), counts.tolist(), strict=True))
+        found = pd.Series(cells.texts[cells.codes[bad[:, 0], col_of[bad[:, 1]]]].astype(str))
+        off = found.value_counts(sort=False).to_dict()  # in the order they were met
     usual = [k for k in off if k in ("7", "8", "9", "97", "98", "99", "999", "-1", "-9", "-99")]
     if usual:
         listed = ", ".join(f"{k} (×{off[k]})" for k in usual)

@@ -438,7 +438,9 @@ def _read_import(
     for decision in imported.detection.decisions:
         log.warn(Location(file=shown), f"import: {decision}", check="import")
     for issue in imported.detection.issues:  # warnings only: errors raised above
-        loc = dataclasses.replace(issue.location, file=shown)
+        loc = issue.location
+        if loc.file in ("", str(spec.file)):  # a 按文本 twin or a map keeps its own name
+            loc = dataclasses.replace(loc, file=shown)
         log.issues.append(dataclasses.replace(issue, location=loc))
     frame = imported.responses.copy()
     frame["missing_reasons"] = reasons_text(imported.reasons)
