@@ -325,3 +325,30 @@ def test_recommendations_cover_tree(tree: dict[str, Any]) -> None:
     for dim in dims:
         assert sum(r["dimension"] == dim for r in recs) >= 3, dim
     assert 1 <= sum(r["dimension"] == "overall" for r in recs) <= 2
+
+
+def test_a_province_sized_batch_has_unique_district_names(tmp_path: Path) -> None:
+    from evalkit.synth import MAX_DISTRICTS
+
+    paths = synthesize(TREE, tmp_path, districts=40)
+    names = [p.stem for p in paths[:-1]]
+    assert len(names) == len(set(names)) == 40
+    assert "青山区" in names and "青山二区" in names
+    for p in paths[:-1]:  # station names stay unique within each district
+        stations = [r[1] for r in read_sheet(p, "stations")[1:]]
+        assert len(set(stations)) == len(stations)
+    with pytest.raises(ValueError):
+        synthesize(TREE, tmp_path, districts=MAX_DISTRICTS + 1)
+
+
+def test_cli_synth_refuses_a_bad_count_without_a_traceback(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from evalkit.cli import app
+
+    result = CliRunner().invoke(
+        app, ["synth", str(tmp_path), "--tree", str(TREE), "--districts", "0"]
+    )
+    assert result.exit_code == 1
+    assert "districts must be between 1 and" in result.output
+    assert "Traceback" not in result.output

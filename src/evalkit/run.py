@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import EvalkitError, InputError, PartialRunError, issues_frame
+from .ingest.xlsxsplit import cores
 from .report.model import DistrictReport
 from .score.evaluate import Evaluation, evaluate
 from .spec import RunSpec, load_spec
@@ -71,16 +72,23 @@ def resolve_font(spec: RunSpec, lang: str, font: Path | str | None) -> Path | No
     return found
 
 
+DISTRICTS_PER_WORKER = 4  # measured: 2 workers gain nothing at 4 districts, 33 % at 40
+
+
 def run_project(
     project: RunSpec | Path | str = ".",
     *,
     lang: str | None = None,
     font: Path | str | None = None,
-    jobs: int = 1,
+    jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Evaluate a project and write its reports; returns the evaluation and the files written."""
+    """Evaluate a project and write its reports; returns the evaluation and the files written.
+
+    ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
+    least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
+    about what they save)."""
     from .report.excel import write_comparison_workbook, write_issues_workbook
     from .report.tables import comparison_report, district_report, load_rules
 
@@ -105,6 +113,8 @@ def run_project(
     files: list[Path] = []
     render_times: list[float] = []
     total = len(models)
+    if jobs is None:
+        jobs = max(1, min(cores(), total // DISTRICTS_PER_WORKER))
     if jobs > 1 and total > 1:
         # spawn, not fork: the parent may hold threads (Typst, BLAS) that a fork would copy locked
         ctx = multiprocessing.get_context("spawn")

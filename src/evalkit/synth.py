@@ -155,7 +155,27 @@ _STEM_POOL = (
     ("平安", "Ping'an"), ("安康", "Ankang"), ("富民", "Fumin"), ("康乐", "Kangle"),
     ("长乐", "Changle"), ("福田", "Futian"), ("瑞丰", "Ruifeng"), ("顺河", "Shunhe"),
 )  # fmt: skip
-MAX_DISTRICTS = len(DISTRICTS) + len(_EXTRA_DISTRICTS)
+# further districts are named from this pool (青山区 …, then 青山二区 …): a province-sized batch
+_DISTRICT_STEMS = (
+    ("青山", "Qingshan"), ("白沙", "Baisha"), ("东城", "Dongcheng"), ("西城", "Xicheng"),
+    ("南湖", "Nanhu"), ("北塘", "Beitang"), ("金水", "Jinshui"), ("河西", "Hexi"),
+    ("江北", "Jiangbei"), ("江南", "Jiangnan"), ("新华", "Xinhua"), ("长安", "Chang'an"),
+    ("永宁", "Yongning"), ("安平", "Anping"), ("高新", "Gaoxin"), ("经开", "Jingkai"),
+    ("沙河", "Shahe"), ("桃源", "Taoyuan"), ("梅林", "Meilin"), ("竹园", "Zhuyuan"),
+)  # fmt: skip
+_ORDINALS = ("", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+_ORDINALS_EN = ("", " II", " III", " IV", " V", " VI", " VII", " VIII", " IX", " X")
+MAX_DISTRICTS = len(DISTRICTS) + len(_EXTRA_DISTRICTS) + len(_DISTRICT_STEMS) * len(_ORDINALS)
+
+
+def _extra_district(k: int) -> tuple[str, str]:
+    """Name of the k-th district after the designed ones (0-based)."""
+    if k < len(_EXTRA_DISTRICTS):
+        return _EXTRA_DISTRICTS[k]
+    k -= len(_EXTRA_DISTRICTS)
+    (zh, en), n = _DISTRICT_STEMS[k % len(_DISTRICT_STEMS)], k // len(_DISTRICT_STEMS)
+    return f"{zh}{_ORDINALS[n]}区", f"{en}{_ORDINALS_EN[n]} District"
+
 
 SMALL_STATION: tuple[int, int] = (1, -1)
 """(district index, station index) of the station with only 3 respondents: 西山区's last station."""
@@ -264,10 +284,12 @@ def _plan_districts(tree: _Tree, rng: np.random.Generator, n_districts: int) -> 
             stems = design.stations
             n_st = int(rng.integers(4, 11))
         else:
-            zh, en = _EXTRA_DISTRICTS[d - len(DISTRICTS)]
+            zh, en = _extra_district(d - len(DISTRICTS))
             level = float(rng.uniform(66, 84))
             weak = list(rng.choice(n_dim, size=min(n_dim, int(rng.integers(1, 3))), replace=False))
             n_st = int(rng.integers(4, 11))
+            if len(extra_stems) < n_st:  # pool used up: names repeat in other districts only
+                extra_stems = list(_STEM_POOL)
             picks = sorted(rng.choice(len(extra_stems), size=n_st, replace=False), reverse=True)
             stems = tuple(extra_stems.pop(p) for p in picks)
         stems = stems[:n_st]

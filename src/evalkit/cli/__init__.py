@@ -41,7 +41,15 @@ def run(
     font: Annotated[
         Path | None, typer.Option(help="CJK font file for Chinese reports (.ttf/.otf/.ttc).")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for reports.")] = 1,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Worker processes for reports (default: one per 4 districts, at most one per "
+            "core; 1 = none).",
+        ),
+    ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write PDF reports.")] = True,
 ) -> None:
     """Score every district of PROJECT and write its Excel and PDF reports plus comparison.xlsx."""
@@ -192,6 +200,9 @@ def synth(
         files = synthesize(tree_path, out, seed=seed, districts=districts)
     except EvalkitError as exc:
         _fail(exc)
+        return
+    except ValueError as exc:  # the number of districts
+        _fail(str(exc))
         return
     for f in files:
         console.print(f"  {f}", highlight=False)
