@@ -76,6 +76,12 @@ def test_every_station_sheet_is_read_with_its_name(tree, tmp_path: Path) -> None
         for d in imp.detection.decisions
     )
     assert inspect_export(path, tree, sheet=ALL_SHEETS).mapping == imp.detection.mapping
+    # the proposed map reads every sheet again, without --sheet
+    from evalkit.ingest.platforms import write_map
+
+    write_map(imp.proposed_map, tmp_path / "m.yaml")
+    again = import_responses(path, tree, map_path=tmp_path / "m.yaml", district="东湖分局")
+    assert again.responses.equals(imp.responses)
 
 
 def test_a_bad_cell_names_its_sheet_and_row(tree, tmp_path: Path) -> None:

@@ -1643,7 +1643,8 @@ def _run_sheets(
     if strict and any(i.severity == "error" for i in issues):
         n_err = sum(i.severity == "error" for i in issues)
         raise DataError(issues, summary=f"{n_err} problem(s) importing {path}")
-    return Imported(responses, reasons, detection, dropped, parts[0][1].proposed_map, sheets)
+    proposed = {**parts[0][1].proposed_map, "sheet": ALL_SHEETS}  # the map reads every sheet
+    return Imported(responses, reasons, detection, dropped, proposed, sheets)
 
 
 def _row_filter(
