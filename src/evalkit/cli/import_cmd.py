@@ -54,7 +54,7 @@ def inspect_cmd(
     sheet: SheetOpt = None,
 ) -> None:
     """Show what was detected in FILE: platform, header row, questions, item mapping, markers."""
-    from ..ingest.platforms import inspect_export
+    from ..ingest.platforms import inspect_export, platform_label
     from ..tree import load_tree
 
     try:
@@ -63,9 +63,8 @@ def inspect_cmd(
     except EvalkitError as exc:
         _fail(exc)
         return
-    names = {"wjx": "问卷星", "tencent": "腾讯问卷", "hand": "hand-entered", "generic": "generic"}
     console.print(
-        f"[bold]{file}[/]: {names.get(det.platform, det.platform)} {det.variant}".rstrip()
+        f"[bold]{file}[/]: {platform_label(det)}"
         + (f", encoding {det.encoding}" if det.encoding else "")
         + f', sheet "{det.sheet}", header row {det.header_row}, {len(det.columns)} columns',
         highlight=False,

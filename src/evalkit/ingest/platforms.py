@@ -29,7 +29,7 @@ import yaml
 from ..errors import DataError, Issue, Location, show
 from ..tree import IndicatorTree
 from ..yamlio import line_of, load_yaml
-from .tables import column_letter, read_rows, rows_to_array, sheet_names
+from .tables import column_letter, read_rows, rows_to_array, sheet_names, type_ids
 
 WJX_META = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "总分")
 WJX_SIGNATURE = ("序号", "提交答卷时间", "所用时间", "来自IP", "来源", "来源详情")
@@ -174,7 +174,7 @@ def _cell_text(v: object) -> str:
 def _texts_of(values: np.ndarray) -> np.ndarray:
     """_cell_text of every value of an object array; text folded by pandas' string methods."""
     out = np.empty(len(values), dtype=object)
-    is_str = np.fromiter(map(id, map(type, values)), np.intp, len(values)) == id(str)
+    is_str = type_ids(values) == id(str)
     if is_str.any():
         folded = pd.Series(values[is_str], dtype=object).str.normalize("NFKC").str.strip()
         out[is_str] = folded.to_numpy(dtype=object)
@@ -361,8 +361,7 @@ class _Cells:
     @classmethod
     def of(cls, block: np.ndarray) -> _Cells:
         flat = block.ravel(order="F")  # column by column: values numbered as a reader meets them
-        kinds = np.fromiter(map(id, map(type, flat)), np.intp, len(flat))
-        is_bool = kinds == id(bool)
+        is_bool = type_ids(flat) == id(bool)
         if is_bool.any():
             flat = flat.copy()
             flat[is_bool] = np.where(flat[is_bool].astype(bool), _TRUE, _FALSE)
@@ -377,13 +376,15 @@ class _Cells:
 
     def text(self) -> np.ndarray:
         """_cell_text of every cell (object array of the block's shape)."""
-        return self.texts[self.codes] if self.codes.size else np.empty(self.codes.shape, object)
+        return self.texts[self.codes]
 
     def filled(self) -> np.ndarray:
         """True where a cell is not empty."""
-        return (
-            (self.texts != "")[self.codes] if self.codes.size else np.zeros(self.codes.shape, bool)
-        )
+        return (self.texts != "")[self.codes]
+
+    def kinds(self) -> np.ndarray:
+        """Per distinct value: 0 empty or other, 1 a number (stored or typed), 2 text."""
+        return np.array([_answer_kind(v) for v in self.uniques], dtype=int)
 
 
 @dataclass
@@ -1175,7 +1176,7 @@ def _wjx_variant(lay: _Layout, path: Path, mapped: dict[str, int]) -> None:
     ]
     cells = lay.body()
     counts = np.bincount(cells.codes[:, cols].ravel(), minlength=len(cells.uniques))
-    kind = np.array([_answer_kind(v) for v in cells.uniques] or [0], dtype=int)[: len(counts)]
+    kind = cells.kinds()
     numeric, text = int(counts[kind == 1].sum()), int(counts[kind == 2].sum())
     lay.variant = "按文本" if text > numeric else "按序号"
     lay.decisions.append(
@@ -1315,8 +1316,7 @@ def _numeric_rows(path: Path, sheet: str) -> int:
     if len(rows) < 2:
         return 0
     cells = _Cells.of(rows_to_array(rows)[1:])
-    kind = np.array([_answer_kind(v) for v in cells.uniques] or [0], dtype=int)
-    return int(((kind[cells.codes] == 1).sum(axis=1) >= 3).sum()) if cells.codes.size else 0
+    return int(((cells.kinds()[cells.codes] == 1).sum(axis=1) >= 3).sum())
 
 
 _COLUMN_LETTER = re.compile(r"^[A-Z]{1,3}$")
@@ -1363,7 +1363,7 @@ def _check_with_labels(
     pair = kinds == ("wjx", "按序号", "wjx") and text.detection.variant == "按文本"
     if not pair:
         found = (
-            f"{_platform_label(code.detection)} and {_platform_label(text.detection)} "
+            f"{platform_label(code.detection)} and {platform_label(text.detection)} "
             f"({text_path.name})"
         )
         if explicit:
@@ -1485,9 +1485,17 @@ def _shown(v: float) -> str:
     return "empty" if np.isnan(v) else _scale_number(str(v))
 
 
-def _platform_label(det: Detection) -> str:
-    names = {"wjx": "问卷星", "tencent": "腾讯问卷", "hand": "hand-entered", "generic": "generic"}
-    return f"{names.get(det.platform, det.platform)} {det.variant}".strip()
+PLATFORM_NAMES = {
+    "wjx": "问卷星",
+    "tencent": "腾讯问卷",
+    "hand": "hand-entered",
+    "generic": "generic",
+}
+
+
+def platform_label(det: Detection) -> str:
+    """The detected platform and variant in words, e.g. "问卷星 按序号"."""
+    return f"{PLATFORM_NAMES.get(det.platform, det.platform)} {det.variant}".strip()
 
 
 def _with(imp: Imported, issues: list[Issue], decisions: list[str], path: Path) -> Imported:
