@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..spec import ImportSpec
 from ..tree import IndicatorTree
-from .platforms import reasons_text
+from .platforms import import_responses, reasons_text
 from .tables import Grid, read_grid
 
 ID_COLUMNS = ("respondent", "district", "station")
@@ -413,8 +413,6 @@ def _read_import(
     log: IssueLog,
 ) -> pd.DataFrame | None:
     """A platform or hand-entered export read through its map (see evalkit.ingest.platforms)."""
-    from .platforms import import_responses
-
     try:
         imported = import_responses(
             spec.file,
@@ -427,21 +425,19 @@ def _read_import(
             labels_from=spec.labels_from,
         )
     except DataError as exc:
-        shown = rel(spec.file, base)
-        for issue in exc.issues:
-            loc = issue.location
-            if loc.file in ("", str(spec.file)):
-                loc = dataclasses.replace(loc, file=shown)
-            log.issues.append(dataclasses.replace(issue, location=loc))
-        return None
+        imported, found = None, exc.issues
+    else:
+        found = imported.detection.issues  # warnings only: errors were raised
     shown = rel(spec.file, base)
-    for decision in imported.detection.decisions:
+    for decision in imported.detection.decisions if imported else ():
         log.warn(Location(file=shown), f"import: {decision}", check="import")
-    for issue in imported.detection.issues:  # warnings only: errors raised above
+    for issue in found:
         loc = issue.location
         if loc.file in ("", str(spec.file)):  # a 按文本 twin or a map keeps its own name
             loc = dataclasses.replace(loc, file=shown)
         log.issues.append(dataclasses.replace(issue, location=loc))
+    if imported is None:
+        return None
     frame = imported.responses.copy()
     frame["missing_reasons"] = reasons_text(imported.reasons)
     for c in ID_COLUMNS:
