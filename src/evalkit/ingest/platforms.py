@@ -1261,7 +1261,8 @@ def import_responses(
     ``labels_from=False`` turns the check off): option numbers are only positions in the
     questionnaire, the labels say what they mean (see :func:`_check_with_labels`)."""
     path = Path(path)
-    if sheet is None and map_path is not None and load_map(map_path).sheet == ALL_SHEETS:
+    imap = load_map(map_path) if map_path is not None else None
+    if sheet is None and imap is not None and imap.sheet == ALL_SHEETS:
         sheet = ALL_SHEETS
     if sheet == ALL_SHEETS:
         if labels_from not in (None, False):
@@ -1296,9 +1297,7 @@ def import_responses(
         return _run(path, tree, map_path=map_path, strict=True, **kw)
     code = _run(path, tree, map_path=map_path, strict=False, **kw)
     text_map = map_path
-    if map_path is not None and any(
-        _COLUMN_LETTER.match(str(v)) for v in load_map(map_path).items.values()
-    ):
+    if imap is not None and any(_COLUMN_LETTER.match(str(v)) for v in imap.items.values()):
         text_map = None  # column letters shift in 按文本 (a multiple choice is one column there)
     text = _run(Path(twin), tree, map_path=text_map, strict=False, **kw)
     return _check_with_labels(
@@ -1354,9 +1353,12 @@ def _check_with_labels(
     decisions = list(code.detection.decisions)
     where = Location(file=str(text_path))
 
-    def refuse(message: str, found: str, fix: str, column: str = "") -> Imported:
+    def flag(message: str, found: str, fix: str, column: str = "", expected: str = "") -> None:
         loc = Location(file=str(text_path), column=column)
-        issues.append(Issue(loc, message, found=found, fix=fix, check="labels"))
+        issues.append(Issue(loc, message, expected, found, fix, check="labels"))
+
+    def refuse(message: str, found: str, fix: str) -> Imported:
+        flag(message, found, fix)
         return _with(code, issues, decisions, path)
 
     kinds = (code.detection.platform, code.detection.variant, text.detection.platform)
@@ -1421,64 +1423,53 @@ def _check_with_labels(
         one_only = (np.isnan(num) != np.isnan(lab)) & ~off
         if one_only.any():
             k = int(np.argmax(one_only))
-            issues.append(
-                Issue(
-                    Location(file=str(text_path), column=col),
-                    f"item {iid}: {int(one_only.sum())} answer(s) in one download only",
-                    expected="the same answers in both files",
-                    found=f"序号 {ids_c.iloc[k]}: 按序号 {_shown(num[k])}, 按文本 {_shown(lab[k])}",
-                    fix="Download both files of the same survey at the same time.",
-                    check="labels",
-                )
+            flag(
+                f"item {iid}: {int(one_only.sum())} answer(s) in one download only",
+                f"序号 {ids_c.iloc[k]}: 按序号 {_shown(num[k])}, 按文本 {_shown(lab[k])}",
+                "Download both files of the same survey at the same time.",
+                col,
+                "the same answers in both files",
             )
             continue
         both = ~np.isnan(num) & ~np.isnan(lab)
         pairs = pd.DataFrame({"num": num[both], "lab": lab[both]}).drop_duplicates()
         clash = pairs[pairs["num"].duplicated(keep=False) | pairs["lab"].duplicated(keep=False)]
         if not clash.empty:
-            shown = ", ".join(
-                f"{_shown(a)}→{_shown(b)}"
-                for a, b in clash.sort_values("num").itertuples(index=False)
-            )
-            issues.append(
-                Issue(
-                    Location(file=str(text_path), column=col),
-                    f"item {iid}: option numbers and labels do not correspond one to one",
-                    expected="one label per option number, one option number per label",
-                    found=f"option → scale value of the label: {shown}",
-                    fix="The two downloads are not of the same survey; download both again.",
-                    check="labels",
-                )
+            flag(
+                f"item {iid}: option numbers and labels do not correspond one to one",
+                f"option → scale value of the label: {_arrows(clash)}",
+                "The two downloads are not of the same survey; download both again.",
+                col,
+                "one label per option number, one option number per label",
             )
             continue
         if (pairs["num"] != pairs["lab"]).any():
             unmatched = ~np.isnan(num) & ~np.isin(num, pairs["num"].to_numpy())
             if unmatched.any():
                 k = int(np.argmax(unmatched))
-                issues.append(
-                    Issue(
-                        Location(file=str(text_path), column=col),
-                        f"item {iid}: option {_shown(num[k])} has no readable label to say what "
-                        "it means, and the options do not follow the scale",
-                        found=f"序号 {ids_c.iloc[k]}",
-                        fix="Correct the label in the 按文本 download (or add it to the map's "
-                        "labels:), then import again.",
-                        check="labels",
-                    )
+                flag(
+                    f"item {iid}: option {_shown(num[k])} has no readable label to say what "
+                    "it means, and the options do not follow the scale",
+                    f"序号 {ids_c.iloc[k]}",
+                    "Correct the label in the 按文本 download (or add it to the map's labels:), "
+                    "then import again.",
+                    col,
                 )
                 continue
             values[iid] = pd.Series(num).map(dict(pairs.itertuples(index=False))).to_numpy()
-            moved = ", ".join(
-                f"{_shown(a)}→{_shown(b)}"
-                for a, b in pairs.sort_values("num").itertuples(index=False)
-            )
             decisions.append(
-                f"item {iid}: the option numbers do not follow the scale ({moved} by the "
-                "labels); the labels' values are used"
+                f"item {iid}: the option numbers do not follow the scale ({_arrows(pairs)} by "
+                "the labels); the labels' values are used"
             )
     if len(issues) > n_before:
         return _with(code, issues, decisions, path)
     return _with(dataclasses.replace(code, responses=values), issues, decisions, path)
+
+
+def _arrows(pairs: pd.DataFrame) -> str:
+    """Option number → label value pairs, by option number: "1→5, 2→4, ..."."""
+    ordered = pairs.sort_values("num").itertuples(index=False)
+    return ", ".join(f"{_shown(a)}→{_shown(b)}" for a, b in ordered)
 
 
 def _shown(v: float) -> str:
