@@ -61,11 +61,28 @@ def load_yaml(path: Path, *, error: type = SpecError) -> Any:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise error(
-            [Issue(Location(file=str(path)), "file not found", fix="Check the path.")]
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "file not found",
+                    message_zh="找不到文件",
+                    fix="Check the path.",
+                    fix_zh="检查路径。",
+                )
+            ]
         ) from None
     except UnicodeDecodeError as exc:
         raise error(
-            [Issue(Location(file=str(path)), "not UTF-8 text", found=str(exc.reason))]
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "not UTF-8 text",
+                    message_zh="不是 UTF-8 编码的文本",
+                    found=str(exc.reason),
+                    fix="Save the file again as UTF-8.",
+                    fix_zh="将文件另存为 UTF-8 编码。",
+                )
+            ]
         ) from None
     try:
         return yaml.load(text, Loader=_Loader)
@@ -77,12 +94,22 @@ def load_yaml(path: Path, *, error: type = SpecError) -> Any:
                 Issue(
                     Location(file=str(path), line=line),
                     f"not valid YAML: {exc.problem}",
+                    message_zh=f"不是有效的 YAML（解析器提示：{exc.problem}）",
                     fix="Check indentation and quoting around that line.",
+                    fix_zh="检查该行附近的缩进和引号。",
                 )
             ]
         ) from None
     except yaml.YAMLError as exc:
-        raise error([Issue(Location(file=str(path)), f"not valid YAML: {exc}")]) from None
+        raise error(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    f"not valid YAML: {exc}",
+                    message_zh=f"不是有效的 YAML（解析器提示：{exc}）",
+                )
+            ]
+        ) from None
 
 
 def line_of(obj: Any, key: str | None = None) -> int | None:

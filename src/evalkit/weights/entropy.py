@@ -74,7 +74,9 @@ def _as_table(x: Any) -> np.ndarray:
     if a.shape[0] < 2:
         raise MethodError(
             "objective weights need at least 2 units; a single district or station cannot produce "
-            "them (use AHP weights: weights.method = ahp)"
+            "them (use AHP weights: weights.method = ahp)",
+            zh="客观赋权至少需要 2 个评价单元，单个区县或派出所无法计算（可改用层次分析法："
+            "`weights.method = ahp`）",
         )
     return a
 
@@ -116,7 +118,10 @@ def entropy_divergence(x: Any, directions: Any = None) -> np.ndarray:
     d = parse_directions(directions, n)
     lo, hi = _column_range(x)
     if np.isnan(lo).any() or np.isnan(hi).any():
-        raise MethodError("entropy weights need complete data (no missing values)")
+        raise MethodError(
+            "entropy weights need complete data (no missing values)",
+            zh="熵权法需要完整数据（不能有缺失值）",
+        )
     span = hi - lo
     varies = span > 0
     # divide (not multiply by 1/span, which overflows for a subnormal span); constant -> z = 0
