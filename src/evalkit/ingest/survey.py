@@ -124,8 +124,9 @@ def _convert_items(
         bad = ~blank & ~allowed
         if bad.any():
             shown_values = [int(v) if float(v).is_integer() else v for v in scale.values]
-            example = next(iter(scale.labels.values()))[0] if scale.labels else ""
-            example_zh = scale.labels.get("zh", [example])[0] if scale.labels else ""
+            first = next(iter(scale.labels.values()))[0] if scale.labels else ""
+            example = scale.labels.get("en", [first])[0] if scale.labels else ""
+            example_zh = scale.labels.get("zh", [first])[0] if scale.labels else ""
             raw = grid.data[item.id].to_numpy()
             for k in np.flatnonzero(bad):
                 log.add(
