@@ -16,8 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EvalkitError, InputError, PartialRunError, issues_frame
+from .errors import EvalkitError, FontError, InputError, PartialRunError, issues_frame
 from .ingest.xlsxsplit import cores
+from .report.fonts import FontChain
 from .report.model import DistrictReport
 from .score.evaluate import Evaluation, evaluate
 from .spec import RunSpec, load_spec
@@ -41,7 +42,7 @@ def safe_filename(name: str) -> str:
 
 
 def _render_district(
-    model: DistrictReport, out_dir: Path, font: Path | None, pdf: bool
+    model: DistrictReport, out_dir: Path, font: FontChain | None, pdf: bool
 ) -> tuple[list[Path], float]:
     from .report.excel import write_district_workbook
     from .report.pdf import render_district_pdf
@@ -54,22 +55,22 @@ def _render_district(
     return files, time.perf_counter() - t0
 
 
-def resolve_font(spec: RunSpec, lang: str, font: Path | str | None) -> Path | None:
-    """The CJK font for a Chinese report; FontError naming the fix when none is found."""
-    from .errors import FontError
-    from .report.fonts import find_cjk_font
+def resolve_font(spec: RunSpec, lang: str, font: Path | str | None) -> FontChain:
+    """The fonts the PDFs are set in: ``--font`` / ``report.font`` first when given, then
+    evalkit's bundled Chinese font. Nothing has to be installed; FontError for a font file that
+    does not exist or cannot be read."""
+    from .report.fonts import font_chain
 
     explicit = Path(font) if font else (Path(spec.report.font) if spec.report.font else None)
     if explicit is not None and not explicit.exists():
-        raise FontError(f"the font file {explicit} does not exist")
-    found = find_cjk_font(explicit)
-    if lang == "zh" and found is None:
         raise FontError(
-            "no Chinese (CJK) font found for a --lang zh report. Install one (Debian/Ubuntu: "
-            "apt-get install fonts-noto-cjk; Windows and macOS have one), pass --font PATH, set "
-            "report.font in evalkit.yaml, or use --lang en."
+            f"the font file {explicit} does not exist; give --font (or report.font in "
+            "evalkit.yaml) an existing .ttf, .otf or .ttc file, or leave it out to use evalkit's "
+            "bundled font"
         )
-    return found
+    chain = font_chain(explicit)
+    _ = chain.families  # reads every font's names now: a bad file fails before any report
+    return chain
 
 
 DISTRICTS_PER_WORKER = 4  # measured: 2 workers gain nothing at 4 districts, 33 % at 40
