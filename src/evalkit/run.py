@@ -8,6 +8,7 @@ were.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import time
@@ -90,6 +91,7 @@ def run_project(
     ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
     about what they save)."""
+    from .report.coverage import glyph_issues, user_texts
     from .report.excel import write_comparison_workbook, write_issues_workbook
     from .report.tables import comparison_report, district_report, load_rules
 
@@ -97,7 +99,7 @@ def run_project(
     spec = project if isinstance(project, RunSpec) else load_spec(project)
     lang = lang or spec.report.lang
     out_dir = spec.output_dir
-    font_path = resolve_font(spec, lang, font) if pdf else None
+    fonts = resolve_font(spec, lang, font) if pdf else None
     try:
         ev = evaluate(spec, isolate=True)
     except InputError as exc:
@@ -106,6 +108,12 @@ def run_project(
         raise
     t_eval = time.perf_counter() - t0
     rules = load_rules(ev)
+    if fonts is not None:
+        # installed fonts for characters the bundled one lacks; the rest listed where they occur
+        fonts = fonts.with_fallbacks(user_texts(ev, rules))
+        unprintable = glyph_issues(ev, fonts, rules)
+        if unprintable:
+            ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
     out_dir.mkdir(parents=True, exist_ok=True)
     models = [
         district_report(ev, d, lang, rules)
@@ -120,7 +128,7 @@ def run_project(
         # spawn, not fork: the parent may hold threads (Typst, BLAS) that a fork would copy locked
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx) as pool:
-            futures = [pool.submit(_render_district, m, out_dir, font_path, pdf) for m in models]
+            futures = [pool.submit(_render_district, m, out_dir, fonts, pdf) for m in models]
             for i, (m, fut) in enumerate(zip(models, futures, strict=True), start=1):
                 written, secs = fut.result()
                 files += written
@@ -129,7 +137,7 @@ def run_project(
                     progress(m.district, i, total)
     else:
         for i, m in enumerate(models, start=1):
-            written, secs = _render_district(m, out_dir, font_path, pdf)
+            written, secs = _render_district(m, out_dir, fonts, pdf)
             files += written
             render_times.append(secs)
             if progress:

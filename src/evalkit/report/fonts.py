@@ -436,11 +436,16 @@ def _folder_fallbacks(chars: set[str]) -> list[Path]:
 
 def find_fallback_fonts(chars: set[str]) -> list[Path]:
     """Installed font files that have the given characters (fontconfig, else the font folders)."""
+    return list(_fallbacks(frozenset(chars)))
+
+
+@lru_cache(maxsize=64)
+def _fallbacks(chars: frozenset[str]) -> tuple[Path, ...]:
     if sys.platform != "win32":
-        found = _fontconfig_fallbacks(chars)
+        found = _fontconfig_fallbacks(set(chars))
         if found:
-            return found
-    return _folder_fallbacks(chars)
+            return tuple(found)
+    return tuple(_folder_fallbacks(set(chars)))
 
 
 def placeholder(ch: str) -> str:
