@@ -11,6 +11,7 @@ district, no font, a failed render), leaves the earlier reports as they were and
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -23,8 +24,9 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EvalkitError, InputError, Issue, Location, PartialRunError
+from .errors import EvalkitError, FontError, InputError, Issue, Location, PartialRunError
 from .ingest.xlsxsplit import cores
+from .report.fonts import FontChain
 from .report.model import DistrictReport
 from .score.evaluate import Evaluation, evaluate
 from .spec import RunSpec, load_spec
@@ -58,7 +60,7 @@ def safe_filename(name: str) -> str:
 
 
 def _render_district(
-    model: DistrictReport, out_dir: Path, font: Path | None, pdf: bool
+    model: DistrictReport, out_dir: Path, font: FontChain | None, pdf: bool
 ) -> tuple[list[Path], float]:
     from .report.excel import write_district_workbook
     from .report.pdf import render_district_pdf
@@ -71,27 +73,24 @@ def _render_district(
     return files, time.perf_counter() - t0
 
 
-def resolve_font(spec: RunSpec, lang: str, font: Path | str | None) -> Path | None:
-    """The CJK font for a Chinese report; FontError naming the fix when none is found."""
-    from .errors import FontError
-    from .report.fonts import find_cjk_font
+def resolve_font(spec: RunSpec, lang: str, font: Path | str | None) -> FontChain:
+    """The fonts the PDFs are set in: ``--font`` / ``report.font`` first when given, then
+    evalkit's bundled Chinese font. Nothing has to be installed; FontError for a font file that
+    does not exist or cannot be read."""
+    from .report.fonts import font_chain
 
     explicit = Path(font) if font else (Path(spec.report.font) if spec.report.font else None)
     if explicit is not None and not explicit.exists():
         raise FontError(
-            f"the font file {explicit} does not exist", zh=f"字体文件 {explicit} 不存在"
+            f"the font file {explicit} does not exist; give --font (or report.font in "
+            "evalkit.yaml) an existing .ttf, .otf or .ttc file, or leave it out to use evalkit's "
+            "bundled font",
+            zh=f"字体文件 {explicit} 不存在；请为 --font（或 evalkit.yaml 中的 report.font）指定"
+            "一个存在的 .ttf、.otf 或 .ttc 文件，或不指定而使用 evalkit 自带的字体",
         )
-    found = find_cjk_font(explicit)
-    if lang == "zh" and found is None:
-        raise FontError(
-            "no Chinese (CJK) font found for a --lang zh report. Install one (Debian/Ubuntu: "
-            "apt-get install fonts-noto-cjk; Windows and macOS have one), pass --font PATH, set "
-            "report.font in evalkit.yaml, or use --lang en.",
-            zh="找不到中文字体，无法生成中文报告。请安装中文字体（Debian/Ubuntu："
-            "apt-get install fonts-noto-cjk；Windows 和 macOS 自带），或用 --font 指定字体文件、"
-            "在 evalkit.yaml 中设置 report.font，或改用 --lang en。",
-        )
-    return found
+    chain = font_chain(explicit)
+    _ = chain.families  # reads every font's names now: a bad file fails before any report
+    return chain
 
 
 DISTRICTS_PER_WORKER = 4  # measured: 2 workers gain nothing at 4 districts, 33 % at 40
@@ -189,6 +188,7 @@ def run_project(
     PartialRunError after writing the reports of the others when some districts' files have errors,
     and FontError or EvalkitError when the reports cannot be written; no earlier report is then
     replaced, and ``issues.xlsx`` says what happened."""
+    from .report.coverage import glyph_issues, user_texts
     from .report.excel import write_comparison_workbook
     from .report.tables import (
         comparison_report,
@@ -218,8 +218,15 @@ def run_project(
     failed = ""  # the district whose report was being rendered when the run stopped
     render_times: list[float] = []
     try:
-        font_path = resolve_font(spec, lang, font) if pdf else None
+        fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
+        if fonts is not None:
+            # installed fonts for characters the bundled one lacks; the rest listed where they
+            # occur
+            fonts = fonts.with_fallbacks(user_texts(ev, rules))
+            unprintable = glyph_issues(ev, fonts, rules)
+            if unprintable:
+                ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
         models = [
             district_report(ev, d, lang, rules)
             for d in ev.districts.sort_values("rank")["district"].tolist()
@@ -234,7 +241,7 @@ def run_project(
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx) as pool:
                 futures: list[Future[tuple[list[Path], float]]] = [
-                    pool.submit(_render_district, m, stage.dir, font_path, pdf) for m in models
+                    pool.submit(_render_district, m, stage.dir, fonts, pdf) for m in models
                 ]
                 try:
                     for i, (m, fut) in enumerate(zip(models, futures, strict=True), start=1):
@@ -250,7 +257,7 @@ def run_project(
         else:
             for i, m in enumerate(models, start=1):
                 failed = m.district_id
-                written, secs = _render_district(m, stage.dir, font_path, pdf)
+                written, secs = _render_district(m, stage.dir, fonts, pdf)
                 staged += written
                 render_times.append(secs)
                 if progress:

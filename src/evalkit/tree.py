@@ -202,12 +202,15 @@ class _Checker:
         message: str,
         expected: str = "",
         found: Any = "",
+        fix: str = "",
         *,
         zh: str,
         expected_zh: str = "",
+        fix_zh: str = "",
     ) -> None:
-        """File a problem: *message* / *expected* in English, *zh* / *expected_zh* in Chinese
-        (an expected that is a YAML literal such as ``{zh: ..., en: ...}`` needs no Chinese)."""
+        """File a problem: *message* / *expected* / *fix* in English, *zh* / *expected_zh* /
+        *fix_zh* in Chinese (an expected that is a YAML literal such as ``{zh: ..., en: ...}``
+        needs no Chinese)."""
         found_s = "" if found == "" else repr(found) if isinstance(found, str) else str(found)
         self.issues.append(
             Issue(
@@ -215,9 +218,11 @@ class _Checker:
                 message,
                 expected=expected,
                 found=found_s,
+                fix=fix,
                 check="tree",
                 message_zh=zh,
                 expected_zh=expected_zh,
+                fix_zh=fix_zh,
             )
         )
 
@@ -251,7 +256,34 @@ def _names(c: _Checker, obj: Any, key: str, path: str, required: bool = True) ->
             zh=f"`{key}` 须为映射（键: 值）",
         )
         return {}
-    out = {str(k): str(v) for k, v in value.items() if v is not None}
+    for k in value:
+        if k not in ("zh", "en"):
+            comma = value.get(k) is None
+            hint = (
+                f"A comma ends a text inside {{zh: ..., en: ...}}: quote a text that holds one "
+                f'(en: "items per 1,000 residents"); `{k}` is what followed a comma.'
+                if comma
+                else "Give the texts as {zh: ..., en: ...}."
+            )
+            hint_zh = (
+                "在 {zh: ..., en: ...} 中逗号会结束一段文字：含逗号的文字须加引号"
+                f'（en: "items per 1,000 residents"）；`{k}` 是逗号后面的部分。'
+                if comma
+                else "请按 {zh: ..., en: ...} 给出文字。"
+            )
+            c.err(
+                value,
+                k,
+                path,
+                f"`{key}` has an unknown language key `{k}`",
+                "zh and en",
+                k,
+                hint,
+                zh=f"`{key}` 中有未知的语言键 `{k}`",
+                expected_zh="zh 和 en",
+                fix_zh=hint_zh,
+            )
+    out = {str(k): str(v) for k, v in value.items() if v is not None and k in ("zh", "en")}
     if required:
         for lang in ("zh", "en"):
             if not out.get(lang, "").strip():
