@@ -111,6 +111,7 @@ class _Staging:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out = out_dir
         self.dir = Path(tempfile.mkdtemp(prefix=".evalkit-", dir=out_dir))
+        self.keep = False
 
     def commit(self, files: Sequence[Path], remove: Sequence[str] = ()) -> list[Path]:
         """Move *files* (paths inside the staging folder) into the output folder, and remove the
@@ -128,19 +129,29 @@ class _Staging:
             for f in files:
                 os.replace(f, self.out / f.name)
                 placed.append(self.out / f.name)
-        except OSError:
+        except OSError as exc:
             for p in placed:
                 with suppress(OSError):
                     p.unlink()
+            lost = []
             for target, spare in aside:
-                with suppress(OSError):
+                try:
                     os.replace(spare, target)
+                except OSError:
+                    lost.append(f"{target.name} (now {spare})")
+            if lost:  # keep them where they are rather than delete them with the folder
+                self.keep = True
+                raise OSError(
+                    f"{exc}; earlier reports could not be put back: {', '.join(lost)}"
+                ) from exc
             raise
         self.discard()
         return placed
 
     def discard(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        """Remove the staging folder, unless it holds earlier files that could not be put back."""
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def _stopped(exc: BaseException, district: str = "") -> Issue:
@@ -189,9 +200,10 @@ def run_project(
     and FontError or EvalkitError when the reports cannot be written; no earlier report is then
     replaced, and ``issues.xlsx`` says what happened."""
     from .report.coverage import glyph_issues, user_texts
-    from .report.excel import write_comparison_workbook
+    from .report.excel import write_comparison_workbook, write_issues_workbook
     from .report.tables import (
         comparison_report,
+        district_names,
         district_report,
         districts_total,
         issues_table,
@@ -209,11 +221,7 @@ def run_project(
         _write_issues(exc.issues, issues_path, lang)
         raise
     t_eval = time.perf_counter() - t0
-    names = (
-        None
-        if lang == "zh"
-        else dict(zip(ev.districts["district"], ev.districts["district_en"], strict=True))
-    )
+    names = district_names(ev, lang)
     stage = _Staging(out_dir)
     failed = ""  # the district whose report was being rendered when the run stopped
     render_times: list[float] = []
@@ -268,8 +276,6 @@ def run_project(
         )
         if ev.issues:
             table = issues_table(ev.issues, lang, names=names)
-            from .report.excel import write_issues_workbook
-
             staged.append(write_issues_workbook(table, stage.dir / ISSUES_FILE, lang))
         # a list of problems from an earlier run would mislead when this one has none
         files = stage.commit(staged, remove=() if ev.issues else (ISSUES_FILE,))

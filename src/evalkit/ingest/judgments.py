@@ -119,6 +119,7 @@ def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], l
                             expected="1 or an empty cell",
                             expected_zh="1 或空单元格",
                             found=show(cell),
+                            found_zh=show(cell, "zh"),
                             fix="An item compared with itself is 1; clear the cell.",
                             fix_zh="指标与自身比较恒为 1，清空该单元格即可。",
                             check="ahp",

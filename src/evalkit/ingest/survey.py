@@ -49,6 +49,7 @@ class SurveyData:
     files: list[str] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)  # only with isolate=True
     blocked: dict[str, list[str]] = field(default_factory=dict)  # file -> districts it held
+    blocked_en: dict[str, str] = field(default_factory=dict)  # English names of those districts
 
 
 def _text_values(raw: np.ndarray, labels: dict[str, float]) -> np.ndarray:
@@ -409,12 +410,16 @@ def load_survey_data(
         )
         blocked[f] = sorted(str(d) for d in held if str(d))
     dropped = {d for ds in blocked.values() for d in ds}
+    named = stat[stat["district"].isin(dropped) & (stat["district_en"].astype(str) != "")]
+    blocked_en = dict(
+        zip(named["district"].astype(str), named["district_en"].astype(str), strict=True)
+    )
     keep_r = ~resp["_file"].isin(bad_files) & ~resp["district"].isin(dropped)
     keep_s = ~stat["_file"].isin(bad_files) & ~stat["district"].isin(dropped)
     resp, stat = resp[keep_r.to_numpy()], stat[keep_s.to_numpy()]
     if resp.empty:
         log.raise_if_errors(DataError)
-    return SurveyData(resp, stat, log.warnings, files, log.errors, blocked)
+    return SurveyData(resp, stat, log.warnings, files, log.errors, blocked, blocked_en)
 
 
 def _read_jobs(

@@ -76,8 +76,11 @@ def _check_zip(path: Path) -> None:
                         Issue(
                             where,
                             "the workbook inflates to more than 1 GB; refused",
+                            message_zh="工作簿解压后超过 1 GB，拒绝读取",
                             found=f"{total / 1e9:.1f} GB uncompressed",
+                            found_zh=f"解压后 {total / 1e9:.1f} GB",
                             fix="Save only the needed sheets, or export them as CSV.",
+                            fix_zh="只保存需要的工作表，或导出为 CSV。",
                         )
                     ]
                 )
@@ -95,8 +98,12 @@ def _check_zip(path: Path) -> None:
                                         where,
                                         f"{info.filename} declares {m.group(2).decode()} rows up to "
                                         f"column {m.group(1).decode()}; refused",
+                                        message_zh=f"{info.filename} 声明有 {m.group(2).decode()} "
+                                        f"行、直到 {m.group(1).decode()} 列，拒绝读取",
                                         expected=f"at most {MAX_CELLS:,} cells",
+                                        expected_zh=f"最多 {MAX_CELLS:,} 个单元格",
                                         fix="Delete the empty rows and columns and save again.",
+                                        fix_zh="删除空行和空列后重新保存。",
                                     )
                                 ]
                             )
@@ -106,9 +113,13 @@ def _check_zip(path: Path) -> None:
                 Issue(
                     where,
                     "not a readable workbook",
+                    message_zh="无法读取的工作簿",
                     expected="an .xlsx/.xlsm/.ods file",
+                    expected_zh=".xlsx、.xlsm 或 .ods 文件",
                     found="a file that is not a zip archive (password-protected, .xls or damaged?)",
+                    found_zh="不是 zip 压缩包的文件（设了密码、是 .xls 格式或已损坏？）",
                     fix="Open it in Excel/WPS and save as .xlsx without a password, or export CSV.",
+                    fix_zh="用 Excel/WPS 打开，去掉密码另存为 .xlsx，或导出为 CSV。",
                 )
             ]
         ) from None
@@ -125,7 +136,13 @@ def sheet_names(path: Path, *, allow_xls: bool = False) -> list[str]:
         return list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except (CalamineError, OSError, ValueError) as exc:
         raise DataError(
-            [Issue(Location(file=str(path)), f"cannot open the workbook: {exc}")]
+            [
+                Issue(
+                    Location(file=str(path)),
+                    f"cannot open the workbook: {exc}",
+                    message_zh=f"无法打开工作簿（{exc}）",
+                )
+            ]
         ) from None
 
 
@@ -146,15 +163,26 @@ def read_csv_rows(path: Path) -> tuple[list[list[object]], str]:
         try:
             return [list(r) for r in csv.reader(io.StringIO(text, newline=""))], enc
         except csv.Error as exc:
-            raise DataError([Issue(Location(file=str(path)), f"not a valid CSV: {exc}")]) from None
+            raise DataError(
+                [
+                    Issue(
+                        Location(file=str(path)),
+                        f"not a valid CSV: {exc}",
+                        message_zh=f"不是有效的 CSV 文件（{exc}）",
+                    )
+                ]
+            ) from None
     raise DataError(
         [
             Issue(
                 Location(file=str(path)),
                 "cannot decode the CSV file",
+                message_zh="无法解码该 CSV 文件",
                 expected="UTF-8 (with or without BOM) or GB18030 text",
+                expected_zh="UTF-8（带或不带 BOM）或 GB18030 编码的文本",
                 found=last,
                 fix="Save the file again as CSV UTF-8.",
+                fix_zh="将文件另存为“CSV UTF-8”格式。",
             )
         ]
     )
@@ -208,15 +236,27 @@ def _sheet_blocks(
                 Issue(
                     Location(file=str(path)),
                     "unsupported file type",
+                    message_zh="不支持的文件类型",
                     expected="xlsx, xlsm, ods or csv",
+                    expected_zh="xlsx、xlsm、ods 或 csv",
                     found=suffix or "no extension",
+                    found_zh=suffix or "没有扩展名",
                     fix="Old .xls files: open and save as .xlsx.",
+                    fix_zh="旧的 .xls 文件：打开后另存为 .xlsx。",
                 )
             ]
         )
     if xls:
         if path.stat().st_size > MAX_XLS_BYTES:
-            raise DataError([Issue(Location(file=str(path)), "the .xls file is over 200 MB")])
+            raise DataError(
+                [
+                    Issue(
+                        Location(file=str(path)),
+                        "the .xls file is over 200 MB",
+                        message_zh=".xls 文件超过 200 MB",
+                    )
+                ]
+            )
     else:
         _check_zip(path)
     try:
@@ -229,8 +269,11 @@ def _sheet_blocks(
                     Issue(
                         Location(file=str(path)),
                         f'no sheet "{name}"',
+                        message_zh=f"没有名为“{name}”的工作表",
                         expected=f'a sheet named "{name}"',
+                        expected_zh=f"名为“{name}”的工作表",
                         found=f"sheets {names}",
+                        found_zh=f"工作表 {names}",
                     )
                 ]
             )
@@ -248,9 +291,13 @@ def _sheet_blocks(
                 Issue(
                     Location(file=str(path)),
                     f"cannot read the workbook: {type(exc).__name__}: {exc}",
+                    message_zh=f"无法读取工作簿（{type(exc).__name__}: {exc}）",
                     fix="Open it in Excel/WPS and save as .xlsx."
                     if xls
                     else "Remove any password and save it again as .xlsx.",
+                    fix_zh="用 Excel/WPS 打开后另存为 .xlsx。"
+                    if xls
+                    else "去掉密码后重新另存为 .xlsx。",
                 )
             ]
         ) from None

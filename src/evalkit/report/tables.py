@@ -239,12 +239,16 @@ def issues_table(
 
 
 def _issues_table(ev: Evaluation, lang: str, district: str | None = None) -> pd.DataFrame:
-    names = None if lang == "zh" else _english_names(ev)
-    return issues_table(ev.issues, lang, district=district, names=names)
+    return issues_table(ev.issues, lang, district=district, names=district_names(ev, lang))
 
 
-def _english_names(ev: Evaluation) -> dict[str, str]:
-    return dict(zip(ev.districts["district"], ev.districts["district_en"], strict=True))
+def district_names(ev: Evaluation, lang: str) -> dict[str, str]:
+    """Display names of the districts in *lang*, those left out of the run included."""
+    names = dict(zip(ev.districts["district"], ev.districts["district"], strict=True))
+    if lang != "zh":
+        names.update(zip(ev.districts["district"], ev.districts["district_en"], strict=True))
+        names.update(ev.survey.blocked_en)
+    return names
 
 
 def left_out(ev: Evaluation) -> dict[str, list[tuple[str, int]]]:
@@ -273,7 +277,8 @@ def _left_out_reasons(ev: Evaluation, lang: str) -> dict[str, str]:
                 f"区县无法识别的文件（{why}）" if zh else f"a file of unknown districts ({why})"
             )
         else:
-            out[d] = f"{d}（{why}）" if zh else f"{d} ({why})"
+            name = d if zh else ev.survey.blocked_en.get(d) or d
+            out[d] = f"{d}（{why}）" if zh else f"{name} ({why})"
     return out
 
 
@@ -298,7 +303,7 @@ def left_out_notice(ev: Evaluation, lang: str) -> str:
         )
     return (
         f"Left out of this run: {'; '.join(reasons)}; every problem is listed in issues.xlsx. "
-        f"Ranks, province means and bests and the entropy weights in this report cover {n} of "
+        f"Ranks, the province mean and best and the entropy weights in this report cover {n} of "
         f"{m} districts; once the files are corrected and the run repeated, every district's "
         "scores and ranks may change."
     )
