@@ -23,6 +23,7 @@ from ..errors import Issue, issues_frame
 from ..score.evaluate import Evaluation
 from ..tree import IndicatorTree
 from ..weights.ahp import fmt_judgment
+from ..weights.consistency import CONSENSUS_MEASURE
 from ..weights.weightset import WEIGHT_COLUMNS
 from .i18n import check as check_name
 from .i18n import text, word
@@ -37,6 +38,11 @@ _METHOD_WORDS = {
     "multiplicative": ("乘法合成归一化", "multiplicative combination"),
     "game_theory": ("博弈论组合赋权", "game-theory combination"),
 }
+
+
+_AGGREGATES = {"mean": ("均值", "mean"), "sum": ("合计", "sum"), "max": ("最大值", "max")}
+_AGGREGATES["min"] = ("最小值", "min")
+_CONSENSUS_ZH = {CONSENSUS_MEASURE: "AHP-OS 专家共识度 S*（Goepel 2013；Shannon α/β 熵）"}
 
 
 def _w(key: str, lang: str) -> str:
@@ -97,7 +103,7 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         "entropy_units": str(ws.entropy_units),
         "hierarchy_cr": _hierarchy_text(ws, zh),
         "consensus": (
-            str(ws.group["consensus_measure"].iloc[0])
+            _consensus(str(ws.group["consensus_measure"].iloc[0]), zh)
             if "consensus_measure" in ws.group.columns and len(ws.group)
             else ""
         ),
@@ -108,6 +114,10 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         if zh
         else "ratio statistics pooled to districts as Σ numerator / Σ denominator",
     }
+
+
+def _consensus(measure: str, zh: bool) -> str:
+    return _CONSENSUS_ZH.get(measure, measure) if zh else measure
 
 
 def _hierarchy_text(ws: object, zh: bool) -> str:
@@ -189,7 +199,8 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
                 mult = f"{s.multiplier:g} × " if s.multiplier != 1 else ""
                 src = f"{mult}Σ{s.numerator} / Σ{s.denominator}"
             else:
-                src = f"{s.aggregate}({s.column})"
+                agg = _AGGREGATES.get(s.aggregate, (s.aggregate, s.aggregate))[0 if zh else 1]
+                src = f"{agg}({s.column})"
         rows.append(
             {
                 "id": n.id,
