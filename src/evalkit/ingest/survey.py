@@ -21,7 +21,7 @@ from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..spec import ImportSpec
 from ..tree import IndicatorTree
 from .platforms import import_responses, reasons_text
-from .tables import Grid, read_grid
+from .tables import Grid, read_grid, sheet_names
 
 ID_COLUMNS = ("respondent", "district", "station")
 UNIT_COLUMNS = ("district", "station")
@@ -288,8 +288,11 @@ def load_survey_data(
     stat_frames: list[pd.DataFrame] = []
     files: list[str] = []
     jobs: list[tuple[Path, str | None, str]] = []
+    # a tree without statistics (a questionnaire only) needs no stations sheet; one that is
+    # there still gives the stations' English names
+    stations_kind = "stations" if tree.statistic_columns() else "stations?"
     for p in surveys:
-        jobs += [(p, "responses", "responses"), (p, "stations", "stations")]
+        jobs += [(p, "responses", "responses"), (p, "stations", stations_kind)]
     jobs += [
         (p, None if p.suffix.lower() == ".csv" else "responses", "responses") for p in responses
     ]
@@ -383,12 +386,17 @@ def _read_jobs(
     resp_frames: list[pd.DataFrame],
     stat_frames: list[pd.DataFrame],
 ) -> None:
-    """Read every (file, sheet, kind) job into the response and station frame lists."""
+    """Read every (file, sheet, kind) job into the response and station frame lists; kind
+    "stations?" is a stations sheet that may be absent."""
     for path, sheet, kind in jobs:
         shown = rel(path, base)
         if shown not in files:
             files.append(shown)
         try:
+            if kind == "stations?":
+                if sheet not in sheet_names(path):
+                    continue
+                kind = "stations"
             grid = read_grid(path, sheet, display=shown)
         except DataError as exc:
             log.issues.extend(exc.issues)
