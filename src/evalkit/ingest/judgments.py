@@ -179,10 +179,7 @@ def load_judgments(path: Path, tree: IndicatorTree, *, base: Path | None = None)
     if path.suffix.lower() == ".csv":
         grids = _long_csv_grids(path, tree, shown, log)
     else:
-        try:
-            names = sheet_names(path)
-        except DataError as exc:
-            raise DataError(exc.issues) from None
+        names = sheet_names(path, display=shown)
         grids = {}
         for node in tree.criteria():
             if node.id not in names:
