@@ -412,7 +412,8 @@ def _consistency_ratio(a: np.ndarray) -> float:
     if n <= 2:
         return 0.0
     lam = float(np.max(np.linalg.eigvals(a).real))
-    return max(0.0, (lam - n) / (n - 1)) / _SAATY_RI[n - 1]
+    ri = _SAATY_RI[min(n, len(_SAATY_RI)) - 1]  # beyond the table RI levels off (about 1.6)
+    return max(0.0, (lam - n) / (n - 1)) / ri
 
 
 def _saaty_matrix(log_ratio: np.ndarray) -> np.ndarray:
