@@ -248,6 +248,12 @@ def test_inspect_with_a_judgment_map(
     assert res.returncode == 0, res.stderr
     assert "problem(s)" not in res.stdout
     assert f"--map {m}" in res.stdout
+    other = tmp_path / "other.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["名称", "数量"])
+    wb.save(other)
+    res = _evalkit("inspect", str(other), "--tree", str(TREE_PATH), "--map", str(m), cwd=tmp_path)
+    assert res.returncode == 1 and "no judgment layout found and none named in" in res.stderr
 
 
 # ---- the proposed map ------------------------------------------------------------------------------

@@ -74,7 +74,13 @@ def inspect_cmd(
         if map is not None and is_judgment_map(map):
             judged = inspect_judgments(file, t, map_path=map)
             if judged is None:
-                _fail(EvalkitError(f"{file}: no judgment layout found (map {map})"))
+                _fail(
+                    EvalkitError(
+                        f"{file}: no judgment layout found and none named in {map}; name it "
+                        "there (layout: seventeen_point | ticked_grid | matrix_per_sheet | "
+                        "row_per_expert | evalkit)"
+                    )
+                )
             _show_judgments(judged, file, tree, map)
             return
         survey_error: EvalkitError | None = None
