@@ -45,6 +45,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "rank_value": "{rank} / {n}",
         "rank_sub": "在全省 {n} 个参评区县中排第 {rank} 名",
         "level_value": "{name}（第 {level} 级）",
+        "level_sub": "第 {level} 级，共 {n} 级",
         "mean_best": "全省均值 {mean} · 最高 {best}",
         "warnings": "提示",
         "report_date": "报告日期",
@@ -137,6 +138,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "rank_value": "{rank} / {n}",
         "rank_sub": "rank {rank} of {n} districts assessed",
         "level_value": "{name} (level {level})",
+        "level_sub": "level {level} of {n}",
         "mean_best": "province mean {mean}, best {best}",
         "warnings": "Note",
         "report_date": "Report date",
@@ -283,18 +285,35 @@ def _int(x: Any) -> str:
 
 
 def _raw(x: Any, unit: Any) -> str:
-    """Raw value with up to 2 decimals and its unit."""
+    """Raw value with 2 decimals (every raw value alike; thousands without decimals) and its unit."""
     try:
         v = float(x)
     except (TypeError, ValueError):
         return str(x)
     if math.isnan(v):
         return "—"
-    s = f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
+    s = f"{v:.2f}" if abs(v) < 1000 else f"{v:,.0f}"
     u = _s(unit)
     if not u:
         return s
     return f"{s}{u}" if u in ("%", "‰", "°") else f"{s} {u}"
+
+
+def _goalpost(x: Any) -> str:
+    """A goalpost as the tree gives it (0.5, 20, 100)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(v) else f"{v:g}"
+
+
+_ZWSP = "\u200b"  # a line may break here; prints nothing
+
+
+def _breakable(text: str) -> str:
+    """Column names such as Σverified_records may break after _ and /, not overflow the cell."""
+    return text.replace("_", "_" + _ZWSP).replace("/", "/" + _ZWSP)
 
 
 def _s(x: Any) -> str:
@@ -460,9 +479,23 @@ def _stations(r: DistrictReport, lang: str) -> dict[str, Any]:
             ]
         )
     head = [header(c, lang) for c in ("rank", "station", "respondents", "total", "level_name")]
-    head += [r.dimension_columns[c] for c in dim_ids]
-    widths = [0, 2.2, 0, 0, 1.5, *([1] * len(dim_ids))]
-    return _table(head, rows, widths, "rlrrl" + "r" * len(dim_ids), size=7.5)
+    names = [r.dimension_columns[c] for c in dim_ids]
+    t = _table(
+        head,
+        rows,
+        [0, 2.2, 0, 0, 1.2, *([0] * len(dim_ids))],
+        "rlrrl" + "r" * len(dim_ids),
+        size=7.5,
+    )
+    t["header"] += names
+    t["legend"] = ""
+    if any(len(n) > (6 if lang == "zh" else 11) for n in names):
+        # long names would break inside words in narrow columns: short codes and a legend
+        codes = [f"D{i}" for i in range(1, len(names) + 1)]
+        t["header"] = [*head, *codes]
+        sep = "；" if lang == "zh" else "; "
+        t["legend"] = sep.join(f"{c} {n}" for c, n in zip(codes, names, strict=True))
+    return t
 
 
 def _weakest(r: DistrictReport, lang: str) -> dict[str, Any]:
@@ -496,10 +529,10 @@ def _tree(r: DistrictReport, lang: str) -> dict[str, Any]:
                 "cells": [
                     _s(rec.get("name")),
                     word(_s(rec.get("kind")), lang),
-                    _s(rec.get("source")),
+                    _breakable(_s(rec.get("source"))),
                     _s(rec.get("direction_label")),
-                    _raw(rec.get("worst"), None) if _s(rec.get("worst")) else "",
-                    _raw(rec.get("best"), None) if _s(rec.get("best")) else "",
+                    _goalpost(rec.get("worst")),
+                    _goalpost(rec.get("best")),
                     _s(rec.get("unit")),
                 ],
             }
@@ -509,7 +542,7 @@ def _tree(r: DistrictReport, lang: str) -> dict[str, Any]:
     head = [
         header(c, lang) for c in ("name", "kind", "source", "direction", "worst", "best", "unit")
     ]
-    return _table(head, rows, [3, 0, 2.2, 0, 0, 0, 0], "lllcrrl", size=7.5)
+    return _table(head, rows, [2.6, 0, 2.4, 0, 0, 0, 1.7], "lllcrrl", size=7.5)
 
 
 def _weights(r: DistrictReport, lang: str) -> dict[str, Any]:
@@ -524,7 +557,7 @@ def _weights(r: DistrictReport, lang: str) -> dict[str, Any]:
             }
         )
     head = [header("name", lang), *[header(c, lang) for c in cols]]
-    return _table(head, rows, [3, 1, 1, 1, 1, 1, 1], "lrrrrrr", size=7.5)
+    return _table(head, rows, [1, 0, 0, 0, 0, 0, 0], "lrrrrrr", size=7.5)
 
 
 def _inconsistent(rec: dict[str, Any], threshold: float) -> bool:
@@ -736,6 +769,7 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
         "summary": {
             "total": _score(r.total),
             "level": p["level_value"].format(name=r.level_name, level=r.level),
+            "level_sub": p["level_sub"].format(level=r.level, n=len(r.levels)),
             "level_name": r.level_name,
             "level_no": str(r.level),
             "rank": p["rank_value"].format(rank=r.rank, n=r.n_districts),
