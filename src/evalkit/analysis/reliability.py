@@ -365,7 +365,8 @@ def reliability_report(tree: IndicatorTree, responses: pd.DataFrame) -> Reliabil
     c, n_complete = _moments(values)
     row = _scale_row("overall", c, n_complete)
     scale_rows.append(row)
-    _scale_issue(issues, "all survey items", "全部问卷题目", tree.goal.path, row)
+    if item_ids:  # a tree of statistics only has no scale to warn about
+        _scale_issue(issues, "all survey items", "全部问卷题目", tree.goal.path, row)
 
     r = _corr(c)
     overall_kmo, msa = _kmo(r, n_complete)

@@ -102,6 +102,7 @@ def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], l
             continue
         order = [block_items.index(c) for c in children]
         raw = values[rows][order]  # (n, n) in tree order
+        typed = cells.to_numpy(dtype=object)[rows][order]  # the cells as the expert typed them
         erows = excel_rows[order]
         a = np.ones((n, n))
         ok = True
@@ -111,17 +112,19 @@ def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], l
                 where = grid.loc(int(erows[i]), children[j])
                 if i == j:
                     if not (np.isnan(v) or abs(v - 1) < 1e-9):
-                        cell = cells.to_numpy(dtype=object)[rows][order][i, j]
                         log.add(
                             where,
-                            f"expert {expert}: the diagonal must be 1 or empty",
-                            message_zh=f"专家 {expert}：对角线上的值应为 1 或留空",
-                            expected="1 or an empty cell",
-                            expected_zh="1 或空单元格",
-                            found=show(cell),
-                            found_zh=show(cell, "zh"),
-                            fix="An item compared with itself is 1; clear the cell.",
-                            fix_zh="指标与自身比较恒为 1，清空该单元格即可。",
+                            f"expert {expert}: the diagonal cell a[{children[i]}, {children[i]}] "
+                            "compares the item with itself",
+                            message_zh=f"专家 {expert}：对角线单元格 a[{zh[i]}, {zh[i]}] "
+                            "是指标与自身的比较，应为 1 或留空",
+                            expected="1 or an empty cell on the diagonal",
+                            expected_zh="对角线上为 1 或空单元格",
+                            found=show(typed[i, j]),
+                            found_zh=show(typed[i, j], "zh"),
+                            fix="Write 1 there or leave it empty; a judgment of one item over "
+                            "another belongs right of the diagonal.",
+                            fix_zh="在此填 1 或留空；一个指标相对另一个指标的判断应填在对角线右侧。",
                             check="ahp",
                         )
                         ok = False
@@ -140,15 +143,14 @@ def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], l
                         )
                         ok = False
                     elif not (SAATY_MIN * 0.99 <= v <= SAATY_MAX * 1.01):
-                        cell = cells.to_numpy(dtype=object)[rows][order][i, j]
                         log.add(
                             where,
                             f"expert {expert}: judgment off Saaty's scale",
                             message_zh=f"专家 {expert}：判断值超出 Saaty 标度",
                             expected="a value from 1/9 to 9 (or a fraction such as 1/3)",
                             expected_zh="1/9 到 9 之间的值（或 1/3 这样的分数）",
-                            found=show(cell),
-                            found_zh=show(cell, "zh"),
+                            found=show(typed[i, j]),
+                            found_zh=show(typed[i, j], "zh"),
                             check="ahp",
                         )
                         ok = False
@@ -197,10 +199,7 @@ def load_judgments(path: Path, tree: IndicatorTree, *, base: Path | None = None)
     if path.suffix.lower() == ".csv":
         grids = _long_csv_grids(path, tree, shown, log)
     else:
-        try:
-            names = sheet_names(path)
-        except DataError as exc:
-            raise DataError(exc.issues) from None
+        names = sheet_names(path, display=shown)
         grids = {}
         for node in tree.criteria():
             if node.id not in names:

@@ -153,6 +153,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "units": ("区县与派出所", "districts and stations"),
     "run": ("运行", "run"),
     "file": ("文件", "file"),
+    "files": ("文件", "files"),
     "font_coverage": ("字体覆盖", "font coverage"),
 }
 
