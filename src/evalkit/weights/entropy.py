@@ -146,7 +146,14 @@ def _column_range(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def minmax_directional(x: np.ndarray, directions: Any = None) -> np.ndarray:
-    """Scale each column to [0, 1]; cost columns (direction -1) are reflected. Constant -> 0."""
+    r"""Scale each column to [0, 1]; cost columns (direction -1) are reflected. Constant -> 0.
+
+    .. math:: z_{ij} = \frac{x_{ij} - \min_i x_{ij}}{\max_i x_{ij} - \min_i x_{ij}}
+              \ \text{(benefit)},\qquad 1 - z_{ij}\ \text{(cost)}
+
+    (min-max normalisation; OECD/JRC (2008), *Handbook on Constructing Composite Indicators*,
+    section 5.) directions: None treats every column as a benefit indicator.
+    """
     x = scale_columns(np.asarray(x, dtype=float))
     lo = np.nanmin(x, axis=0)
     hi = np.nanmax(x, axis=0)
