@@ -119,7 +119,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 Issue(
                     Location(file=str(path)),
                     "no project file",
-                    expected=f"{PROJECT_FILE} in {project}",
+                    expected=f"{PROJECT_FILE} in the folder {project.resolve()}",
                     fix="Run `evalkit init DIR` to create a project, or pass the project folder.",
                 )
             ]

@@ -11,13 +11,13 @@ import shutil
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from ..errors import EvalkitError, issues_frame
-from .common import console, err_console
+from .common import console, err_console, project_lang, show_warnings
 from .common import fail as _fail
 
 app = typer.Typer(
@@ -30,8 +30,45 @@ ProjectArg = Annotated[
     Path, typer.Argument(help="Project folder (holding evalkit.yaml) or the project file itself.")
 ]
 LangOpt = Annotated[
-    str | None, typer.Option("--lang", "-l", help="Report language: zh or en (default: project's).")
+    str | None,
+    typer.Option(
+        "--lang", "-l", help="Report language: zh or en (default: the project's report.lang)."
+    ),
 ]
+NamesLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        "-l",
+        help="Language of the names: zh or en (default: the project's report.lang; zh for a "
+        "tree outside a project).",
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        console.print(f"evalkit {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print evalkit's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """evalkit: evaluate community-policing informatization maturity and write reports."""
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang is not None and lang not in ("zh", "en"):
+        _fail(EvalkitError(f"--lang must be zh or en, not {lang!r}"))
 
 
 @app.command()
@@ -55,8 +92,7 @@ def run(
     """Score every district of PROJECT and write its Excel and PDF reports plus comparison.xlsx."""
     from ..run import run_project
 
-    if lang is not None and lang not in ("zh", "en"):
-        _fail(EvalkitError(f"--lang must be zh or en, not {lang!r}"))
+    _check_lang(lang)
 
     def progress(name: str, i: int, total: int) -> None:
         console.print(f"  [{i}/{total}] {name}", highlight=False)
@@ -68,25 +104,40 @@ def run(
         return
     ev = result.evaluation
     out = ev.spec.output_dir
-    table = Table(title="Districts", show_lines=False)
-    for col in ("rank", "district", "total", "level", "respondents", "stations"):
-        table.add_column(col, justify="right" if col != "district" else "left")
-    for _, r in ev.summary().iterrows():
-        table.add_row(
-            f"{int(r['rank'])}",
-            str(r["district"]),
-            f"{r['total']:.1f}",
-            f"{int(r['level'])}",
-            str(r["respondents"]),
-            str(r["stations"]),
-        )
-    console.print(table)
-    warnings = [i for i in ev.issues if i.severity == "warning"]
-    if warnings:
-        console.print(f"{len(warnings)} warning(s); all are in {out / 'issues.xlsx'}")
+    console.print(_districts_table(ev, lang or ev.spec.report.lang))
+    show_warnings(ev.issues, out / "issues.xlsx")
     console.print(
         f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
     )
+
+
+def _districts_table(ev: Any, lang: str) -> Table:
+    """The run's summary: districts by rank, with names and level names in the report language."""
+    from ..report.i18n import text
+
+    zh = lang == "zh"
+    heads = (
+        ("名次", "区县", "总分", "成熟度等级", "有效问卷", "派出所")
+        if zh
+        else ("rank", "district", "total", "level", "respondents", "stations")
+    )
+    table = Table(title="各区县" if zh else "Districts", show_lines=False)
+    for k, col in enumerate(heads):
+        table.add_column(col, justify="left" if k in (1, 3) else "right")
+    names = {lv.level: text(lv.name, lang) for lv in ev.tree.levels}
+    for _, r in ev.summary().iterrows():
+        name = r["district"] if zh else (r.get("district_en") or r["district"])
+        level = r["level"]
+        shown = "" if level != level else f"{names.get(int(level), int(level))} ({int(level)})"
+        table.add_row(
+            "" if r["rank"] != r["rank"] else f"{int(r['rank'])}",
+            str(name),
+            "" if r["total"] != r["total"] else f"{r['total']:.1f}",
+            shown,
+            str(r["respondents"]),
+            str(r["stations"]),
+        )
+    return table
 
 
 @app.command()
@@ -111,22 +162,26 @@ def validate(project: ProjectArg = Path(".")) -> None:
         ),
         highlight=False,
     )
-    warnings = [i for i in ev.issues if i.severity == "warning"]
-    for w in warnings[:30]:
-        console.print(f"  warning: {w}", highlight=False, markup=False)
-    if len(warnings) > 30:
-        console.print(f"  ... and {len(warnings) - 30} more warnings")
+    show_warnings(ev.issues)
 
 
 @app.command()
 def weights(
     project: ProjectArg = Path("."),
-    lang: LangOpt = "en",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Language of the names: zh or en (default: the project's report.lang).",
+        ),
+    ] = None,
     experts: Annotated[bool, typer.Option(help="List every expert's CR per node.")] = True,
 ) -> None:
     """Show AHP (CR per expert and node, repair suggestions), entropy and combined weights."""
     from ..score.evaluate import evaluate
 
+    _check_lang(lang)
     try:
         ev = evaluate(project)
     except EvalkitError as exc:
@@ -134,7 +189,7 @@ def weights(
         return
     from .weights_cmd import show_weights
 
-    show_weights(ev, lang or "en", experts, console)
+    show_weights(ev, lang or ev.spec.report.lang, experts, console)
 
 
 @app.command()
@@ -142,20 +197,22 @@ def tree(
     path: Annotated[
         Path, typer.Argument(help="A tree YAML file, or a project folder (uses its tree).")
     ] = Path("."),
-    lang: LangOpt = "en",
+    lang: NamesLangOpt = None,
 ) -> None:
     """Print an indicator tree: dimensions, indicators, sources, goalposts."""
     from ..report.i18n import text
     from ..spec import load_spec
     from ..tree import load_tree
 
+    _check_lang(lang)
     try:
-        tree_path = path if path.suffix in (".yaml", ".yml") else load_spec(path).tree
+        is_tree = path.suffix in (".yaml", ".yml") and path.name != "evalkit.yaml"
+        tree_path = path if is_tree else load_spec(path).tree
         t = load_tree(tree_path)
     except EvalkitError as exc:
         _fail(exc)
         return
-    lang = lang or "en"
+    lang = lang or project_lang(path) or "zh"
     console.print(f"[bold]{text(t.title, lang)}[/]  ({tree_path})", highlight=False)
     for n in t.goal.walk():
         pad = "  " * n.depth
@@ -212,9 +269,11 @@ def synth(
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder for the new project.")],
-    force: Annotated[bool, typer.Option(help="Write into a non-empty folder.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that is not empty.")
+    ] = False,
 ) -> None:
-    """Create a new project: evalkit.yaml, the default tree and blank survey workbooks."""
+    """Create a new project: evalkit.yaml, the default tree, an empty surveys/ and blank templates."""
     from ..templates import write_blank_experts, write_blank_survey
     from ..tree import load_tree
 
@@ -222,6 +281,7 @@ def init(
         _fail(EvalkitError(f"{directory} is not empty; choose a new folder or pass --force"))
     (directory / "indicators").mkdir(parents=True, exist_ok=True)
     (directory / "surveys").mkdir(parents=True, exist_ok=True)
+    (directory / "templates").mkdir(parents=True, exist_ok=True)
     data = resources.files("evalkit") / "data"
     for name in ("community_policing.yaml", "recommendations.yaml"):
         with resources.as_file(data / name) as src:
@@ -233,16 +293,23 @@ def init(
         template.replace('date: ""', f'date: "{today}"', 1), encoding="utf-8"
     )
     t = load_tree(directory / "indicators" / "community_policing.yaml")
-    write_blank_survey(t, directory / "surveys" / "district.xlsx")
-    write_blank_experts(t, directory / "surveys" / "experts.xlsx")
+    # blank questionnaires to copy, outside surveys/: data.surveys reads every workbook there
+    write_blank_survey(t, directory / "templates" / "survey.xlsx")
+    write_blank_experts(t, directory / "templates" / "experts.xlsx")
     console.print(f"New project in {directory}:", highlight=False)
     for p in sorted(directory.rglob("*")):
         if p.is_file():
             console.print(f"  {p.relative_to(directory)}", highlight=False)
+    console.print("  surveys/ (empty: the filled workbooks go here, one per district)")
     console.print(
-        "Fill surveys/district.xlsx (one workbook per district) and surveys/experts.xlsx, then "
-        f"run `evalkit validate {directory}` and `evalkit run {directory}`.",
+        "Next: write one questionnaire per district with "
+        f"`evalkit template survey -o {directory / 'surveys' / '<district>.xlsx'}` and the "
+        f"experts' workbook with `evalkit template experts --experts 8 -o "
+        f"{directory / 'surveys' / 'experts.xlsx'}` (or copy the blank ones in "
+        f"{directory / 'templates'}); collect them filled into {directory / 'surveys'}, then run "
+        f"`evalkit validate {directory}` and `evalkit run {directory}`.",
         highlight=False,
+        markup=False,
     )
 
 

@@ -53,7 +53,11 @@ def inspect_cmd(
     map: MapOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
-    """Show what was detected in FILE: platform, header row, questions, item mapping, markers."""
+    """Show what was detected in FILE: platform, header row, questions, item mapping, markers.
+
+    Exits with 1 when a problem would stop `evalkit import` (an unknown layout, an item without a
+    column, ...), 0 otherwise.
+    """
     from ..ingest.platforms import inspect_export, platform_label
     from ..tree import load_tree
 
@@ -109,6 +113,8 @@ def inspect_cmd(
             console.print(f"  {e}", highlight=False, markup=False)
         if len(errors) > 20:
             console.print(f"  ... and {len(errors) - 20} more", highlight=False)
+        # exit code as everywhere: 1 when something stops the import, 0 otherwise (warnings only)
+        raise typer.Exit(1)
 
 
 def import_cmd(
