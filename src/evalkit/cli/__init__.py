@@ -145,9 +145,11 @@ def validate(project: ProjectArg = Path(".")) -> None:
     """Check the tree and all data of PROJECT (no reports); list every problem."""
     from ..score.evaluate import evaluate
 
+    marks = _confirm_warnings(project)
     try:
         ev = evaluate(project)
     except EvalkitError as exc:
+        show_warnings(marks)
         _fail(exc)
         return
     s = ev.survey
@@ -162,7 +164,17 @@ def validate(project: ProjectArg = Path(".")) -> None:
         ),
         highlight=False,
     )
-    show_warnings(ev.issues)
+    show_warnings([*marks, *ev.issues])
+
+
+def _confirm_warnings(project: Path) -> list[Any]:
+    """Warnings for the `confirm: true` marks left in the project's tree (none without a tree)."""
+    from ..ingest.propose_tree import confirm_marks
+    from .common import project_tree
+
+    spec = project if project.is_file() else project / "evalkit.yaml"
+    tree = project_tree(spec) if spec.is_file() else None
+    return confirm_marks(tree) if tree is not None and tree.is_file() else []
 
 
 @app.command()
@@ -269,30 +281,78 @@ def synth(
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder for the new project.")],
+    from_export: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-export",
+            help="A survey export of your own questionnaire (问卷星, 腾讯问卷, hand-entered or any "
+            "wide table): propose the project's tree from it instead of the default tree.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Sheet of the export to read (default: first).")
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Write into a folder that is not empty.")
     ] = False,
 ) -> None:
-    """Create a new project: evalkit.yaml, the default tree, an empty surveys/ and blank templates."""
+    """Create a new project: evalkit.yaml, a tree, an empty surveys/ and blank questionnaires."""
     from ..templates import write_blank_experts, write_blank_survey
     from ..tree import load_tree
 
     if directory.exists() and any(directory.iterdir()) and not force:
         _fail(EvalkitError(f"{directory} is not empty; choose a new folder or pass --force"))
+    proposal = None
+    if from_export is not None:
+        from ..ingest.propose_tree import propose_tree
+
+        try:
+            proposal = propose_tree(from_export, sheet=sheet)
+        except EvalkitError as exc:
+            _fail(exc)
     (directory / "indicators").mkdir(parents=True, exist_ok=True)
     (directory / "surveys").mkdir(parents=True, exist_ok=True)
     (directory / "templates").mkdir(parents=True, exist_ok=True)
     data = resources.files("evalkit") / "data"
-    for name in ("community_policing.yaml", "recommendations.yaml"):
-        with resources.as_file(data / name) as src:
-            shutil.copyfile(src, directory / "indicators" / name)
     template = (data / "project_template.yaml").read_text(encoding="utf-8")
     # the report date is fixed once, here, so later runs of the project stay repeatable
     today = datetime.date.today().isoformat()
-    (directory / "evalkit.yaml").write_text(
-        template.replace('date: ""', f'date: "{today}"', 1), encoding="utf-8"
-    )
-    t = load_tree(directory / "indicators" / "community_policing.yaml")
+    template = template.replace('date: ""', f'date: "{today}"', 1)
+    if proposal is None:
+        for name in ("community_policing.yaml", "recommendations.yaml"):
+            with resources.as_file(data / name) as src:
+                shutil.copyfile(src, directory / "indicators" / name)
+        tree_path = directory / "indicators" / "community_policing.yaml"
+    else:
+        tree_path = directory / "indicators" / "questionnaire.yaml"
+        tree_path.write_text(proposal.yaml_text, encoding="utf-8")
+        template = template.replace(
+            "tree: indicators/community_policing.yaml",
+            "tree: indicators/questionnaire.yaml      # proposed from "
+            f"{from_export.name}: confirm it",  # type: ignore[union-attr]
+            1,
+        ).replace(
+            "recommendations: indicators/recommendations.yaml",
+            "# recommendations: indicators/recommendations.yaml  "
+            "(countermeasure rules for your tree's indicator ids)",
+            1,
+        )
+        if proposal.missing_codes:
+            codes = ", ".join(map(str, proposal.missing_codes))
+            template = template.replace("missing_codes: []    ", f"missing_codes: [{codes}]", 1)
+    (directory / "evalkit.yaml").write_text(template, encoding="utf-8")
+    try:
+        t = load_tree(tree_path)
+    except EvalkitError as exc:  # a proposal always loads; this guards the shipped tree too
+        _fail(exc)
+    map_path = None
+    if proposal is not None:
+        from ..ingest.platforms import write_map
+        from ..ingest.propose_tree import proposed_map
+
+        map_path = directory / "imports" / f"{from_export.stem}.map.yaml"  # type: ignore[union-attr]
+        map_path.parent.mkdir(exist_ok=True)
+        write_map(proposed_map(from_export, t, proposal, sheet=sheet), map_path)  # type: ignore[arg-type]
     # blank questionnaires to copy, outside surveys/: data.surveys reads every workbook there
     write_blank_survey(t, directory / "templates" / "survey.xlsx")
     write_blank_experts(t, directory / "templates" / "experts.xlsx")
@@ -300,7 +360,12 @@ def init(
     for p in sorted(directory.rglob("*")):
         if p.is_file():
             console.print(f"  {p.relative_to(directory)}", highlight=False)
-    console.print("  surveys/ (empty: the filled workbooks go here, one per district)")
+    console.print(
+        "  surveys/ (empty: the filled workbooks go here, one per district)", highlight=False
+    )
+    if proposal is not None:
+        _report_proposal(proposal, from_export, directory, tree_path, t, map_path)  # type: ignore[arg-type]
+        return
     console.print(
         "Next: write one questionnaire per district with "
         f"`evalkit template survey -o {directory / 'surveys' / '<district>.xlsx'}` and the "
@@ -308,6 +373,42 @@ def init(
         f"{directory / 'surveys' / 'experts.xlsx'}` (or copy the blank ones in "
         f"{directory / 'templates'}); collect them filled into {directory / 'surveys'}, then run "
         f"`evalkit validate {directory}` and `evalkit run {directory}`.",
+        highlight=False,
+        markup=False,
+    )
+
+
+def _report_proposal(
+    proposal: Any, export: Path, directory: Path, tree_path: Path, t: Any, map_path: Path
+) -> None:
+    """What `init --from-export` proposed, and what to check."""
+    console.print(
+        f"Tree proposed from {export} ({proposal.platform}): {len(t.dimensions)} dimension(s), "
+        f"{len(t.leaves())} indicator(s), {len(t.items())} item(s), scales "
+        + ", ".join(f"{sid} ({'/'.join(sc.labels.get('zh', ()))})" for sid, sc in t.scales.items()),
+        highlight=False,
+        markup=False,
+    )
+    for d in proposal.decisions:
+        console.print(f"  - {d}", highlight=False, markup=False)
+    if proposal.left_out:
+        console.print("  Left out (no scale answers):", highlight=False)
+        for x in proposal.left_out:
+            console.print(f"    {x}", highlight=False, markup=False)
+    if proposal.missing_codes:
+        console.print(
+            "  Answers outside the scale read as missing codes: "
+            + ", ".join(map(str, proposal.missing_codes))
+            + " (data.missing_codes in evalkit.yaml and `missing:` in the map)",
+            highlight=False,
+        )
+    console.print(
+        f"Everything in {tree_path} marked `confirm: true` is a guess: check names (and the "
+        "English ones), scales, directions, reverse-worded items and dimensions, delete each "
+        f"mark, and look at it with `evalkit tree {directory}`; `evalkit validate {directory}` "
+        f"warns while marks remain. The import map is {map_path}: `evalkit import {export} "
+        f"--tree {tree_path} --map {map_path} --district NAME --station NAME -o "
+        f"{directory / 'surveys' / 'imports' / (export.stem + '.xlsx')}`.",
         highlight=False,
         markup=False,
     )
