@@ -235,11 +235,15 @@ def test_inspect_exits_1_when_the_import_would_stop_and_0_otherwise(tmp_path: Pa
     ok = _evalkit("inspect", str(hand), "--tree", tree, "--map", str(hand.with_suffix(".map.yaml")))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "problem(s) to fix" not in ok.stdout
-    # without the map no item has a column; a platform export names no district or station
-    for args in ([str(hand)], [str(export)]):
-        bad = _evalkit("inspect", *args, "--tree", tree)
-        assert bad.returncode == 1, args
-        assert "problem(s) to fix before import" in bad.stdout
+    # a platform export has no district or station column: --district / --station on import
+    res = _evalkit("inspect", str(export), "--tree", tree)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "no district column: pass --district NAME to `evalkit import`" in res.stdout
+    assert "problem(s) to fix" not in res.stdout
+    # hand-entered Q-codes without their map: no item has a column, the import would stop
+    bad = _evalkit("inspect", str(hand), "--tree", tree)
+    assert bad.returncode == 1
+    assert "problem(s) to fix before import" in bad.stdout and "has no column" in bad.stdout
     unknown = tmp_path / "notes.csv"
     unknown.write_text("a\nb\n", encoding="utf-8")
     res = _evalkit("inspect", str(unknown), "--tree", tree)

@@ -6,6 +6,7 @@ Plain typer callbacks; ``evalkit.cli`` registers them. The work is done by
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,7 @@ SheetOpt = Annotated[
     ),
 ]
 DEFAULT_TREE = Path("indicators/community_policing.yaml")
+_ROLE_MISSING = re.compile(r"^no (district|station) for the answers$")
 
 
 def _missing_codes(text: str | None) -> list[float | str]:
@@ -105,8 +107,19 @@ def inspect_cmd(
         console.print(f"  - {d}", highlight=False, markup=False)
     errors = [i for i in det.issues if i.severity == "error"]
     warnings = [i for i in det.issues if i.severity != "error"]
+    # a file without a district or station column (every platform export) imports with
+    # --district / --station: that is an option to give, not a problem with the file
+    options = [i for i in errors if _ROLE_MISSING.match(i.message)]
+    errors = [i for i in errors if i not in options]
     for w in warnings[:20]:
         console.print(f"  warning: {w}", highlight=False, markup=False)
+    for i in options:
+        role = _ROLE_MISSING.match(i.message).group(1)  # type: ignore[union-attr]
+        console.print(
+            f"  no {role} column: pass --{role} NAME to `evalkit import` (or map `{role}:`)",
+            highlight=False,
+            markup=False,
+        )
     if errors:
         console.print(f"[bold]{len(errors)} problem(s) to fix before import[/]", highlight=False)
         for e in errors[:20]:
