@@ -23,7 +23,9 @@ def study_steps() -> dict[int, list[str]]:
     steps: dict[int, list[str]] = {}
     for m in re.finditer(r"(?ms)^(\d+)\. (.*?)(?=^\d+\. |\Z)", body):
         text = " ".join(m.group(2).split())
-        steps[int(m.group(1))] = [c for c in re.findall(r"`(evalkit [^`]+)`", text)]
+        commands = re.findall(r"`(evalkit [^`]+)`", text)
+        # alternatives with placeholders (FILE, DIR) are documented, not run
+        steps[int(m.group(1))] = [c for c in commands if not re.search(r"\b[A-Z]{3,}\b", c)]
     return steps
 
 
