@@ -352,3 +352,38 @@ def test_cli_synth_refuses_a_bad_count_without_a_traceback(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "districts must be between 1 and" in result.output
     assert "Traceback" not in result.output
+
+
+def _pruned_tree(tmp_path: Path, dims: int, leaves_per_dim: int | None) -> Path:
+    """The default tree cut to its first `dims` dimensions (and leaves), fixed weights dropped."""
+    raw = yaml.safe_load(TREE.read_text(encoding="utf-8"))
+    kept = raw["goal"]["children"][:dims]
+    for d in kept:
+        d.pop("weight", None)
+        if leaves_per_dim is not None:
+            d["children"] = d["children"][:leaves_per_dim]
+    raw["goal"]["children"] = kept
+    path = tmp_path / "tree.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_goal_with_two_children_puts_the_inconsistent_expert_one_level_down(
+    tmp_path: Path,
+) -> None:
+    """A 2 x 2 matrix is always consistent: synth used to fail with 'could not draw an expert
+    matrix'; E06 is now inconsistent at the first node with three or more children."""
+    tree_path = _pruned_tree(tmp_path, 2, None)
+    files = synthesize(tree_path, tmp_path / "out", districts=1)
+    first_dim = yaml.safe_load(tree_path.read_text(encoding="utf-8"))["goal"]["children"][0]["id"]
+    crs = {e: consistency_ratio(a) for e, a in expert_matrices(files[-1], first_dim).items()}
+    assert crs[INCONSISTENT_EXPERT] > 0.1
+    assert all(cr < 0.1 for e, cr in crs.items() if e != INCONSISTENT_EXPERT)
+
+
+def test_tree_of_pairs_gives_consistent_experts(tmp_path: Path) -> None:
+    tree_path = _pruned_tree(tmp_path, 2, 2)
+    files = synthesize(tree_path, tmp_path / "out", districts=1)
+    for sheet in CalamineWorkbook.from_path(files[-1]).sheet_names:
+        for a in expert_matrices(files[-1], sheet).values():
+            assert a.shape == (2, 2) and a[0, 1] * a[1, 0] == pytest.approx(1.0)

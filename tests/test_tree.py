@@ -161,3 +161,26 @@ def test_four_level_tree_loads(tmp_path: Path) -> None:
     tree = load_tree(_write(tmp_path, deep))
     assert tree.node("x3").depth == 4
     assert [n.id for n in tree.criteria()] == ["g", "d1", "d2", "sub", "subsub"]
+
+
+def test_comma_in_an_unquoted_flow_text_is_an_error_not_a_cut_unit(tmp_path: Path) -> None:
+    """`unit: {zh: 条, en: items per 1,000 residents}` parses as en "items per 1" plus a key
+    "000 residents": the shipped tree printed "13.22 items per 1"."""
+    bad = GOOD.replace(
+        "goalposts: {worst: 0, best: 10}",
+        "goalposts: {worst: 0, best: 10}\n          unit: {zh: 条/千人, en: items per 1,000 residents}",
+    )
+    with pytest.raises(TreeError) as info:
+        load_tree(_write(tmp_path, bad))
+    (issue,) = info.value.issues
+    assert issue.location.line == _line_of(bad, "items per 1,000")
+    assert "unknown language key `000 residents`" in issue.message
+    assert "quote" in issue.fix
+    good = bad.replace("en: items per 1,000 residents}", 'en: "items per 1,000 residents"}')
+    x2 = load_tree(_write(tmp_path, good)).node("x2")
+    assert x2.unit == {"zh": "条/千人", "en": "items per 1,000 residents"}
+
+
+def test_shipped_units_are_whole() -> None:
+    tree = load_tree(ROOT / "indicators" / "community_policing.yaml")
+    assert tree.node("community_tipoffs_rate").unit["en"] == "items per 1,000 residents per year"

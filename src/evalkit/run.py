@@ -8,6 +8,7 @@ were.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import time
@@ -16,8 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EvalkitError, InputError, PartialRunError, issues_frame
+from .errors import EvalkitError, FontError, InputError, PartialRunError, issues_frame
 from .ingest.xlsxsplit import cores
+from .report.fonts import FontChain
 from .report.model import DistrictReport
 from .score.evaluate import Evaluation, evaluate
 from .spec import RunSpec, load_spec
@@ -41,7 +43,7 @@ def safe_filename(name: str) -> str:
 
 
 def _render_district(
-    model: DistrictReport, out_dir: Path, font: Path | None, pdf: bool
+    model: DistrictReport, out_dir: Path, font: FontChain | None, pdf: bool
 ) -> tuple[list[Path], float]:
     from .report.excel import write_district_workbook
     from .report.pdf import render_district_pdf
@@ -54,22 +56,22 @@ def _render_district(
     return files, time.perf_counter() - t0
 
 
-def resolve_font(spec: RunSpec, lang: str, font: Path | str | None) -> Path | None:
-    """The CJK font for a Chinese report; FontError naming the fix when none is found."""
-    from .errors import FontError
-    from .report.fonts import find_cjk_font
+def resolve_font(spec: RunSpec, lang: str, font: Path | str | None) -> FontChain:
+    """The fonts the PDFs are set in: ``--font`` / ``report.font`` first when given, then
+    evalkit's bundled Chinese font. Nothing has to be installed; FontError for a font file that
+    does not exist or cannot be read."""
+    from .report.fonts import font_chain
 
     explicit = Path(font) if font else (Path(spec.report.font) if spec.report.font else None)
     if explicit is not None and not explicit.exists():
-        raise FontError(f"the font file {explicit} does not exist")
-    found = find_cjk_font(explicit)
-    if lang == "zh" and found is None:
         raise FontError(
-            "no Chinese (CJK) font found for a --lang zh report. Install one (Debian/Ubuntu: "
-            "apt-get install fonts-noto-cjk; Windows and macOS have one), pass --font PATH, set "
-            "report.font in evalkit.yaml, or use --lang en."
+            f"the font file {explicit} does not exist; give --font (or report.font in "
+            "evalkit.yaml) an existing .ttf, .otf or .ttc file, or leave it out to use evalkit's "
+            "bundled font"
         )
-    return found
+    chain = font_chain(explicit)
+    _ = chain.families  # reads every font's names now: a bad file fails before any report
+    return chain
 
 
 DISTRICTS_PER_WORKER = 4  # measured: 2 workers gain nothing at 4 districts, 33 % at 40
@@ -89,6 +91,7 @@ def run_project(
     ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
     about what they save)."""
+    from .report.coverage import glyph_issues, user_texts
     from .report.excel import write_comparison_workbook, write_issues_workbook
     from .report.tables import comparison_report, district_report, load_rules
 
@@ -96,7 +99,7 @@ def run_project(
     spec = project if isinstance(project, RunSpec) else load_spec(project)
     lang = lang or spec.report.lang
     out_dir = spec.output_dir
-    font_path = resolve_font(spec, lang, font) if pdf else None
+    fonts = resolve_font(spec, lang, font) if pdf else None
     try:
         ev = evaluate(spec, isolate=True)
     except InputError as exc:
@@ -105,6 +108,12 @@ def run_project(
         raise
     t_eval = time.perf_counter() - t0
     rules = load_rules(ev)
+    if fonts is not None:
+        # installed fonts for characters the bundled one lacks; the rest listed where they occur
+        fonts = fonts.with_fallbacks(user_texts(ev, rules))
+        unprintable = glyph_issues(ev, fonts, rules)
+        if unprintable:
+            ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
     out_dir.mkdir(parents=True, exist_ok=True)
     models = [
         district_report(ev, d, lang, rules)
@@ -119,7 +128,7 @@ def run_project(
         # spawn, not fork: the parent may hold threads (Typst, BLAS) that a fork would copy locked
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx) as pool:
-            futures = [pool.submit(_render_district, m, out_dir, font_path, pdf) for m in models]
+            futures = [pool.submit(_render_district, m, out_dir, fonts, pdf) for m in models]
             for i, (m, fut) in enumerate(zip(models, futures, strict=True), start=1):
                 written, secs = fut.result()
                 files += written
@@ -128,7 +137,7 @@ def run_project(
                     progress(m.district, i, total)
     else:
         for i, m in enumerate(models, start=1):
-            written, secs = _render_district(m, out_dir, font_path, pdf)
+            written, secs = _render_district(m, out_dir, fonts, pdf)
             files += written
             render_times.append(secs)
             if progress:

@@ -25,7 +25,9 @@ blank and about 3 % are written as the Chinese label ("同意") instead of the n
 **Experts** share one "true" local weight vector per criterion node; each expert perturbs it on the
 log scale (N(0, 0.25) per element plus N(0, 0.3) per judgment), and the ratios are rounded to the
 nearest value of Saaty's 1-9 scale. Matrices are redrawn until CR < 0.08 (Saaty's RI), except for
-expert ``E06`` at the goal node, whose matrix has 2-3 reversed judgments and 0.2 < CR < 0.5.
+expert ``E06`` at the goal node, whose matrix has 2-3 reversed judgments and 0.2 < CR < 0.5. A
+matrix of two items is always consistent, so when the goal has fewer than three children E06 is
+inconsistent at the first node that has three or more, and at none if no node has.
 
 Everything is drawn from one ``numpy.random.Generator`` seeded by ``seed``; workbooks carry a fixed
 creation date, so the same seed gives byte-identical files.
@@ -410,7 +412,8 @@ def _consistency_ratio(a: np.ndarray) -> float:
     if n <= 2:
         return 0.0
     lam = float(np.max(np.linalg.eigvals(a).real))
-    return max(0.0, (lam - n) / (n - 1)) / _SAATY_RI[n - 1]
+    ri = _SAATY_RI[min(n, len(_SAATY_RI)) - 1]  # beyond the table RI levels off (about 1.6)
+    return max(0.0, (lam - n) / (n - 1)) / ri
 
 
 def _saaty_matrix(log_ratio: np.ndarray) -> np.ndarray:
@@ -460,7 +463,8 @@ _EXPERT_STYLE = {e: ("text" if k % 2 == 0 else "number") for k, e in enumerate(E
 
 
 def _write_experts(tree: _Tree, path: Path, rng: np.random.Generator) -> None:
-    goal_id = tree.criteria[0][0]
+    # CR is 0 for n <= 2: E06's inconsistency goes to the first node with three or more children
+    bad_node = next((node for node, children in tree.criteria if len(children) >= 3), None)
     workbook = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
     workbook.set_properties({"created": _CREATED, "title": "AHP judgments (synthetic)"})
     header_fmt = workbook.add_format({"bold": True})
@@ -472,7 +476,7 @@ def _write_experts(tree: _Tree, path: Path, rng: np.random.Generator) -> None:
         sheet.freeze_panes(1, 2)
         row = 1
         for expert in EXPERTS:
-            bad = expert == INCONSISTENT_EXPERT and node_id == goal_id
+            bad = expert == INCONSISTENT_EXPERT and node_id == bad_node
             a = _expert_matrix(true_log_w, rng, inconsistent=bad)
             for i in range(n):
                 cells: list[Any] = [expert, children[i]] + [None] * i + [1]

@@ -191,6 +191,7 @@ class _Checker:
         message: str,
         expected: str = "",
         found: Any = "",
+        fix: str = "",
     ) -> None:
         found_s = "" if found == "" else repr(found) if isinstance(found, str) else str(found)
         self.issues.append(
@@ -199,6 +200,7 @@ class _Checker:
                 message,
                 expected=expected,
                 found=found_s,
+                fix=fix,
                 check="tree",
             )
         )
@@ -217,7 +219,18 @@ def _names(c: _Checker, obj: Any, key: str, path: str, required: bool = True) ->
     if not isinstance(value, dict):
         c.err(obj, key, path, f"`{key}` must be a mapping", "{zh: ..., en: ...}", value)
         return {}
-    out = {str(k): str(v) for k, v in value.items() if v is not None}
+    for k in value:
+        if k not in ("zh", "en"):
+            hint = (
+                f"A comma ends a text inside {{zh: ..., en: ...}}: quote a text that holds one "
+                f'(en: "items per 1,000 residents"); `{k}` is what followed a comma.'
+                if value.get(k) is None
+                else "Give the texts as {zh: ..., en: ...}."
+            )
+            c.err(
+                value, k, path, f"`{key}` has an unknown language key `{k}`", "zh and en", k, hint
+            )
+    out = {str(k): str(v) for k, v in value.items() if v is not None and k in ("zh", "en")}
     if required:
         for lang in ("zh", "en"):
             if not out.get(lang, "").strip():

@@ -12,6 +12,7 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import xlsxwriter
 
 from evalkit.tree import IndicatorTree
@@ -289,10 +290,94 @@ def write_row_per_expert(
     return path
 
 
+WJX_FIXED = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP")
+TENCENT_FIXED = ("编号", "开始答题时间", "结束答题时间", "答题时长")
+TENCENT_AFTER = ("地理位置国家和地区", "地理位置省", "地理位置市", "自定义字段", "IP", "UA")
+
+
+def matrix_title(tree: IndicatorTree, node_id: str) -> str:
+    """The question text of a node's matrix; the goal's names its items (a title may)."""
+    node = tree.node(node_id)
+    if node_id == tree.goal.id:
+        names = "、".join(c.name["zh"] for c in node.children)
+        return f"请比较{names}等维度对{node.name['zh']}的相对重要性（矩阵单选题 *必答）"
+    return f"请比较“{node.name['zh']}”下各指标的相对重要性（矩阵单选题 *必答）"
+
+
+def write_wjx_matrix_export(
+    tree: IndicatorTree,
+    mats: dict[str, np.ndarray],
+    path: Path,
+    *,
+    experts: tuple[str, ...] = EXPERTS,
+    seed: int = SEED,
+    mark: str = "—",
+    tencent: bool = False,
+) -> Path:
+    """A 17-point AHP questionnaire downloaded 按序号 as the platform writes it.
+
+    问卷星: its fixed columns, "1、您的姓名" (a fill-in question), then one 矩阵单选 question per
+    node with a column per pair; only the first column of a matrix carries the question number and
+    text, "N、<title>—A 比 B" (``mark`` replaces the em dash); the others hold the bare row text
+    "A 比 B". Some pairs are asked the other way round ("B 比 A"). Cells: the option position 1..17.
+    ``tencent``: 腾讯问卷's layout instead: 编号, 开始答题时间, ..., "1.您的姓名", every matrix column
+    "N.<title>:A 比 B", then its trailing columns (written with openpyxl).
+    """
+    rng = np.random.default_rng(seed + 6)
+    head = list(TENCENT_FIXED if tencent else WJX_FIXED)
+    head.append("1.您的姓名" if tencent else "1、您的姓名")
+    cols: list[tuple[str, int, int]] = []
+    for q, node in enumerate(tree.criteria(), start=2):
+        names = _names(tree, node.id, "zh")
+        title = matrix_title(tree, node.id)
+        for k, (i, j) in enumerate(_pairs(len(names), rng)):
+            row = f"{names[i]} 比 {names[j]}"
+            if tencent:
+                head.append(f"{q}.{title}:{row}")
+            else:
+                head.append(f"{q}、{title}{mark}{row}" if k == 0 else row)
+            cols.append((node.id, i, j))
+    if tencent:
+        head += TENCENT_AFTER
+    rows: list[list[object]] = []
+    for e, expert in enumerate(experts):
+        if tencent:
+            meta: list[object] = [e + 1, f"2026/10/{e + 1} 9:00", f"2026/10/{e + 1} 9:06", 360]
+        else:
+            meta = [
+                e + 1,
+                f"2026/10/{e + 1:02d} 09:00:00",
+                "360秒",
+                "手机提交",
+                "微信",
+                "1.2.3.4(上海-上海)",
+            ]
+        cells = [position(mats[n][e, i, j]) for n, i, j in cols]
+        tail = ["中国", "上海", "上海", "", "1**.2**.3**.4**", "Mozilla/5.0"] if tencent else []
+        rows.append([*meta, expert, *cells, *tail])
+    if tencent:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "Sheet1"
+        ws.append(head)
+        for row in rows:
+            ws.append(row)
+        wb.save(path)
+        return path
+    wb = xlsxwriter.Workbook(str(path), _OPTIONS)
+    ws = wb.add_worksheet("Sheet1")
+    ws.write_row(0, 0, head)
+    for r, row in enumerate(rows, start=1):
+        ws.write_row(r, 0, row)
+    wb.close()
+    return path
+
+
 WRITERS = {
     "seventeen_export": (write_seventeen_export, "seventeen_point"),
     "seventeen_grid": (write_seventeen_grid, "seventeen_point"),
     "ticked_grid": (write_ticked_grid, "ticked_grid"),
     "matrix_per_sheet": (write_matrix_per_sheet, "matrix_per_sheet"),
     "row_per_expert": (write_row_per_expert, "row_per_expert"),
+    "wjx_matrix_export": (write_wjx_matrix_export, "seventeen_point"),
 }

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from evalkit.errors import FontError
-from evalkit.report.fonts import find_cjk_font
+from evalkit.report import fonts
+from evalkit.report.fonts import BUNDLED_FAMILY, bundled_font
 from evalkit.report.model import DistrictReport, Recommendation
 
 HOSTILE = '#import "@preview/x:0.1.0" *bold* $x$ <a> @ref'
@@ -481,8 +482,33 @@ def fake_report(
 
 # ---------------------------------------------------------------- helpers
 
-CJK_FONT = find_cjk_font()
-needs_cjk = pytest.mark.skipif(CJK_FONT is None, reason="no Simplified Chinese font installed")
+MPL_FONTS = Path(__import__("matplotlib").get_data_path()) / "fonts" / "ttf"
+LATIN_FONT = MPL_FONTS / "DejaVuSans.ttf"  # ships with matplotlib: the same on every machine
+
+
+@pytest.fixture()
+def no_system_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever fonts this machine has, the report may use only the fonts it is given."""
+
+    def none(chars: set[str]) -> list[Path]:
+        return []
+
+    monkeypatch.setattr(fonts, "find_fallback_fonts", none)
+
+
+def _embedded_fonts(pdf: Path) -> set[str]:
+    """BaseFont names of the fonts embedded in a PDF, without the subset tag ("ABCDEF+")."""
+    import pypdf
+
+    names: set[str] = set()
+    for page in pypdf.PdfReader(str(pdf)).pages:
+        res = page.get("/Resources")
+        res = res.get_object() if res is not None else {}
+        for f in (res.get("/Font") or {}).values():
+            f = f.get_object()
+            base = str(f.get("/BaseFont", ""))
+            names.add(base.lstrip("/").split("+", 1)[-1])
+    return names
 
 
 def _text(pdf: Path) -> str:
@@ -496,22 +522,9 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _latin_font() -> Path | None:
-    for p in (
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-        Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
-        Path("/Library/Fonts/Arial.ttf"),
-        Path("C:/Windows/Fonts/arial.ttf"),
-    ):
-        if p.is_file():
-            return p
-    return None
-
-
 # ---------------------------------------------------------------- tests
 
 
-@needs_cjk
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_render_contains_values(tmp_path: Path, lang: str) -> None:
     from evalkit.report.pdf import render_district_pdf
@@ -538,7 +551,6 @@ def test_render_contains_values(tmp_path: Path, lang: str) -> None:
     assert 5 <= len(__import__("pypdf").PdfReader(str(out)).pages) <= 12
 
 
-@needs_cjk
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_user_text_is_not_markup(tmp_path: Path, lang: str) -> None:
     from evalkit.report.pdf import render_district_pdf
@@ -553,7 +565,6 @@ def test_user_text_is_not_markup(tmp_path: Path, lang: str) -> None:
         assert piece in flat
 
 
-@needs_cjk
 def test_overwrites_existing_file(tmp_path: Path) -> None:
     from evalkit.report.pdf import render_district_pdf
 
@@ -564,59 +575,112 @@ def test_overwrites_existing_file(tmp_path: Path) -> None:
     assert target.read_bytes().startswith(b"%PDF")
 
 
-def test_zh_with_latin_font_raises(tmp_path: Path) -> None:
+def test_latin_font_given_is_completed_by_the_bundled_font(
+    tmp_path: Path, no_system_fonts: None
+) -> None:
+    """--font with a Latin-only font: its Latin text, the bundled font's Chinese, no box."""
     from evalkit.report.pdf import render_district_pdf
 
-    latin = _latin_font()
-    if latin is None:
-        pytest.skip("no Latin-only font found")
-    with pytest.raises(FontError, match=r"fonts-noto-cjk|--font"):
-        render_district_pdf(fake_report("zh"), tmp_path / "x.pdf", font=latin)
-    assert not (tmp_path / "x.pdf").exists()
+    report = fake_report("zh")
+    out = render_district_pdf(report, tmp_path / "x.pdf", font=LATIN_FONT)
+    assert _flat(report.district) in _flat(_text(out))
+    embedded = _embedded_fonts(out)
+    assert any(n.startswith("DejaVuSans") for n in embedded), embedded
+    assert any(n.startswith("EvalkitSansSC") for n in embedded), embedded
 
 
 def test_missing_font_file_raises(tmp_path: Path) -> None:
     from evalkit.report.pdf import render_district_pdf
 
-    with pytest.raises(FontError):
+    with pytest.raises(FontError, match=r"nope\.ttf"):
         render_district_pdf(fake_report("zh"), tmp_path / "x.pdf", font=tmp_path / "nope.ttf")
+    assert not (tmp_path / "x.pdf").exists()
 
 
-@needs_cjk
-def test_missing_glyph_raises(tmp_path: Path) -> None:
+def test_character_no_font_has_is_shown_as_its_code(tmp_path: Path, no_system_fonts: None) -> None:
+    """An Egyptian hieroglyph and an emoji: no font has them; the PDF shows [U+...], no box."""
     from evalkit.report.pdf import render_district_pdf
 
-    # An Egyptian hieroglyph: no CJK font has it.
-    with pytest.raises(FontError, match="U\\+13000"):
-        render_district_pdf(fake_report("zh", district="东湖区\U00013000"), tmp_path / "x.pdf")
+    report = fake_report("zh", district="东湖区\U00013000", station0="花园\U0001f46e派出所")
+    text = _flat(_text(render_district_pdf(report, tmp_path / "x.pdf")))
+    assert "东湖区[U+13000]" in text
+    assert "花园[U+1F46E]派出所" in text
+    assert "\U00013000" not in text and "\U0001f46e" not in text
 
 
-@needs_cjk
+def test_character_missing_from_the_bundled_font_comes_from_an_installed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Hebrew letter is not in the bundled font; an installed font that has it is used."""
+    from evalkit.report.pdf import render_district_pdf
+
+    monkeypatch.setattr(fonts, "_font_dirs", lambda: [MPL_FONTS])
+    monkeypatch.setattr(fonts, "_fontconfig_fallbacks", lambda chars: [])
+    assert ord("\u05d0") not in fonts.covered(bundled_font())
+    out = render_district_pdf(fake_report("en", district="Dist \u05d0"), tmp_path / "x.pdf")
+    assert "Dist\u05d0" in _flat(_text(out))
+    assert any(n.startswith("DejaVuSans") for n in _embedded_fonts(out))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_character_is_in_an_embedded_font(
+    tmp_path: Path, lang: str, no_system_fonts: None
+) -> None:
+    """System fonts ignored: the report is set in the bundled font only, which has every
+    character the text holds (so no glyph is an empty box)."""
+    from evalkit.report.pdf import render_district_pdf
+
+    out = render_district_pdf(fake_report(lang), tmp_path / "r.pdf")
+    embedded = _embedded_fonts(out)
+    text_fonts = {n for n in embedded if not n.startswith("NewCMMath")}  # Typst's math font
+    assert text_fonts == {"EvalkitSansSC-Regular-Identity-H", "EvalkitSansSC-Bold-Identity-H"}
+    text = _text(out)
+    assert len(text) > 2000
+    cps = fonts.covered(bundled_font()) & fonts.covered(bundled_font("bold"))
+    uncovered = {ch for ch in text if not ch.isspace() and ord(ch) not in cps}
+    # the formulas are set in Typst's own math font: math italic letters and operators
+    math = {ch for ch in uncovered if 0x1D400 <= ord(ch) <= 0x1D7FF or ch in "⋅ΣλαχΔ∑∏−"}
+    assert uncovered - math == set()
+
+
 def test_font_helpers() -> None:
-    from evalkit.report.fonts import check_coverage, cjk_family
+    from evalkit.report.fonts import check_coverage, cjk_family, font_chain
 
-    assert CJK_FONT is not None
-    family = cjk_family(CJK_FONT)
-    assert "JP" not in family and "KR" not in family
-    assert check_coverage(CJK_FONT, ["东湖区派出所 基础信息采集覆盖率 λmax"]) == set()
-    assert check_coverage(CJK_FONT, ["\U00013000"]) == {"\U00013000"}
+    assert cjk_family(bundled_font()) == BUNDLED_FAMILY
+    assert cjk_family(bundled_font("bold")) == BUNDLED_FAMILY
+    assert check_coverage(bundled_font(), ["东湖区派出所 基础信息采集覆盖率 λmax ≥ → ①"]) == set()
+    assert check_coverage(bundled_font(), ["\U00013000"]) == {"\U00013000"}
+    # level 3 of the 通用规范汉字表 (place-name characters) is in, beyond GB 2312
+    assert check_coverage(bundled_font(), ["亳堃淼昇"]) == set()
+    assert font_chain().families == [BUNDLED_FAMILY]
+    assert font_chain(LATIN_FONT).families == ["DejaVu Sans", BUNDLED_FAMILY]
 
 
-@needs_cjk
+def test_charts_keep_dollar_signs_literal() -> None:
+    """Chart labels are text, not mathtext: "$ x $" keeps its dollars, "$\\frac{$" draws."""
+    from fontTools.ttLib import TTFont
+
+    from evalkit.report.charts import plot_station_bars
+
+    svg = plot_station_bars(["$ x $", "cost $5 or $6", "$\\frac{$"], [50, 60, 70], lang="en")
+    f = TTFont(str(bundled_font()))
+    gid = {ch: f.getGlyphID(f.getBestCmap()[ord(ch)]) for ch in "$\\{"}
+    for ch, g in gid.items():
+        assert f'id="EvalkitSansSC-Regular-{g:x}"' in svg, ch
+    assert "Oblique" not in svg and "cmmi" not in svg.lower()
+
+
 def test_charts_are_deterministic_svg() -> None:
     from evalkit.report.charts import plot_radar, plot_station_bars
 
     labels = ["基础信息采集", "数据共享应用", "智慧便民服务", "智能巡防管控", "民警信息素养"]
-    a = plot_radar(labels, [60, 70, 80, 50, 90], [65] * 5, lang="zh", font_path=CJK_FONT)
-    b = plot_radar(labels, [60, 70, 80, 50, 90], [65] * 5, lang="zh", font_path=CJK_FONT)
+    a = plot_radar(labels, [60, 70, 80, 50, 90], [65] * 5, lang="zh", font_path=None)
+    b = plot_radar(labels, [60, 70, 80, 50, 90], [65] * 5, lang="zh", font_path=None)
     assert a == b and a.lstrip().startswith("<?xml") and "<text" not in a
-    bars = plot_station_bars(
-        ["东湖派出所", "西湖派出所"], [80.0, 70.5], lang="zh", font_path=CJK_FONT
-    )
+    bars = plot_station_bars(["东湖派出所", "西湖派出所"], [80.0, 70.5], lang="zh", font_path=None)
     assert "<svg" in bars and "<text" not in bars
 
 
-@needs_cjk
 def test_sparse_report_renders(tmp_path: Path) -> None:
     """No stations, no issues, no experts, no recommendations, two dimensions."""
     import dataclasses

@@ -72,3 +72,53 @@ def test_show_weights_prints_method_cr_and_suggestions(project: Path) -> None:
     out = buf.getvalue()
     for text in ("Saaty (1980) RI", "CR per expert and node", "consensus", "repaired:", "->"):
         assert text in out, text
+
+
+def _wide_tree(n: int) -> str:
+    """A goal with n - 1 survey indicators (one item each) and a statistic: an n x n matrix."""
+    kids = "\n".join(
+        f"    - id: x{k}\n      name: {{zh: 指标{k}, en: X{k}}}\n      direction: benefit\n"
+        f"      source: {{survey: {{scale: likert5, items: [{{id: q{k}, zh: 问{k}, en: Q{k}}}]}}}}"
+        for k in range(1, n)
+    )
+    kids += (
+        f"\n    - id: x{n}\n      name: {{zh: 指标{n}, en: X{n}}}\n      direction: benefit\n"
+        "      goalposts: {worst: 0, best: 10}\n      source: {statistic: {column: s}}"
+    )
+    return (
+        "schema_version: 1\nid: wide\ntitle: {zh: 宽, en: Wide}\nscales:\n"
+        "  likert5: {values: [1, 2, 3, 4, 5], labels: {zh: [a, b, c, d, e], en: [A, B, C, D, E]}}\n"
+        "levels:\n  - {id: low, name: {zh: 低, en: Low}, min_score: 0}\n"
+        "  - {id: high, name: {zh: 高, en: High}, min_score: 60}\n"
+        f"goal:\n  id: g\n  name: {{zh: 目标, en: Goal}}\n  children:\n{kids}\n"
+    )
+
+
+def test_node_larger_than_the_ri_table_is_a_located_error_and_issues_are_written(
+    tmp_path: Path,
+) -> None:
+    """16 children: 'the RI table saaty covers n = 1..15' used to stop the run with no place and
+    no issues.xlsx."""
+    from evalkit.errors import InputError
+    from evalkit.run import run_project
+    from evalkit.synth import synthesize
+
+    tree_text = _wide_tree(16)
+    (tmp_path / "indicators").mkdir()
+    tree_path = tmp_path / "indicators" / "tree.yaml"
+    tree_path.write_text(tree_text, encoding="utf-8")
+    synthesize(tree_path, tmp_path / "surveys", districts=2)
+    (tmp_path / "evalkit.yaml").write_text(
+        "schema_version: 1\ntitle: {zh: 宽, en: Wide}\ntree: indicators/tree.yaml\n"
+        "data:\n  surveys: [surveys/*.xlsx]\n  experts: surveys/experts.xlsx\n"
+        'report:\n  lang: en\n  date: "2026-11-01"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        run_project(tmp_path, pdf=False)
+    (issue,) = [i for i in info.value.issues if i.check == "ahp"]
+    assert issue.location.line == tree_text.splitlines().index("  id: g") + 1
+    assert issue.location.file.endswith("tree.yaml") and issue.location.path == "g"
+    assert "16 children" in issue.message and "n = 1..15" in issue.message
+    assert "split the node" in issue.fix and "weights.method" in issue.fix
+    assert (tmp_path / "reports" / "issues.xlsx").is_file()

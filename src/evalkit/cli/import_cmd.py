@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from ..errors import EvalkitError, InputError
-from .common import console, err_console
+from ..errors import EvalkitError, InputError, Issue
+from .common import SHOWN, console, err_console
 from .common import fail as _fail
+
+if TYPE_CHECKING:
+    from ..ingest.judgment_formats import JudgmentInspection
 
 FileArg = Annotated[
     Path, typer.Argument(help="The export: 问卷星/腾讯问卷 .xlsx/.csv, or a hand-entered sheet.")
@@ -33,6 +36,7 @@ SheetOpt = Annotated[
     ),
 ]
 DEFAULT_TREE = Path("indicators/community_policing.yaml")
+DEFAULT_EXPERTS = Path("surveys/experts.xlsx")  # where the project file looks for judgments
 _ROLE_MISSING = re.compile(r"^no (district|station) for the answers$")
 
 
@@ -57,15 +61,45 @@ def inspect_cmd(
 ) -> None:
     """Show what was detected in FILE: platform, header row, questions, item mapping, markers.
 
-    Exits with 1 when a problem would stop `evalkit import` (an unknown layout, an item without a
-    column, ...), 0 otherwise.
+    A file of experts' pairwise judgments (17-point export or grid, ticked grid, n x n matrices,
+    a row per expert, evalkit's experts workbook) is recognised as such: its layout, experts and
+    the pairs found per node are shown, with the `evalkit import-judgments` command to use.
+    Exit code 1 when a problem would stop the import (the file cannot be read, has no known
+    layout, or has problems listed "to fix before import"), 0 otherwise. A survey export without
+    a district or station column is no such problem: `evalkit import` takes --district/--station.
     """
+    from ..ingest.judgment_formats import inspect_judgments, is_judgment_map
     from ..ingest.platforms import inspect_export, platform_label
     from ..tree import load_tree
 
     try:
         t = load_tree(tree)
-        det = inspect_export(file, t, sheet=sheet, map_path=map)
+        if map is not None and is_judgment_map(map):
+            judged = inspect_judgments(file, t, map_path=map)
+            if judged is None:
+                _fail(
+                    EvalkitError(
+                        f"{file}: no judgment layout found and none named in {map}; name it "
+                        "there (layout: seventeen_point | ticked_grid | matrix_per_sheet | "
+                        "row_per_expert | evalkit)"
+                    )
+                )
+            if _show_judgments(judged, file, tree, map):
+                raise typer.Exit(1)  # the import would stop
+            return
+        survey_error: EvalkitError | None = None
+        try:
+            det = inspect_export(file, t, sheet=sheet, map_path=map)
+        except EvalkitError as exc:
+            survey_error, det = exc, None
+        if det is None or not det.mapping:  # no survey item found: judgments?
+            judged = inspect_judgments(file, t)
+            if judged is not None:
+                if _show_judgments(judged, file, tree, None):
+                    raise typer.Exit(1)  # the import would stop
+                return
+        if survey_error is not None or det is None:
+            raise survey_error or EvalkitError(f"{file}: no known layout")
     except EvalkitError as exc:
         _fail(exc)
         return
@@ -102,16 +136,23 @@ def inspect_cmd(
             + ", ".join(f"{m} ×{n}" for m, n in sorted(det.markers.items(), key=lambda x: -x[1])),
             highlight=False,
         )
+    if _show_decisions_and_problems(det.decisions, det.issues):
+        raise typer.Exit(1)  # the import would stop
+
+
+def _show_decisions_and_problems(decisions: list[str], issues: list[Issue]) -> bool:
+    """The decisions, warnings and problems of an inspected file (surveys and judgments alike);
+    True when a problem would stop the import."""
     console.print("[bold]Decisions[/]")
-    for d in det.decisions:
+    for d in decisions:
         console.print(f"  - {d}", highlight=False, markup=False)
-    errors = [i for i in det.issues if i.severity == "error"]
-    warnings = [i for i in det.issues if i.severity != "error"]
+    errors = [i for i in issues if i.severity == "error"]
+    warnings = [i for i in issues if i.severity != "error"]
     # a file without a district or station column (every platform export) imports with
     # --district / --station: that is an option to give, not a problem with the file
     options = [i for i in errors if _ROLE_MISSING.match(i.message)]
     errors = [i for i in errors if i not in options]
-    for w in warnings[:20]:
+    for w in warnings[:SHOWN]:
         console.print(f"  warning: {w}", highlight=False, markup=False)
     for i in options:
         role = _ROLE_MISSING.match(i.message).group(1)  # type: ignore[union-attr]
@@ -122,12 +163,77 @@ def inspect_cmd(
         )
     if errors:
         console.print(f"[bold]{len(errors)} problem(s) to fix before import[/]", highlight=False)
-        for e in errors[:20]:
+        for e in errors[:SHOWN]:
             console.print(f"  {e}", highlight=False, markup=False)
-        if len(errors) > 20:
-            console.print(f"  ... and {len(errors) - 20} more", highlight=False)
-        # exit code as everywhere: 1 when something stops the import, 0 otherwise (warnings only)
-        raise typer.Exit(1)
+        if len(errors) > SHOWN:
+            console.print(f"  ... and {len(errors) - SHOWN} more", highlight=False)
+    return bool(errors)
+
+
+def _show_judgments(judged: JudgmentInspection, file: Path, tree: Path, map: Path | None) -> bool:
+    """``evalkit inspect`` of a judgments file: layout, experts, pairs per node, the command;
+    True when a problem would stop the import."""
+    console.print(
+        f"[bold]{file}[/]: experts' pairwise judgments (layout {judged.layout}), not a survey "
+        "export",
+        highlight=False,
+    )
+    console.print(f"  {judged.why}", highlight=False, markup=False)
+    shown = ", ".join(judged.experts[:SHOWN]) + (" ..." if len(judged.experts) > SHOWN else "")
+    console.print(
+        f"Experts: {len(judged.experts)}" + (f" ({shown})" if judged.experts else ""),
+        highlight=False,
+        markup=False,
+    )
+    nt = Table(title="Pairs per node")
+    nt.add_column("node", no_wrap=True)
+    nt.add_column("pairs found", justify="right", no_wrap=True)
+    nt.add_column("pairs needed", justify="right", no_wrap=True)
+    for nid, (got, need) in judged.nodes.items():
+        nt.add_row(nid, str(got), str(need))
+    console.print(nt)
+    if judged.columns:
+        ct = Table(title="Pair columns (the cell is the judgment of the left item over the right)")
+        ct.add_column("col", no_wrap=True, min_width=3)
+        ct.add_column("header", no_wrap=True, overflow="ellipsis", max_width=24)
+        ct.add_column("node: left vs right item", overflow="fold")
+        for loc, head, nid, a, b in judged.columns:
+            ct.add_row(loc.column, head, f"{nid}: {a} vs {b}")
+        console.print(ct)
+    blocked = _show_decisions_and_problems(judged.decisions, judged.issues)
+    if judged.layout == "evalkit":
+        console.print(
+            "This is evalkit's own experts format: `evalkit run` reads it as it is (name it under "
+            "data: experts: in evalkit.yaml); no import is needed.",
+            highlight=False,
+            markup=False,
+        )
+        return blocked
+    output = DEFAULT_EXPERTS
+    if Path(file).resolve() == output.resolve():
+        output = output.with_name("experts_imported.xlsx")
+    command = f"evalkit import-judgments {_quoted(file)} -o {_quoted(output)}"
+    if tree != DEFAULT_TREE:
+        command += f" --tree {_quoted(tree)}"
+    if map is not None:
+        command += f" --map {_quoted(map)}"
+    console.print(
+        f"{'Once the problems are fixed, import' if blocked else 'Import'} it with: {command}",
+        highlight=False,
+        markup=False,
+    )
+    return blocked
+
+
+_SHELL_SPECIAL = set(" \t\n'\"\\$`!&|;<>()*?[]{}#~")
+
+
+def _quoted(path: Path) -> str:
+    """A path as typed in a command: as it is, or in double quotes when a shell would split it."""
+    text = str(path)
+    if not text or any(ch in _SHELL_SPECIAL for ch in text):
+        return '"' + text.replace('"', '\\"') + '"'
+    return text
 
 
 def import_cmd(
@@ -164,10 +270,16 @@ def import_cmd(
     ] = False,
 ) -> None:
     """Convert FILE into evalkit's responses table (the format `evalkit run` reads)."""
-    from ..ingest.platforms import import_responses, propose_map, write_map, write_responses
+    from ..ingest.platforms import (
+        import_responses,
+        propose_map,
+        proposed_map_path,
+        write_map,
+        write_responses,
+    )
     from ..tree import load_tree
 
-    map_out = output.with_name(f"{output.stem}.map.yaml")
+    map_out = proposed_map_path(output)
     try:
         t = load_tree(tree)
         codes = _missing_codes(missing)

@@ -2,7 +2,9 @@
 
 Reads experts' AHP questionnaires in any layout :mod:`evalkit.ingest.judgment_formats` knows, prints
 the detected layout, every automatic decision and each expert's CR per node (CR > 0.1 marked), and
-writes evalkit's experts workbook. The lead registers the callback on the app.
+writes evalkit's experts workbook. Without ``--map`` the map it used (or, when the import fails,
+the map it proposes) is written beside the output as ``<output name>.map.yaml``, as
+``evalkit import`` does. ``evalkit.cli`` registers the callback on the app.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..errors import EvalkitError
-from .common import console
+from ..errors import EvalkitError, InputError
+from .common import console, err_console
 from .common import fail as _fail
 
 CR_LIMIT = 0.1
@@ -39,13 +41,37 @@ def import_judgments_cmd(
         Path, typer.Option("--output", "-o", help="The experts workbook to write.")
     ] = Path("experts.xlsx"),
 ) -> None:
-    """Import experts' AHP judgments from a questionnaire file into evalkit's experts workbook."""
-    from ..ingest.judgment_formats import import_judgments, write_experts_workbook
+    """Import experts' AHP judgments from a questionnaire file into evalkit's experts workbook.
+
+    Without --map, the map used is written beside the output as <output name>.map.yaml (also when
+    the import fails, with what could not be read): check it and re-run with --map.
+    """
+    from ..ingest.judgment_formats import (
+        import_judgments,
+        propose_judgment_map,
+        write_experts_workbook,
+    )
+    from ..ingest.platforms import proposed_map_path, write_map
     from ..tree import load_tree
 
+    map_out = proposed_map_path(output)
+    if output.resolve() in (file.resolve(), *([map.resolve()] if map is not None else [])):
+        _fail(EvalkitError(f"-o {output} would overwrite the file read; choose another output"))
     try:
         t = load_tree(tree)
-        imported = import_judgments(file, t, map_path=map)
+        try:
+            imported = import_judgments(file, t, map_path=map)
+        except InputError:
+            if map is None:  # still propose a map the user can correct
+                try:
+                    write_map(propose_judgment_map(file, t), map_out)
+                    err_console.print(
+                        f"A proposed map was written to {map_out}: correct it and pass --map.",
+                        highlight=False,
+                    )
+                except EvalkitError:
+                    pass
+            raise
     except EvalkitError as exc:
         _fail(exc)
         return
@@ -87,6 +113,8 @@ def import_judgments_cmd(
         )
     try:
         write_experts_workbook(imported, t, output)
+        if map is None:
+            write_map(imported.proposed_map, map_out)
     except EvalkitError as exc:
         _fail(exc)
         return
@@ -95,6 +123,12 @@ def import_judgments_cmd(
         highlight=False,
         markup=False,
     )
+    if map is None:
+        console.print(
+            f"Proposed map written to {map_out}: check it, then re-run with --map {map_out}.",
+            highlight=False,
+            markup=False,
+        )
 
 
 __all__ = ["import_judgments_cmd"]

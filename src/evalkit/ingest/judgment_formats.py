@@ -40,6 +40,7 @@ from ..tree import IndicatorTree, Node
 from ..weights.ahp import ahp_priorities, fmt_judgment, saaty_round
 from ..yamlio import line_of, load_yaml
 from .judgments import SAATY_MAX, SAATY_MIN, load_judgments, parse_judgment
+from .platforms import FlowList, read_question_header
 from .tables import column_letter, read_rows, sheet_names
 
 LAYOUTS = ("seventeen_point", "ticked_grid", "matrix_per_sheet", "row_per_expert", "evalkit")
@@ -52,6 +53,7 @@ _EXPERT_HEADERS = (
     "专家编号",
     "专家代码",
     "姓名",
+    "您的姓名",
     "name",
     "编号",
     "id",
@@ -78,7 +80,8 @@ class ImportedJudgments:
 
     ``matrices[node_id]``: (k, n, n) with a[i][j] = importance of child i over child j (tree order),
     for the experts ``experts[node_id]``; ``cr``: one row per node and expert (Saaty's RI table);
-    ``decisions``: every automatic choice made while reading; ``issues``: warnings.
+    ``decisions``: every automatic choice made while reading; ``issues``: warnings;
+    ``proposed_map``: the MAP.yaml that reads the file the same way (:func:`propose_judgment_map`).
     """
 
     matrices: dict[str, np.ndarray]
@@ -88,6 +91,7 @@ class ImportedJudgments:
     decisions: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     file: str = ""
+    proposed_map: dict[str, Any] = field(default_factory=dict)
 
 
 # ---- MAP.yaml ----------------------------------------------------------------------------------
@@ -100,7 +104,8 @@ class JudgmentMap:
     layout: str | None = None
     ignore_sheets: tuple[str, ...] = ()
     sheets: dict[str, str] = field(default_factory=dict)  # node id -> sheet
-    items: dict[str, dict[str, str]] = field(default_factory=dict)  # node -> child -> text
+    # node -> child -> the texts the file uses for it
+    items: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     pairs: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # node -> header
     expert_column: str | None = None
     expert_names: dict[str, str] = field(default_factory=dict)
@@ -143,7 +148,7 @@ def read_judgment_map(path: Path | str | None, tree: IndicatorTree) -> JudgmentM
         ignore = []
     criteria = {n.id: n for n in tree.criteria()}
     sheets: dict[str, str] = {}
-    items: dict[str, dict[str, str]] = {}
+    items: dict[str, dict[str, tuple[str, ...]]] = {}
     pairs: dict[str, dict[str, tuple[str, str]]] = {}
     nodes = data.get("nodes") or {}
     check_keys(nodes, set(criteria), "nodes")
@@ -161,7 +166,20 @@ def read_judgment_map(path: Path | str | None, tree: IndicatorTree) -> JudgmentM
         its = spec.get("items") or {}
         check_keys(its, set(kids), f"{p}/items")
         if isinstance(its, dict):
-            items[nid] = {str(k): str(v) for k, v in its.items() if k in kids}
+            items[nid] = {}
+            for k, v in its.items():
+                texts = v if isinstance(v, list) else [v]
+                if k not in kids:
+                    continue
+                if not texts or any(t is None or isinstance(t, (dict, list)) for t in texts):
+                    log.add(
+                        where(its, k, f"{p}/items/{k}"),
+                        f"item {k} needs the text the file uses for it",
+                        expected="a text, or a list of texts",
+                        found=repr(v),
+                    )
+                    continue
+                items[nid][str(k)] = tuple(str(t) for t in texts)
         prs = spec.get("pairs") or {}
         if not isinstance(prs, dict):
             log.add(where(spec, "pairs", f"{p}/pairs"), "expected a mapping header: [row, column]")
@@ -278,9 +296,10 @@ class _Matcher:
         self.node_names = {n.id: n.name for n in tree.criteria()}
         tiers: list[dict[str, list[_Hit]]] = [{} for _ in range(5)]
         for nid, mapped in jmap.items.items():
-            for cid, text in mapped.items():
-                tiers[0].setdefault(text.strip(), []).append(_Hit(nid, cid, "MAP.yaml"))
-                tiers[3].setdefault(normalise(text), []).append(_Hit(nid, cid, "MAP.yaml"))
+            for cid, texts in mapped.items():
+                for text in texts:
+                    tiers[0].setdefault(text.strip(), []).append(_Hit(nid, cid, "MAP.yaml"))
+                    tiers[3].setdefault(normalise(text), []).append(_Hit(nid, cid, "MAP.yaml"))
         for nid, kids in self.kids.items():
             for c in kids:
                 tiers[1].setdefault(c.id, []).append(_Hit(nid, c.id, "id"))
@@ -352,11 +371,13 @@ class _Collector:
         self.off_scale: dict[str, list[Location]] = {}
         self.renamed: set[tuple[str, str]] = set()
         self.failed: set[tuple[str, str, frozenset[str]]] = set()  # reported at the cell
+        self.sheets: dict[str, dict[str, None]] = {}  # node -> sheets its judgments came from
 
     def bad(self, node: str, expert: str, a: str, b: str, loc: Location) -> None:
         """A pair whose cell was unreadable (already reported): not reported again as missing."""
         self.failed.add((node, expert, frozenset((a, b))))
         self.first.setdefault((node, expert), loc)
+        self.sheets.setdefault(node, {})[loc.sheet] = None
 
     def expert(self, name: object) -> str:
         text = show(name).strip("'\"") if not isinstance(name, str) else name.strip()
@@ -415,6 +436,7 @@ class _Collector:
     def add(self, node: str, expert: str, a: str, b: str, v: float, loc: Location, raw: object):
         per = self.data.setdefault(node, {}).setdefault(expert, {})
         self.first.setdefault((node, expert), loc)
+        self.sheets.setdefault(node, {})[loc.sheet] = None
         if (a, b) in per:
             self.log.add(
                 loc,
@@ -492,6 +514,25 @@ def _resolve_pair(m: _Matcher, a: str, b: str, nodes: set[str] | None) -> tuple[
     return _Pair(nid, xa.child, xb.child), ""
 
 
+def _pair_candidates(header: str) -> list[tuple[str, str]]:
+    """The item texts a column header may name, most likely first.
+
+    A question header is read as :func:`~evalkit.ingest.platforms.read_question_header` reads it
+    for ``evalkit inspect``: first the platform's own reading (问卷星's first matrix column
+    ``3、题干—A 比 B`` gives the row text ``A 比 B``), then the whole header (``1.(A 比 B)``, a bare
+    row text ``A 比 B``), then the readings cut at other dashes and colons (``3、题干：A 比 B``,
+    腾讯问卷's ``3.题干:A 比 B``). Each text is split into its two items by :func:`_split_candidates`.
+    """
+    readings = read_question_header(header)
+    texts = [readings[0].row] if readings[0].row else []
+    texts.append(header)
+    texts += [r.row for r in readings[1:] if r.row]
+    out: list[tuple[str, str]] = []
+    for text in texts:
+        out += [c for c in _split_candidates(text) if c not in out]
+    return out
+
+
 def _header_pair(
     m: _Matcher, jmap: JudgmentMap, header: str, nodes: set[str] | None
 ) -> tuple[_Pair | None, str]:
@@ -500,7 +541,7 @@ def _header_pair(
         if header in prs and (nodes is None or nid in nodes):
             a, b = prs[header]
             return _Pair(nid, a, b), ""
-    cands = _split_candidates(header)
+    cands = _pair_candidates(header)
     if not cands:
         return None, ""
     best = ""
@@ -511,6 +552,13 @@ def _header_pair(
         if not best and (m.match(a, nodes) or m.match(b, nodes)):
             best = why
     return None, best
+
+
+def _expert_key(header: object) -> str:
+    """A header as the expert-name columns are matched: its question text (``1、您的姓名`` ->
+    您的姓名), normalised."""
+    text = str(header).strip()
+    return normalise(read_question_header(text)[0].stem or text)
 
 
 # ---- layout detection --------------------------------------------------------------------------
@@ -685,6 +733,15 @@ def detect_judgment_layout(path: Path | str) -> str:
 # ---- readers -----------------------------------------------------------------------------------
 
 
+@dataclass
+class _Found:
+    """What the readers found, for the proposed MAP.yaml and for ``evalkit inspect``."""
+
+    pair_columns: list[tuple[Location, str, _Pair]] = field(default_factory=list)  # where, header
+    expert_columns: dict[str, str] = field(default_factory=dict)  # sheet -> expert column header
+    unresolved: list[tuple[Location, str, str]] = field(default_factory=list)  # where, text, why
+
+
 def _sheet_nodes(jmap: JudgmentMap, sheet: str) -> set[str] | None:
     nodes = {nid for nid, s in jmap.sheets.items() if s == sheet}
     return nodes or None
@@ -696,6 +753,7 @@ def _read_pair_rows(
     col: _Collector,
     jmap: JudgmentMap,
     decisions: list[str],
+    found: _Found,
     *,
     positions: bool,
 ) -> None:
@@ -721,7 +779,7 @@ def _read_pair_rows(
                     "experts.column); experts named by row"
                 )
         else:
-            norm = [normalise(x) for x in header]
+            norm = [_expert_key(x) for x in header]
             for name in _EXPERT_HEADERS:
                 if normalise(name) in norm:
                     ecol = norm.index(normalise(name))
@@ -736,6 +794,7 @@ def _read_pair_rows(
             pair, why = _header_pair(m, jmap, text, nodes)
             if pair is None:
                 if why:
+                    found.unresolved.append((s.loc(h, j, text), text, why))
                     log.add(
                         s.loc(h, j, text),
                         f"the column names {why}",
@@ -764,9 +823,12 @@ def _read_pair_rows(
                 continue
             seen[key] = j
             pair_cols[j] = pair
+            found.pair_columns.append((s.loc(h, j), text, pair))
         if not pair_cols:
             decisions.append(f'sheet "{s.name}" ignored: no column names a pair of items')
             continue
+        if ecol is not None:
+            found.expert_columns[s.name] = header[ecol]
         if ignored:
             decisions.append(
                 f'sheet "{s.name}": columns ignored (they name no pair): '
@@ -838,6 +900,7 @@ def _read_grids(
     col: _Collector,
     jmap: JudgmentMap,
     decisions: list[str],
+    found: _Found,
     *,
     seventeen: bool,
 ) -> None:
@@ -861,16 +924,17 @@ def _read_grids(
                 else:
                     assert run is not None
                     start, values = run
-                norm = [normalise(v) if isinstance(v, str) else "" for v in row[:start]]
+                norm = [_expert_key(v) if isinstance(v, str) else "" for v in row[:start]]
                 ecol = None
                 want = (
-                    [normalise(jmap.expert_column)]
+                    [_expert_key(jmap.expert_column)]
                     if jmap.expert_column
                     else [normalise(x) for x in _EXPERT_HEADERS]
                 )
                 for name in want:
                     if name in norm:
                         ecol = norm.index(name)
+                        found.expert_columns.setdefault(s.name, str(row[ecol]).strip())
                         break
                 continue
             if head_row < 0:
@@ -905,6 +969,7 @@ def _read_grids(
                 why = why or w
             if pair is None:
                 if cands and why:
+                    found.unresolved.append((s.loc(r, left[-1][0]), text_a, why))
                     log.add(
                         s.loc(r, left[-1][0], text_a),
                         f"the row names {why}",
@@ -960,6 +1025,7 @@ def _axis_items(
     hits: dict[int, list[_Hit]],
     axis: str,
     where: Callable[[int, str], Location],
+    found: _Found,
 ) -> dict[int, str] | None:
     """Row (or column) labels of a matrix block -> child ids of node *nid*; None after errors."""
     kids = [c.id for c in m.kids[nid]]
@@ -969,6 +1035,7 @@ def _axis_items(
     for k, t in texts.items():
         h = next((x for x in hits[k] if x.node == nid), None)
         if h is None:
+            found.unresolved.append((where(k, t), t, f"unknown item of node {nid}"))
             log.add(
                 where(k, t),
                 f'node {nid}: unknown item "{t}" in the matrix of expert {expert}',
@@ -1007,7 +1074,12 @@ def _axis_items(
 
 
 def _read_matrices(
-    sheets: list[_Sheet], m: _Matcher, col: _Collector, jmap: JudgmentMap, decisions: list[str]
+    sheets: list[_Sheet],
+    m: _Matcher,
+    col: _Collector,
+    jmap: JudgmentMap,
+    decisions: list[str],
+    found: _Found,
 ) -> None:
     """n x n blocks, one sheet per expert (the sheet name)."""
     log = col.log
@@ -1026,6 +1098,9 @@ def _read_matrices(
             hits_r = {i: m.match(t, nodes) for i, t in texts_r.items()}
             votes = Counter(h.node for hs in [*hits_c.values(), *hits_r.values()] for h in hs)
             if not votes:
+                found.unresolved.append(
+                    (s.loc(hr, cols[0]), ", ".join(texts_c.values()), "items not in the tree")
+                )
                 log.add(
                     s.loc(hr, cols[0], texts_c[cols[0]]),
                     "a matrix whose items are not in the tree",
@@ -1046,6 +1121,7 @@ def _read_matrices(
                 hits_c,
                 "column",
                 lambda k, t, s=s, hr=hr: s.loc(hr, k, t),
+                found,
             )
             rmap = _axis_items(
                 m,
@@ -1056,6 +1132,7 @@ def _read_matrices(
                 hits_r,
                 "row",
                 lambda k, t, s=s, lc=lc: s.loc(k, lc, t),
+                found,
             )
             if cmap is None or rmap is None:
                 continue
@@ -1186,77 +1263,289 @@ def _cr_frame(matrices: dict[str, np.ndarray], experts: dict[str, list[str]]) ->
     return pd.DataFrame(rows, columns=["node_id", "expert", "cr"])
 
 
-def import_judgments(
-    path: Path | str, tree: IndicatorTree, *, map_path: Path | str | None = None
-) -> ImportedJudgments:
-    """Read experts' judgments in any known layout; raise DataError listing every problem."""
-    path = Path(path)
+@dataclass
+class _Reading:
+    """A judgments file read without raising for its problems (they are in ``log``)."""
+
+    path: Path
+    layout: str
+    why: str
+    decisions: list[str]
+    log: IssueLog
+    matcher: _Matcher
+    collector: _Collector
+    found: _Found
+    evalkit: bool = False  # evalkit's own format: read by load_judgments
+    refused: bool = False  # a 17-point 按文本 download: nothing read
+    grid: bool = False  # a 17-point paper grid (not a column per pair)
+
+
+def _read(path: Path, tree: IndicatorTree, jmap: JudgmentMap) -> _Reading:
+    """Detect the layout and read every judgment; DataError only when no layout is found."""
     shown = str(path)
-    jmap = read_judgment_map(map_path, tree)
     decisions: list[str] = []
+    log = IssueLog()
+    m = _Matcher(tree, jmap)
+    col = _Collector(log, jmap)
+    found = _Found()
+
+    def reading(layout: str, why: str, **kw: bool) -> _Reading:
+        return _Reading(path, layout, why, decisions, log, m, col, found, **kw)
+
     if jmap.layout == "evalkit" or (
         jmap.layout is None and path.suffix.lower() == ".csv" and _is_long_csv(path)
     ):
-        return _from_evalkit(
-            path,
-            tree,
-            decisions,
-            "layout evalkit"
-            + (" (MAP.yaml)" if jmap.layout else " (a long CSV: expert, node, row, column, value)"),
-        )
+        why = "MAP.yaml" if jmap.layout else "a long CSV: expert, node, row, column, value"
+        decisions.append(f"layout evalkit ({why})")
+        return reading("evalkit", why, evalkit=True)
     sheets = _read_book(path, shown)
     if jmap.layout is not None:
-        layout = jmap.layout
+        layout, why = jmap.layout, "MAP.yaml"
         decisions.append(f"layout {layout} (MAP.yaml)")
     else:
         layout, why = _detect(sheets, jmap)
         decisions.append(f"layout {layout} detected: {why}")
     if layout == "evalkit":
-        return _from_evalkit(path, tree, decisions, "")
+        return reading(layout, why, evalkit=True)
     for name in jmap.ignore_sheets:
         decisions.append(f'sheet "{name}" ignored (MAP.yaml)')
     use = [s for s in sheets if s.name not in jmap.ignore_sheets]
-    log = IssueLog()
-    m = _Matcher(tree, jmap)
-    col = _Collector(log, jmap)
+    positions = "p <= 9 -> a_AB = 10 - p; p >= 10 -> a_AB = 1/(p - 8) (A left, B right)"
     if layout == "seventeen_point":
-        grid = any(_seventeen_run(row) is not None for s in use for row in s.rows)
-        if grid:
+        if any(_seventeen_run(row) is not None for s in use for row in s.rows):
             decisions.append("17-point paper grid: box p = 1..17 from the left of the 17 labels")
-            _read_grids(use, m, col, jmap, decisions, seventeen=True)
-        elif "按文本" in path.name:
+            _read_grids(use, m, col, jmap, decisions, found, seventeen=True)
+            decisions.append(positions)
+            return reading(layout, why, grid=True)
+        if "按文本" in path.name:
             twin = path.with_name(path.name.replace("按文本", "按序号"))
-            raise DataError(
-                [
-                    Issue(
-                        Location(file=shown),
-                        "a 问卷星 按文本 download of 17-point judgments cannot be read",
-                        expected="the 按序号 download (cells 1..17: the box counted from the left)",
-                        found="option labels, which repeat on both sides of the scale (9 … 1 … 9), "
-                        "so they do not say which item is the more important",
-                        fix=f"Import {twin.name} instead."
-                        if twin.exists()
-                        else "Download the answers 按序号 (by option number) and import that file.",
-                        check="judgments",
-                    )
-                ]
+            log.add(
+                Location(file=shown),
+                "a 问卷星 按文本 download of 17-point judgments cannot be read",
+                expected="the 按序号 download (cells 1..17: the box counted from the left)",
+                found="option labels, which repeat on both sides of the scale (9 … 1 … 9), "
+                "so they do not say which item is the more important",
+                fix=f"Import {twin.name} instead."
+                if twin.exists()
+                else "Download the answers 按序号 (by option number) and import that file.",
+                check="judgments",
             )
-        else:
-            decisions.append("17-point export: each cell is the position p = 1..17 from the left")
-            _read_pair_rows(use, m, col, jmap, decisions, positions=True)
-        decisions.append("p <= 9 -> a_AB = 10 - p; p >= 10 -> a_AB = 1/(p - 8) (A left, B right)")
+            return reading(layout, why, refused=True)
+        decisions.append("17-point export: each cell is the position p = 1..17 from the left")
+        _read_pair_rows(use, m, col, jmap, decisions, found, positions=True)
+        decisions.append(positions)
     elif layout == "ticked_grid":
-        _read_grids(use, m, col, jmap, decisions, seventeen=False)
+        _read_grids(use, m, col, jmap, decisions, found, seventeen=False)
     elif layout == "matrix_per_sheet":
-        _read_matrices(use, m, col, jmap, decisions)
+        _read_matrices(use, m, col, jmap, decisions, found)
     else:
-        _read_pair_rows(use, m, col, jmap, decisions, positions=False)
-    matrices, experts = _assemble(tree, col, m, shown)
-    decisions += m.decisions() + col.decisions()
-    log.raise_if_errors(DataError)
+        _read_pair_rows(use, m, col, jmap, decisions, found, positions=False)
+    return reading(layout, why)
+
+
+def import_judgments(
+    path: Path | str, tree: IndicatorTree, *, map_path: Path | str | None = None
+) -> ImportedJudgments:
+    """Read experts' judgments in any known layout; raise DataError listing every problem.
+
+    ``proposed_map`` of the result is the MAP.yaml that pins what was read (see
+    :func:`propose_judgment_map`): given back with ``map_path`` it gives the same judgments.
+    """
+    path = Path(path)
+    jmap = read_judgment_map(map_path, tree)
+    r = _read(path, tree, jmap)
+    if r.evalkit:
+        return _from_evalkit(path, tree, r.decisions, _proposed_map(r, tree, jmap))
+    if r.refused:
+        r.log.raise_if_errors(DataError)
+    matrices, experts = _assemble(tree, r.collector, r.matcher, str(path))
+    decisions = r.decisions + r.matcher.decisions() + r.collector.decisions()
+    r.log.raise_if_errors(DataError)
     return ImportedJudgments(
-        matrices, experts, _cr_frame(matrices, experts), layout, decisions, log.warnings, shown
+        matrices,
+        experts,
+        _cr_frame(matrices, experts),
+        r.layout,
+        decisions,
+        r.log.warnings,
+        str(path),
+        _proposed_map(r, tree, jmap),
     )
+
+
+def propose_judgment_map(
+    path: Path | str, tree: IndicatorTree, *, map_path: Path | str | None = None
+) -> dict[str, Any]:
+    """The MAP.yaml evalkit proposes for a judgments file, even when its import fails.
+
+    Keys as :func:`read_judgment_map` reads them: ``layout`` (detected), per node ``sheet`` (when
+    every node's judgments come from one sheet), ``pairs`` (a file with a column per pair: every
+    column header read as a pair, ``[left item, right item]``) or ``items`` (the texts the file
+    uses for each child, other than its id), and ``experts: column`` (the column the names came
+    from). What could not be read is listed in the comments at the top. ``_comments`` holds them
+    for :func:`~evalkit.ingest.platforms.write_map`. DataError when no layout is found.
+    """
+    path = Path(path)
+    jmap = read_judgment_map(map_path, tree)
+    r = _read(path, tree, jmap)
+    if not r.evalkit and not r.refused:
+        _assemble(tree, r.collector, r.matcher, str(path))  # the missing pairs, for the comments
+    return _proposed_map(r, tree, jmap)
+
+
+@dataclass(frozen=True)
+class JudgmentInspection:
+    """What ``evalkit inspect`` shows of a judgments file.
+
+    ``nodes``: node id -> (pairs found in the file, pairs the node needs); ``columns``: for a
+    file with a column per pair, (location, header, node, left item, right item) of each;
+    ``issues``: the errors and warnings ``import_judgments`` would give.
+    """
+
+    file: str
+    layout: str
+    why: str
+    experts: list[str]
+    nodes: dict[str, tuple[int, int]]
+    columns: list[tuple[Location, str, str, str, str]]
+    decisions: list[str]
+    issues: list[Issue]
+    proposed_map: dict[str, Any]
+
+
+def inspect_judgments(
+    path: Path | str, tree: IndicatorTree, *, map_path: Path | str | None = None
+) -> JudgmentInspection | None:
+    """Recognise a file of experts' judgments; None when it is not one.
+
+    A file is taken for judgments when its layout is found (:func:`detect_judgment_layout`) and
+    its structure says so on its own (evalkit's experts workbook, a 17-point paper grid, a header
+    of Saaty values over ticks, a 问卷星 按文本 17-point download), or some of its texts name items
+    of the tree's nodes: a pair column, a pair row, the item names of an n x n matrix. A survey
+    whose headers hold a "/" or "比", or whose answers repeat in rows and columns, is not taken
+    for one. Never raises for the file's problems: they are in ``issues``.
+    """
+    path = Path(path)
+    jmap = read_judgment_map(map_path, tree)
+    try:
+        r = _read(path, tree, jmap)
+    except DataError:
+        return None
+    plain = r.evalkit or r.grid or r.refused or r.layout == "ticked_grid"
+    named = bool(r.matcher.used) or bool(r.found.pair_columns)
+    if not (plain or named or jmap.layout is not None):
+        return None
+    experts: list[str] = []
+    nodes: dict[str, tuple[int, int]] = {}
+    need = {n.id: len(n.children) * (len(n.children) - 1) // 2 for n in tree.criteria()}
+    issues: list[Issue]
+    decisions = list(r.decisions)
+    if r.evalkit:
+        try:
+            imp = _from_evalkit(path, tree, decisions, {})
+        except DataError as exc:
+            issues = list(exc.issues)
+        else:
+            issues = list(imp.issues)
+            experts = list(dict.fromkeys(e for lst in imp.experts.values() for e in lst))
+            nodes = {nid: (need[nid], need[nid]) for nid in imp.matrices}
+    else:
+        if not r.refused:
+            _assemble(tree, r.collector, r.matcher, str(path))
+            decisions += r.matcher.decisions() + r.collector.decisions()
+        col = r.collector
+        experts = list(dict.fromkeys(e for per in col.data.values() for e in per))
+        for node in tree.criteria():
+            got = {frozenset(p) for per in col.data.get(node.id, {}).values() for p in per}
+            got |= {pr for nid, _e, pr in col.failed if nid == node.id}
+            if got:
+                nodes[node.id] = (len(got), need[node.id])
+        issues = list(r.log.issues)
+    columns = [(loc, head, p.node, p.a, p.b) for loc, head, p in r.found.pair_columns]
+    return JudgmentInspection(
+        str(path),
+        r.layout,
+        r.why,
+        experts,
+        nodes,
+        columns,
+        decisions,
+        issues,
+        _proposed_map(r, tree, jmap),
+    )
+
+
+def is_judgment_map(path: Path | str) -> bool:
+    """True when a YAML file is an ``import-judgments`` MAP.yaml (its keys are all of that map:
+    layout, ignore_sheets, nodes, experts), not an ``import`` map."""
+    try:
+        data = load_yaml(Path(path), error=DataError)
+    except DataError:
+        return False
+    return isinstance(data, dict) and bool(data) and set(map(str, data)) <= _MAP_KEYS
+
+
+def _proposed_map(r: _Reading, tree: IndicatorTree, jmap: JudgmentMap) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "_comments": [
+            f"evalkit import-judgments map proposed for {r.path.name} (layout {r.layout});",
+            "check every line, then pass it with --map. nodes: <node id>:",
+            "  pairs: column header -> [left item, right item] (the cell judges left over right)",
+            "  items: child id -> the text, or list of texts, the file uses for it",
+        ],
+        "layout": r.layout,
+    }
+    if jmap.ignore_sheets:
+        out["ignore_sheets"] = list(jmap.ignore_sheets)
+    if r.evalkit or r.refused:
+        return out
+    pairs: dict[str, dict[str, FlowList]] = {}
+    for _loc, header, pair in r.found.pair_columns:
+        pairs.setdefault(pair.node, {})[header] = FlowList([pair.a, pair.b])
+    items: dict[str, dict[str, list[str]]] = {}
+    for (text, nid, cid), _how in r.matcher.used.items():
+        if text != cid and not pairs:
+            items.setdefault(nid, {}).setdefault(cid, []).append(text)
+    sheets = r.collector.sheets
+    one_sheet = bool(sheets) and all(len(v) == 1 for v in sheets.values())
+    nodes: dict[str, Any] = {}
+    for node in tree.criteria():
+        spec: dict[str, Any] = {}
+        if one_sheet and node.id in sheets:
+            spec["sheet"] = next(iter(sheets[node.id]))
+        kids = [c.id for c in node.children]
+        got = items.get(node.id, {})
+        if got:
+            spec["items"] = {
+                c: got[c][0] if len(got[c]) == 1 else FlowList(got[c]) for c in kids if c in got
+            }
+        if node.id in pairs:
+            spec["pairs"] = pairs[node.id]
+        if spec:
+            nodes[node.id] = spec
+    if nodes:
+        out["nodes"] = nodes
+    experts: dict[str, Any] = {}
+    columns = set(r.found.expert_columns.values())
+    if jmap.expert_column is not None:
+        experts["column"] = jmap.expert_column
+    elif len(columns) == 1:
+        experts["column"] = columns.pop()
+    if jmap.expert_names:
+        experts["names"] = dict(jmap.expert_names)
+    if experts:
+        out["experts"] = experts
+    errors = [i for i in r.log.issues if i.severity == "error"]
+    if r.found.unresolved or errors:
+        out["_comments"].append(
+            f"NOT READ ({len(errors)} problem(s) stop the import; `evalkit import-judgments` lists "
+            "them all):"
+        )
+        for loc, text, why in r.found.unresolved[:20]:
+            out["_comments"].append(f"  {loc}: {text!r}: {why}")
+        if len(r.found.unresolved) > 20:
+            out["_comments"].append(f"  ... and {len(r.found.unresolved) - 20} more")
+    return out
 
 
 def _is_long_csv(path: Path) -> bool:
@@ -1269,11 +1558,9 @@ def _is_long_csv(path: Path) -> bool:
 
 
 def _from_evalkit(
-    path: Path, tree: IndicatorTree, decisions: list[str], why: str
+    path: Path, tree: IndicatorTree, decisions: list[str], proposed: dict[str, Any]
 ) -> ImportedJudgments:
     j = load_judgments(path, tree)
-    if why:
-        decisions.append(why)
     decisions.append("evalkit's own experts format: read as it is")
     matrices = {k: np.asarray(v, float) for k, v in j.matrices.items()}
     return ImportedJudgments(
@@ -1284,6 +1571,7 @@ def _from_evalkit(
         decisions,
         list(j.issues),
         j.file,
+        proposed,
     )
 
 
@@ -1377,10 +1665,14 @@ def write_experts_workbook(
 __all__ = [
     "LAYOUTS",
     "ImportedJudgments",
+    "JudgmentInspection",
     "JudgmentMap",
     "detect_judgment_layout",
     "import_judgments",
+    "inspect_judgments",
+    "is_judgment_map",
     "normalise",
+    "propose_judgment_map",
     "read_judgment_map",
     "seventeen_value",
     "write_experts_workbook",

@@ -101,6 +101,10 @@ _QNUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _LEADING_NUM = re.compile(r"^\d+")
 # a single em dash (not part of "——") separates a 问卷星 matrix stem from its first row text
 _EM_DASH = re.compile(r"(?<!—)—(?!—)")
+# other marks seen between a question and a row text in re-saved or hand-made headers: dashes,
+# hyphens and colons, half and full width (read only where the tree confirms the row, see
+# read_question_header)
+_ROW_MARKS = re.compile(r"—+|[–―−\-－:：_＿]")
 
 
 # ---- results ------------------------------------------------------------------------------------
@@ -322,13 +326,37 @@ def load_map(path: Path | str) -> ImportMap:
     )
 
 
+def proposed_map_path(output: Path | str) -> Path:
+    """Where ``evalkit import`` and ``import-judgments`` write the map they used or propose: beside
+    the output, named after it without its extension (``surveys/experts.xlsx`` ->
+    ``surveys/experts.map.yaml``)."""
+    output = Path(output)
+    return output.with_name(f"{output.stem}.map.yaml")
+
+
+class FlowList(list):  # type: ignore[type-arg]
+    """A list that :func:`write_map` writes on one line, ``[a, b]`` (a judgment map's pairs)."""
+
+
+class _MapDumper(yaml.SafeDumper):
+    pass
+
+
+_MapDumper.add_representer(
+    FlowList,
+    lambda dumper, value: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", list(value), flow_style=True
+    ),
+)
+
+
 def write_map(proposed: dict[str, Any], path: Path | str) -> None:
     """Write a (proposed) map as MAP.yaml: UTF-8, readable Chinese, keys in the documented order."""
     path = Path(path)
     ordered = {k: proposed[k] for k in MAP_KEYS if k in proposed}
     ordered.update({k: v for k, v in proposed.items() if k not in ordered and k != "_comments"})
     head = "".join(f"# {c}\n" for c in proposed.get("_comments", []))
-    body = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=1000)
+    body = yaml.dump(ordered, Dumper=_MapDumper, allow_unicode=True, sort_keys=False, width=1000)
     _atomic_write_text(path, head + body, encoding="utf-8")
 
 
@@ -609,6 +637,48 @@ def _parse_columns(lay: _Layout) -> None:
                 lay.dims[j] = cur
 
 
+@dataclass(frozen=True)
+class HeaderReading:
+    """One way to read a question column's header: ``number`` (None when it has none), the
+    question text ``stem`` (its 问卷星 type tag removed) and the matrix ``row`` text, if any."""
+
+    number: str | None
+    stem: str
+    row: str | None
+
+
+def read_question_header(text: str) -> list[HeaderReading]:
+    """The readings of a question column header, the platform's own first.
+
+    The first reading is how 问卷星 writes a question: ``N、题干`` (also ``N.`` / ``N 题干``), and for
+    the first row of a matrix ``N、题干—行文本`` with one em dash (U+2014) before the row text; a
+    header without a number reads as a bare row text (a further row of the matrix before it).
+    Further readings, last mark first, cut the text after the number at each dash, hyphen, colon
+    or underscore (half or full width: ``—`` ``——`` ``–`` ``-`` ``－`` ``:`` ``：`` ``_`` ``＿``), as
+    re-saved or hand-made headers and 腾讯问卷's ``N.题干:行文本`` have them. Survey detection
+    uses only the first reading; the judgment importer tries the others when the first names no
+    pair of the tree's items.
+    """
+    t = text.strip()
+    m = _WJX_NUM.match(t) or _WJX_NUM_SPACE.match(t)
+    number, rest = (m.group(1), m.group(2)) if m else (None, t)
+    dashes = list(_EM_DASH.finditer(rest)) if number is not None else []
+    if dashes:
+        cut = dashes[-1]
+        first = HeaderReading(
+            number, _TYPE_TAG.sub("", rest[: cut.start()]).strip(), rest[cut.end() :].strip()
+        )
+    else:
+        first = HeaderReading(number, _TYPE_TAG.sub("", rest).strip(), None)
+    out = [first]
+    for mark in reversed(list(_ROW_MARKS.finditer(rest))):
+        stem, row = rest[: mark.start()].strip(), rest[mark.end() :].strip()
+        reading = HeaderReading(number, _TYPE_TAG.sub("", stem).strip(), row)
+        if stem and row and reading not in out:
+            out.append(reading)
+    return out
+
+
 def _parse_wjx(lay: _Layout) -> None:
     group: str | None = None
     rows_in_group = 0
@@ -619,28 +689,24 @@ def _parse_wjx(lay: _Layout) -> None:
             continue
         nt = t.strip()
         m_opt = _WJX_OPTION.match(nt)
-        m = _WJX_NUM.match(nt) or _WJX_NUM_SPACE.match(nt)
-        if m_opt and not (m and _EM_DASH.search(t)):
+        head = read_question_header(nt)[0]
+        if m_opt and not (head.number is not None and head.row is not None):
             lay.kinds[j] = "option"
             lay.numbers[j] = m_opt.group(1) or m_opt.group(2)
             lay.texts[j] = m_opt.group(3)
             group = None
             continue
-        if m:
-            num, rest = m.group(1), m.group(2)
-            dashes = list(_EM_DASH.finditer(t))
-            if dashes:
-                cut = dashes[-1].start()
-                stem, row = t[:cut], t[cut + 1 :]
+        if head.number is not None:
+            num = head.number
+            if head.row is not None:
                 group, rows_in_group = num, 1
                 matrices += 1
                 lay.numbers[j], lay.groups[j] = f"{num}.1", num
-                lay.texts[j] = row.strip()
-                del stem
+                lay.texts[j] = head.row
             else:
                 group = None
                 lay.numbers[j] = num
-                lay.texts[j] = _TYPE_TAG.sub("", rest).strip()
+                lay.texts[j] = head.stem
             continue
         if group is not None:
             rows_in_group += 1
@@ -2001,6 +2067,7 @@ def write_responses(imported: Imported, path: Path | str) -> Path:
 
 __all__ = [
     "Detection",
+    "HeaderReading",
     "ImportMap",
     "Imported",
     "import_log",
@@ -2009,6 +2076,8 @@ __all__ = [
     "load_map",
     "normalise",
     "propose_map",
+    "proposed_map_path",
+    "read_question_header",
     "write_map",
     "write_responses",
 ]

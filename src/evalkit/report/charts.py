@@ -1,7 +1,9 @@
 """Charts of the PDF report as deterministic SVG strings (matplotlib, Agg, glyphs as paths).
 
 Text is drawn as outlines (``svg.fonttype = "path"``) so Typst never has to look a font up for the
-charts, and output is byte-stable (fixed hash salt, no date in the metadata).
+charts, and output is byte-stable (fixed hash salt, no date in the metadata). Labels are literal
+text: matplotlib's mathtext is off for every text of a figure, so a station named ``$ x $`` shows
+its dollar signs.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # Agg canvas, no pyplot state
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-from evalkit.report.fonts import cjk_family
+from evalkit.report.fonts import FontChain, font_chain
+
+Fonts = FontChain | Path | None
 
 ACCENT = "#1f4e79"
 REFERENCE = "#9a9a9a"
@@ -30,24 +35,25 @@ _SERIES = {
 _registered: set[str] = set()
 
 
-def _family(font_path: Path | None) -> list[str]:
-    """Font family list for matplotlib, registering *font_path* once per process."""
-    families: list[str] = []
-    if font_path is not None:
-        key = str(Path(font_path).resolve())
+def _family(fonts: Fonts) -> list[str]:
+    """Font family list for matplotlib (the report's chain, then matplotlib's own DejaVu Sans),
+    registering each font file once per process. ``None`` is the bundled font; a path is a
+    ``--font`` file (the bundled font after it)."""
+    chain = fonts if isinstance(fonts, FontChain) else font_chain(fonts)
+    for f in chain.fonts:
+        key = str(Path(f).resolve())
         if key not in _registered:
             font_manager.fontManager.addfont(key)
             _registered.add(key)
-        families.append(cjk_family(Path(font_path)))
-    families.append("DejaVu Sans")
-    return families
+    return [*chain.families, "DejaVu Sans"]
 
 
-def _rc(font_path: Path | None) -> dict[str, object]:
+def _rc(fonts: Fonts) -> dict[str, object]:
     return {
         "svg.fonttype": "path",
         "svg.hashsalt": "evalkit",
-        "font.family": _family(font_path),
+        "text.parse_math": False,  # names are text, never mathtext
+        "font.family": _family(fonts),
         "font.size": 9,
         "axes.unicode_minus": False,
         "path.simplify": True,
@@ -63,6 +69,8 @@ def _wrap(label: str, lang: str, width_zh: int = 7, width_en: int = 16) -> str:
 
 def _svg(fig: Figure) -> str:
     FigureCanvasAgg(fig)
+    for t in fig.findobj(Text):
+        t.set_parse_math(False)  # also texts made before the rc context applied
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.08)
     return buf.getvalue()
@@ -75,7 +83,7 @@ def plot_radar(
     *,
     lang: str,
     labels_series: tuple[str, str] | None = None,
-    font_path: Path | None = None,
+    font_path: Fonts = None,
 ) -> str:
     """Radar of dimension scores (0-100) against a reference (the province mean), as SVG."""
     series = labels_series or _SERIES.get(lang, _SERIES["en"])
@@ -122,7 +130,7 @@ def plot_station_bars(
     totals: Sequence[float],
     *,
     lang: str,
-    font_path: Path | None = None,
+    font_path: Fonts = None,
 ) -> str:
     """Horizontal bars of station totals (0-100), first station on top, as SVG."""
     n = len(stations)

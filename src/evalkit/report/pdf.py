@@ -21,20 +21,13 @@ import pandas as pd
 
 from evalkit.errors import FontError
 from evalkit.report import charts
-from evalkit.report.fonts import (
-    FIX_HINT,
-    check_coverage,
-    cjk_family,
-    describe_missing,
-    find_cjk_font,
-)
+from evalkit.report.fonts import FontChain, font_chain, visible
 from evalkit.report.i18n import header, word
 from evalkit.report.model import DistrictReport, cr_threshold
 from evalkit.weights.weightset import WEIGHT_COLUMNS
 
 ACCENT = "#1f4e79"
 MAX_ISSUES = 30
-EN_FALLBACK_FONT = "Libertinus Serif"  # embedded in Typst
 
 # PDF-only phrases. Placeholders are filled with str.format in Python (never in Typst).
 PHRASES: dict[str, dict[str, str]] = {
@@ -52,6 +45,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "rank_value": "{rank} / {n}",
         "rank_sub": "在全省 {n} 个参评区县中排第 {rank} 名",
         "level_value": "{name}（第 {level} 级）",
+        "level_sub": "第 {level} 级，共 {n} 级",
         "mean_best": "全省均值 {mean} · 最高 {best}",
         "warnings": "提示",
         "report_date": "报告日期",
@@ -144,6 +138,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "rank_value": "{rank} / {n}",
         "rank_sub": "rank {rank} of {n} districts assessed",
         "level_value": "{name} (level {level})",
+        "level_sub": "level {level} of {n}",
         "mean_best": "province mean {mean}, best {best}",
         "warnings": "Note",
         "report_date": "Report date",
@@ -238,8 +233,6 @@ PHRASES: dict[str, dict[str, str]] = {
     },
 }
 
-_CJK_START = 0x2E80
-
 
 def _file_mode() -> int:
     old = os.umask(0)
@@ -292,18 +285,35 @@ def _int(x: Any) -> str:
 
 
 def _raw(x: Any, unit: Any) -> str:
-    """Raw value with up to 2 decimals and its unit."""
+    """Raw value with 2 decimals (every raw value alike; thousands without decimals) and its unit."""
     try:
         v = float(x)
     except (TypeError, ValueError):
         return str(x)
     if math.isnan(v):
         return "—"
-    s = f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
+    s = f"{v:.2f}" if abs(v) < 1000 else f"{v:,.0f}"
     u = _s(unit)
     if not u:
         return s
     return f"{s}{u}" if u in ("%", "‰", "°") else f"{s} {u}"
+
+
+def _goalpost(x: Any) -> str:
+    """A goalpost as the tree gives it (0.5, 20, 100)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(v) else f"{v:g}"
+
+
+_ZWSP = "\u200b"  # a line may break here; prints nothing
+
+
+def _breakable(text: str) -> str:
+    """Column names such as Σverified_records may break after _ and /, not overflow the cell."""
+    return text.replace("_", "_" + _ZWSP).replace("/", "/" + _ZWSP)
 
 
 def _s(x: Any) -> str:
@@ -469,9 +479,23 @@ def _stations(r: DistrictReport, lang: str) -> dict[str, Any]:
             ]
         )
     head = [header(c, lang) for c in ("rank", "station", "respondents", "total", "level_name")]
-    head += [r.dimension_columns[c] for c in dim_ids]
-    widths = [0, 2.2, 0, 0, 1.5, *([1] * len(dim_ids))]
-    return _table(head, rows, widths, "rlrrl" + "r" * len(dim_ids), size=7.5)
+    names = [r.dimension_columns[c] for c in dim_ids]
+    t = _table(
+        head,
+        rows,
+        [0, 2.2, 0, 0, 1.2, *([0] * len(dim_ids))],
+        "rlrrl" + "r" * len(dim_ids),
+        size=7.5,
+    )
+    t["header"] += names
+    t["legend"] = ""
+    if any(len(n) > (6 if lang == "zh" else 11) for n in names):
+        # long names would break inside words in narrow columns: short codes and a legend
+        codes = [f"D{i}" for i in range(1, len(names) + 1)]
+        t["header"] = [*head, *codes]
+        sep = "；" if lang == "zh" else "; "
+        t["legend"] = sep.join(f"{c} {n}" for c, n in zip(codes, names, strict=True))
+    return t
 
 
 def _weakest(r: DistrictReport, lang: str) -> dict[str, Any]:
@@ -505,10 +529,10 @@ def _tree(r: DistrictReport, lang: str) -> dict[str, Any]:
                 "cells": [
                     _s(rec.get("name")),
                     word(_s(rec.get("kind")), lang),
-                    _s(rec.get("source")),
+                    _breakable(_s(rec.get("source"))),
                     _s(rec.get("direction_label")),
-                    _raw(rec.get("worst"), None) if _s(rec.get("worst")) else "",
-                    _raw(rec.get("best"), None) if _s(rec.get("best")) else "",
+                    _goalpost(rec.get("worst")),
+                    _goalpost(rec.get("best")),
                     _s(rec.get("unit")),
                 ],
             }
@@ -518,7 +542,7 @@ def _tree(r: DistrictReport, lang: str) -> dict[str, Any]:
     head = [
         header(c, lang) for c in ("name", "kind", "source", "direction", "worst", "best", "unit")
     ]
-    return _table(head, rows, [3, 0, 2.2, 0, 0, 0, 0], "lllcrrl", size=7.5)
+    return _table(head, rows, [2.6, 0, 2.4, 0, 0, 0, 1.7], "lllcrrl", size=7.5)
 
 
 def _weights(r: DistrictReport, lang: str) -> dict[str, Any]:
@@ -533,7 +557,7 @@ def _weights(r: DistrictReport, lang: str) -> dict[str, Any]:
             }
         )
     head = [header("name", lang), *[header(c, lang) for c in cols]]
-    return _table(head, rows, [3, 1, 1, 1, 1, 1, 1], "lrrrrrr", size=7.5)
+    return _table(head, rows, [1, 0, 0, 0, 0, 0, 0], "lrrrrrr", size=7.5)
 
 
 def _inconsistent(rec: dict[str, Any], threshold: float) -> bool:
@@ -745,6 +769,7 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
         "summary": {
             "total": _score(r.total),
             "level": p["level_value"].format(name=r.level_name, level=r.level),
+            "level_sub": p["level_sub"].format(level=r.level, n=len(r.levels)),
             "level_name": r.level_name,
             "level_no": str(r.level),
             "rank": p["rank_value"].format(rank=r.rank, n=r.n_districts),
@@ -798,84 +823,91 @@ def _strings(obj: Any) -> Iterable[str]:
             yield from _strings(v)
 
 
-def _font_dir(font: Path, workdir: Path) -> Path:
-    """A folder holding only *font* (and its bold sibling), so Typst scans nothing else."""
-    target = workdir / "fonts"
-    target.mkdir()
-    files = [font]
+def _replace_strings(obj: Any, missing: set[str]) -> Any:
+    """*obj* (JSON-ready data) with every character no font has shown as ``[U+XXXX]``."""
+    if isinstance(obj, str):
+        return visible(obj, missing)
+    if isinstance(obj, dict):
+        return {k: _replace_strings(v, missing) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_replace_strings(v, missing) for v in obj]
+    return obj
+
+
+def _bold_sibling(font: Path) -> Path | None:
     candidates = [font.with_name(font.stem + "bd" + font.suffix)]  # msyh.ttc -> msyhbd.ttc
     for a, b in (("Regular", "Bold"), ("regular", "bold"), ("-R.", "-B.")):
         if a in font.name:
             candidates.insert(0, font.with_name(font.name.replace(a, b)))
-    files += [c for c in candidates[:1] if c.is_file() and c != font]
+    c = candidates[0]
+    return c if c.is_file() and c != font else None
+
+
+def _font_dir(chain: FontChain, workdir: Path) -> list[str]:
+    """Folders holding only the chain's fonts (and their bold siblings), so Typst scans nothing else."""
+    target = workdir / "fonts"
+    target.mkdir()
+    files: list[Path] = []
+    for f in chain.fonts:
+        bold = _bold_sibling(f)
+        files += [f] + ([bold] if bold is not None else [])
     try:
-        for f in files:
-            os.symlink(f.resolve(), target / f.name)
+        for i, f in enumerate(files):
+            os.symlink(f.resolve(), target / f"{i:02d}-{f.name}")
     except (OSError, NotImplementedError):
-        return font.parent  # no symlinks (Windows without privilege): scan the font's folder
-    return target
+        # no symlinks (Windows without privilege): scan the fonts' folders
+        return sorted({str(f.parent) for f in files})
+    return [str(target)]
 
 
 def _template_text() -> str:
     return resources.files("evalkit.report").joinpath("templates/district.typ").read_text("utf-8")
 
 
-def render_district_pdf(report: DistrictReport, path: Path, *, font: Path | None = None) -> Path:
+def render_district_pdf(
+    report: DistrictReport, path: Path, *, font: Path | str | FontChain | None = None
+) -> Path:
     """Render *report* to a PDF at *path* (atomically) and return the path.
 
-    Raises FontError when the language is zh and no Simplified Chinese font is found, or when the
-    font lacks a glyph of the report's text.
+    The report is set in evalkit's bundled font (after *font*, a ``--font`` file, when given); a
+    character that no font of that chain has is looked for in the machine's fonts, and one that
+    no font has is shown as ``[U+XXXX]``: the PDF never holds an empty box.
     """
     import typst
 
     path = Path(path)
     lang = "zh" if report.lang == "zh" else "en"
-    font_path = find_cjk_font(font)
-    if font_path is None and lang == "zh":
-        raise FontError(f"no Simplified Chinese font found; {FIX_HINT}")
-    families: list[str] = []
-    if font_path is not None:
-        families.append(cjk_family(font_path))
-    if lang == "en":
-        # Latin text in the CJK sans when there is one (one consistent face); Libertinus otherwise.
-        families.append(EN_FALLBACK_FONT)
-
-    data = build_data(report, families)
+    chain = font if isinstance(font, FontChain) else font_chain(font)
+    data = build_data(report, [])
     texts = list(_strings({k: v for k, v in data.items() if k not in ("fonts", "accent")}))
-    if font_path is not None:
-        missing = check_coverage(font_path, texts)
-        if missing:
-            raise FontError(
-                f"font {font_path} ({families[0]}) has no glyph for {describe_missing(missing)}; "
-                f"{FIX_HINT}"
-            )
-    else:
-        cjk = {ch for t in texts for ch in t if ord(ch) >= _CJK_START}
-        if cjk:
-            raise FontError(
-                f"the report contains CJK text ({describe_missing(cjk)}) but no CJK font was "
-                f"found; {FIX_HINT}"
-            )
+    chain = chain.with_fallbacks(texts)
+    missing = chain.missing(texts)
+    if missing:
+        data = _replace_strings(data, missing)
+    data["fonts"] = chain.families
+
+    def shown(values: Iterable[object]) -> list[str]:
+        return [visible(str(x), missing) for x in values]
 
     radar = ""
     if data["has_radar"]:
         d = report.dimensions
         radar = charts.plot_radar(
-            [str(x) for x in d["name"]],
+            shown(d["name"]),
             [float(x) for x in d["score"]],
             [float(x) for x in d["province_mean"]],
             lang=lang,
-            labels_series=(report.district, PHRASES[lang]["series_mean"]),
-            font_path=font_path,
+            labels_series=tuple(shown((report.district, PHRASES[lang]["series_mean"]))),  # type: ignore[arg-type]
+            font_path=chain,
         )
     bars = ""
     if data["has_stations"]:
         s = report.stations
         bars = charts.plot_station_bars(
-            [str(x) for x in s["station"]],
+            shown(s["station"]),
             [float(x) for x in s["total"]],
             lang=lang,
-            font_path=font_path,
+            font_path=chain,
         )
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -886,7 +918,7 @@ def render_district_pdf(report: DistrictReport, path: Path, *, font: Path | None
         (work / "stations.svg").write_text(bars or "<svg xmlns='http://www.w3.org/2000/svg'/>")
         main = work / "district.typ"
         main.write_text(_template_text(), encoding="utf-8")
-        font_paths = [str(_font_dir(font_path, work))] if font_path is not None else []
+        font_paths = _font_dir(chain, work)
         try:
             pdf, warnings = typst.compile_with_warnings(
                 str(main),
@@ -903,7 +935,10 @@ def render_district_pdf(report: DistrictReport, path: Path, *, font: Path | None
             if "font" in str(w.message).lower() or "glyph" in str(w.message).lower()
         ]
         if font_warnings:
-            raise FontError(f"Typst font problem: {'; '.join(font_warnings)}; {FIX_HINT}")
+            raise FontError(
+                f"Typst font problem with {', '.join(map(str, chain.fonts))}: "
+                f"{'; '.join(font_warnings)}"
+            )
 
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

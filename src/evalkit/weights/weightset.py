@@ -20,12 +20,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import Issue, Location, MethodError
+from ..errors import Issue, Location, MethodError, TreeError
 from ..ingest.judgments import Judgments
 from ..measure import directions
 from ..spec import WeightSpec
 from ..tree import IndicatorTree
-from .ahp import RI_TABLE_LABELS, aggregate_aij, ahp_priorities, fmt_judgment, random_index
+from .ahp import (
+    RI_TABLE_LABELS,
+    RI_TABLES,
+    aggregate_aij,
+    ahp_priorities,
+    fmt_judgment,
+    random_index,
+)
 from .combine import combine
 from .consistency import (
     CONSENSUS_MEASURE,
@@ -151,6 +158,45 @@ def _local_from_leaf_globals(
         for c in node.children:
             local[c.id] = total[c.id] / s if s > 0 else 1.0 / len(node.children)
     return local
+
+
+def check_ri_coverage(tree: IndicatorTree, judgments: Judgments | None, spec: WeightSpec) -> None:
+    """TreeError at each node whose experts' matrix is larger than the RI table covers."""
+    if judgments is None:
+        return
+    size = len(RI_TABLES.get(spec.ri_table, ()))
+    issues = []
+    for node in tree.criteria():
+        n = len(node.children)
+        if node.id not in judgments.matrices or n <= size:
+            continue
+        if all(c.weight is not None for c in node.children):
+            continue
+        covering = [t for t, v in RI_TABLES.items() if len(v) >= n]
+        issues.append(
+            Issue(
+                Location(file=tree.file, line=node.line, path=node.path),
+                f"node {node.id} has {n} children, but the RI table {spec.ri_table!r} "
+                f"({RI_TABLE_LABELS.get(spec.ri_table, spec.ri_table)}) gives the random index "
+                f"for n = 1..{size} only, so the consistency of its {n} x {n} matrices "
+                f"({judgments.file}, sheet {node.id!r}) cannot be checked",
+                expected=f"at most {size} children under a node weighted by AHP",
+                found=f"{n} children",
+                fix=(
+                    f"Set weights.ri_table to one of {', '.join(covering)}, or " if covering else ""
+                )
+                + "split the node into sub-criteria of at most 9 items (pairwise comparison of "
+                "more items is unreliable), give the children fixed `weight:`s in the tree, or "
+                "set weights.method: entropy or equal.",
+                check="ahp",
+                message_zh=f"节点 {node.id} 有 {n} 个下级指标，而 RI 表 {spec.ri_table!r} 只给出 "
+                f"n = 1..{size} 的随机一致性指标，无法检验其 {n} 阶判断矩阵的一致性。"
+                "请将该节点拆分为不超过 9 项的子准则，或在指标树中为其下级给定权重，"
+                "或将 weights.method 设为 entropy 或 equal。",
+            )
+        )
+    if issues:
+        raise TreeError(issues)
 
 
 def _ahp_local(
@@ -297,6 +343,7 @@ def compute_weights(
     leaves = [leaf.id for leaf in tree.leaves()]
     method = spec.method
     combination: dict[str, object] = {}
+    check_ri_coverage(tree, judgments, spec)
     ahp_local, experts, group = _ahp_local(tree, judgments, spec, issues)
     ahp_global = _globals_from_local(tree, ahp_local)
 
