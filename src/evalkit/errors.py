@@ -117,7 +117,7 @@ class InputError(EvalkitError):
     """User input has one or more errors; all are in :attr:`issues`."""
 
     def __init__(self, issues: Sequence[Issue], summary: str = "") -> None:
-        self.issues = list(issues)
+        self.issues = list(dict.fromkeys(issues))  # each problem once, in the order found
         errors = [i for i in self.issues if i.severity == "error"]
         files = {i.location.file for i in errors if i.location.file}
         head = summary or (

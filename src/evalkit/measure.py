@@ -71,6 +71,9 @@ def _statistic_values(
 ) -> pd.DataFrame:
     out = {}
     grouped = stations.groupby(by, sort=True)
+    # the units' index even when the tree has no statistic (a questionnaire-only tree), so the
+    # join with the survey values has index names to join on
+    units = stations.set_index(UNIT).index if per_station else grouped.size().index
     for leaf in tree.leaves():
         src = leaf.source
         if src is None or src.kind != "statistic":
@@ -89,7 +92,7 @@ def _statistic_values(
             else:
                 val = grouped[src.column].agg(src.aggregate)
         out[leaf.id] = val.astype(float)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, index=units)
 
 
 def compute_indicator_values(tree: IndicatorTree, data: SurveyData) -> IndicatorMatrix:
@@ -130,7 +133,10 @@ def compute_indicator_values(tree: IndicatorTree, data: SurveyData) -> Indicator
     di = di.reindex(columns=leaf_ids)
     station_n = resp.groupby(["district", "station"], sort=True).size().rename("respondents")
     district_n = resp.groupby("district", sort=True).size().rename("respondents")
-    station_counts = stations.groupby("district", sort=True).size().rename("stations")
+    # every station of the data: the stations sheet's and those named only in the responses
+    # (a questionnaire-only project has no stations sheet)
+    station_counts = st.index.to_frame(index=False).groupby("district", sort=True).size()
+    station_counts = station_counts.rename("stations")
     return IndicatorMatrix(st, di, station_n, district_n, station_counts, issues)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -170,3 +173,130 @@ def test_dont_know_codes_count_as_missing(project: Path) -> None:
     from evalkit.spec import load_spec
 
     assert load_spec(project).missing_codes == (9.0, 99.0, "不知道")
+
+
+# ---- each file once, each problem once ------------------------------------------------------------
+
+
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "evalkit", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+    )
+
+
+def test_a_broken_workbook_is_listed_once_in_validate_run_and_issues_xlsx(
+    project: Path, tmp_path: Path
+) -> None:
+    """Its problem was listed twice (the file is read for its responses and its stations)."""
+    (project / "surveys" / "东湖区.xlsx").write_text("not a workbook", encoding="utf-8")
+    res = _cli(project, "validate")
+    assert res.returncode == 1
+    assert res.stderr.count("not a readable workbook") == 1
+    assert "Error: 1 problem in 1 file" in res.stderr
+    res = _cli(project, "run", "--no-pdf", "--lang", "en")
+    assert res.returncode == 1
+    assert res.stderr.count("not a readable workbook") == 1
+    rows = list(openpyxl.load_workbook(project / "reports" / "issues.xlsx").active.values)
+    assert sum("not a readable workbook" in str(r) for r in rows) == 1
+
+
+def test_one_file_is_one_file_from_outside_the_project(project: Path, tmp_path: Path) -> None:
+    """Run from another folder, a sheet missing from a workbook was named by its full path and the
+    workbook's other problems by its project path: "2 problems in 2 files" for one file."""
+    path = project / "surveys" / "东湖区.xlsx"
+    wb = openpyxl.load_workbook(path)
+    del wb["stations"]
+    wb["responses"].cell(12, _headers(wb["responses"])["ic_std_3"]).value = 7
+    wb.save(path)
+    res = _cli(tmp_path, "validate", str(project))
+    assert res.returncode == 1
+    text = " ".join(res.stderr.split())
+    assert text.startswith("Error: 9 problems in 1 file ")  # 1 cell, 1 sheet, 7 stations
+    assert 'surveys/东湖区.xlsx: no sheet "stations"' in text
+    assert str(project) not in text
+
+
+def _set_surveys(project: Path, entry: str, imports: str = "") -> None:
+    spec = project / "evalkit.yaml"
+    text = spec.read_text(encoding="utf-8").replace("surveys: [surveys/*.xlsx]", entry)
+    if imports:
+        text = text.replace("data:\n", f"data:\n  imports:\n    - {imports}\n")
+    spec.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("how", "warning"),
+    [
+        (
+            "glob and path",
+            "surveys/东湖区.xlsx: the file is named twice in data.surveys (as "
+            "surveys/东湖区.xlsx and surveys/../surveys/东湖区.xlsx); it is read once",
+        ),
+        (
+            "symbolic link",
+            "surveys/东湖区.xlsx: the file is named twice in data.surveys (as "
+            "surveys/东湖区-link.xlsx and surveys/东湖区.xlsx); it is read once",
+        ),
+        (
+            "import and glob",
+            "surveys/wjx.xlsx: the file is in data.imports and in data.surveys; it is read "
+            "once, as data.imports reads it",
+        ),
+    ],
+)
+def test_a_file_named_twice_is_read_once_with_a_warning(
+    how: str, warning: str, project: Path
+) -> None:
+    from evalkit.score.evaluate import evaluate
+
+    before = evaluate(project).districts.set_index("district")["respondents"]
+    if how == "glob and path":
+        _set_surveys(project, "surveys: [surveys/*.xlsx, surveys/../surveys/东湖区.xlsx]")
+    elif how == "symbolic link":
+        (project / "surveys" / "东湖区-link.xlsx").symlink_to("东湖区.xlsx")
+    else:
+        root = Path(__file__).resolve().parents[2]
+        wjx = (
+            root
+            / "examples"
+            / "imports"
+            / "350881459_按序号_东湖派出所社区警务信息化调查_40_40.xlsx"
+        )
+        shutil.copyfile(wjx, project / "surveys" / "wjx.xlsx")
+        _set_surveys(
+            project,
+            "surveys: [surveys/*.xlsx]",
+            "{file: surveys/wjx.xlsx, district: 东湖区, station: 东湖派出所}",
+        )
+    ev = evaluate(project)
+    (issue,) = [i for i in ev.issues if i.check == "files"]
+    assert str(issue).startswith(warning) and issue.severity == "warning"
+    after = ev.districts.set_index("district")["respondents"]
+    if how == "import and glob":
+        assert after["东湖区"] > before["东湖区"]  # the export's answers, read once
+        after, before = after.drop("东湖区"), before.drop("东湖区")
+    assert after.to_dict() == before.to_dict()
+    res = _cli(project, "validate")
+    assert res.returncode == 0, res.stderr
+    assert f"warning: {warning}" in " ".join(res.stdout.split())
+
+
+def test_a_copied_workbook_is_a_located_problem_not_a_crash(project: Path) -> None:
+    """The stations of a copy (南港区 (2).xlsx) crashed validate with "cannot handle a
+    non-unique multi-index"."""
+    shutil.copyfile(project / "surveys" / "南港区.xlsx", project / "surveys" / "南港区 (2).xlsx")
+    res = _cli(project, "validate")
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    text = " ".join(res.stderr.split())
+    assert text.startswith("Error: 5 problems in 1 file surveys/南港区.xlsx, ")
+    assert (
+        'surveys/南港区.xlsx, sheet "stations", row 2, column "station": station listed twice; '
+        "expected one row per (district, station) in all the stations sheets together, found "
+        '南港区 / 南港派出所, already at surveys/南港区 (2).xlsx sheet "stations" row 2. Delete the '
+        "repeated row, or the copy of the workbook."
+    ) in text

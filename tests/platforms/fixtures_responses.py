@@ -101,7 +101,18 @@ def _texts(tree: IndicatorTree) -> dict[str, str]:
 # ---- 问卷星 -----------------------------------------------------------------------------------
 
 
-def _wjx(tree: IndicatorTree, t: Truth, path: Path, variant: str, order: tuple[str, ...]) -> None:
+def _wjx(
+    tree: IndicatorTree,
+    t: Truth,
+    path: Path,
+    variant: str,
+    order: tuple[str, ...],
+    *,
+    units: dict[str, tuple[list[str], list[str]]] | None = None,
+) -> None:
+    """``units``: single-choice questions asking each officer's station or district, as
+    {question title: (the options in questionnaire order, each respondent's answer)}; 按序号 writes
+    the option's number, 按文本 its text."""
     texts = _texts(tree)
     labels = tree.scales["likert5"].labels["zh"]
     idx = {iid: k for k, iid in enumerate(t.item_ids)}
@@ -134,6 +145,9 @@ def _wjx(tree: IndicatorTree, t: Truth, path: Path, variant: str, order: tuple[s
 
     qn += 1
     add(f"{qn}、您的性别 ", [("男" if i % 2 else "女") if as_text else 1 + i % 2 for i in range(n)])
+    for title, (options, answers) in (units or {}).items():
+        qn += 1
+        add(f"{qn}、{title}", [a if as_text else options.index(a) + 1 for a in answers])
 
     def cell(r: int, iid: str) -> Any:
         k = idx[iid]
@@ -192,7 +206,15 @@ def _wjx(tree: IndicatorTree, t: Truth, path: Path, variant: str, order: tuple[s
 # ---- 腾讯问卷 ---------------------------------------------------------------------------------
 
 
-def _tencent(tree: IndicatorTree, t: Truth, path: Path, old: bool) -> None:
+def _tencent(
+    tree: IndicatorTree,
+    t: Truth,
+    path: Path,
+    old: bool,
+    *,
+    units: dict[str, tuple[list[str], list[str]]] | None = None,
+) -> None:
+    """``units`` as for :func:`_wjx`: the answer is written with its option letter, "C.<name>"."""
     texts = _texts(tree)
     labels = tree.scales["likert5"].labels["zh"]
     idx = {iid: k for k, iid in enumerate(t.item_ids)}
@@ -205,6 +227,10 @@ def _tencent(tree: IndicatorTree, t: Truth, path: Path, old: bool) -> None:
     qn = 1
     q_head.append("1.您的性别")
     q_cols.append([("A.男" if r % 2 else "B.女") for r in range(n)])
+    for title, (options, answers) in (units or {}).items():
+        qn += 1
+        q_head.append(f"{qn}.{title}")
+        q_cols.append([f"{LETTERS[options.index(a)]}.{a}" for a in answers])
     star = True
     for kind, ids in _question_plan(tree):
         qn += 1

@@ -364,3 +364,35 @@ def test_map_pairs_name_columns_that_name_no_items(
     )
     imp = import_judgments(path, tree, map_path=mp)
     _same(imp.matrices, mats)
+
+
+def test_value_on_the_diagonal_of_an_expert_matrix_is_a_located_problem(
+    tree: IndicatorTree, mats: dict[str, np.ndarray], tmp_path: Path
+) -> None:
+    """It raised ``TypeError: IssueLog.add() takes 3 positional arguments but 5 were given``."""
+    path = fx.write_matrix_per_sheet(tree, mats, tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["E02"]
+    assert ws.cell(2, 2).value == 1  # the first block's first diagonal cell
+    ws.cell(2, 2).value = 3
+    wb.save(path)
+    with pytest.raises(DataError) as exc:
+        import_judgments(path, tree)
+    (issue,) = [i for i in exc.value.issues if i.severity == "error"]
+    assert (issue.location.sheet, issue.location.row) == ("E02", 2)
+    assert issue.location.column.startswith("B")
+    assert "compares the item with itself" in issue.message
+    assert issue.message.startswith("expert E02, node maturity: the diagonal cell ")
+    assert (issue.expected, issue.found) == ("1 or an empty cell on the diagonal", "3")
+
+
+def test_unknown_layout_in_the_map_is_a_located_problem(
+    tree: IndicatorTree, tmp_path: Path
+) -> None:
+    mp = tmp_path / "MAP.yaml"
+    mp.write_text("layout: matrix\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        import_judgments(tmp_path / "whatever.xlsx", tree, map_path=mp)
+    (issue,) = exc.value.issues
+    assert (issue.location.line, issue.message, issue.found) == (1, "unknown layout", "'matrix'")
+    assert issue.expected.startswith("seventeen_point | ticked_grid")

@@ -342,7 +342,8 @@ def reliability_report(tree: IndicatorTree, responses: pd.DataFrame) -> Reliabil
     c, n_complete = _moments(values)
     row, note = _scale_row("overall", c, n_complete)
     scale_rows.append(row)
-    _scale_issue(issues, "overall", tree.goal.path, row, note)
+    if item_ids:  # a tree of statistics only has no scale to warn about
+        _scale_issue(issues, "overall", tree.goal.path, row, note)
 
     r = _corr(c)
     overall_kmo, msa = _kmo(r, n_complete)

@@ -156,7 +156,7 @@ def validate(project: ProjectArg = Path(".")) -> None:
     console.print(
         f"OK: tree {ev.spec.tree.name} ({len(ev.tree.leaves())} indicators, "
         f"{len(ev.tree.items())} survey items); {len(s.responses)} respondents, "
-        f"{len(s.stations)} stations in {len(ev.districts)} districts; "
+        f"{len(ev.stations)} stations in {len(ev.districts)} districts; "
         + (
             f"{len(ev.weights.experts['expert'].unique())} experts"
             if len(ev.weights.experts)

@@ -141,7 +141,13 @@ def read_judgment_map(path: Path | str | None, tree: IndicatorTree) -> JudgmentM
         log.raise_if_errors(DataError)
     layout = data.get("layout")
     if layout is not None and layout not in LAYOUTS:
-        log.add(where(data, "layout", "layout"), "unknown layout", str(LAYOUTS), repr(layout))
+        log.add(
+            where(data, "layout", "layout"),
+            "unknown layout",
+            expected=" | ".join(LAYOUTS),
+            found=repr(layout),
+            fix="Write one of the layouts, or delete the line and evalkit detects the layout.",
+        )
     ignore = data.get("ignore_sheets") or []
     if not isinstance(ignore, list):
         log.add(where(data, "ignore_sheets", "ignore_sheets"), "expected a list of sheet names")
@@ -1145,10 +1151,15 @@ def _read_matrices(
                         if not _blank(raw) and parse_judgment(raw) != 1.0:
                             log.add(
                                 loc,
-                                "the diagonal must be 1 or empty",
-                                "1",
-                                show(raw),
+                                f"expert {expert}, node {nid}: the diagonal cell {a} vs {a} "
+                                "compares the item with itself",
+                                expected="1 or an empty cell on the diagonal",
+                                found=show(raw),
+                                fix="Write 1 there or leave it empty; a judgment of one item "
+                                "over another belongs off the diagonal.",
                                 check="judgments",
+                                message_zh=f"专家 {expert}，节点 {nid}：对角线单元格 {a} 对 {a} "
+                                "是指标与自身的比较，应为 1 或留空",
                             )
                         continue
                     if _blank(raw):

@@ -94,6 +94,7 @@ def _block_matrices(
             continue
         order = [block_items.index(c) for c in children]
         raw = values[rows][order]  # (n, n) in tree order
+        typed = cells.to_numpy(dtype=object)[rows][order]  # the cells as the expert typed them
         erows = excel_rows[order]
         a = np.ones((n, n))
         ok = True
@@ -103,7 +104,18 @@ def _block_matrices(
                 where = grid.loc(int(erows[i]), children[j])
                 if i == j:
                     if not (np.isnan(v) or abs(v - 1) < 1e-9):
-                        log.add(where, "the diagonal must be 1 or empty", "1", repr(v), check="ahp")
+                        log.add(
+                            where,
+                            f"expert {expert}: the diagonal cell a[{children[i]}, {children[i]}] "
+                            "compares the item with itself",
+                            expected="1 or an empty cell on the diagonal",
+                            found=show(typed[i, j]),
+                            fix="Write 1 there or leave it empty; a judgment of one item over "
+                            "another belongs right of the diagonal.",
+                            check="ahp",
+                            message_zh=f"专家 {expert}：对角线单元格 a[{children[i]}, {children[i]}] "
+                            "是指标与自身的比较，应为 1 或留空",
+                        )
                         ok = False
                     continue
                 if i < j:
@@ -121,7 +133,7 @@ def _block_matrices(
                             where,
                             f"expert {expert}: judgment off Saaty's scale",
                             expected="a value from 1/9 to 9 (or a fraction such as 1/3)",
-                            found=show(cells.to_numpy(dtype=object)[rows][order][i, j]),
+                            found=show(typed[i, j]),
                             check="ahp",
                         )
                         ok = False
@@ -167,10 +179,7 @@ def load_judgments(path: Path, tree: IndicatorTree, *, base: Path | None = None)
     if path.suffix.lower() == ".csv":
         grids = _long_csv_grids(path, tree, shown, log)
     else:
-        try:
-            names = sheet_names(path)
-        except DataError as exc:
-            raise DataError(exc.issues) from None
+        names = sheet_names(path, display=shown)
         grids = {}
         for node in tree.criteria():
             if node.id not in names:

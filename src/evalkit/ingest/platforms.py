@@ -83,6 +83,8 @@ MAP_KEYS = (
     "respondent_prefix",
     "header_row",
     "sheet",
+    "station_names",
+    "district_names",
 )
 HEADER_SCAN_ROWS = 30
 READABLE = (".xlsx", ".xlsm", ".ods", ".xls", ".csv", ".txt")
@@ -155,9 +157,16 @@ class ImportMap:
     header_row: int | None = None
     sheet: str | None = None
     lines: dict[str, int] = field(default_factory=dict)
+    # an answer of the station / district question (option number or text) -> its name
+    station_names: dict[str, str] = field(default_factory=dict)
+    district_names: dict[str, str] = field(default_factory=dict)
 
     def loc(self, key: str) -> Location:
         return Location(file=self.file, line=self.lines.get(key))
+
+    def names(self, role: str) -> dict[str, str]:
+        """The map's names for the answers of the station or district column."""
+        return self.station_names if role == "station" else self.district_names
 
 
 # ---- small helpers ------------------------------------------------------------------------------
@@ -303,6 +312,34 @@ def load_map(path: Path | str) -> ImportMap:
                 missing.append(float(v))
             elif v is not None:
                 missing.append(str(v))
+    unit_names: dict[str, dict[str, str]] = {}
+    for role in ("station", "district"):
+        key = f"{role}_names"
+        given = raw.get(key)
+        unit_names[role] = {}
+        if given is None:
+            continue
+        if not isinstance(given, dict):
+            err(
+                raw,
+                key,
+                f"`{key}` must map the answers of the {role} question to names",
+                f"{{1: <{role} name>, 2: ...}}",
+                str(given),
+            )
+            continue
+        for answer, name in given.items():
+            lines[f"{key}.{answer}"] = line_of(given, str(answer)) or 0
+            if name is None or isinstance(name, (dict, list, bool)) or _ref_text(name) == "":
+                err(
+                    given,
+                    str(answer),
+                    f"answer `{answer}` of the {role} question needs a name",
+                    f"the {role}'s name as in the stations sheet",
+                    "nothing" if name is None else str(name),
+                )
+                continue
+            unit_names[role][_ref_text(answer)] = _ref_text(name)
     header_row = raw.get("header_row")
     if header_row is not None and (
         isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1
@@ -323,7 +360,15 @@ def load_map(path: Path | str) -> ImportMap:
         header_row=header_row,
         sheet=texts.get("sheet"),
         lines=lines,
+        station_names=unit_names["station"],
+        district_names=unit_names["district"],
     )
+
+
+def _answer_key(text: str) -> str:
+    """An answer as looked up in station_names / district_names: folded like :func:`normalise`
+    (width, case, spaces and punctuation do not matter)."""
+    return normalise(text) or text
 
 
 def proposed_map_path(output: Path | str) -> Path:
@@ -1282,12 +1327,22 @@ def inspect_export(
         return _run_sheets(Path(path), tree, map_path=map_path, strict=False).detection
     imp = _run(Path(path), tree, map_path=map_path, sheet=sheet, strict=False)
     twin = text_twin(Path(path))
-    if twin is not None:
+    if twin is None:
+        return imp.detection
+    imp.detection.decisions.append(
+        f"the 按文本 download {twin.name} lies beside it: `evalkit import` checks what each "
+        "option number means against its labels"
+    )
+    numbered = [
+        i for i in imp.detection.issues if i.check in ("station_numbers", "district_numbers")
+    ]
+    for issue in numbered:
         imp.detection.decisions.append(
-            f"the 按文本 download {twin.name} lies beside it: `evalkit import` checks what each "
-            "option number means against its labels"
+            f"{issue.check.split('_')[0]}: option numbers ({issue.found.removeprefix('option number(s) ')}) "
+            f"named at import by {twin.name}"
         )
-    return imp.detection
+    kept = [i for i in imp.detection.issues if i not in numbered]
+    return dataclasses.replace(imp.detection, issues=kept)
 
 
 def propose_map(
@@ -1477,6 +1532,10 @@ def _check_with_labels(
     t = t.set_index(ids_t.to_numpy()).loc[ids_c.to_numpy()]
     t_why = text.reasons.set_index(ids_t.to_numpy()).loc[ids_c.to_numpy()]
     values = c.copy()
+    proposed = dict(code.proposed_map)
+    for role in ("district", "station"):
+        issues = _units_from_labels(role, values, t, issues, decisions, proposed, text_path)
+    code = dataclasses.replace(code, proposed_map=proposed)
     n_before = len(issues)
     for iid in [i for i in code.detection.mapping if i in text.detection.mapping]:
         num = c[iid].to_numpy(float)
@@ -1530,6 +1589,58 @@ def _check_with_labels(
     if len(issues) > n_before:
         return _with(code, issues, decisions, path)
     return _with(dataclasses.replace(code, responses=values), issues, decisions, path)
+
+
+def _units_from_labels(
+    role: str,
+    values: pd.DataFrame,
+    text: pd.DataFrame,
+    issues: list[Issue],
+    decisions: list[str],
+    proposed: dict[str, Any],
+    text_path: Path,
+) -> list[Issue]:
+    """The station (or district) option numbers of a 按序号 download named by its 按文本 twin
+    (``text``: rows in the order of ``values``); ``values[role]`` is replaced. Returns the
+    issues without the pending "option numbers" error once the twin has named every number;
+    numbers and names that do not correspond one to one are an error."""
+    pending = [i for i in issues if i.check == f"{role}_numbers"]
+    if not pending:
+        return issues
+    num = values[role].astype(str).to_numpy()
+    lab = text[role].astype(str).to_numpy()
+    answered = num != ""
+    pairs = pd.DataFrame({"num": num[answered], "lab": lab[answered]}).drop_duplicates()
+    pairs = pairs.assign(key=pairs["num"].astype(float)).sort_values(["key", "lab"])
+    where = dataclasses.replace(pending[0].location, file=str(text_path))
+    nameless = pairs["lab"] == ""
+    clash = pairs[pairs["num"].duplicated(keep=False) | pairs["lab"].duplicated(keep=False)]
+    if nameless.any() or not clash.empty:
+        bad = pairs[nameless] if nameless.any() else clash
+        shown = ", ".join(f"{a}→{b or 'no name'}" for a, b in bad[["num", "lab"]].values)
+        issues = [i for i in issues if i not in pending]
+        issues.append(
+            Issue(
+                where,
+                f"the {role} option numbers and the 按文本 download's {role} names do not "
+                "correspond one to one",
+                expected="one name per option number, one option number per name",
+                found=f"option → name: {shown}",
+                fix="The two downloads are not of the same survey; download both again, or name "
+                f"the options in the map ({role}_names:).",
+                check="labels",
+            )
+        )
+        return issues
+    values[role] = np.where(answered, lab, "")
+    decisions.append(
+        f"{role}: option numbers named by the 按文本 download {text_path.name}: "
+        + ", ".join(f"{a}→{b}" for a, b in pairs[["num", "lab"]].values)
+    )
+    names = dict(proposed.get(f"{role}_names") or {})
+    names.update({_yaml_key(a): b for a, b in pairs[["num", "lab"]].values})
+    proposed[f"{role}_names"] = names
+    return [i for i in issues if i not in pending]
 
 
 def _arrows(pairs: pd.DataFrame) -> str:
@@ -1758,6 +1869,93 @@ def _row_filter(
     return nonempty, summary | is_note, dropped
 
 
+def _unit_names(
+    lay: _Layout,
+    role: str,
+    j: int,
+    answers: np.ndarray,
+    rows_excel: np.ndarray,
+    imap: ImportMap | None,
+) -> tuple[np.ndarray, dict[str, str]]:
+    """The answers of a station or district column as names, and the names for a proposed map.
+
+    A 腾讯问卷 answer keeps its option letter ("C.东湖派出所"): when every answer of the column has
+    one, it is removed. The map's ``station_names`` / ``district_names`` then name answers by
+    option number or text (each distinct answer is looked up once). Option numbers nobody named
+    (a 问卷星 按序号 download, or numbers the map leaves out) are an error with check
+    ``<role>_numbers``: the 按文本 twin, if given, names them (:func:`_check_with_labels`).
+    """
+    uniq, inverse = np.unique(answers, return_inverse=True)
+    out = uniq.astype(object)
+    filled = uniq != ""
+    letters = [_LETTER_PREFIX.match(u) for u in uniq]
+    if filled.any() and all(m is not None for m, f in zip(letters, filled, strict=True) if f):
+        out = np.array(
+            [m.group(1).strip() if m else u for m, u in zip(letters, uniq, strict=True)],
+            dtype=object,
+        )
+        k = int(np.argmax(filled))
+        lay.decisions.append(
+            f"{role}: option letters removed from the answers of column {lay.where(j)} "
+            f"({uniq[k]} → {out[k]})"
+        )
+    given = imap.names(role) if imap is not None else {}
+    named = np.zeros(len(uniq), bool)
+    if given:
+        lookup = {_answer_key(k): v for k, v in given.items()}
+        for k in np.flatnonzero(filled):
+            hit = lookup.get(_answer_key(uniq[k]), lookup.get(_answer_key(str(out[k]))))
+            if hit is not None:
+                out[k], named[k] = hit, True
+        shown = ", ".join(f"{uniq[k]}→{out[k]}" for k in np.flatnonzero(named))
+        lay.decisions.append(f"{role} named by the map: {shown or 'no answer matched'}")
+    numbers = filled & ~named & np.array([bool(_QNUMBER.match(str(u))) for u in out], bool)
+    coded = lay.platform == "wjx" and lay.variant == "按序号"
+    numbered_map = any(_QNUMBER.match(k) for k in given)
+    proposal = dict(given)
+    if numbers.any() and (coded or numbered_map):
+        listed = [str(out[k]) for k in np.flatnonzero(numbers)]
+        first = int(np.argmax(np.isin(inverse, np.flatnonzero(numbers))))
+        example = ", ".join(f"{n}: <{role} name>" for n in listed[:2])
+        issue_kw = {
+            "expected": f"{role} names as in the stations sheet",
+            "found": f"option number(s) {', '.join(listed[:10])}"
+            + (" ..." if len(listed) > 10 else ""),
+            "check": f"{role}_numbers",
+        }
+        if given:
+            lay.issues.append(
+                Issue(
+                    imap.loc(f"{role}_names") if imap is not None else lay.loc(),
+                    f"the map's {role}_names leaves option number(s) of column {lay.where(j)} "
+                    "without a name",
+                    fix=f"Add them to {role}_names in the map ({example}).",
+                    message_zh=f"映射文件的 {role}_names 未给出部分选项序号对应的名称",
+                    **issue_kw,
+                )
+            )
+        else:
+            lay.issues.append(
+                Issue(
+                    lay.loc(int(rows_excel[first]), lay.columns[j]),
+                    f"the {role} question holds option numbers, not {role} names",
+                    fix="Give the 按文本 download of the same answers (beside this file with "
+                    "按文本 for 按序号 in its name, or --labels-from / labels_from:), or name the "
+                    f"options in the map: {role}_names: {{{example}}}.",
+                    message_zh=f"{'派出所' if role == 'station' else '区县'}一题只有选项序号，没有名称："
+                    "请提供同一批答卷的“按文本”下载文件，或在映射文件中写明各序号对应的名称",
+                    **issue_kw,
+                )
+            )
+        proposal.update({n: "" for n in listed if n not in proposal})
+    return out[inverse].astype(str), {_yaml_key(k): v for k, v in proposal.items()}
+
+
+def _yaml_key(answer: str) -> int | str:
+    """An option number as a YAML number key (``1: 东湖派出所``), other answers as text."""
+    return int(answer) if answer.isdigit() else answer
+
+
 def _run(
     path: Path,
     tree: IndicatorTree,
@@ -1924,6 +2122,10 @@ def _run(
         col = cells.text()[:, j].astype(str)
         if role == "respondent" and prefix:
             col = np.where(col != "", np.char.add(prefix, col), "")
+        elif role != "respondent":
+            col, names = _unit_names(lay, role, j, col, rows_excel, imap)
+            if names:
+                proposed[f"{role}_names"] = names
         for r in np.flatnonzero(col == ""):
             issues.append(
                 Issue(

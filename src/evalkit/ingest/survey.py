@@ -7,6 +7,7 @@ every problem with its file, sheet, Excel row and column before raising once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import unicodedata
@@ -21,7 +22,7 @@ from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..spec import ImportSpec
 from ..tree import IndicatorTree
 from .platforms import import_responses, reasons_text
-from .tables import Grid, read_grid
+from .tables import Grid, read_grid, sheet_names
 
 ID_COLUMNS = ("respondent", "district", "station")
 UNIT_COLUMNS = ("district", "station")
@@ -284,12 +285,18 @@ def load_survey_data(
     only when no file is left.
     """
     log = IssueLog()
+    surveys, responses, stations, imports = _distinct_files(
+        surveys, responses, stations, imports, base, log
+    )
     resp_frames: list[pd.DataFrame] = []
     stat_frames: list[pd.DataFrame] = []
     files: list[str] = []
     jobs: list[tuple[Path, str | None, str]] = []
+    # a tree without statistics (a questionnaire only) needs no stations sheet; one that is
+    # there still gives the stations' English names
+    stations_kind = "stations" if tree.statistic_columns() else "stations?"
     for p in surveys:
-        jobs += [(p, "responses", "responses"), (p, "stations", "stations")]
+        jobs += [(p, "responses", "responses"), (p, "stations", stations_kind)]
     jobs += [
         (p, None if p.suffix.lower() == ".csv" else "responses", "responses") for p in responses
     ]
@@ -327,6 +334,22 @@ def load_survey_data(
     for iid in item_ids:
         if iid not in resp.columns:
             resp[iid] = np.nan
+    # a station in two stations sheets (a copied workbook): located at the second
+    again = stat.duplicated(["district", "station"], keep="first").to_numpy()
+    if again.any():
+        first = stat.drop_duplicates(["district", "station"]).set_index(["district", "station"])
+        for _, r in stat[again].iterrows():
+            f = first.loc[(r["district"], r["station"])]
+            log.add(
+                _loc(r, "station"),
+                "station listed twice",
+                expected="one row per (district, station) in all the stations sheets together",
+                found=f"{r['district']} / {r['station']}, already at {f['_file']} sheet "
+                f'"{f["_sheet"]}" row {int(f["_row"])}',
+                fix="Delete the repeated row, or the copy of the workbook.",
+                check="ids",
+            )
+        stat = stat[~again]
     # cross-check units: a station in one table and not the other (problem rows only are visited)
     if not stat.empty and not resp.empty:
         unit = ["district", "station"]
@@ -350,6 +373,7 @@ def load_survey_data(
                 found=f"{r['district']} / {r['station']}",
                 check="units",
             )
+    log.issues = list(dict.fromkeys(log.issues))  # a broken file is read for each of its sheets
     if not isolate or not log.errors:
         log.raise_if_errors(DataError)
         return SurveyData(resp, stat, log.warnings, files)
@@ -373,6 +397,72 @@ def load_survey_data(
     return SurveyData(resp, stat, log.warnings, files, log.errors, blocked)
 
 
+def _file_key(path: Path) -> object:
+    """The same file under any spelling of its path (``./``, ``..``, symbolic links)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return str(path.resolve())
+    return (st.st_dev, st.st_ino)
+
+
+def _distinct_files(
+    surveys: Sequence[Path],
+    responses: Sequence[Path],
+    stations: Sequence[Path],
+    imports: Sequence[ImportSpec],
+    base: Path | None,
+    log: IssueLog,
+) -> tuple[list[Path], list[Path], list[Path], list[ImportSpec]]:
+    """Each file read once for each of its tables, whatever the spellings of its path: a file
+    named twice (two globs, ``./x`` and ``x``, a symbolic link) is read once, with a warning.
+    An import reads a file's answers, a survey workbook its answers and stations, ``responses``
+    and ``stations`` one table each; the first of imports, surveys, responses, stations that
+    claims a table keeps it."""
+    claimed: dict[tuple[object, str], tuple[str, str]] = {}  # (file, table) -> (key, spelling)
+
+    def spelling(path: Path) -> str:  # as written in the project file
+        if base is not None:
+            with contextlib.suppress(ValueError):
+                return str(Path(path).relative_to(base))
+        return str(path)
+
+    def claim(path: Path, key: str, tables: tuple[str, ...]) -> bool:
+        fk = _file_key(path)
+        shown = spelling(path)
+        taken = [claimed[(fk, t)] for t in tables if (fk, t) in claimed]
+        if not taken:
+            claimed.update({(fk, t): (key, shown) for t in tables})
+            return True
+        by, as_shown = taken[0]
+        spelled = "" if as_shown == shown else f" (as {as_shown} and {shown})"
+        if by == key:
+            message = f"the file is named twice in data.{key}{spelled}; it is read once"
+            message_zh = f"该文件在 data.{key} 中出现两次，只读取一次"
+            fix = "Name each file once."
+        else:
+            message = (
+                f"the file is in data.{by} and in data.{key}{spelled}; it is read once, as "
+                f"data.{by} reads it"
+            )
+            message_zh = f"该文件同时出现在 data.{by} 与 data.{key} 中，只按 data.{by} 读取一次"
+            fix = f"Leave it out of data.{key} (narrow its pattern)" + (
+                ", and list its stations sheet under data.stations if it has one."
+                if by == "imports"
+                else "."
+            )
+        log.warn(
+            Location(file=rel(path, base)), message, fix=fix, check="files", message_zh=message_zh
+        )
+        return False
+
+    kept_imports = [i for i in imports if claim(i.file, "imports", ("responses",))]
+    kept_surveys = [p for p in surveys if claim(p, "surveys", ("responses", "stations"))]
+    kept_responses = [p for p in responses if claim(p, "responses", ("responses",))]
+    kept_stations = [p for p in stations if claim(p, "stations", ("stations",))]
+    return kept_surveys, kept_responses, kept_stations, kept_imports
+
+
 def _read_jobs(
     jobs: list[tuple[Path, str | None, str]],
     tree: IndicatorTree,
@@ -383,12 +473,17 @@ def _read_jobs(
     resp_frames: list[pd.DataFrame],
     stat_frames: list[pd.DataFrame],
 ) -> None:
-    """Read every (file, sheet, kind) job into the response and station frame lists."""
+    """Read every (file, sheet, kind) job into the response and station frame lists; kind
+    "stations?" is a stations sheet that may be absent."""
     for path, sheet, kind in jobs:
         shown = rel(path, base)
         if shown not in files:
             files.append(shown)
         try:
+            if kind == "stations?":
+                if sheet not in sheet_names(path, display=shown):
+                    continue
+                kind = "stations"
             grid = read_grid(path, sheet, display=shown)
         except DataError as exc:
             log.issues.extend(exc.issues)

@@ -2,17 +2,21 @@
 
 Every value keeps its place: :class:`Grid` rows carry their Excel row numbers, so readers can name
 the exact cell of a problem. Before a workbook is opened its zip directory is checked, so a zip bomb
-or a sheet declaring a million rows is refused with a message instead of exhausting memory or
-aborting the process.
+(a part declared too large, or inflating too many times its compressed size), an XML part declaring
+entities (a DOCTYPE) or a sheet declaring a million rows is refused with a message instead of
+exhausting memory or aborting the process. The declared sizes bound what the readers inflate:
+python-calamine and :mod:`zipfile` both stop at a part's declared size.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,19 +24,32 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from ..errors import DataError, Issue, Location
 from .xlsxsplit import NotSplittable, split_blocks
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
-MAX_UNZIPPED_BYTES = 1_000_000_000  # 1 GB inflated
+MAX_UNZIPPED_BYTES = 1_000_000_000  # all parts of a workbook together, inflated
+MAX_PART_BYTES = 400_000_000  # one part inflated; a 100,000 x 60 survey sheet is about 180 MB
+MAX_RATIO = 100  # inflated / compressed size of a part over RATIO_FLOOR_BYTES; survey sheets: ~10
+RATIO_FLOOR_BYTES = 10_000_000  # smaller parts cannot exhaust memory, whatever their ratio
+PROLOG_BYTES = 65_536  # a part's XML root element must start within this (real ones: < 100 bytes)
 MAX_CELLS = 60_000_000
 CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 MAX_XLS_BYTES = 200_000_000
 T = TypeVar("T")
 _DIM_RE = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+_XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
+# what may precede the root element of a part: white space, the XML declaration, comments and
+# processing instructions (a DOCTYPE may too in XML, but no spreadsheet program writes one)
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+_BOMB_FIX = (
+    "A spreadsheet program does not save a survey like this: the file is damaged or built to "
+    "exhaust memory. If it is genuine, open it in Excel/WPS, delete the empty rows and columns "
+    "around the data and save it again, or export the sheet as CSV."
+)
 
 
 @dataclass(frozen=True)
@@ -64,23 +81,122 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n < 10e6 else f"{n / 1e6:,.0f} MB"
+
+
+def _size_issues(where: Location, infos: list[zipfile.ZipInfo]) -> list[Issue]:
+    """Parts too large or inflating too many times, from the zip directory alone."""
+    issues: list[Issue] = []
+    for info in infos:
+        size, packed = info.file_size, info.compress_size
+        ratio = size / max(packed, 1)
+        if size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
+            issues.append(
+                Issue(
+                    where,
+                    f"part {info.filename} of the workbook inflates {ratio:,.0f} times its "
+                    "compressed size (a zip bomb); refused before reading",
+                    expected=f"at most {MAX_RATIO} times for a part over {_mb(RATIO_FLOOR_BYTES)} "
+                    "(survey sheets inflate about 10 times)",
+                    found=f"{_mb(packed)} compressed, {_mb(size)} inflated",
+                    fix=_BOMB_FIX,
+                    check="file",
+                    message_zh=f"工作簿的 {info.filename} 解压后为压缩大小的 {ratio:,.0f} 倍"
+                    f"（上限 {MAX_RATIO} 倍），疑为压缩炸弹，未读取",
+                )
+            )
+        elif size > MAX_PART_BYTES:
+            issues.append(
+                Issue(
+                    where,
+                    f"part {info.filename} of the workbook inflates to {_mb(size)}; refused "
+                    "before reading",
+                    expected=f"at most {_mb(MAX_PART_BYTES)} per part (a 100,000 × 60 survey "
+                    "sheet is about 180 MB)",
+                    found=f"{_mb(packed)} compressed, {_mb(size)} inflated",
+                    fix="Split the survey into several workbooks (one per district), or export "
+                    "the sheet as CSV, which has no such limit.",
+                    check="file",
+                    message_zh=f"工作簿的 {info.filename} 解压后达 {_mb(size)}，超过每部分 "
+                    f"{_mb(MAX_PART_BYTES)} 的上限，未读取",
+                )
+            )
+    total = sum(i.file_size for i in infos)
+    if not issues and total > MAX_UNZIPPED_BYTES:
+        issues.append(
+            Issue(
+                where,
+                f"the workbook inflates to {_mb(total)}; refused before reading",
+                expected=f"at most {_mb(MAX_UNZIPPED_BYTES)} for all its parts together",
+                found=f"{_mb(total)} uncompressed",
+                fix="Save only the needed sheets, or export them as CSV.",
+                check="file",
+                message_zh=f"工作簿解压后共 {_mb(total)}，超过 {_mb(MAX_UNZIPPED_BYTES)} 的上限，"
+                "未读取",
+            )
+        )
+    return issues
+
+
+def _prolog_issue(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Location) -> Issue | None:
+    """A DOCTYPE (entity declarations) before the root element of an XML part, or a prolog
+    longer than :data:`PROLOG_BYTES`; only the part's first bytes are inflated."""
+    if info.is_dir() or info.file_size == 0 or not _XML_PART.search(info.filename):
+        return None
+    try:
+        with zf.open(info) as fh:
+            head = fh.read(PROLOG_BYTES)
+    except (RuntimeError, NotImplementedError, zipfile.BadZipFile, EOFError, OSError, zlib.error):
+        return None  # encrypted or unknown compression: the reader says what it cannot read
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    end = _PROLOG.match(text).end()  # type: ignore[union-attr]
+    rest = text[end:]
+    if rest[:9].upper() == "<!DOCTYPE" or rest[:8].upper() == "<!ENTITY":
+        return Issue(
+            where,
+            f"part {info.filename} of the workbook declares XML entities (<!DOCTYPE …>); "
+            "refused before reading",
+            expected="XML without a DOCTYPE or entity declarations (Excel, WPS and LibreOffice "
+            "never write one)",
+            found=f"{rest[:40]!r} at the start of {info.filename}",
+            fix="The file was altered after it was saved, or built to exhaust memory: export the "
+            "survey again from its platform, or open it in Excel/WPS and save it as .xlsx.",
+            check="file",
+            message_zh=f"工作簿的 {info.filename} 含有 XML 实体声明（<!DOCTYPE …>），拒绝读取",
+        )
+    if not rest and len(head) == PROLOG_BYTES:
+        return Issue(
+            where,
+            f"part {info.filename} of the workbook does not begin with its XML element; refused "
+            "before reading",
+            expected=f"the root element within the first {PROLOG_BYTES:,} bytes",
+            found=f"{PROLOG_BYTES:,} bytes of white space, comments or declarations",
+            fix=_BOMB_FIX,
+            check="file",
+        )
+    return None
+
+
 def _check_zip(path: Path) -> None:
+    """Refuse a workbook before any reader inflates it: from the zip directory, a part declared
+    larger than :data:`MAX_PART_BYTES` or inflating more than :data:`MAX_RATIO` times (beyond
+    :data:`RATIO_FLOOR_BYTES`), or all parts over :data:`MAX_UNZIPPED_BYTES`; then, reading only
+    the first bytes of each XML part, a DOCTYPE (entity expansion) or a sheet declaring more than
+    :data:`MAX_CELLS` cells. Every refused part is listed."""
     where = Location(file=str(path))
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNZIPPED_BYTES:
-                raise DataError(
-                    [
-                        Issue(
-                            where,
-                            "the workbook inflates to more than 1 GB; refused",
-                            found=f"{total / 1e9:.1f} GB uncompressed",
-                            fix="Save only the needed sheets, or export them as CSV.",
-                        )
-                    ]
-                )
+            issues = _size_issues(where, infos)
+            if issues:
+                raise DataError(issues)
+            issues = [i for info in infos if (i := _prolog_issue(zf, info, where)) is not None]
+            if issues:
+                raise DataError(issues)
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     with zf.open(info) as fh:
@@ -114,19 +230,36 @@ def _check_zip(path: Path) -> None:
         ) from None
 
 
-def sheet_names(path: Path, *, allow_xls: bool = False) -> list[str]:
-    """Names of the sheets of a workbook (a CSV file: its name); old .xls only with allow_xls."""
+def sheet_names(path: Path, *, allow_xls: bool = False, display: str | None = None) -> list[str]:
+    """Names of the sheets of a workbook (a CSV file: its name); old .xls only with allow_xls.
+    Problems name the file as ``display`` (default: the path)."""
     path = Path(path)
     if path.suffix.lower() in CSV_SUFFIXES:
         return [path.stem]
-    if not (allow_xls and path.suffix.lower() == ".xls"):
-        _check_zip(path)
     try:
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except (CalamineError, OSError, ValueError) as exc:
-        raise DataError(
-            [Issue(Location(file=str(path)), f"cannot open the workbook: {exc}")]
-        ) from None
+        if not (allow_xls and path.suffix.lower() == ".xls"):
+            _check_zip(path)
+        try:
+            return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+        except (CalamineError, OSError, ValueError) as exc:
+            raise DataError([_unreadable(path, exc, path.suffix.lower() == ".xls")]) from None
+    except DataError as exc:
+        raise _shown_as(exc, path, display) from None
+
+
+def _shown_as(exc: DataError, path: Path, display: str | None) -> DataError:
+    """``exc`` with its problems about ``path`` itself naming the file as the user knows it, so
+    that one file is not counted twice under two spellings of its path."""
+    if not display or display == str(path):
+        return exc
+    return DataError(
+        [
+            dataclasses.replace(i, location=dataclasses.replace(i.location, file=display))
+            if i.location.file == str(path)
+            else i
+            for i in exc.issues
+        ]
+    )
 
 
 def read_csv_rows(path: Path) -> tuple[list[list[object]], str]:
@@ -243,18 +376,27 @@ def _sheet_blocks(
     except DataError:
         raise
     except Exception as exc:  # calamine raises several types, incl. PasswordError
-        raise DataError(
-            [
-                Issue(
-                    Location(file=str(path)),
-                    f"cannot read the workbook: {type(exc).__name__}: {exc}",
-                    fix="Open it in Excel/WPS and save as .xlsx."
-                    if xls
-                    else "Remove any password and save it again as .xlsx.",
-                )
-            ]
-        ) from None
+        raise DataError([_unreadable(path, exc, xls)]) from None
     return name, [(0, 0, convert(rows))]
+
+
+def _unreadable(path: Path, exc: Exception, xls: bool) -> Issue:
+    """Why calamine could not read a workbook, with the fix for that cause."""
+    if isinstance(exc, PasswordError):
+        fix = "Remove the password (Excel/WPS: File > Info > Protect) and save it again."
+    elif xls:
+        fix = "Open it in Excel/WPS and save as .xlsx."
+    else:
+        fix = (
+            "Its contents are damaged: open it in Excel/WPS and save it again as .xlsx, or "
+            "export CSV."
+        )
+    return Issue(
+        Location(file=str(path)),
+        f"cannot read the workbook: {type(exc).__name__}: {exc}",
+        fix=fix,
+        check="file",
+    )
 
 
 _FLOAT, _INT, _NONE = id(float), id(int), id(type(None))
@@ -338,11 +480,14 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
     """
     path = Path(path)
     file = display or str(path)
-    if path.suffix.lower() in CSV_SUFFIXES:
-        name, rows, _ = read_rows(path, sheet)
-        blocks = [(0, 0, _cells(rows))]
-    else:
-        name, blocks = _sheet_blocks(path, sheet, _cells)
+    try:
+        if path.suffix.lower() in CSV_SUFFIXES:
+            name, rows, _ = read_rows(path, sheet)
+            blocks = [(0, 0, _cells(rows))]
+        else:
+            name, blocks = _sheet_blocks(path, sheet, _cells)
+    except DataError as exc:
+        raise _shown_as(exc, path, display) from None
     arr, numbers, blank = _stack(blocks)
     if not arr.size:
         return Grid(file, name, [], pd.DataFrame(), 1)
