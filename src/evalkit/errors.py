@@ -48,7 +48,15 @@ class Location:
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem found in user input."""
+    """One problem found in user input, in English and Chinese.
+
+    ``message``, ``expected``, ``found`` and ``fix`` are English; the ``*_zh`` fields hold their
+    Chinese (empty ``found_zh``: ``found`` is a value and reads the same in both languages). Node ids
+    never appear in the Chinese texts: they name nodes by their Chinese names.
+    ``district``: the district the problem concerns (a survey row, a station, a district's file);
+    empty for problems of the whole study (experts, weights, tree, project file). A district's
+    report lists its own problems and those of the whole study.
+    """
 
     location: Location
     message: str
@@ -57,7 +65,11 @@ class Issue:
     fix: str = ""
     severity: Severity = "error"
     check: str = ""
-    message_zh: str = ""  # the message in Chinese, for Chinese reports (optional)
+    message_zh: str = ""
+    expected_zh: str = ""
+    found_zh: str = ""
+    fix_zh: str = ""
+    district: str = ""
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
@@ -69,10 +81,26 @@ class Issue:
             text += f". {self.fix}"
         return text
 
-    def as_record(self) -> dict[str, object]:
+    def texts(self, lang: str) -> tuple[str, str, str, str]:
+        """message, expected, found and fix in *lang* ("zh" or "en").
+
+        A Chinese text that was not given falls back to the English one (a defect the tests
+        look for; every site gives both)."""
+        if lang != "zh":
+            return self.message, self.expected, self.found, self.fix
+        return (
+            self.message_zh or self.message,
+            self.expected_zh or self.expected,
+            self.found_zh or self.found,
+            self.fix_zh or self.fix,
+        )
+
+    def as_record(self, lang: str = "en") -> dict[str, object]:
         loc = self.location
+        message, expected, found, fix = self.texts(lang)
         return {
             "severity": self.severity,
+            "district": self.district,
             "file": loc.file,
             "sheet": loc.sheet,
             "row": loc.row,
@@ -80,15 +108,16 @@ class Issue:
             "line": loc.line,
             "path": loc.path,
             "check": self.check,
-            "message": self.message,
-            "expected": self.expected,
-            "found": self.found,
-            "fix": self.fix,
+            "message": message,
+            "expected": expected,
+            "found": found,
+            "fix": fix,
         }
 
 
 ISSUE_COLUMNS = [
     "severity",
+    "district",
     "file",
     "sheet",
     "row",
@@ -103,14 +132,24 @@ ISSUE_COLUMNS = [
 ]
 
 
-def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
-    """A table of issues with the columns of :data:`ISSUE_COLUMNS`."""
-    records = [i.as_record() for i in issues]
+def issues_frame(issues: Iterable[Issue], lang: str = "en") -> pd.DataFrame:
+    """A table of issues with the columns of :data:`ISSUE_COLUMNS`, texts in *lang*.
+
+    ``severity`` and ``check`` hold their ids and ``district`` is empty for problems of the whole
+    study; the report renderers put them into words."""
+    records = [i.as_record(lang) for i in issues]
     return pd.DataFrame.from_records(records, columns=ISSUE_COLUMNS)
 
 
 class EvalkitError(Exception):
-    """Base of every error evalkit raises on purpose. The CLI prints it and exits with 1."""
+    """Base of every error evalkit raises on purpose. The CLI prints it and exits with 1.
+
+    ``zh``: the message in Chinese, where the error can reach a Chinese report or issue list
+    (empty when not given)."""
+
+    def __init__(self, *args: object, zh: str = "") -> None:
+        super().__init__(*args)
+        self.zh = zh
 
 
 class InputError(EvalkitError):
@@ -185,10 +224,11 @@ class IssueLog:
             raise cls(self.issues)
 
 
-def show(value: object) -> str:
-    """A cell value as the user would recognise it: 6.0 -> 6, text quoted, empty -> an empty cell."""
+def show(value: object, lang: str = "en") -> str:
+    """A cell value as the user would recognise it: 6.0 -> 6, text quoted, empty -> an empty cell
+    (in *lang*: "空单元格" in Chinese)."""
     if value is None or (isinstance(value, float) and value != value):
-        return "an empty cell"
+        return "空单元格" if lang == "zh" else "an empty cell"
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer():

@@ -121,9 +121,12 @@ def compute_indicator_values(tree: IndicatorTree, data: SurveyData) -> Indicator
                             row=int(r["_row"]),
                             column=src.denominator,
                         ),
-                        f"denominator is 0, so {leaf.id} is missing for this station",
+                        f"denominator is 0, so “{leaf.label('en')}” ({leaf.id}) is missing for "
+                        "this station",
+                        message_zh=f"分母为 0，该派出所的“{leaf.label('zh')}”指标缺失",
                         severity="warning",
                         check="statistic",
+                        district=str(r["district"]),
                     )
                 )
     leaf_ids = [leaf.id for leaf in tree.leaves()]

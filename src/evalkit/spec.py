@@ -89,6 +89,7 @@ def _expand(
             Issue(
                 Location(file=file, line=line_of(raw, key)),
                 f"`data.{key}` must be a path or a list of paths",
+                message_zh=f"`data.{key}` 须为一个路径或路径列表",
                 found=repr(patterns),
             )
         )
@@ -101,8 +102,11 @@ def _expand(
                 Issue(
                     Location(file=file, line=line_of(raw, key)),
                     f"`data.{key}`: no file matches {pat!r}",
+                    message_zh=f"`data.{key}`：没有与 {pat!r} 匹配的文件",
                     expected="an existing file or a glob that matches one",
+                    expected_zh="一个存在的文件，或能匹配到文件的通配符",
                     fix="Check the path (relative to the folder of evalkit.yaml).",
+                    fix_zh="检查路径（相对于 evalkit.yaml 所在的文件夹）。",
                 )
             )
         out.extend(Path(m) for m in matches)
@@ -119,8 +123,11 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 Issue(
                     Location(file=str(path)),
                     "no project file",
+                    message_zh="找不到项目文件",
                     expected=f"{PROJECT_FILE} in the folder {project.resolve()}",
+                    expected_zh=f"文件夹 {project.resolve()} 中的 {PROJECT_FILE}",
                     fix="Run `evalkit init DIR` to create a project, or pass the project folder.",
+                    fix_zh="运行 `evalkit init DIR` 新建项目，或给出项目文件夹。",
                 )
             ]
         )
@@ -129,15 +136,36 @@ def load_spec(project: Path | str = ".") -> RunSpec:
     raw = load_yaml(path, error=SpecError)
     issues: list[Issue] = []
     if not isinstance(raw, dict):
-        raise SpecError([Issue(Location(file=file), "the project file must be a YAML mapping")])
+        raise SpecError(
+            [
+                Issue(
+                    Location(file=file),
+                    "the project file must be a YAML mapping",
+                    message_zh="项目文件须为 YAML 映射（键: 值）",
+                )
+            ]
+        )
 
-    def err(obj: Any, key: str | None, msg: str, expected: str = "", found: Any = "") -> None:
+    def err(
+        obj: Any,
+        key: str | None,
+        msg: str,
+        expected: str = "",
+        found: Any = "",
+        *,
+        zh: str,
+        expected_zh: str = "",
+    ) -> None:
+        """A problem in English (*msg*, *expected*) and Chinese (*zh*, *expected_zh*; an expected
+        that is a YAML literal needs no Chinese)."""
         issues.append(
             Issue(
                 Location(file=file, line=line_of(obj, key)),
                 msg,
                 expected=expected,
                 found=repr(found) if found != "" else "",
+                message_zh=zh,
+                expected_zh=expected_zh,
             )
         )
 
@@ -147,13 +175,27 @@ def load_spec(project: Path | str = ".") -> RunSpec:
     tree = raw.get("tree")
     tree_path = root / str(tree) if tree else None
     if tree_path is None:
-        err(raw, None, "missing `tree`", "tree: indicators/<tree>.yaml")
+        err(raw, None, "missing `tree`", "tree: indicators/<tree>.yaml", zh="缺少 `tree`")
     elif not tree_path.exists():
-        err(raw, "tree", "the tree file does not exist", "an existing file", str(tree))
+        err(
+            raw,
+            "tree",
+            "the tree file does not exist",
+            "an existing file",
+            str(tree),
+            zh="指标体系文件不存在",
+            expected_zh="一个存在的文件",
+        )
     recs = raw.get("recommendations")
     recs_path = root / str(recs) if recs else None
     if recs_path is not None and not recs_path.exists():
-        err(raw, "recommendations", "the recommendations file does not exist", found=str(recs))
+        err(
+            raw,
+            "recommendations",
+            "the recommendations file does not exist",
+            found=str(recs),
+            zh="对策建议文件不存在",
+        )
 
     data = raw.get("data") or {}
     experts_path: Path | None = None
@@ -163,13 +205,25 @@ def load_spec(project: Path | str = ".") -> RunSpec:
     responses: list[Path] = []
     stations: list[Path] = []
     if not isinstance(data, dict):
-        err(raw, "data", "`data` must be a mapping", "{surveys: ..., experts: ...}")
+        err(
+            raw,
+            "data",
+            "`data` must be a mapping",
+            "{surveys: ..., experts: ...}",
+            zh="`data` 须为映射",
+        )
     else:
         exp = data.get("experts")
         if exp:
             experts_path = root / str(exp)
             if not experts_path.exists():
-                err(data, "experts", "the experts file does not exist", found=str(exp))
+                err(
+                    data,
+                    "experts",
+                    "the experts file does not exist",
+                    found=str(exp),
+                    zh="专家判断文件不存在",
+                )
         surveys = _expand(root, data.get("surveys"), "surveys", data, issues, file)
         if experts_path is not None:
             surveys = [p for p in surveys if p.resolve() != experts_path.resolve()]
@@ -180,16 +234,35 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         if not isinstance(codes, list) or any(
             isinstance(c, bool) or not isinstance(c, (int, float, str)) for c in codes
         ):
-            err(data, "missing_codes", "data.missing_codes must list numbers or texts", found=codes)
+            err(
+                data,
+                "missing_codes",
+                "data.missing_codes must list numbers or texts",
+                found=codes,
+                zh="`data.missing_codes` 须列出数值或文字",
+            )
             codes = []
         missing_codes = tuple(float(c) if isinstance(c, (int, float)) else str(c) for c in codes)
         raw_imports = data.get("imports") or []
         if not isinstance(raw_imports, list):
-            err(data, "imports", "data.imports must be a list", "[{file: ..., map: ...}]")
+            err(
+                data,
+                "imports",
+                "data.imports must be a list",
+                "[{file: ..., map: ...}]",
+                zh="`data.imports` 须为列表",
+            )
             raw_imports = []
         for entry in raw_imports:
             if not isinstance(entry, dict) or not entry.get("file"):
-                err(data, "imports", "each import needs a `file`", "{file: ..., map: ...}", entry)
+                err(
+                    data,
+                    "imports",
+                    "each import needs a `file`",
+                    "{file: ..., map: ...}",
+                    entry,
+                    zh="每项导入须有 `file`",
+                )
                 continue
             f = root / str(entry["file"])
             m = root / str(entry["map"]) if entry.get("map") else None
@@ -199,7 +272,13 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             )
             for key, q in (("file", f), ("map", m), ("labels_from", lf)):
                 if isinstance(q, Path) and not q.exists():
-                    err(entry, key, f"the import {key} does not exist", found=str(q.name))
+                    err(
+                        entry,
+                        key,
+                        f"the import {key} does not exist",
+                        found=str(q.name),
+                        zh=f"导入项的 `{key}` 文件不存在",
+                    )
             imports.append(
                 ImportSpec(
                     f,
@@ -211,47 +290,107 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 )
             )
         if not (surveys or responses or imports):
-            err(data, None, "no survey data given", "data.surveys, data.responses or data.imports")
+            err(
+                data,
+                None,
+                "no survey data given",
+                "data.surveys, data.responses or data.imports",
+                zh="没有给出问卷数据",
+                expected_zh="data.surveys、data.responses 或 data.imports",
+            )
 
     w = raw.get("weights") or {}
     ws = WeightSpec()
     if isinstance(w, dict):
         method = str(w.get("method", ws.method))
         if method not in WEIGHT_METHODS:
-            err(w, "method", "unknown weights.method", " | ".join(WEIGHT_METHODS), method)
+            err(
+                w,
+                "method",
+                "unknown weights.method",
+                " | ".join(WEIGHT_METHODS),
+                method,
+                zh="未知的 `weights.method`",
+            )
         combine = str(w.get("combine", ws.combine))
         if combine not in COMBINE_METHODS:
-            err(w, "combine", "unknown weights.combine", " | ".join(COMBINE_METHODS), combine)
+            err(
+                w,
+                "combine",
+                "unknown weights.combine",
+                " | ".join(COMBINE_METHODS),
+                combine,
+                zh="未知的 `weights.combine`",
+            )
         alpha = w.get("alpha", ws.alpha)
         if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
-            err(w, "alpha", "weights.alpha must be a number in [0, 1]", "0..1", alpha)
+            err(
+                w,
+                "alpha",
+                "weights.alpha must be a number in [0, 1]",
+                "0..1",
+                alpha,
+                zh="`weights.alpha` 须为 [0, 1] 中的数",
+            )
             alpha = ws.alpha
         ri = str(w.get("ri_table", ws.ri_table))
         if ri not in RI_TABLES:
-            err(w, "ri_table", "unknown RI table", " | ".join(RI_TABLES), ri)
+            err(w, "ri_table", "unknown RI table", " | ".join(RI_TABLES), ri, zh="未知的 RI 表")
         thr = w.get("cr_threshold", ws.cr_threshold)
         if isinstance(thr, bool) or not isinstance(thr, (int, float)) or not 0 < thr < 1:
-            err(w, "cr_threshold", "weights.cr_threshold must be in (0, 1)", "e.g. 0.1", thr)
+            err(
+                w,
+                "cr_threshold",
+                "weights.cr_threshold must be in (0, 1)",
+                "e.g. 0.1",
+                thr,
+                zh="`weights.cr_threshold` 须在 (0, 1) 之间",
+                expected_zh="如 0.1",
+            )
             thr = ws.cr_threshold
         pol = str(w.get("inconsistent_experts", ws.inconsistent_experts))
         if pol not in EXPERT_POLICIES:
-            err(w, "inconsistent_experts", "unknown policy", " | ".join(EXPERT_POLICIES), pol)
+            err(
+                w,
+                "inconsistent_experts",
+                "unknown policy",
+                " | ".join(EXPERT_POLICIES),
+                pol,
+                zh="未知的处理方式",
+            )
         ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol)
         if method in ("ahp", "combined") and experts_path is None:
-            err(w, "method", f"weights.method {method} needs expert judgments", "data.experts")
+            err(
+                w,
+                "method",
+                f"weights.method {method} needs expert judgments",
+                "data.experts",
+                zh=f"`weights.method: {method}` 需要专家判断",
+            )
     r = raw.get("report") or {}
     rs = ReportSpec()
     if isinstance(r, dict):
         lang = str(r.get("lang", rs.lang))
         if lang not in LANGS:
-            err(r, "lang", "unknown report.lang", "zh | en", lang)
+            err(r, "lang", "unknown report.lang", "zh | en", lang, zh="未知的 `report.lang`")
         weakest = r.get("weakest", rs.weakest)
         if isinstance(weakest, bool) or not isinstance(weakest, int) or weakest < 1:
-            err(r, "weakest", "report.weakest must be a positive whole number", found=weakest)
+            err(
+                r,
+                "weakest",
+                "report.weakest must be a positive whole number",
+                found=weakest,
+                zh="`report.weakest` 须为正整数",
+            )
             weakest = rs.weakest
         minr = r.get("min_respondents", rs.min_respondents)
         if isinstance(minr, bool) or not isinstance(minr, int) or minr < 1:
-            err(r, "min_respondents", "report.min_respondents must be a positive whole number")
+            err(
+                r,
+                "min_respondents",
+                "report.min_respondents must be a positive whole number",
+                zh="`report.min_respondents` 须为正整数",
+            )
             minr = rs.min_respondents
         font = r.get("font")
         rs = ReportSpec(

@@ -84,6 +84,10 @@ class Node:
     def is_leaf(self) -> bool:
         return not self.children
 
+    def label(self, lang: str) -> str:
+        """The node's name in *lang* ("zh" or "en"), else in the other language, else its id."""
+        return self.name.get(lang) or self.name.get("en") or self.name.get("zh") or self.id
+
     def walk(self) -> Iterator[Node]:
         """Pre-order: this node, then each subtree in order."""
         yield self
@@ -129,6 +133,13 @@ class IndicatorTree:
             if n.id == node_id:
                 return n
         raise KeyError(node_id)
+
+    def label(self, node_id: str, lang: str) -> str:
+        """The name of a node in *lang* (:meth:`Node.label`); an unknown id is returned as is."""
+        for n in self.goal.walk():
+            if n.id == node_id:
+                return n.label(lang)
+        return node_id
 
     def parents(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -192,7 +203,14 @@ class _Checker:
         expected: str = "",
         found: Any = "",
         fix: str = "",
+        *,
+        zh: str,
+        expected_zh: str = "",
+        fix_zh: str = "",
     ) -> None:
+        """File a problem: *message* / *expected* / *fix* in English, *zh* / *expected_zh* /
+        *fix_zh* in Chinese (an expected that is a YAML literal such as ``{zh: ..., en: ...}``
+        needs no Chinese)."""
         found_s = "" if found == "" else repr(found) if isinstance(found, str) else str(found)
         self.issues.append(
             Issue(
@@ -202,6 +220,9 @@ class _Checker:
                 found=found_s,
                 fix=fix,
                 check="tree",
+                message_zh=zh,
+                expected_zh=expected_zh,
+                fix_zh=fix_zh,
             )
         )
 
@@ -210,38 +231,87 @@ def _names(c: _Checker, obj: Any, key: str, path: str, required: bool = True) ->
     value = obj.get(key) if isinstance(obj, dict) else None
     if value is None:
         if required:
-            c.err(obj, None, path, f"missing `{key}`", expected="{zh: ..., en: ...}")
+            c.err(obj, None, path, f"missing `{key}`", "{zh: ..., en: ...}", zh=f"缺少 `{key}`")
         return {}
     if isinstance(value, str):
         if required:
-            c.err(obj, key, path, f"`{key}` must give both languages", "{zh: ..., en: ...}", value)
+            c.err(
+                obj,
+                key,
+                path,
+                f"`{key}` must give both languages",
+                "{zh: ..., en: ...}",
+                value,
+                zh=f"`{key}` 须同时给出中文和英文",
+            )
         return {"zh": value, "en": value}
     if not isinstance(value, dict):
-        c.err(obj, key, path, f"`{key}` must be a mapping", "{zh: ..., en: ...}", value)
+        c.err(
+            obj,
+            key,
+            path,
+            f"`{key}` must be a mapping",
+            "{zh: ..., en: ...}",
+            value,
+            zh=f"`{key}` 须为映射（键: 值）",
+        )
         return {}
     for k in value:
         if k not in ("zh", "en"):
+            comma = value.get(k) is None
             hint = (
                 f"A comma ends a text inside {{zh: ..., en: ...}}: quote a text that holds one "
                 f'(en: "items per 1,000 residents"); `{k}` is what followed a comma.'
-                if value.get(k) is None
+                if comma
                 else "Give the texts as {zh: ..., en: ...}."
             )
+            hint_zh = (
+                "在 {zh: ..., en: ...} 中逗号会结束一段文字：含逗号的文字须加引号"
+                f'（en: "items per 1,000 residents"）；`{k}` 是逗号后面的部分。'
+                if comma
+                else "请按 {zh: ..., en: ...} 给出文字。"
+            )
             c.err(
-                value, k, path, f"`{key}` has an unknown language key `{k}`", "zh and en", k, hint
+                value,
+                k,
+                path,
+                f"`{key}` has an unknown language key `{k}`",
+                "zh and en",
+                k,
+                hint,
+                zh=f"`{key}` 中有未知的语言键 `{k}`",
+                expected_zh="zh 和 en",
+                fix_zh=hint_zh,
             )
     out = {str(k): str(v) for k, v in value.items() if v is not None and k in ("zh", "en")}
     if required:
         for lang in ("zh", "en"):
             if not out.get(lang, "").strip():
-                c.err(value, None, path, f"`{key}.{lang}` is missing or empty", "a text")
+                c.err(
+                    value,
+                    None,
+                    path,
+                    f"`{key}.{lang}` is missing or empty",
+                    "a text",
+                    zh=f"`{key}.{lang}` 缺失或为空",
+                    expected_zh="一段文字",
+                )
     return out
 
 
 def _number(c: _Checker, obj: Any, key: str, path: str) -> float:
     value = obj.get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        c.err(obj, key, path, f"`{key}` must be a number", "a finite number", value)
+        c.err(
+            obj,
+            key,
+            path,
+            f"`{key}` must be a number",
+            "a finite number",
+            value,
+            zh=f"`{key}` 须为数值",
+            expected_zh="一个有限的数",
+        )
         return math.nan
     return float(value)
 
@@ -249,12 +319,25 @@ def _number(c: _Checker, obj: Any, key: str, path: str) -> float:
 def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
     scales: dict[str, Scale] = {}
     if not isinstance(raw, dict) or not raw:
-        c.err(raw, None, "scales", "`scales` must map scale ids to {values, labels}")
+        c.err(
+            raw,
+            None,
+            "scales",
+            "`scales` must map scale ids to {values, labels}",
+            zh="`scales` 须把量表编号映射到 {values, labels}",
+        )
         return scales
     for sid, spec in raw.items():
         path = f"scales/{sid}"
         if not isinstance(spec, dict):
-            c.err(raw, sid, path, "a scale must be a mapping", "{values: [...], labels: ...}")
+            c.err(
+                raw,
+                sid,
+                path,
+                "a scale must be a mapping",
+                "{values: [...], labels: ...}",
+                zh="量表须为映射（键: 值）",
+            )
             continue
         values = spec.get("values")
         if (
@@ -262,10 +345,24 @@ def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
             or len(values) < 2
             or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values)
         ):
-            c.err(spec, "values", path, "`values` must list at least two numbers", found=values)
+            c.err(
+                spec,
+                "values",
+                path,
+                "`values` must list at least two numbers",
+                found=values,
+                zh="`values` 须列出至少两个数",
+            )
             continue
         if sorted(values) != list(values) or len(set(values)) != len(values):
-            c.err(spec, "values", path, "`values` must be strictly increasing", found=values)
+            c.err(
+                spec,
+                "values",
+                path,
+                "`values` must be strictly increasing",
+                found=values,
+                zh="`values` 须严格递增",
+            )
         labels: dict[str, tuple[str, ...]] = {}
         raw_labels = spec.get("labels") or {}
         if isinstance(raw_labels, dict):
@@ -278,6 +375,8 @@ def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
                         "labels must list one text per value",
                         f"{len(values)} labels",
                         labs,
+                        zh="选项文字须与取值一一对应",
+                        expected_zh=f"{len(values)} 个选项文字",
                     )
                     continue
                 labels[str(lang)] = tuple(str(x) for x in labs)
@@ -287,13 +386,21 @@ def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
 
 def _parse_levels(c: _Checker, raw: Any) -> tuple[Level, ...]:
     if not isinstance(raw, list) or not raw:
-        c.err(raw, None, "levels", "`levels` must list the maturity levels", "a list of levels")
+        c.err(
+            raw,
+            None,
+            "levels",
+            "`levels` must list the maturity levels",
+            "a list of levels",
+            zh="`levels` 须列出各成熟度等级",
+            expected_zh="等级列表",
+        )
         return ()
     levels: list[Level] = []
     for i, spec in enumerate(raw, start=1):
         path = f"levels/{i}"
         if not isinstance(spec, dict):
-            c.err(raw, None, path, "a level must be a mapping")
+            c.err(raw, None, path, "a level must be a mapping", zh="等级须为映射（键: 值）")
             continue
         lid = str(spec.get("id", f"level{i}"))
         mn = _number(c, spec, "min_score", path)
@@ -308,7 +415,15 @@ def _parse_levels(c: _Checker, raw: Any) -> tuple[Level, ...]:
         )
     mins = [lv.min_score for lv in levels]
     if mins and mins[0] != 0:
-        c.err(raw[0], "min_score", "levels/1", "the first level must start at 0", "0", mins[0])
+        c.err(
+            raw[0],
+            "min_score",
+            "levels/1",
+            "the first level must start at 0",
+            "0",
+            mins[0],
+            zh="第一个等级须从 0 分开始",
+        )
     for a, b, spec in zip(mins, mins[1:], raw[1:], strict=False):
         if not b > a:
             c.err(
@@ -318,10 +433,18 @@ def _parse_levels(c: _Checker, raw: Any) -> tuple[Level, ...]:
                 "levels must be ordered by increasing min_score",
                 f"more than {a}",
                 b,
+                zh="各等级须按 min_score 从小到大排列",
+                expected_zh=f"大于 {a}",
             )
     if mins and mins[-1] >= 100:
         c.err(
-            raw[-1], "min_score", "levels", "the last level must start below 100", "< 100", mins[-1]
+            raw[-1],
+            "min_score",
+            "levels",
+            "the last level must start below 100",
+            "< 100",
+            mins[-1],
+            zh="最后一个等级的起点须低于 100 分",
         )
     return tuple(levels)
 
@@ -332,7 +455,13 @@ def _parse_source(
     src = spec.get("source")
     if not isinstance(src, dict):
         c.err(
-            spec, "source", path, "an indicator needs a `source`", "survey: ... or statistic: ..."
+            spec,
+            "source",
+            path,
+            "an indicator needs a `source`",
+            "survey: ... or statistic: ...",
+            zh="指标须有 `source`",
+            expected_zh="survey: ... 或 statistic: ...",
         )
         return None
     kinds = [k for k in ("survey", "statistic") if k in src]
@@ -343,39 +472,97 @@ def _parse_source(
             path,
             "`source` must have exactly one of `survey` or `statistic`",
             found=list(src.keys()),
+            zh="`source` 须有且只有 `survey` 或 `statistic` 之一",
         )
         return None
     body = src[kinds[0]]
     if not isinstance(body, dict):
-        c.err(src, kinds[0], path, f"`{kinds[0]}` must be a mapping")
+        c.err(src, kinds[0], path, f"`{kinds[0]}` must be a mapping", zh=f"`{kinds[0]}` 须为映射")
         return None
     if kinds[0] == "survey":
         scale = str(body.get("scale", ""))
         if scale not in scales:
-            c.err(body, "scale", path, "unknown scale", f"one of {sorted(scales)}", scale)
+            c.err(
+                body,
+                "scale",
+                path,
+                "unknown scale",
+                f"one of {sorted(scales)}",
+                scale,
+                zh="未定义的量表",
+                expected_zh=f"{sorted(scales)} 之一",
+            )
         raw_items = body.get("items")
         if not isinstance(raw_items, list) or not raw_items:
-            c.err(body, "items", path, "a survey indicator needs `items`", "a list of items")
+            c.err(
+                body,
+                "items",
+                path,
+                "a survey indicator needs `items`",
+                "a list of items",
+                zh="问卷类指标须有 `items`",
+                expected_zh="题目列表",
+            )
             return None
         items: list[Item] = []
         for it in raw_items:
             if not isinstance(it, dict) or "id" not in it:
-                c.err(raw_items, None, path, "an item needs an `id`", "{id: ..., zh: ..., en: ...}")
+                c.err(
+                    raw_items,
+                    None,
+                    path,
+                    "an item needs an `id`",
+                    "{id: ..., zh: ..., en: ...}",
+                    zh="题目须有 `id`",
+                )
                 continue
             iid = str(it["id"])
             ipath = f"{path}/{iid}"
             if not ID_RE.match(iid):
-                c.err(it, "id", ipath, "invalid item id", "letters, digits and _", iid)
+                c.err(
+                    it,
+                    "id",
+                    ipath,
+                    "invalid item id",
+                    "letters, digits and _",
+                    iid,
+                    zh="题目编号无效",
+                    expected_zh="字母、数字和 _（以字母开头）",
+                )
             if iid in seen:
-                c.err(it, "id", ipath, "duplicate id", "ids unique across nodes and items", iid)
+                c.err(
+                    it,
+                    "id",
+                    ipath,
+                    "duplicate id",
+                    "ids unique across nodes and items",
+                    iid,
+                    zh="编号重复",
+                    expected_zh="所有节点和题目的编号互不相同",
+                )
             seen.add(iid)
             text = {lang: str(it.get(lang, "")) for lang in ("zh", "en")}
             for lang, t in text.items():
                 if not t.strip():
-                    c.err(it, None, ipath, f"item text `{lang}` is missing", "a text")
+                    c.err(
+                        it,
+                        None,
+                        ipath,
+                        f"item text `{lang}` is missing",
+                        "a text",
+                        zh=f"缺少题目文字 `{lang}`",
+                        expected_zh="一段文字",
+                    )
             rev = it.get("reverse", False)
             if not isinstance(rev, bool):
-                c.err(it, "reverse", ipath, "`reverse` must be true or false", found=rev)
+                c.err(
+                    it,
+                    "reverse",
+                    ipath,
+                    "`reverse` must be true or false",
+                    found=rev,
+                    zh="`reverse` 须为 true 或 false",
+                )
                 rev = False
             items.append(Item(iid, text, rev))
         return Source("survey", scale=scale, items=tuple(items))
@@ -384,18 +571,52 @@ def _parse_source(
         num, den = str(body.get("numerator", "")), str(body.get("denominator", ""))
         for key, col in (("numerator", num), ("denominator", den)):
             if not ID_RE.match(col):
-                c.err(body, key, path, f"`{key}` must name a stations column", "a column id", col)
+                c.err(
+                    body,
+                    key,
+                    path,
+                    f"`{key}` must name a stations column",
+                    "a column id",
+                    col,
+                    zh=f"`{key}` 须为派出所统计表中的列名",
+                    expected_zh="列编号",
+                )
         mult = body.get("multiplier", 1)
         if isinstance(mult, bool) or not isinstance(mult, (int, float)) or mult <= 0:
-            c.err(body, "multiplier", path, "`multiplier` must be a positive number", found=mult)
+            c.err(
+                body,
+                "multiplier",
+                path,
+                "`multiplier` must be a positive number",
+                found=mult,
+                zh="`multiplier` 须为正数",
+            )
             mult = 1
         return Source("statistic", numerator=num, denominator=den, multiplier=float(mult))
     col = str(body.get("column", ""))
     if not ID_RE.match(col):
-        c.err(body, "column", path, "`column` must name a stations column", "a column id", col)
+        c.err(
+            body,
+            "column",
+            path,
+            "`column` must name a stations column",
+            "a column id",
+            col,
+            zh="`column` 须为派出所统计表中的列名",
+            expected_zh="列编号",
+        )
     agg = str(body.get("aggregate", "mean"))
     if agg not in AGGREGATES:
-        c.err(body, "aggregate", path, "unknown aggregate", f"one of {list(AGGREGATES)}", agg)
+        c.err(
+            body,
+            "aggregate",
+            path,
+            "unknown aggregate",
+            f"one of {list(AGGREGATES)}",
+            agg,
+            zh="未知的汇总方式",
+            expected_zh=f"{list(AGGREGATES)} 之一",
+        )
     return Source("statistic", column=col, aggregate=agg)
 
 
@@ -408,14 +629,40 @@ def _parse_node(
     seen: set[str],
 ) -> Node | None:
     if not isinstance(spec, dict):
-        c.err(spec, None, parent_path, "a node must be a mapping", "{id: ..., name: ...}", spec)
+        c.err(
+            spec,
+            None,
+            parent_path,
+            "a node must be a mapping",
+            "{id: ..., name: ...}",
+            spec,
+            zh="节点须为映射（键: 值）",
+        )
         return None
     nid = str(spec.get("id", ""))
     path = f"{parent_path}/{nid}" if parent_path else nid
     if not ID_RE.match(nid):
-        c.err(spec, "id", path, "invalid or missing node id", "letters, digits and _", nid)
+        c.err(
+            spec,
+            "id",
+            path,
+            "invalid or missing node id",
+            "letters, digits and _",
+            nid,
+            zh="节点编号无效或缺失",
+            expected_zh="字母、数字和 _（以字母开头）",
+        )
     if nid in seen:
-        c.err(spec, "id", path, "duplicate id", "ids unique across nodes and items", nid)
+        c.err(
+            spec,
+            "id",
+            path,
+            "duplicate id",
+            "ids unique across nodes and items",
+            nid,
+            zh="编号重复",
+            expected_zh="所有节点和题目的编号互不相同",
+        )
     seen.add(nid)
     name = _names(c, spec, "name", path)
     description = _names(c, spec, "description", path, required=False)
@@ -423,12 +670,25 @@ def _parse_node(
     if weight is not None and (
         isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0
     ):
-        c.err(spec, "weight", path, "`weight` must be a positive number", found=weight)
+        c.err(
+            spec,
+            "weight",
+            path,
+            "`weight` must be a positive number",
+            found=weight,
+            zh="`weight` 须为正数",
+        )
         weight = None
     raw_children = spec.get("children")
     if raw_children is not None:
         if not isinstance(raw_children, list) or not raw_children:
-            c.err(spec, "children", path, "`children` must be a non-empty list")
+            c.err(
+                spec,
+                "children",
+                path,
+                "`children` must be a non-empty list",
+                zh="`children` 须为非空列表",
+            )
             return None
         children = [_parse_node(c, ch, path, depth + 1, scales, seen) for ch in raw_children]
         kids = tuple(ch for ch in children if ch is not None)
@@ -441,6 +701,7 @@ def _parse_node(
                     path,
                     "fixed weights must be given for all siblings or none",
                     found=f"{sum(w is not None for w in given)} of {len(given)} given",
+                    zh="同级节点的固定权重须全部给出或全部不给",
                 )
             elif abs(sum(given) - 1) > 1e-6:  # type: ignore[arg-type]
                 c.err(
@@ -450,17 +711,33 @@ def _parse_node(
                     "fixed weights of siblings must sum to 1",
                     "1",
                     round(sum(given), 6),  # type: ignore[arg-type]
+                    zh="同级节点的固定权重之和须为 1",
                 )
         if "source" in spec:
-            c.err(spec, "source", path, "a node with children cannot have a `source`")
+            c.err(
+                spec,
+                "source",
+                path,
+                "a node with children cannot have a `source`",
+                zh="有下级节点的节点不能有 `source`",
+            )
         return Node(nid, name, path, depth, kids, description, weight=weight, line=line_of(spec))
     if depth == 0:
-        c.err(spec, None, path, "the goal needs `children`")
+        c.err(spec, None, path, "the goal needs `children`", zh="目标层须有 `children`")
         return None
     source = _parse_source(c, spec, path, scales, seen)
     direction = str(spec.get("direction", ""))
     if direction not in ("benefit", "cost"):
-        c.err(spec, "direction", path, "invalid direction", "benefit or cost", direction or "none")
+        c.err(
+            spec,
+            "direction",
+            path,
+            "invalid direction",
+            "benefit or cost",
+            direction or "none",
+            zh="指标方向无效",
+            expected_zh="benefit（正向）或 cost（逆向）",
+        )
         direction = "benefit"
     unit = _names(c, spec, "unit", path, required=False)
     gp = spec.get("goalposts")
@@ -468,17 +745,38 @@ def _parse_node(
     if isinstance(gp, dict):
         worst, best = _number(c, gp, "worst", path), _number(c, gp, "best", path)
     elif gp is not None:
-        c.err(spec, "goalposts", path, "`goalposts` must be {worst: ..., best: ...}", found=gp)
+        c.err(
+            spec,
+            "goalposts",
+            path,
+            "`goalposts` must be {worst: ..., best: ...}",
+            found=gp,
+            zh="`goalposts` 须为 {worst: ..., best: ...}",
+        )
     elif source is not None and source.kind == "survey" and source.scale in scales:
         sc = scales[source.scale]
         worst, best = (sc.low, sc.high) if direction == "benefit" else (sc.high, sc.low)
     else:
         c.err(
-            spec, None, path, "a statistic indicator needs `goalposts`", "{worst: ..., best: ...}"
+            spec,
+            None,
+            path,
+            "a statistic indicator needs `goalposts`",
+            "{worst: ..., best: ...}",
+            zh="统计类指标须有 `goalposts`",
         )
     if math.isfinite(worst) and math.isfinite(best):
         if worst == best:
-            c.err(gp or spec, None, path, "goalposts worst and best are equal", "different", worst)
+            c.err(
+                gp or spec,
+                None,
+                path,
+                "goalposts worst and best are equal",
+                "different",
+                worst,
+                zh="goalposts 的 worst 与 best 相等",
+                expected_zh="两者不同",
+            )
         elif direction == "benefit" and not best > worst:
             c.err(
                 gp or spec,
@@ -487,6 +785,7 @@ def _parse_node(
                 "a benefit indicator needs best > worst",
                 "best > worst",
                 f"worst={worst}, best={best}",
+                zh="正向指标须 best > worst",
             )
         elif direction == "cost" and not best < worst:
             c.err(
@@ -496,6 +795,7 @@ def _parse_node(
                 "a cost indicator needs best < worst",
                 "best < worst",
                 f"worst={worst}, best={best}",
+                zh="逆向指标须 best < worst",
             )
     return Node(
         nid,
@@ -520,13 +820,22 @@ def load_tree(path: Path | str) -> IndicatorTree:
     raw = load_yaml(path, error=TreeError)
     c = _Checker(str(path))
     if not isinstance(raw, dict):
-        raise TreeError([Issue(Location(file=str(path)), "the tree file must be a YAML mapping")])
+        raise TreeError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "the tree file must be a YAML mapping",
+                    message_zh="指标体系文件须为 YAML 映射（键: 值）",
+                    check="tree",
+                )
+            ]
+        )
     scales = _parse_scales(c, raw.get("scales"))
     levels = _parse_levels(c, raw.get("levels"))
     seen: set[str] = set()
     goal = _parse_node(c, raw.get("goal"), "", 0, scales, seen) if "goal" in raw else None
     if goal is None and "goal" not in raw:
-        c.err(raw, None, "", "missing `goal`", "goal: {id, name, children}")
+        c.err(raw, None, "", "missing `goal`", "goal: {id, name, children}", zh="缺少 `goal`")
     title = _names(c, raw, "title", "title")
     if c.issues or goal is None:
         raise TreeError(c.issues, summary=f"{len(c.issues)} problem(s) in the tree {path}")

@@ -9,6 +9,7 @@ mappings; and a key given twice in one mapping (YAML would silently keep the las
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from pathlib import Path
@@ -52,8 +53,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                 Issue(
                     Location(line=line),
                     "a key must be a plain text, not a list or a mapping",
+                    message_zh="键须为普通文字，不能是列表或映射",
                     found="a `? [..]` or `? {..}` key",
+                    found_zh="`? [..]` 或 `? {..}` 形式的键",
                     fix="Write the key as a word or number.",
+                    fix_zh="把键写成文字或数字。",
                 )
             )
             continue
@@ -66,7 +70,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                     Location(line=line),
                     f"the key `{key}` is given twice in one mapping (first on line {seen[key]}); "
                     "YAML would keep only the last",
+                    message_zh=f"同一映射中键 `{key}` 出现两次（第一次在第 {seen[key]} 行），"
+                    "YAML 只会保留后一个",
                     fix="Remove or rename one of them.",
+                    fix_zh="删除其中一个或改名。",
                 )
             )
         else:
@@ -132,8 +139,28 @@ def _expanded_size(root: yaml.Node) -> tuple[int, int, int]:
     return size.get(id(root), MAX_NODES + 1), deepest[0], deepest[1]
 
 
-def _problem(error: type, path: Path, message: str, fix: str, line: int | None = None) -> Exception:
-    return error([Issue(Location(file=str(path), line=line), message, fix=fix)])
+def _problem(
+    error: type,
+    path: Path,
+    message: str,
+    fix: str,
+    line: int | None = None,
+    *,
+    zh: str,
+    fix_zh: str,
+) -> Exception:
+    """An InputError of one problem of the file, in English and Chinese."""
+    return error(
+        [
+            Issue(
+                Location(file=str(path), line=line),
+                message,
+                fix=fix,
+                message_zh=zh,
+                fix_zh=fix_zh,
+            )
+        ]
+    )
 
 
 def read_text_file(path: Path, *, error: type = SpecError, max_bytes: int = MAX_BYTES) -> str:
@@ -142,20 +169,44 @@ def read_text_file(path: Path, *, error: type = SpecError, max_bytes: int = MAX_
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise _problem(error, path, "file not found", "Check the path.") from None
+        raise _problem(
+            error, path, "file not found", "Check the path.", zh="找不到文件", fix_zh="检查路径。"
+        ) from None
     except PermissionError:
         raise _problem(
-            error, path, "no permission to read this file", "Give your user read access to it."
+            error,
+            path,
+            "no permission to read this file",
+            "Give your user read access to it.",
+            zh="没有读取该文件的权限",
+            fix_zh="给当前用户该文件的读取权限。",
         ) from None
     except OSError as exc:  # a symlink loop, a name too long, ...
         raise _problem(
-            error, path, f"cannot open this file: {exc.strerror}", "Check the path."
+            error,
+            path,
+            f"cannot open this file: {exc.strerror}",
+            "Check the path.",
+            zh=f"无法打开该文件（{exc.strerror}）",
+            fix_zh="检查路径。",
         ) from None
     if stat.S_ISDIR(st.st_mode):
-        raise _problem(error, path, "is a folder, not a YAML file", "Name the .yaml file itself.")
+        raise _problem(
+            error,
+            path,
+            "is a folder, not a YAML file",
+            "Name the .yaml file itself.",
+            zh="这是文件夹，不是 YAML 文件",
+            fix_zh="请给出 .yaml 文件本身。",
+        )
     if not stat.S_ISREG(st.st_mode):
         raise _problem(
-            error, path, "is not a regular file (a pipe, socket or device)", "Name a .yaml file."
+            error,
+            path,
+            "is not a regular file (a pipe, socket or device)",
+            "Name a .yaml file.",
+            zh="不是普通文件（是管道、套接字或设备）",
+            fix_zh="请给出 .yaml 文件。",
         )
     if st.st_size > max_bytes:
         raise _problem(
@@ -164,12 +215,20 @@ def read_text_file(path: Path, *, error: type = SpecError, max_bytes: int = MAX_
             f"is {st.st_size / 1e6:.1f} MB, larger than the {max_bytes / 1e6:.0f} MB a YAML file "
             "of evalkit may be",
             "Check that this is the file meant.",
+            zh=f"文件大小 {st.st_size / 1e6:.1f} MB，超过 evalkit 的 YAML 文件上限 "
+            f"{max_bytes / 1e6:.0f} MB",
+            fix_zh="确认这是要用的文件。",
         )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise _problem(
-            error, path, f"cannot read this file: {exc.strerror}", "Check the path."
+            error,
+            path,
+            f"cannot read this file: {exc.strerror}",
+            "Check the path.",
+            zh=f"无法读取该文件（{exc.strerror}）",
+            fix_zh="检查路径。",
         ) from None
     try:
         return data.decode("utf-8-sig")
@@ -179,8 +238,10 @@ def read_text_file(path: Path, *, error: type = SpecError, max_bytes: int = MAX_
                 Issue(
                     Location(file=str(path)),
                     "not UTF-8 text",
+                    message_zh="不是 UTF-8 编码的文本",
                     found=str(exc.reason),
                     fix="Save the file as UTF-8.",
+                    fix_zh="将文件另存为 UTF-8 编码。",
                 )
             ]
         ) from None
@@ -203,6 +264,8 @@ def load_yaml(path: Path, *, error: type = SpecError) -> Any:
                     f"nested more than {MAX_DEPTH} levels deep",
                     "A tree this deep is not one to evaluate; check the indentation.",
                     deepest,
+                    zh=f"嵌套超过 {MAX_DEPTH} 层",
+                    fix_zh="这么深的结构不是可评价的指标体系；请检查缩进。",
                 )
             if nodes > MAX_NODES:
                 raise _problem(
@@ -210,6 +273,8 @@ def load_yaml(path: Path, *, error: type = SpecError) -> Any:
                     path,
                     f"its aliases (*name) expand to more than {MAX_NODES:,} values",
                     "Write the values out instead of nesting aliases of aliases.",
+                    zh=f"其中的别名（*name）展开后超过 {MAX_NODES:,} 个值",
+                    fix_zh="直接写出各值，不要层层嵌套别名。",
                 )
             data = loader.construct_document(node)
             problems = loader.__dict__.get("problems", [])
@@ -218,19 +283,19 @@ def load_yaml(path: Path, *, error: type = SpecError) -> Any:
         if problems:
             raise error(
                 [
-                    Issue(
-                        Location(file=str(path), line=i.location.line),
-                        i.message,
-                        found=i.found,
-                        fix=i.fix,
-                    )
+                    dataclasses.replace(i, location=Location(file=str(path), line=i.location.line))
                     for i in problems
                 ]
             )
         return data
     except RecursionError:
         raise _problem(
-            error, path, "nested too deeply to read", "Check the indentation of the file."
+            error,
+            path,
+            "nested too deeply to read",
+            "Check the indentation of the file.",
+            zh="嵌套太深，无法读取",
+            fix_zh="检查文件的缩进。",
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -240,12 +305,22 @@ def load_yaml(path: Path, *, error: type = SpecError) -> Any:
                 Issue(
                     Location(file=str(path), line=line),
                     f"not valid YAML: {exc.problem}",
+                    message_zh=f"不是有效的 YAML（解析器提示：{exc.problem}）",
                     fix="Check indentation and quoting around that line.",
+                    fix_zh="检查该行附近的缩进和引号。",
                 )
             ]
         ) from None
     except yaml.YAMLError as exc:
-        raise error([Issue(Location(file=str(path)), f"not valid YAML: {exc}")]) from None
+        raise error(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    f"not valid YAML: {exc}",
+                    message_zh=f"不是有效的 YAML（解析器提示：{exc}）",
+                )
+            ]
+        ) from None
 
 
 def line_of(obj: Any, key: str | None = None) -> int | None:

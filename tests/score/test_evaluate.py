@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from python_calamine import CalamineWorkbook
 
 from evalkit.errors import FontError
 from evalkit.ingest.judgments import load_judgments
@@ -133,7 +134,11 @@ def test_experts_long_csv_equals_workbook(base, tmp_path: Path) -> None:
 def test_missing_font_file_is_a_clear_error(project: Path) -> None:
     with pytest.raises(FontError, match="does not exist"):
         run_project(project, lang="zh", font=project / "nope.ttf")
-    assert not (project / "reports").exists()
+    # no report; the list of problems says why the run stopped
+    out = project / "reports"
+    assert sorted(p.name for p in out.iterdir()) == ["issues.xlsx"]
+    rows = CalamineWorkbook.from_path(str(out / "issues.xlsx")).get_sheet_by_index(0).to_python()
+    assert any("字体文件" in str(c) and "nope.ttf" in str(c) for r in rows for c in r)
 
 
 def test_spec_errors_name_the_line(project: Path) -> None:

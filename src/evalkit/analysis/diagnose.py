@@ -42,41 +42,58 @@ def load_recommendations(path: Path, tree: IndicatorTree) -> list[Recommendation
     rules: list[RecommendationRule] = []
     items = raw.get("recommendations") if isinstance(raw, dict) else None
     if not isinstance(items, list):
-        raise SpecError([Issue(Location(file=str(path)), "expected a `recommendations:` list")])
+        raise SpecError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    "expected a `recommendations:` list",
+                    message_zh="应有 `recommendations:` 列表",
+                )
+            ]
+        )
     for rec in items:
         line = line_of(rec)
 
-        def bad(msg: str, found: object = "", rec=rec, line=line) -> None:
+        def bad(msg: str, zh: str, found: object = "", rec=rec, line=line) -> None:
             issues.append(
                 Issue(
-                    Location(file=str(path), line=line, path=str(rec.get("id", ""))),
+                    Location(
+                        file=str(path),
+                        line=line,
+                        path=str(rec.get("id", "")) if isinstance(rec, dict) else "",
+                    ),
                     msg,
+                    message_zh=zh,
                     found=repr(found) if found != "" else "",
                 )
             )
 
         if not isinstance(rec, dict):
-            bad("a recommendation must be a mapping")
+            bad("a recommendation must be a mapping", "对策建议须为映射（键: 值）")
             continue
         dim = str(rec.get("dimension", ""))
         if dim not in dims:
-            bad("unknown dimension", dim)
+            bad("unknown dimension", "未知的维度", dim)
         inds = tuple(str(i) for i in rec.get("indicators") or [])
         for i in inds:
             if i not in known:
-                bad("unknown indicator", i)
+                bad("unknown indicator", "未知的指标", i)
         when = rec.get("when") or {}
         cond = [k for k in CONDITIONS if k in when] if isinstance(when, dict) else []
         if len(cond) != 1:
-            bad(f"`when` needs exactly one of {list(CONDITIONS)}", when)
+            bad(
+                f"`when` needs exactly one of {list(CONDITIONS)}",
+                f"`when` 须有且只有 {list(CONDITIONS)} 之一",
+                when,
+            )
             continue
         text = rec.get("text") or {}
         if not isinstance(text, dict) or not text.get("zh") or not text.get("en"):
-            bad("`text` needs zh and en")
+            bad("`text` needs zh and en", "`text` 须同时有 zh 和 en")
             continue
         prio = str(rec.get("priority", "medium"))
         if prio not in PRIORITY_ORDER:
-            bad("unknown priority", prio)
+            bad("unknown priority", "未知的优先级", prio)
         rules.append(
             RecommendationRule(
                 str(rec.get("id")),

@@ -59,6 +59,16 @@ BANDS: tuple[tuple[float, str], ...] = (
 )
 """Lower bounds of George & Mallery's (2003) bands for alpha; below the last: "unacceptable"."""
 
+BANDS_ZH = {
+    "excellent": "优秀",
+    "good": "良好",
+    "acceptable": "可接受",
+    "questionable": "存疑",
+    "poor": "较差",
+    "unacceptable": "不可接受",
+    "undefined": "无法计算",
+}
+
 ACCEPTABLE_ALPHA = 0.7
 ADEQUATE_KMO = 0.5  # Kaiser (1974): below 0.5 "unacceptable"
 
@@ -238,7 +248,7 @@ def alpha_band(alpha: float) -> str:
 
 # ----------------------------------------------------------------------------- labelled wrapper
 
-SCALE_COLUMNS = ["id", "items", "respondents", "alpha", "band", "note"]
+SCALE_COLUMNS = ["id", "items", "respondents", "alpha", "band", "note", "note_zh"]
 ITEM_COLUMNS = [
     "item",
     "indicator",
@@ -259,7 +269,8 @@ class Reliability:
     """Reliability of the survey scales of a tree.
 
     scales: one row per dimension with survey items, in tree order, then "overall" (all survey
-        items): id, items (count), respondents (complete cases used), alpha, band, note.
+        items): id, items (count), respondents (complete cases used), alpha, band, note (why
+        alpha is undefined; English) and note_zh (the same in Chinese).
     items: one row per survey item in tree order: item, indicator, dimension, keyed (True when the
         item was recoded low + high - x: reverse-worded xor cost indicator), r_item_rest
         (corrected item-total r within its dimension), alpha_if_deleted (within its dimension),
@@ -296,18 +307,28 @@ def keyed_items(tree: IndicatorTree, responses: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(cols, index=responses.index)
 
 
-def _scale_row(sid: str, c: np.ndarray, n: int) -> tuple[dict[str, object], str]:
+def _scale_row(sid: str, c: np.ndarray, n: int) -> dict[str, object]:
     k = c.shape[0]
     a = _alpha(c)
-    note = ""
+    note = note_zh = ""
     if k < 2:
         note = f"{k} survey item{'s' if k != 1 else ''}: alpha needs at least 2"
+        note_zh = f"仅 {k} 个问卷题目：计算 α 至少需要 2 个"
     elif n < 2:
         note = f"{n} complete respondent(s): alpha needs at least 2"
+        note_zh = f"仅 {n} 份完整作答的问卷：计算 α 至少需要 2 份"
     elif a != a:
         note = "the sum score does not vary"
-    row = {"id": sid, "items": k, "respondents": n, "alpha": a, "band": alpha_band(a), "note": note}
-    return row, note
+        note_zh = "总分没有变化"
+    return {
+        "id": sid,
+        "items": k,
+        "respondents": n,
+        "alpha": a,
+        "band": alpha_band(a),
+        "note": note,
+        "note_zh": note_zh,
+    }
 
 
 def reliability_report(tree: IndicatorTree, responses: pd.DataFrame) -> Reliability:
@@ -334,16 +355,18 @@ def reliability_report(tree: IndicatorTree, responses: pd.DataFrame) -> Reliabil
         if not idx:
             continue
         c, n = _moments(values[:, idx])
-        row, note = _scale_row(dim.id, c, n)
+        row = _scale_row(dim.id, c, n)
         scale_rows.append(row)
         r_rest[idx] = _item_rest(c)
         a_del[idx] = _alpha_deleted(c)
-        _scale_issue(issues, dim.id, dim.path, row, note)
+        _scale_issue(
+            issues, dim.name.get("en") or dim.id, dim.name.get("zh") or dim.id, dim.path, row
+        )
     c, n_complete = _moments(values)
-    row, note = _scale_row("overall", c, n_complete)
+    row = _scale_row("overall", c, n_complete)
     scale_rows.append(row)
     if item_ids:  # a tree of statistics only has no scale to warn about
-        _scale_issue(issues, "overall", tree.goal.path, row, note)
+        _scale_issue(issues, "all survey items", "全部问卷题目", tree.goal.path, row)
 
     r = _corr(c)
     overall_kmo, msa = _kmo(r, n_complete)
@@ -353,6 +376,7 @@ def reliability_report(tree: IndicatorTree, responses: pd.DataFrame) -> Reliabil
             Issue(
                 Location(path=tree.goal.path),
                 "the survey items are poorly suited to factor analysis",
+                message_zh="问卷题目不适合做因子分析",
                 expected=f"KMO >= {ADEQUATE_KMO}",
                 found=f"KMO = {overall_kmo:.3f}",
                 severity="warning",
@@ -399,28 +423,36 @@ def reliability_report(tree: IndicatorTree, responses: pd.DataFrame) -> Reliabil
 
 
 def _scale_issue(
-    issues: list[Issue], sid: str, path: str, row: dict[str, object], note: str
+    issues: list[Issue], name: str, name_zh: str, path: str, row: dict[str, object]
 ) -> None:
+    """A warning for a scale whose alpha is undefined or below the acceptable 0.7; the scale is
+    named by its dimension's name in each language."""
     alpha = float(row["alpha"])  # type: ignore[arg-type]
-    if note:
+    if row["note"]:
         issues.append(
             Issue(
                 Location(path=path),
-                f"Cronbach's alpha of `{sid}` cannot be computed",
-                found=note,
+                f"Cronbach's alpha of “{name}” cannot be computed",
+                message_zh=f"“{name_zh}”的 Cronbach's α 无法计算",
+                found=str(row["note"]),
+                found_zh=str(row["note_zh"]),
                 severity="warning",
                 check="reliability",
             )
         )
     elif alpha < ACCEPTABLE_ALPHA:
+        band = str(row["band"])
         issues.append(
             Issue(
                 Location(path=path),
-                f"the items of `{sid}` are not internally consistent",
-                message_zh=f"`{sid}` 各题内部一致性不足（α = {alpha:.3f}，低于 {ACCEPTABLE_ALPHA}）",
+                f"the items of “{name}” are not internally consistent",
+                message_zh=f"“{name_zh}”各题内部一致性不足（α = {alpha:.3f}，低于 {ACCEPTABLE_ALPHA}）",
                 expected=f"Cronbach's alpha >= {ACCEPTABLE_ALPHA} (acceptable)",
-                found=f"alpha = {alpha:.3f} ({row['band']}, {row['items']} items, "
+                expected_zh=f"Cronbach's α ≥ {ACCEPTABLE_ALPHA}（可接受）",
+                found=f"alpha = {alpha:.3f} ({band}, {row['items']} items, "
                 f"{row['respondents']} complete respondents)",
+                found_zh=f"α = {alpha:.3f}（{BANDS_ZH.get(band, band)}，{row['items']} 题，"
+                f"{row['respondents']} 份完整作答）",
                 severity="warning",
                 check="reliability",
             )

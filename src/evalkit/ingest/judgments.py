@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
-from ..tree import IndicatorTree
+from ..tree import IndicatorTree, Node
 from .tables import Grid, empty_cells, read_grid, sheet_names
 
 _FRACTION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
@@ -56,9 +56,11 @@ def parse_judgment(value: object) -> float:
         return -1.0
 
 
-def _block_matrices(
-    grid: Grid, node_id: str, children: list[str], log: IssueLog
-) -> tuple[list[str], list[np.ndarray]]:
+def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], list[np.ndarray]]:
+    node_id = node.id
+    children = [c.id for c in node.children]
+    zh = [c.label("zh") for c in node.children]  # the children's Chinese names, for zh texts
+    node_zh = node.label("zh")
     cols = grid.header
     n = len(children)
     need = ["expert", "item", *children]
@@ -67,8 +69,11 @@ def _block_matrices(
         log.add(
             grid.loc(grid.header_row),
             f'the sheet for node "{node_id}" lacks columns',
+            message_zh=f"“{node_zh}”的判断矩阵工作表缺少列",
             expected=f"columns {need}",
+            expected_zh=f"列 {need}",
             found=f"no column for {missing}",
+            found_zh=f"没有 {missing} 的列",
             check="judgments",
         )
         return [], []
@@ -87,8 +92,11 @@ def _block_matrices(
             log.add(
                 grid.loc(int(excel_rows[0]), "item"),
                 f"expert {expert}: the block must have one row per item of node {node_id}",
+                message_zh=f"专家 {expert}：判断矩阵应对“{node_zh}”的每个下级指标各有一行",
                 expected=f"rows {children}",
+                expected_zh=f"行 {children}",
                 found=f"rows {block_items}",
+                found_zh=f"行 {block_items}",
                 check="judgments",
             )
             continue
@@ -108,13 +116,16 @@ def _block_matrices(
                             where,
                             f"expert {expert}: the diagonal cell a[{children[i]}, {children[i]}] "
                             "compares the item with itself",
+                            message_zh=f"专家 {expert}：对角线单元格 a[{zh[i]}, {zh[i]}] "
+                            "是指标与自身的比较，应为 1 或留空",
                             expected="1 or an empty cell on the diagonal",
+                            expected_zh="对角线上为 1 或空单元格",
                             found=show(typed[i, j]),
+                            found_zh=show(typed[i, j], "zh"),
                             fix="Write 1 there or leave it empty; a judgment of one item over "
                             "another belongs right of the diagonal.",
+                            fix_zh="在此填 1 或留空；一个指标相对另一个指标的判断应填在对角线右侧。",
                             check="ahp",
-                            message_zh=f"专家 {expert}：对角线单元格 a[{children[i]}, {children[i]}] "
-                            "是指标与自身的比较，应为 1 或留空",
                         )
                         ok = False
                     continue
@@ -123,8 +134,11 @@ def _block_matrices(
                         log.add(
                             where,
                             f"expert {expert}: missing judgment {children[i]} vs {children[j]}",
+                            message_zh=f"专家 {expert}：缺少“{zh[i]}”与“{zh[j]}”的比较判断",
                             expected="a value from 1/9 to 9",
+                            expected_zh="1/9 到 9 之间的值",
                             found="an empty cell",
+                            found_zh="空单元格",
                             check="ahp",
                         )
                         ok = False
@@ -132,8 +146,11 @@ def _block_matrices(
                         log.add(
                             where,
                             f"expert {expert}: judgment off Saaty's scale",
+                            message_zh=f"专家 {expert}：判断值超出 Saaty 标度",
                             expected="a value from 1/9 to 9 (or a fraction such as 1/3)",
+                            expected_zh="1/9 到 9 之间的值（或 1/3 这样的分数）",
                             found=show(typed[i, j]),
+                            found_zh=show(typed[i, j], "zh"),
                             check="ahp",
                         )
                         ok = False
@@ -147,9 +164,12 @@ def _block_matrices(
                             f"expert {expert}: judgment not reciprocal: a[{children[j]}, "
                             f"{children[i]}] = {_fmt(up)} but a[{children[i]}, {children[j]}] = "
                             f"{_fmt(v)}",
+                            message_zh=f"专家 {expert}：判断不互为倒数：a[{zh[j]}, {zh[i]}] = "
+                            f"{_fmt(up)}，而 a[{zh[i]}, {zh[j]}] = {_fmt(v)}",
                             expected=f"1/{_fmt(up)}" if up >= 1 else _fmt(1 / up),
                             found=_fmt(v),
                             fix="Leave the lower triangle empty and evalkit fills it.",
+                            fix_zh="下三角留空即可，evalkit 会自动填入倒数。",
                             check="ahp",
                         )
                         ok = False
@@ -186,8 +206,11 @@ def load_judgments(path: Path, tree: IndicatorTree, *, base: Path | None = None)
                 log.add(
                     Location(file=shown),
                     f'no sheet for node "{node.id}" ({node.name.get("en", "")})',
+                    message_zh=f"缺少“{node.label('zh')}”的判断矩阵工作表",
                     expected=f'a sheet named "{node.id}"',
+                    expected_zh=f"名为“{node.id}”的工作表",
                     found=f"sheets {names}",
+                    found_zh=f"工作表 {names}",
                     check="judgments",
                 )
                 continue
@@ -201,7 +224,9 @@ def load_judgments(path: Path, tree: IndicatorTree, *, base: Path | None = None)
                         log.add(
                             eg.loc(int(row), "weight"),
                             "expert weight must be a positive number",
+                            message_zh="专家权重必须是正数",
                             found=show(eg.data.at[row, "weight"]),
+                            found_zh=show(eg.data.at[row, "weight"], "zh"),
                             check="judgments",
                         )
                     else:
@@ -210,10 +235,14 @@ def load_judgments(path: Path, tree: IndicatorTree, *, base: Path | None = None)
         grid = grids.get(node.id)
         if grid is None:
             continue
-        children = [c.id for c in node.children]
-        names_, mats = _block_matrices(grid, node.id, children, log)
+        names_, mats = _block_matrices(grid, node, log)
         if not mats and not log.errors:
-            log.add(grid.loc(), f"no judgments for node {node.id}", check="judgments")
+            log.add(
+                grid.loc(),
+                f"no judgments for node {node.id}",
+                message_zh=f"没有“{node.label('zh')}”的判断",
+                check="judgments",
+            )
         if mats:
             matrices[node.id] = np.stack(mats)
             experts[node.id] = names_
@@ -229,6 +258,7 @@ def _long_csv_grids(path: Path, tree: IndicatorTree, shown: str, log: IssueLog) 
         log.add(
             grid.loc(grid.header_row),
             "the judgments CSV needs columns",
+            message_zh="判断矩阵 CSV 文件缺少必需的列",
             expected=str(need),
             found=str(grid.header),
             check="judgments",
@@ -242,7 +272,12 @@ def _long_csv_grids(path: Path, tree: IndicatorTree, shown: str, log: IssueLog) 
         children = [c.id for c in node.children]
         sub = d[d["node"].astype(str).str.strip() == node.id]
         if sub.empty:
-            log.add(grid.loc(), f"no judgments for node {node.id}", check="judgments")
+            log.add(
+                grid.loc(),
+                f"no judgments for node {node.id}",
+                message_zh=f"没有“{node.label('zh')}”的判断",
+                check="judgments",
+            )
             continue
         blocks = []
         for expert in pd.unique(sub["expert"].astype(str).str.strip()):
@@ -254,6 +289,7 @@ def _long_csv_grids(path: Path, tree: IndicatorTree, shown: str, log: IssueLog) 
                     log.add(
                         grid.loc(int(row_idx), "row" if ri not in children else "column"),
                         f"unknown item for node {node.id}",
+                        message_zh=f"“{node.label('zh')}”没有这个下级指标",
                         expected=str(children),
                         found=repr(ri if ri not in children else cj),
                         check="judgments",

@@ -33,6 +33,7 @@ EXCLUDED_COLUMNS = [
     "station",
     "reason",
     "detail",
+    "detail_zh",
     "_file",
     "_sheet",
     "_row",
@@ -59,7 +60,8 @@ class Screening:
 
     kept: the responses frame without the excluded rows (same columns, original index).
     excluded: one row per excluded questionnaire, in input order: respondent, district, station,
-        reason (one of :data:`REASONS`), detail, _file, _sheet, _row.
+        reason (one of :data:`REASONS`), detail (English), detail_zh (Chinese), _file, _sheet,
+        _row.
     counts: one row per (district, station) present in the input, sorted: respondents (rows in the
         input), duplicate_id, too_many_missing, straight_lining (excluded by reason), excluded,
         kept.
@@ -137,6 +139,7 @@ def screen_responses(
     share_text = f"{max_missing_share * 100:g}%"
     why = reason[pos]
     detail = np.full(len(pos), "", dtype=object)
+    detail_zh = np.full(len(pos), "", dtype=object)
     is_dup = why == "duplicate_id"
     if is_dup.any():
         keep = ~dup
@@ -144,16 +147,22 @@ def screen_responses(
             pd.Series(files[keep]).astype(str) + " row " + pd.Series(rows[keep]).astype(str)
         )
         first.index = pd.Index(idv[keep])
+        first_zh = pd.Series(
+            pd.Series(files[keep]).astype(str) + " 第 " + pd.Series(rows[keep]).astype(str) + " 行"
+        )
+        first_zh.index = pd.Index(idv[keep])
         dup_ids = pd.Series(idv[pos[is_dup]])
         detail[is_dup] = (
             "respondent id " + dup_ids.astype(str) + " already used at " + dup_ids.map(first)
         ).to_numpy()
+        detail_zh[is_dup] = (
+            "问卷编号 " + dup_ids.astype(str) + " 已用于 " + dup_ids.map(first_zh)
+        ).to_numpy()
     is_missing = why == "too_many_missing"
     if is_missing.any():
-        detail[is_missing] = (
-            pd.Series(n_missing[pos[is_missing]]).astype(str)
-            + f" of {k} items missing (more than {share_text})"
-        ).to_numpy()
+        n_miss = pd.Series(n_missing[pos[is_missing]]).astype(str)
+        detail[is_missing] = (n_miss + f" of {k} items missing (more than {share_text})").to_numpy()
+        detail_zh[is_missing] = (f"{k} 题中缺答 " + n_miss + f" 题（超过 {share_text}）").to_numpy()
     is_straight = why == "straight_lining"
     if is_straight.any():
         p_sl = pos[is_straight]
@@ -168,6 +177,16 @@ def screen_responses(
             "; contradictory: " + pd.Series(n_rev).astype(str) + " of them are reverse-worded"
         ).where(n_rev > 0, "")
         detail[is_straight] = (text + contradiction).to_numpy()
+        text_zh = (
+            "所答 "
+            + pd.Series(n_answered[p_sl]).astype(str)
+            + " 题均为 "
+            + _fmt(pd.Series(hi[p_sl]))
+        )
+        contradiction_zh = (
+            "；其中 " + pd.Series(n_rev).astype(str) + " 题为反向题，答案自相矛盾"
+        ).where(n_rev > 0, "")
+        detail_zh[is_straight] = (text_zh + contradiction_zh).to_numpy()
 
     excluded = pd.DataFrame(
         {
@@ -176,6 +195,7 @@ def screen_responses(
             "station": _column(responses, "station", "").to_numpy()[pos],
             "reason": why,
             "detail": detail,
+            "detail_zh": detail_zh,
             "_file": files[pos],
             "_sheet": sheets[pos],
             "_row": rows[pos],
@@ -207,6 +227,11 @@ def screen_responses(
         "too_many_missing": f"at most {share_text} of the {k} items unanswered",
         "straight_lining": "answers that vary across items",
     }
+    expected_zh = {
+        "duplicate_id": "每个问卷编号只出现一次",
+        "too_many_missing": f"{k} 题中未答的不超过 {share_text}",
+        "straight_lining": "各题答案有所不同",
+    }
     issues = [
         Issue(
             Location(
@@ -218,15 +243,21 @@ def screen_responses(
             _MESSAGES[rsn],
             message_zh=f"问卷 {rid}：{_MESSAGES_ZH[rsn]}",
             expected=expected[rsn],
+            expected_zh=expected_zh[rsn],
             found=f"{rid}: {text}",
+            found_zh=f"{rid}：{text_zh}",
             fix=_FIXES[rsn],
+            fix_zh=_FIXES_ZH[rsn],
             severity="warning",
             check="quality",
+            district=str(district),
         )
-        for rid, rsn, text, file, sheet, row in zip(
+        for rid, rsn, text, text_zh, district, file, sheet, row in zip(
             excluded["respondent"],
             excluded["reason"],
             excluded["detail"],
+            excluded["detail_zh"],
+            excluded["district"],
             excluded["_file"],
             excluded["_sheet"],
             excluded["_row"],
@@ -250,4 +281,9 @@ _MESSAGES_ZH = {
     "duplicate_id": "问卷编号重复，已剔除后出现的一份",
     "too_many_missing": "缺答过多，问卷无效，已剔除",
     "straight_lining": "所有题目选择同一选项，问卷无效，已剔除",
+}
+_FIXES_ZH = {
+    "duplicate_id": "为每份问卷编一个不同的编号，或删除重复的行。",
+    "too_many_missing": "若纸质问卷上有这些答案，请补录；否则剔除是正确的。",
+    "straight_lining": "核对纸质问卷；若民警确实如此作答，剔除是正确的。",
 }

@@ -27,7 +27,12 @@ from .tables import Grid, read_grid, sheet_names
 ID_COLUMNS = ("respondent", "district", "station")
 UNIT_COLUMNS = ("district", "station")
 NAME_COLUMNS = ("district_en", "station_en")
-KNOWN_EXTRA = ("missing_reasons",)  # written by `evalkit import`: why each answer is missing
+KNOWN_EXTRA = ("missing_reasons",)
+_ID_ZH = {
+    "respondent": "问卷编号",
+    "district": "区县",
+    "station": "派出所",
+}  # written by `evalkit import`: why each answer is missing
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class SurveyData:
     files: list[str] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)  # only with isolate=True
     blocked: dict[str, list[str]] = field(default_factory=dict)  # file -> districts it held
+    blocked_en: dict[str, str] = field(default_factory=dict)  # English names of those districts
 
 
 def _text_values(raw: np.ndarray, labels: dict[str, float]) -> np.ndarray:
@@ -120,16 +126,23 @@ def _convert_items(
         bad = ~blank & ~allowed
         if bad.any():
             shown_values = [int(v) if float(v).is_integer() else v for v in scale.values]
-            example = next(iter(scale.labels.values()))[0] if scale.labels else ""
+            first = next(iter(scale.labels.values()))[0] if scale.labels else ""
+            example = scale.labels.get("en", [first])[0] if scale.labels else ""
+            example_zh = scale.labels.get("zh", [first])[0] if scale.labels else ""
             raw = grid.data[item.id].to_numpy()
             for k in np.flatnonzero(bad):
                 log.add(
                     grid.loc(int(index[k]), item.id),
                     f"answer off the scale `{scale.id}` (item {item.id})",
+                    message_zh=f"答案不在量表 `{scale.id}` 的取值范围内（题目 {item.id}）",
                     expected=f"one of {shown_values}"
                     + (f" or a label such as {example!r}" if example else ""),
+                    expected_zh=f"{shown_values} 之一"
+                    + (f"，或 {example_zh!r} 这样的选项文字" if example_zh else ""),
                     found=show(raw[k]),
+                    found_zh=show(raw[k], "zh"),
                     fix="Correct the cell, or leave it empty if the officer did not answer.",
+                    fix_zh="改正该单元格；若民警未作答，请留空。",
                     check="scale",
                 )
         values[item.id] = np.where(allowed, val, np.nan)
@@ -155,22 +168,31 @@ def _read_responses(
     cols = set(grid.header)
     missing = [c for c in ID_COLUMNS if c not in cols]
     for c in missing:
+        head = f"{grid.header[:8]}{' ...' if len(grid.header) > 8 else ''}"
         log.add(
             grid.loc(grid.header_row),
             f'missing column "{c}"',
+            message_zh=f"缺少“{c}”列",
             expected=f"header columns {list(ID_COLUMNS)} and the item ids of the tree",
-            found=f"headers {grid.header[:8]}{' ...' if len(grid.header) > 8 else ''}",
+            expected_zh=f"表头含 {list(ID_COLUMNS)} 各列及指标体系中各题目的编号",
+            found=f"headers {head}",
+            found_zh=f"表头 {head}",
             check="columns",
         )
     item_ids = [item.id for _, item in tree.items()]
     absent = [i for i in item_ids if i not in cols]
     if absent:
+        listed = f"{absent[:10]}{' ...' if len(absent) > 10 else ''}"
         log.add(
             grid.loc(grid.header_row),
             f"{len(absent)} item column(s) of the tree are missing",
+            message_zh=f"缺少指标体系中 {len(absent)} 个题目的列",
             expected="one column per item id",
-            found=f"no column for {absent[:10]}{' ...' if len(absent) > 10 else ''}",
+            expected_zh="每个题目编号一列",
+            found=f"no column for {listed}",
+            found_zh=f"没有 {listed} 的列",
             fix="Add the columns (empty if the item was not asked) or use the tree the survey used.",
+            fix_zh="补上这些列（未问的题目留空），或改用问卷所依据的指标体系。",
             check="columns",
         )
     extra = [
@@ -180,7 +202,9 @@ def _read_responses(
         log.warn(
             grid.loc(grid.header_row),
             f"{len(extra)} column(s) not in the tree are ignored",
+            message_zh=f"{len(extra)} 个不属于指标体系的列未读取",
             found=", ".join(extra[:10]) + (" ..." if len(extra) > 10 else ""),
+            found_zh="、".join(extra[:10]) + (" ……" if len(extra) > 10 else ""),
             check="columns",
         )
     if missing:
@@ -193,8 +217,11 @@ def _read_responses(
             log.add(
                 grid.loc(int(row), c),
                 f"empty {c}",
+                message_zh=f"{_ID_ZH[c]}为空",
                 expected=f"a {c} name or id",
+                expected_zh=f"{_ID_ZH[c]}名称或编号",
                 found="an empty cell",
+                found_zh="空单元格",
                 check="ids",
             )
     values = _convert_items(grid, tree, log, missing_codes)
@@ -216,8 +243,11 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
         log.add(
             grid.loc(grid.header_row),
             f"{len(missing)} column(s) missing from the stations sheet",
+            message_zh=f"派出所统计表缺少 {len(missing)} 列",
             expected=f"columns {need}",
+            expected_zh=f"列 {need}",
             found=f"no column for {missing}",
+            found_zh=f"没有 {missing} 的列",
             check="columns",
         )
         return None
@@ -240,14 +270,18 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
             log.add(
                 grid.loc(int(row), c),
                 "statistic is not a non-negative number",
+                message_zh="统计数据不是非负数",
                 expected="a number >= 0",
+                expected_zh="大于或等于 0 的数",
                 found=show(raw.at[row]),
+                found_zh=show(raw.at[row], "zh"),
                 check="statistic",
             )
         for row in np.asarray(data.index)[empty.to_numpy()]:
             log.warn(
                 grid.loc(int(row), c),
                 "statistic is empty; indicators using it are missing for this station",
+                message_zh="统计数据为空，该派出所用到它的指标缺失",
                 check="statistic",
             )
         stats[c] = num.where(~bad)
@@ -257,11 +291,15 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
     out["_row"] = data.index.to_numpy()
     dup = out.duplicated(["district", "station"], keep="first")
     for row in np.asarray(data.index)[dup.to_numpy()]:
+        unit = f"{out.at[row, 'district']} / {out.at[row, 'station']}"
         log.add(
             grid.loc(int(row), "station"),
             "station listed twice",
+            message_zh="派出所重复列出",
             expected="one row per (district, station)",
-            found=f"{out.at[row, 'district']} / {out.at[row, 'station']} again",
+            expected_zh="每个（区县，派出所）一行",
+            found=f"{unit} again",
+            found_zh=f"{unit} 再次出现",
             check="ids",
         )
     return out[~dup.to_numpy()]
@@ -343,10 +381,15 @@ def load_survey_data(
             log.add(
                 _loc(r, "station"),
                 "station listed twice",
+                message_zh="派出所重复列出",
                 expected="one row per (district, station) in all the stations sheets together",
+                expected_zh="所有派出所统计表合在一起，每个（区县，派出所）一行",
                 found=f"{r['district']} / {r['station']}, already at {f['_file']} sheet "
                 f'"{f["_sheet"]}" row {int(f["_row"])}',
+                found_zh=f"{r['district']} / {r['station']}，已见于 {f['_file']} 工作表"
+                f"“{f['_sheet']}”第 {int(f['_row'])} 行",
                 fix="Delete the repeated row, or the copy of the workbook.",
+                fix_zh="删除重复的行，或删除工作簿的副本。",
                 check="ids",
             )
         stat = stat[~again]
@@ -359,10 +402,14 @@ def load_survey_data(
             log.add(
                 _loc(r, "station"),
                 "station has responses but no row in the stations sheet",
+                message_zh="该派出所有问卷，但派出所统计表中没有它的行",
                 expected="a stations row for every (district, station) in responses",
+                expected_zh="问卷中的每个（区县，派出所）在统计表中都有一行",
                 found=f"{r['district']} / {r['station']}",
                 fix="Add the station's statistics, or correct the spelling of its name.",
+                fix_zh="补上该派出所的统计数据，或改正其名称的写法。",
                 check="units",
+                district=str(r["district"]),
             )
         listed = stat.merge(first[unit], on=unit, how="left", indicator=True)
         for _, r in stat[(listed["_merge"] == "left_only").to_numpy()].iterrows():
@@ -370,10 +417,13 @@ def load_survey_data(
                 _loc(r, "station"),
                 "station has statistics but no survey responses; its survey indicators are "
                 "missing and it is left out of the station ranking",
+                message_zh="该派出所有统计数据但没有问卷：其问卷类指标缺失，不参加派出所排名",
                 found=f"{r['district']} / {r['station']}",
                 check="units",
+                district=str(r["district"]),
             )
     log.issues = list(dict.fromkeys(log.issues))  # a broken file is read for each of its sheets
+    log.issues = _with_districts(log.issues, [resp, stat], declared)
     if not isolate or not log.errors:
         log.raise_if_errors(DataError)
         return SurveyData(resp, stat, log.warnings, files)
@@ -389,12 +439,16 @@ def load_survey_data(
         )
         blocked[f] = sorted(str(d) for d in held if str(d))
     dropped = {d for ds in blocked.values() for d in ds}
+    named = stat[stat["district"].isin(dropped) & (stat["district_en"].astype(str) != "")]
+    blocked_en = dict(
+        zip(named["district"].astype(str), named["district_en"].astype(str), strict=True)
+    )
     keep_r = ~resp["_file"].isin(bad_files) & ~resp["district"].isin(dropped)
     keep_s = ~stat["_file"].isin(bad_files) & ~stat["district"].isin(dropped)
     resp, stat = resp[keep_r.to_numpy()], stat[keep_s.to_numpy()]
     if resp.empty:
         log.raise_if_errors(DataError)
-    return SurveyData(resp, stat, log.warnings, files, log.errors, blocked)
+    return SurveyData(resp, stat, log.warnings, files, log.errors, blocked, blocked_en)
 
 
 def _file_key(path: Path) -> object:
@@ -440,6 +494,7 @@ def _distinct_files(
             message = f"the file is named twice in data.{key}{spelled}; it is read once"
             message_zh = f"该文件在 data.{key} 中出现两次，只读取一次"
             fix = "Name each file once."
+            fix_zh = "每个文件只列一次。"
         else:
             message = (
                 f"the file is in data.{by} and in data.{key}{spelled}; it is read once, as "
@@ -451,8 +506,16 @@ def _distinct_files(
                 if by == "imports"
                 else "."
             )
+            fix_zh = f"把它从 data.{key} 中去掉（收窄匹配规则）" + (
+                "；若它有派出所统计表，请在 data.stations 中列出。" if by == "imports" else "。"
+            )
         log.warn(
-            Location(file=rel(path, base)), message, fix=fix, check="files", message_zh=message_zh
+            Location(file=rel(path, base)),
+            message,
+            fix=fix,
+            check="files",
+            message_zh=message_zh,
+            fix_zh=fix_zh,
         )
         return False
 
@@ -489,7 +552,12 @@ def _read_jobs(
             log.issues.extend(exc.issues)
             continue
         if grid.data.empty:
-            log.add(grid.loc(), f"the {kind} sheet has no data rows", check="empty")
+            log.add(
+                grid.loc(),
+                f"the {kind} sheet has no data rows",
+                message_zh=f"{'问卷' if kind == 'responses' else '派出所统计'}表没有数据行",
+                check="empty",
+            )
             continue
         frame = (
             _read_responses(grid, tree, log, tuple(missing_codes))
@@ -525,7 +593,12 @@ def _read_import(
         found = imported.detection.issues  # warnings only: errors were raised
     shown = rel(spec.file, base)
     for decision in imported.detection.decisions if imported else ():
-        log.warn(Location(file=shown), f"import: {decision}", check="import")
+        log.warn(
+            Location(file=shown),
+            f"import: {decision}",
+            message_zh=f"导入：{decision}",  # the decisions of ingest.platforms are English only
+            check="import",
+        )
     for issue in found:
         loc = issue.location
         if loc.file in ("", str(spec.file)):  # a 按文本 twin or a map keeps its own name
@@ -542,6 +615,52 @@ def _read_import(
     frame["_sheet"] = sheets if sheets is not None else (imported.detection.sheet or "")
     frame["_row"] = frame.index.to_numpy()
     return frame.reset_index(drop=True)
+
+
+def _with_districts(
+    issues: list[Issue], frames: list[pd.DataFrame], declared: dict[str, set[str]]
+) -> list[Issue]:
+    """The issues with the district each concerns: the district of its row (responses or
+    stations), else the district of its file when the file holds one district only. A problem of
+    a file holding several districts and of no one row of it stays without a district."""
+    todo = [k for k, i in enumerate(issues) if not i.district and i.location.file]
+    if not todo:
+        return issues
+    key = ["_file", "_sheet", "_row"]
+    rows = pd.concat(
+        [pd.DataFrame(columns=[*key, "district"])]
+        + [f.reindex(columns=[*key, "district"]) for f in frames if len(f)],
+        ignore_index=True,
+    )
+    rows = rows[rows["district"].astype(str).str.strip() != ""].dropna(subset=["district"])
+    rows = rows.assign(
+        _file=rows["_file"].astype(str),
+        _sheet=rows["_sheet"].astype(str),
+        _row=pd.to_numeric(rows["_row"], errors="coerce").fillna(-1).astype("int64"),
+        district=rows["district"].astype(str),
+    )
+    locs = [issues[k].location for k in todo]
+    wanted = pd.DataFrame(
+        {
+            "_file": [loc.file for loc in locs],
+            "_sheet": [loc.sheet for loc in locs],
+            "_row": np.array([loc.row if loc.row is not None else -1 for loc in locs], "int64"),
+        }
+    )
+    by_row = wanted.merge(rows.drop_duplicates(key), on=key, how="left")["district"]
+    held: dict[str, set[str]] = {
+        str(f): set(ds) for f, ds in rows.groupby("_file")["district"].unique().items()
+    }
+    for f, ds in declared.items():
+        held.setdefault(f, set()).update(ds)
+    out = list(issues)
+    for k, loc, d in zip(todo, locs, by_row.tolist(), strict=True):
+        if not isinstance(d, str):
+            only = held.get(loc.file, set())
+            d = next(iter(only)) if len(only) == 1 else ""
+        if d:
+            out[k] = dataclasses.replace(issues[k], district=d)
+    return out
 
 
 def _loc(r: pd.Series, column: str = "respondent") -> Location:

@@ -50,6 +50,10 @@ _BOMB_FIX = (
     "exhaust memory. If it is genuine, open it in Excel/WPS, delete the empty rows and columns "
     "around the data and save it again, or export the sheet as CSV."
 )
+_BOMB_FIX_ZH = (
+    "电子表格软件不会这样保存问卷：文件已损坏，或是为耗尽内存而构造的。若文件确属正常，请用 "
+    "Excel/WPS 打开，删除数据周围的空行和空列后重新保存，或将该工作表导出为 CSV。"
+)
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,11 @@ def _size_issues(where: Location, infos: list[zipfile.ZipInfo]) -> list[Issue]:
                     fix=_BOMB_FIX,
                     check="file",
                     message_zh=f"工作簿的 {info.filename} 解压后为压缩大小的 {ratio:,.0f} 倍"
-                    f"（上限 {MAX_RATIO} 倍），疑为压缩炸弹，未读取",
+                    "，疑为压缩炸弹，未读取",
+                    expected_zh=f"超过 {_mb(RATIO_FLOOR_BYTES)} 的部分最多 {MAX_RATIO} 倍"
+                    "（问卷工作表约 10 倍）",
+                    found_zh=f"压缩 {_mb(packed)}，解压 {_mb(size)}",
+                    fix_zh=_BOMB_FIX_ZH,
                 )
             )
         elif size > MAX_PART_BYTES:
@@ -118,8 +126,11 @@ def _size_issues(where: Location, infos: list[zipfile.ZipInfo]) -> list[Issue]:
                     fix="Split the survey into several workbooks (one per district), or export "
                     "the sheet as CSV, which has no such limit.",
                     check="file",
-                    message_zh=f"工作簿的 {info.filename} 解压后达 {_mb(size)}，超过每部分 "
-                    f"{_mb(MAX_PART_BYTES)} 的上限，未读取",
+                    message_zh=f"工作簿的 {info.filename} 解压后达 {_mb(size)}，未读取",
+                    expected_zh=f"每部分最多 {_mb(MAX_PART_BYTES)}（10 万行 × 60 列的问卷工作表"
+                    "约 180 MB）",
+                    found_zh=f"压缩 {_mb(packed)}，解压 {_mb(size)}",
+                    fix_zh="把问卷拆成几个工作簿（每个区县一个），或将工作表导出为 CSV（没有此限制）。",
                 )
             )
     total = sum(i.file_size for i in infos)
@@ -132,8 +143,10 @@ def _size_issues(where: Location, infos: list[zipfile.ZipInfo]) -> list[Issue]:
                 found=f"{_mb(total)} uncompressed",
                 fix="Save only the needed sheets, or export them as CSV.",
                 check="file",
-                message_zh=f"工作簿解压后共 {_mb(total)}，超过 {_mb(MAX_UNZIPPED_BYTES)} 的上限，"
-                "未读取",
+                message_zh=f"工作簿解压后共 {_mb(total)}，未读取",
+                expected_zh=f"所有部分合计最多 {_mb(MAX_UNZIPPED_BYTES)}",
+                found_zh=f"解压后 {_mb(total)}",
+                fix_zh="只保存需要的工作表，或导出为 CSV。",
             )
         )
     return issues
@@ -167,6 +180,10 @@ def _prolog_issue(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Location) -
             "survey again from its platform, or open it in Excel/WPS and save it as .xlsx.",
             check="file",
             message_zh=f"工作簿的 {info.filename} 含有 XML 实体声明（<!DOCTYPE …>），拒绝读取",
+            expected_zh="不含 DOCTYPE 或实体声明的 XML（Excel、WPS 和 LibreOffice 从不写入）",
+            found_zh=f"{info.filename} 开头为 {rest[:40]!r}",
+            fix_zh="文件保存后被改动过，或是为耗尽内存而构造的：请从问卷平台重新导出，或用 "
+            "Excel/WPS 打开后另存为 .xlsx。",
         )
     if not rest and len(head) == PROLOG_BYTES:
         return Issue(
@@ -177,6 +194,10 @@ def _prolog_issue(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Location) -
             found=f"{PROLOG_BYTES:,} bytes of white space, comments or declarations",
             fix=_BOMB_FIX,
             check="file",
+            message_zh=f"工作簿的 {info.filename} 不以其 XML 元素开头，拒绝读取",
+            expected_zh=f"前 {PROLOG_BYTES:,} 字节内出现根元素",
+            found_zh=f"{PROLOG_BYTES:,} 字节的空白、注释或声明",
+            fix_zh=_BOMB_FIX_ZH,
         )
     return None
 
@@ -211,8 +232,12 @@ def _check_zip(path: Path) -> None:
                                         where,
                                         f"{info.filename} declares {m.group(2).decode()} rows up to "
                                         f"column {m.group(1).decode()}; refused",
+                                        message_zh=f"{info.filename} 声明有 {m.group(2).decode()} "
+                                        f"行、直到 {m.group(1).decode()} 列，拒绝读取",
                                         expected=f"at most {MAX_CELLS:,} cells",
+                                        expected_zh=f"最多 {MAX_CELLS:,} 个单元格",
                                         fix="Delete the empty rows and columns and save again.",
+                                        fix_zh="删除空行和空列后重新保存。",
                                     )
                                 ]
                             )
@@ -222,9 +247,13 @@ def _check_zip(path: Path) -> None:
                 Issue(
                     where,
                     "not a readable workbook",
+                    message_zh="无法读取的工作簿",
                     expected="an .xlsx/.xlsm/.ods file",
+                    expected_zh=".xlsx、.xlsm 或 .ods 文件",
                     found="a file that is not a zip archive (password-protected, .xls or damaged?)",
+                    found_zh="不是 zip 压缩包的文件（设了密码、是 .xls 格式或已损坏？）",
                     fix="Open it in Excel/WPS and save as .xlsx without a password, or export CSV.",
+                    fix_zh="用 Excel/WPS 打开，去掉密码另存为 .xlsx，或导出为 CSV。",
                 )
             ]
         ) from None
@@ -279,15 +308,26 @@ def read_csv_rows(path: Path) -> tuple[list[list[object]], str]:
         try:
             return [list(r) for r in csv.reader(io.StringIO(text, newline=""))], enc
         except csv.Error as exc:
-            raise DataError([Issue(Location(file=str(path)), f"not a valid CSV: {exc}")]) from None
+            raise DataError(
+                [
+                    Issue(
+                        Location(file=str(path)),
+                        f"not a valid CSV: {exc}",
+                        message_zh=f"不是有效的 CSV 文件（{exc}）",
+                    )
+                ]
+            ) from None
     raise DataError(
         [
             Issue(
                 Location(file=str(path)),
                 "cannot decode the CSV file",
+                message_zh="无法解码该 CSV 文件",
                 expected="UTF-8 (with or without BOM) or GB18030 text",
+                expected_zh="UTF-8（带或不带 BOM）或 GB18030 编码的文本",
                 found=last,
                 fix="Save the file again as CSV UTF-8.",
+                fix_zh="将文件另存为“CSV UTF-8”格式。",
             )
         ]
     )
@@ -341,15 +381,27 @@ def _sheet_blocks(
                 Issue(
                     Location(file=str(path)),
                     "unsupported file type",
+                    message_zh="不支持的文件类型",
                     expected="xlsx, xlsm, ods or csv",
+                    expected_zh="xlsx、xlsm、ods 或 csv",
                     found=suffix or "no extension",
+                    found_zh=suffix or "没有扩展名",
                     fix="Old .xls files: open and save as .xlsx.",
+                    fix_zh="旧的 .xls 文件：打开后另存为 .xlsx。",
                 )
             ]
         )
     if xls:
         if path.stat().st_size > MAX_XLS_BYTES:
-            raise DataError([Issue(Location(file=str(path)), "the .xls file is over 200 MB")])
+            raise DataError(
+                [
+                    Issue(
+                        Location(file=str(path)),
+                        "the .xls file is over 200 MB",
+                        message_zh=".xls 文件超过 200 MB",
+                    )
+                ]
+            )
     else:
         _check_zip(path)
     try:
@@ -362,8 +414,11 @@ def _sheet_blocks(
                     Issue(
                         Location(file=str(path)),
                         f'no sheet "{name}"',
+                        message_zh=f"没有名为“{name}”的工作表",
                         expected=f'a sheet named "{name}"',
+                        expected_zh=f"名为“{name}”的工作表",
                         found=f"sheets {names}",
+                        found_zh=f"工作表 {names}",
                     )
                 ]
             )
@@ -384,18 +439,23 @@ def _unreadable(path: Path, exc: Exception, xls: bool) -> Issue:
     """Why calamine could not read a workbook, with the fix for that cause."""
     if isinstance(exc, PasswordError):
         fix = "Remove the password (Excel/WPS: File > Info > Protect) and save it again."
+        fix_zh = "去掉密码（Excel/WPS：文件 > 信息 > 保护工作簿）后重新保存。"
     elif xls:
         fix = "Open it in Excel/WPS and save as .xlsx."
+        fix_zh = "用 Excel/WPS 打开后另存为 .xlsx。"
     else:
         fix = (
             "Its contents are damaged: open it in Excel/WPS and save it again as .xlsx, or "
             "export CSV."
         )
+        fix_zh = "文件内容已损坏：用 Excel/WPS 打开后重新另存为 .xlsx，或导出为 CSV。"
     return Issue(
         Location(file=str(path)),
         f"cannot read the workbook: {type(exc).__name__}: {exc}",
         fix=fix,
         check="file",
+        message_zh=f"无法读取工作簿（{type(exc).__name__}: {exc}）",
+        fix_zh=fix_zh,
     )
 
 

@@ -48,9 +48,13 @@ def user_texts(ev: Evaluation, rules: Iterable[RecommendationRule]) -> Iterator[
     for i in ev.issues:
         yield i.message
         yield i.found
+        yield i.message_zh
+        yield i.found_zh
 
 
-def _issue(loc: Location, text: str, chars: set[str], more: int, chain: FontChain) -> Issue:
+def _issue(
+    loc: Location, text: str, chars: set[str], more: int, chain: FontChain, district: str = ""
+) -> Issue:
     shown = "".join(placeholder(c) if c in chars else c for c in text)
     extra = f" (and {more} more value(s) of this column)" if more else ""
     extra_zh = f"（本列另有 {more} 个取值）" if more else ""
@@ -66,8 +70,11 @@ def _issue(loc: Location, text: str, chars: set[str], more: int, chain: FontChai
         severity="warning",
         check="font_coverage",
         message_zh=f"字符 {describe_missing(chars)} 不在报告可用的任何字体中；PDF 中显示为 "
-        f"{placeholder(min(chars))}（原文“{shown}”）{extra_zh}。可用 --font 指定含该字的字体，"
-        "或在此处更正文字。",
+        f"{placeholder(min(chars))}（原文“{shown}”）{extra_zh}",
+        expected_zh=f"报告字体中有的字符（自带的 {BUNDLED_FAMILY} 含 GB 2312 和通用规范汉字表的 "
+        "8,105 个字）",
+        fix_zh="用 --font 指定含该字的字体，或在此处更正文字。",
+        district=district,
     )
 
 
@@ -83,7 +90,8 @@ def _frame_issues(
         hit = values.str.contains(pattern, regex=True, na=False)
         if not hit.any():
             continue
-        rows = frame.loc[hit, [col, "_file", "_sheet", "_row"]].drop_duplicates(col)
+        keep = [col, "_file", "_sheet", "_row", *(["district"] if col != "district" else [])]
+        rows = frame.loc[hit, [c for c in keep if c in frame.columns]].drop_duplicates(col)
         for k, (_, r) in enumerate(rows.iterrows()):
             if k == MAX_PER_COLUMN:
                 break
@@ -95,7 +103,10 @@ def _frame_issues(
                 column=col,
             )
             more = len(rows) - MAX_PER_COLUMN if k == MAX_PER_COLUMN - 1 else 0
-            out.append(_issue(loc, text, {c for c in text if c in missing}, max(more, 0), chain))
+            district = str(r["district"]) if "district" in r.index else ""
+            out.append(
+                _issue(loc, text, {c for c in text if c in missing}, max(more, 0), chain, district)
+            )
     return out
 
 
@@ -140,5 +151,5 @@ def glyph_issues(
         for t in r.text.values():
             text_issue(Location(file=rec_file, path=f"recommendations/{r.id}"), t)
     for i in ev.issues:
-        text_issue(i.location, f"{i.message} {i.found}".strip())
+        text_issue(i.location, f"{i.message} {i.found}".strip())  # the user's text it quotes
     return out

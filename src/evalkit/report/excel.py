@@ -201,8 +201,16 @@ def write_comparison_workbook(report: ComparisonReport, path: Path) -> Path:
         _set_properties(wb, report.title, "", report.report_date)
         d = _Table(report.districts, lang, names=report.dimension_columns)
         d.add(["district", "total", "level", "level_name", "rank", "respondents", "stations"])
-        d.add_rest(kind="score")
-        d.write(_add_sheet(wb, "districts", lang), styles, freeze_col=1)
+        d.add_rest(kind="score", skip=("note",))
+        d.add(["note"], kind="wrap")
+        ws = _add_sheet(wb, "districts", lang)
+        nxt, _ = d.write(ws, styles, freeze_col=1)
+        for k, note in enumerate(report.notes):  # under the table, as wide as the sheet
+            if len(d.columns) > 1:
+                ws.merge_range(nxt + 1 + k, 0, nxt + 1 + k, len(d.columns) - 1, "")
+            ws.write_string(nxt + 1 + k, 0, note, styles.get(wrap=True))
+            width = sum(d.widths) or MAX_WIDTH
+            ws.set_row(nxt + 1 + k, LINE_HEIGHT * _lines(note, width))
 
         s = _Table(report.stations, lang, names=report.dimension_columns)
         s.add(["district", "station", "respondents", "total", "level", "level_name"])
@@ -244,7 +252,8 @@ def write_issues_workbook(issues: pd.DataFrame, path: Path, lang: str) -> Path:
 def _atomic_write(path: Path, build: Callable[[Workbook], None]) -> Path:
     """Build a workbook into a temporary file next to *path*, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
+    # a short name: a district's name may fill most of the 255 bytes a file name can have
+    tmp = path.with_name(f".evalkit-{uuid.uuid4().hex[:8]}.part")
     wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
     try:
         build(wb)
@@ -443,6 +452,7 @@ class _Table:
         self.lang = lang
         self.names = names or {}
         self.columns: list[_Column] = []
+        self.widths: list[float] = []  # column widths, once written
 
     def _title(self, col: str) -> str:
         return self.names.get(col) or header(col, self.lang)
@@ -494,6 +504,7 @@ class _Table:
                 width = min(max(content + 2, head, 6), MAX_WIDTH)
             widths.append(width)
             wraps.append(wrap)
+        self.widths = widths
 
         hfmt = styles.get(header=True)
         for j, c in enumerate(cols):
@@ -554,12 +565,15 @@ def _weights(ws: Worksheet, styles: _Styles, frame: pd.DataFrame, lang: str) -> 
 
 
 def _issues(ws: Worksheet, styles: _Styles, frame: pd.DataFrame | None, lang: str) -> None:
+    """The issue table: ``ISSUE_COLUMNS``, with ``scope`` (this district / whole study) in place
+    of ``district`` in a district's workbook."""
     if frame is None:
         frame = pd.DataFrame(columns=ISSUE_COLUMNS)
-    extra = [c for c in frame.columns if c not in ISSUE_COLUMNS]
-    frame = frame.reindex(columns=[*ISSUE_COLUMNS, *extra])
+    cols = ["scope" if c == "district" and "scope" in frame.columns else c for c in ISSUE_COLUMNS]
+    extra = [c for c in frame.columns if c not in cols and c not in ("district", "scope")]
+    frame = frame.reindex(columns=[*cols, *extra])
     t = _Table(frame, lang)
-    t.add([*ISSUE_COLUMNS, *extra])
+    t.add([*cols, *extra])
     t.write(ws, styles)
 
 
@@ -639,6 +653,19 @@ _METHOD_KEYS = [
 ]
 
 
+def _rank_text(r: DistrictReport) -> str:
+    """ "2 / 4"; with districts left out "2 / 3（4 个区县中 3 个参评）" / "2 / 3 (3 of 4 districts
+    assessed)"."""
+    text = f"{r.rank} / {r.n_districts}"
+    m = r.n_districts_total
+    if m > r.n_districts:
+        if r.lang == "zh":
+            text += f"（{m} 个区县中 {r.n_districts} 个参评）"
+        else:
+            text += f" ({r.n_districts} of {m} districts assessed)"
+    return text
+
+
 def _district_summary(ws: Worksheet, styles: _Styles, r: DistrictReport) -> None:
     lang = r.lang
     for j, width in enumerate(_SUMMARY_WIDTHS):
@@ -677,7 +704,9 @@ def _district_summary(ws: Worksheet, styles: _Styles, r: DistrictReport) -> None
     kv(_label("report_date", lang), r.report_date)
     kv(header("total", lang), r.total, "score")
     kv(header("level", lang), r.level, "count", extra=r.level_name)
-    kv(_label("rank_of", lang), f"{r.rank} / {r.n_districts}")
+    kv(_label("rank_of", lang), _rank_text(r))
+    if r.left_out:
+        kv(_label("left_out", lang), ("；" if lang == "zh" else "; ").join(r.left_out))
     kv(header("province_mean", lang), r.province_mean, "score")
     kv(header("best_in_province", lang), r.province_best, "score")
     counts = r.counts or {}

@@ -59,6 +59,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "consistent": ("通过一致性检验", "Consistent"),
     "used": ("纳入计算", "Used"),
     "severity": ("级别", "Severity"),
+    "scope": ("范围", "Scope"),
     "file": ("文件", "File"),
     "sheet": ("工作表", "Sheet"),
     "row": ("行", "Row"),
@@ -124,6 +125,36 @@ WORDS: dict[str, tuple[str, str]] = {
     "goal": ("目标层", "goal"),
     "criterion": ("准则层", "criterion"),
     "indicator": ("指标层", "indicator"),
+    # whom a data issue concerns (district reports: a column and group headings)
+    "this_district": ("本区县", "this district"),
+    "whole_study": ("全省", "whole study"),
+}
+
+# The checks that find data issues (``Issue.check``), as the issue tables name them.
+CHECKS: dict[str, tuple[str, str]] = {
+    "ahp": ("专家判断一致性", "AHP judgments"),
+    "columns": ("表头列", "columns"),
+    "coverage": ("数据覆盖", "coverage"),
+    "empty": ("空表", "empty sheet"),
+    "entropy": ("熵权", "entropy weights"),
+    "ids": ("编号", "ids"),
+    "import": ("导入", "import"),
+    "judgments": ("专家判断表", "judgments"),
+    "labels": ("选项文字", "labels"),
+    "layout": ("表格结构", "layout"),
+    "map": ("映射文件", "map"),
+    "mapping": ("映射", "mapping"),
+    "privacy": ("隐私保护", "privacy"),
+    "quality": ("问卷筛查", "questionnaire screening"),
+    "reliability": ("信度", "reliability"),
+    "scale": ("量表取值", "scale"),
+    "statistic": ("统计数据", "statistics"),
+    "tree": ("指标体系", "indicator tree"),
+    "units": ("区县与派出所", "districts and stations"),
+    "run": ("运行", "run"),
+    "file": ("文件", "file"),
+    "files": ("文件", "files"),
+    "font_coverage": ("字体覆盖", "font coverage"),
 }
 
 
@@ -140,6 +171,12 @@ def header(column: str, lang: str) -> str:
 def word(key: str, lang: str) -> str:
     """A fixed word (direction, source kind, priority, severity) in *lang*."""
     pair = WORDS.get(key)
+    return _pick(pair, lang) if pair else key
+
+
+def check(key: str, lang: str) -> str:
+    """The name of the check that found an issue, in *lang*; an unknown check as it is."""
+    pair = CHECKS.get(key)
     return _pick(pair, lang) if pair else key
 
 
@@ -174,6 +211,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "tree_title": ("指标体系", "Indicator framework"),
     "report_date": ("报告日期", "Report date"),
     "rank_of": ("全省排名", "Rank in province"),
+    "left_out": ("未参评区县", "Districts left out"),
+    "note": ("备注", "Note"),
     "stations_hidden": ("未显示的派出所（样本不足）", "Stations not shown (too few respondents)"),
     "experts_inconsistent": ("未通过一致性检验的判断矩阵", "Inconsistent expert matrices"),
     "method_weights": ("赋权方法", "Weighting method"),

@@ -55,7 +55,9 @@ class DistrictReport:
     ``group``: one row per node with children: node_id, node, experts, lambda_max, cr (of the aggregated
         matrix), consistent
     ``weakest``: the weakest indicators, worst first (ordered by gap): same columns as ``indicators``.
-    ``issues``: severity, file, sheet, row, column, line, path, check, message, expected, found, fix
+    ``issues``: severity, scope (this district / whole study, localised), file, sheet, row, column,
+        line, path, check (localised), message, expected, found, fix: the district's own issues,
+        then those of the whole study
     ``levels``: level (int), name, min_score, max_score, description
     ``tree``: one row per node including the goal, in tree order: id, name, depth (0 = goal), kind
         ("goal"/"criterion"/"indicator"), source (localised description: item count or formula), direction_label,
@@ -104,6 +106,12 @@ class DistrictReport:
     # invalid questionnaires per station: station, respondents, duplicate_id, too_many_missing,
     #   straight_lining, excluded, kept
     screening: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Districts of the study, assessed or not: more than n_districts when districts were left out
+    # because of errors in their files (0: the same as n_districts). Ranks and province figures
+    # cover the n_districts assessed.
+    n_districts_total: int = 0
+    # each district left out, with why (localised): "西山区（surveys/西山区.xlsx 中有 2 个错误）"
+    left_out: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,9 @@ class ComparisonReport:
     """The cross-district comparison workbook.
 
     ``districts``: district, total, level, level_name, rank, respondents, stations, then one column per
-        dimension id.
+        dimension id; when districts were left out of the run, they follow unscored, with why in
+        ``note``.
+    ``issues``: every issue, with ``district`` naming the district it concerns or the whole study.
     ``stations``: district, station, respondents, total, level, level_name, rank_in_district,
         rank_in_province, then one column per dimension id. Hidden (too small) stations are absent.
     ``indicators``: one row per district, one column per indicator id (scores 0-100);
@@ -131,6 +141,9 @@ class ComparisonReport:
     levels: pd.DataFrame
     issues: pd.DataFrame
     method: dict[str, str]
+    # localised notes under the districts table: districts left out of the run and why, and that
+    # ranks cover the districts assessed
+    notes: list[str] = field(default_factory=list)
 
 
 def cr_threshold(method: dict[str, str]) -> float:

@@ -83,6 +83,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "levels": "成熟度等级划分",
         "issues": "数据问题",
         "issues_more": "另有 {n} 条问题未列出，完整清单见 Excel 工作簿。",
+        "issues_own": "本区县（{district}）",
+        "issues_study": "全省（专家判断、权重、指标体系与项目文件）",
+        "rank_sub_partial": "在 {m} 个区县中参评的 {n} 个中排第 {rank} 名",
+        "mean_best_partial": "全省均值 {mean} · 最高 {best}（按 {n}/{m} 个区县）",
+        "para_rank": "在全省 {n} 个参评区县中排名第 {rank}",
+        "para_rank_partial": "在 {m} 个区县中参评的 {n} 个中排名第 {rank}",
+        "para_partial": "（全省均值只按参评的 {n} 个区县计算。）",
         "no_issues": "未发现数据问题。",
         "location": "位置",
         "m_weights": "权重方法",
@@ -109,7 +116,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "c_excluded": "剔除无效问卷数",
         "para_total": (
             "{district}信息化综合得分 {total} 分，成熟度等级为“{level}”（第 {lv} 级），"
-            "在全省 {n} 个参评区县中排名第 {rank}，{cmp}。"
+            "{ranked}，{cmp}。"
         ),
         "cmp_above": "高于全省均值 {d} 分",
         "cmp_below": "低于全省均值 {d} 分",
@@ -184,6 +191,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "levels": "Maturity levels",
         "issues": "Data issues",
         "issues_more": "{n} more issues are not listed; see the Excel workbook for all of them.",
+        "issues_own": "This district ({district})",
+        "issues_study": "Whole study (expert judgments, weights, indicator tree, project file)",
+        "rank_sub_partial": "rank {rank} of {n} districts assessed ({m} in the study)",
+        "mean_best_partial": "province mean {mean}, best {best} ({n} of {m} districts)",
+        "para_rank": "It ranks {rank} of {n} districts in the province",
+        "para_rank_partial": "It ranks {rank} of the {n} districts assessed ({m} in the study)",
+        "para_partial": "(Province means cover the {n} districts assessed only.)",
         "no_issues": "No data issues were found.",
         "location": "Location",
         "m_weights": "Weights",
@@ -210,7 +224,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "c_excluded": "Invalid questionnaires excluded",
         "para_total": (
             "{district} scores {total} out of 100 and reaches maturity level {lv}, "
-            "\u201c{level}\u201d. It ranks {rank} of {n} districts in the province, {cmp}."
+            "\u201c{level}\u201d. {ranked}, {cmp}."
         ),
         "cmp_above": "{d} points above the province mean",
         "cmp_below": "{d} points below the province mean",
@@ -369,14 +383,15 @@ def _paragraph(r: DistrictReport, p: dict[str, str]) -> str:
         cmp = p["cmp_below"].format(d=_score(-diff))
     else:
         cmp = p["cmp_equal"]
+    partial = r.n_districts_total > r.n_districts
+    nm = {"rank": r.rank, "n": r.n_districts, "m": r.n_districts_total}
     parts = [
         p["para_total"].format(
             district=r.district,
             total=_score(r.total),
             level=r.level_name,
             lv=r.level,
-            rank=r.rank,
-            n=r.n_districts,
+            ranked=p["para_rank_partial" if partial else "para_rank"].format(**nm),
             cmp=cmp,
         )
     ]
@@ -410,6 +425,8 @@ def _paragraph(r: DistrictReport, p: dict[str, str]) -> str:
         parts.append(
             p["para_gap"].format(name=w["name"], score=_score(w["score"]), gap=_num(w["gap"], 2))
         )
+    if partial:
+        parts.append(p["para_partial"].format(**nm))
     sep = "" if r.lang == "zh" else " "
     return sep.join(parts)
 
@@ -682,18 +699,30 @@ def _location(rec: dict[str, Any], lang: str) -> str:
 
 
 def _issues(r: DistrictReport, lang: str, p: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """The district's own issues, then those of the whole study, each under a group heading."""
     d = r.issues
     recs = d.to_dict("records") if d is not None else []
-    rows = []
+    rows: list[list[str] | dict[str, Any]] = []
+    own = word("this_district", lang)
+    group = None
     for rec in recs[:MAX_ISSUES]:
+        scope = "own" if _s(rec.get("scope")) == own else "study"
+        if scope != group:
+            group = scope
+            rows.append({"group": p[f"issues_{scope}"].format(district=r.district)})
         msg = _s(rec.get("message"))
         exp, found = _s(rec.get("expected")), _s(rec.get("found"))
-        if exp or found:
-            msg += (
-                f"（{header('expected', lang)} {exp}，{header('found', lang)} {found}）"
-                if (lang == "zh")
-                else f" (expected {exp}, found {found})"
-            )
+        parts = [
+            (f"{header('expected', lang)} {exp}" if lang == "zh" else f"expected {exp}")
+            if exp
+            else "",
+            (f"{header('found', lang)} {found}" if lang == "zh" else f"found {found}")
+            if found
+            else "",
+        ]
+        parts = [x for x in parts if x]
+        if parts:
+            msg += f"（{'，'.join(parts)}）" if lang == "zh" else f" ({', '.join(parts)})"
         rows.append(
             [word(_s(rec.get("severity")), lang), _location(rec, lang), msg, _s(rec.get("fix"))]
         )
@@ -746,6 +775,7 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
     group = _group(r, lang)
     reliability, reliability_note = _reliability(r, lang, p)
     hidden = int(r.counts.get("stations_hidden", 0) or 0)
+    partial = r.n_districts_total > r.n_districts
     recs = [
         {
             "priority": header("priority", lang)
@@ -773,9 +803,14 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
             "level_name": r.level_name,
             "level_no": str(r.level),
             "rank": p["rank_value"].format(rank=r.rank, n=r.n_districts),
-            "rank_sub": p["rank_sub"].format(rank=r.rank, n=r.n_districts),
-            "mean_best": p["mean_best"].format(
-                mean=_score(r.province_mean), best=_score(r.province_best)
+            "rank_sub": p["rank_sub_partial" if partial else "rank_sub"].format(
+                rank=r.rank, n=r.n_districts, m=r.n_districts_total
+            ),
+            "mean_best": p["mean_best_partial" if partial else "mean_best"].format(
+                mean=_score(r.province_mean),
+                best=_score(r.province_best),
+                n=r.n_districts,
+                m=r.n_districts_total,
             ),
             "description": r.level_description,
             "paragraph": _paragraph(r, p),
@@ -940,7 +975,8 @@ def render_district_pdf(
                 f"{'; '.join(font_warnings)}"
             )
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # a short name: a district's name may fill most of the 255 bytes a file name can have
+    fd, tmp_name = tempfile.mkstemp(prefix=".evalkit-", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(pdf)

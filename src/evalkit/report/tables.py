@@ -6,6 +6,9 @@ read the :class:`DistrictReport` / :class:`ComparisonReport` made here.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -16,11 +19,13 @@ from ..analysis.diagnose import (
     weakest_indicators,
 )
 from ..analysis.reliability import reliability_report
-from ..errors import issues_frame
+from ..errors import Issue, issues_frame
 from ..score.evaluate import Evaluation
 from ..tree import IndicatorTree
 from ..weights.ahp import fmt_judgment
+from ..weights.consistency import CONSENSUS_MEASURE
 from ..weights.weightset import WEIGHT_COLUMNS
+from .i18n import check as check_name
 from .i18n import text, word
 from .model import ComparisonReport, DistrictReport, Recommendation
 
@@ -33,6 +38,11 @@ _METHOD_WORDS = {
     "multiplicative": ("乘法合成归一化", "multiplicative combination"),
     "game_theory": ("博弈论组合赋权", "game-theory combination"),
 }
+
+
+_AGGREGATES = {"mean": ("均值", "mean"), "sum": ("合计", "sum"), "max": ("最大值", "max")}
+_AGGREGATES["min"] = ("最小值", "min")
+_CONSENSUS_ZH = {CONSENSUS_MEASURE: "AHP-OS 专家共识度 S*（Goepel 2013；Shannon α/β 熵）"}
 
 
 def _w(key: str, lang: str) -> str:
@@ -93,7 +103,7 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         "entropy_units": str(ws.entropy_units),
         "hierarchy_cr": _hierarchy_text(ws, zh),
         "consensus": (
-            str(ws.group["consensus_measure"].iloc[0])
+            _consensus(str(ws.group["consensus_measure"].iloc[0]), zh)
             if "consensus_measure" in ws.group.columns and len(ws.group)
             else ""
         ),
@@ -104,6 +114,10 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         if zh
         else "ratio statistics pooled to districts as Σ numerator / Σ denominator",
     }
+
+
+def _consensus(measure: str, zh: bool) -> str:
+    return _CONSENSUS_ZH.get(measure, measure) if zh else measure
 
 
 def _hierarchy_text(ws: object, zh: bool) -> str:
@@ -144,6 +158,9 @@ def _experts_tables(ev: Evaluation, lang: str) -> tuple[pd.DataFrame, pd.DataFra
                 fmt_judgment(float(v)) if b and v == v else ""
                 for v, b in zip(e[col], bad, strict=True)
             ]
+    if lang == "zh" and "repairs_zh" in e.columns:
+        e["repairs"] = e["repairs_zh"]
+    e = e.drop(columns=["repairs_zh"], errors="ignore")
     g = ev.weights.group.copy()
     g.insert(1, "node", g["node_id"].map(names))
     return e, g
@@ -182,7 +199,8 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
                 mult = f"{s.multiplier:g} × " if s.multiplier != 1 else ""
                 src = f"{mult}Σ{s.numerator} / Σ{s.denominator}"
             else:
-                src = f"{s.aggregate}({s.column})"
+                agg = _AGGREGATES.get(s.aggregate, (s.aggregate, s.aggregate))[0 if zh else 1]
+                src = f"{agg}({s.column})"
         rows.append(
             {
                 "id": n.id,
@@ -199,17 +217,107 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _issues_table(ev: Evaluation, lang: str) -> pd.DataFrame:
-    t = issues_frame(ev.issues)
-    if lang == "zh" and len(t):
-        # a Chinese message is complete in itself: the English expected / found / fix go with it
-        zh = pd.Series([i.message_zh for i in ev.issues], index=t.index)
-        has = zh != ""
-        t["message"] = zh.where(has, t["message"])
-        for col in ("expected", "found", "fix"):
-            t[col] = t[col].where(~has, "")
+def issues_table(
+    issues: Sequence[Issue],
+    lang: str,
+    *,
+    district: str | None = None,
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The data issues of a report, every text in *lang* (columns of ``ISSUE_COLUMNS``).
+
+    With *district* (a district's report): that district's own issues first, then those of the
+    whole study (experts, weights, tree, project file); other districts' issues are left out, and a
+    ``scope`` column ("本区县" / "全省") replaces ``district``. Without (issues.xlsx,
+    comparison.xlsx): every issue, ``district`` naming its district (*names* maps a district to
+    its display name) or the whole study.
+    """
+    if district is not None:
+        own = [i for i in issues if i.district == district]
+        issues = own + [i for i in issues if not i.district]
+    t = issues_frame(issues, lang)
     t["severity"] = t["severity"].map(lambda s: word(s, lang))
+    t["check"] = t["check"].map(lambda c: check_name(c, lang))
+    if district is not None:
+        scope = [word("this_district" if i.district else "whole_study", lang) for i in issues]
+        t.insert(1, "scope", pd.Series(scope, index=t.index, dtype=object))
+        return t.drop(columns=["district"])
+    whole = word("whole_study", lang)
+    t["district"] = [
+        (names or {}).get(i.district, i.district) if i.district else whole for i in issues
+    ]
     return t
+
+
+def _issues_table(ev: Evaluation, lang: str, district: str | None = None) -> pd.DataFrame:
+    return issues_table(ev.issues, lang, district=district, names=district_names(ev, lang))
+
+
+def district_names(ev: Evaluation, lang: str) -> dict[str, str]:
+    """Display names of the districts in *lang*, those left out of the run included."""
+    names = dict(zip(ev.districts["district"], ev.districts["district"], strict=True))
+    if lang != "zh":
+        names.update(zip(ev.districts["district"], ev.districts["district_en"], strict=True))
+        names.update(ev.survey.blocked_en)
+    return names
+
+
+def left_out(ev: Evaluation) -> dict[str, list[tuple[str, int]]]:
+    """Districts left out of the run because of errors in their files: district -> [(file,
+    number of errors)]; a file whose districts could not be read is listed under ""."""
+    errors = Counter(i.location.file for i in ev.errors)
+    out: dict[str, list[tuple[str, int]]] = {}
+    for file, districts in sorted(ev.blocked.items()):
+        for d in districts or [""]:
+            out.setdefault(d, []).append((file, errors.get(file, 0)))
+    return out
+
+
+def _left_out_reasons(ev: Evaluation, lang: str) -> dict[str, str]:
+    """Each district left out, with why in *lang*: "西山区（surveys/西山区.xlsx 中有 2 个错误）";
+    the key "" holds the files whose districts could not be read."""
+    zh = lang == "zh"
+    out = {}
+    for d, files in left_out(ev).items():
+        why = ("、" if zh else "; ").join(
+            f"{f} 中有 {n} 个错误" if zh else f"{n} error{'s' if n != 1 else ''} in {f}"
+            for f, n in files
+        )
+        if not d:
+            out[d] = (
+                f"区县无法识别的文件（{why}）" if zh else f"a file of unknown districts ({why})"
+            )
+        else:
+            name = d if zh else ev.survey.blocked_en.get(d) or d
+            out[d] = f"{d}（{why}）" if zh else f"{name} ({why})"
+    return out
+
+
+def districts_total(ev: Evaluation) -> int:
+    """Districts of the study: those assessed plus those left out because of errors."""
+    named = {d for d in left_out(ev) if d} - set(ev.districts["district"])
+    return len(ev.districts) + len(named)
+
+
+def left_out_notice(ev: Evaluation, lang: str) -> str:
+    """What a report must say when districts were left out: who and why (file, number of errors,
+    issues.xlsx), and that ranks and province figures cover N of M districts; "" when none was."""
+    reasons = list(_left_out_reasons(ev, lang).values())
+    if not reasons:
+        return ""
+    n, m = len(ev.districts), districts_total(ev)
+    if lang == "zh":
+        return (
+            f"未参评：{'；'.join(reasons)}，详见 issues.xlsx。本报告的排名、全省均值、全省最高分和"
+            f"熵权只按 {m} 个区县中参评的 {n} 个计算；改正上述文件后重新运行，各区县的得分和排名"
+            "都可能变化。"
+        )
+    return (
+        f"Left out of this run: {'; '.join(reasons)}; every problem is listed in issues.xlsx. "
+        f"Ranks, the province mean and best and the entropy weights in this report cover {n} of "
+        f"{m} districts; once the files are corrected and the run repeated, every district's "
+        "scores and ranks may change."
+    )
 
 
 BANDS = {
@@ -235,6 +343,9 @@ def _reliability_tables(
     scales = rel.scales.copy()
     scales.insert(1, "name", [names.get(i, overall) for i in scales["id"]])
     scales["band"] = [BANDS.get(b, (b, b))[0 if lang == "zh" else 1] for b in scales["band"]]
+    if lang == "zh" and "note_zh" in scales.columns:
+        scales["note"] = scales["note_zh"]
+    scales = scales.drop(columns=["note_zh"], errors="ignore")
     items = rel.items.copy()
     items["indicator"] = items["indicator"].map(names)
     items["dimension"] = items["dimension"].map(names)
@@ -432,6 +543,9 @@ def district_report(
         )
     if ev.weights.method != ev.weights.spec.method:
         warnings.append(method_dict(ev, lang)["weights"])
+    notice = left_out_notice(ev, lang)
+    if notice:
+        warnings.insert(0, notice)
     reliability, reliability_items, kmo, screening = _reliability_tables(ev, district, lang)
     counts["excluded"] = int(screening["excluded"].sum()) if len(screening) else 0
     return DistrictReport(
@@ -447,6 +561,8 @@ def district_report(
         level_description=text(tree.levels[level - 1].description, lang),
         rank=int(drow["rank"]),
         n_districts=len(ev.districts),
+        n_districts_total=districts_total(ev),
+        left_out=list(_left_out_reasons(ev, lang).values()),
         province_mean=float(prov_mean[tree.goal.id]),
         province_best=float(prov_best[tree.goal.id]),
         dimensions=dimensions,
@@ -458,7 +574,7 @@ def district_report(
         group=group,
         weakest=weakest,
         recommendations=recs,
-        issues=_issues_table(ev, lang),
+        issues=_issues_table(ev, lang, district),
         levels=_levels_table(tree, lang),
         tree=_tree_table(tree, lang),
         counts=counts,
@@ -490,6 +606,15 @@ def comparison_report(ev: Evaluation, lang: str) -> ComparisonReport:
     )
     for dim in dims:
         districts[dim] = d[dim].to_numpy()
+    reasons = _left_out_reasons(ev, lang)
+    if reasons:
+        # the districts left out stay in the table, unscored, with why
+        districts["note"] = ""
+        gone = "未参评：" if lang == "zh" else "left out: "
+        see = "，详见 issues.xlsx" if lang == "zh" else "; see issues.xlsx"
+        out = [x for x in reasons if x]
+        rows = pd.DataFrame({"district": out, "note": [gone + reasons[x] + see for x in out]})
+        districts = pd.concat([districts, rows], ignore_index=True)
     s = ev.stations[ev.stations["shown"]].sort_values(["rank_in_province", "district"])
     en = ev.districts.set_index("district")["district_en"]
     stations = pd.DataFrame(
@@ -508,7 +633,7 @@ def comparison_report(ev: Evaluation, lang: str) -> ComparisonReport:
         stations[dim] = s[dim].to_numpy()
     leaves = [leaf.id for leaf in tree.leaves()]
     ind = ev.district_scores.loc[d["district"], leaves].reset_index(drop=True)
-    ind.insert(0, "district", districts["district"].to_numpy())
+    ind.insert(0, "district", districts["district"].to_numpy()[: len(d)])  # the assessed
     return ComparisonReport(
         lang=lang,
         title=text(ev.spec.title, lang) or text(tree.title, lang),
@@ -522,6 +647,7 @@ def comparison_report(ev: Evaluation, lang: str) -> ComparisonReport:
         levels=_levels_table(tree, lang),
         issues=_issues_table(ev, lang),
         method=method_dict(ev, lang),
+        notes=[n for n in [left_out_notice(ev, lang)] if n],
     )
 
 

@@ -115,15 +115,21 @@ def evaluate_data(
         for unit, row in missing[missing.any(axis=1)].iterrows():
             cols = row[row].index.tolist()
             label = " / ".join(unit) if isinstance(unit, tuple) else str(unit)
+            shown = "、".join(tree.label(c, "zh") for c in cols[:6])
+            shown_en = ", ".join(tree.label(c, "en") for c in cols[:6])
+            more = len(cols) > 6
             issues.append(
                 Issue(
                     Location(path=", ".join(cols[:6])),
-                    message_zh=f"{'派出所' if name == 'station' else '区县'} {label}：{len(cols)} 个指标无数据，"
-                    "其同级指标的权重已重新归一",
-                    message=f"{name} {label}: {len(cols)} indicator(s) have no data; the remaining weights "
-                    "of their siblings are renormalised",
+                    message_zh=f"{'派出所' if name == 'station' else '区县'} {label}："
+                    f"{len(cols)} 个指标无数据，其同级指标的权重已重新归一",
+                    message=f"{name} {label}: {len(cols)} indicator(s) have no data; the remaining "
+                    "weights of their siblings are renormalised",
+                    found=shown_en + (" ..." if more else ""),
+                    found_zh=shown + (" ……" if more else ""),
                     severity="warning",
                     check="coverage",
+                    district=str(unit[0] if isinstance(unit, tuple) else unit),
                 )
             )
 
@@ -165,10 +171,11 @@ def evaluate_data(
                 Location(path=f"{r['district']} / {r['station']}"),
                 f"station {r['station']} has {r['respondents']} respondent(s), fewer than "
                 f"{min_n}: it is not shown on its own (officers' privacy) but counts in its district",
-                message_zh=f"{r['station']} 有效问卷 {r['respondents']} 份，少于 {min_n} 份：为保护民警隐私不单独列示，"
-                "但计入所在区县",
+                message_zh=f"{r['station']} 有效问卷 {r['respondents']} 份，少于 {min_n} 份："
+                "为保护民警隐私不单独列示，但计入所在区县",
                 severity="warning",
                 check="privacy",
+                district=str(r["district"]),
             )
         )
     return Evaluation(

@@ -60,7 +60,10 @@ def parse_directions(
             raise MethodError(
                 "directions must name every column once"
                 + (f"; not columns: {', '.join(map(str, unknown))}" if unknown else "")
-                + (f"; no direction for: {', '.join(map(str, missing))}" if missing else "")
+                + (f"; no direction for: {', '.join(map(str, missing))}" if missing else ""),
+                zh="方向须为每一列各给一次"
+                + (f"；不是列名：{'、'.join(map(str, unknown))}" if unknown else "")
+                + (f"；缺少方向：{'、'.join(map(str, missing))}" if missing else ""),
             )
         vals = [directions[c] for c in names]
     elif hasattr(directions, "reindex") and names is not None:  # a Series indexed by column
@@ -68,7 +71,10 @@ def parse_directions(
     else:
         vals = list(directions.values()) if isinstance(directions, dict) else list(directions)
     if len(vals) != n:
-        raise MethodError(f"{len(vals)} directions for {n} indicators")
+        raise MethodError(
+            f"{len(vals)} directions for {n} indicators",
+            zh=f"给出 {len(vals)} 个方向，指标有 {n} 个",
+        )
     out = np.empty(n)
     for j, d in enumerate(vals):
         label = _label(names, j)
@@ -80,7 +86,8 @@ def parse_directions(
                 out[j] = -1
             else:
                 raise MethodError(
-                    f"direction of {label}: expected +1/-1 or 'benefit'/'cost', found {d!r}"
+                    f"direction of {label}: expected +1/-1 or 'benefit'/'cost', found {d!r}",
+                    zh=f"{_label(names, j, 'zh')} 的方向应为 +1/-1 或 'benefit'/'cost'，实为 {d!r}",
                 )
         else:
             try:
@@ -89,13 +96,16 @@ def parse_directions(
                 v = math.nan
             if v not in (1.0, -1.0):
                 raise MethodError(
-                    f"direction of {label}: expected +1/-1 or 'benefit'/'cost', found {d!r}"
+                    f"direction of {label}: expected +1/-1 or 'benefit'/'cost', found {d!r}",
+                    zh=f"{_label(names, j, 'zh')} 的方向应为 +1/-1 或 'benefit'/'cost'，实为 {d!r}",
                 )
             out[j] = v
     return out
 
 
-def _label(names: Sequence[Any] | None, j: int) -> str:
+def _label(names: Sequence[Any] | None, j: int, lang: str = "en") -> str:
+    if lang == "zh":
+        return f"指标 {names[j]!r}" if names is not None else f"第 {j} 列（从 0 起）"
     return f"indicator {names[j]!r}" if names is not None else f"column {j} (from 0)"
 
 
@@ -128,7 +138,9 @@ def _as_table(x: Any) -> np.ndarray:
     if a.shape[0] < 2:
         raise MethodError(
             "objective weights need at least 2 units; a single district or station cannot produce "
-            "them (use AHP weights: weights.method = ahp)"
+            "them (use AHP weights: weights.method = ahp)",
+            zh="客观赋权至少需要 2 个评价单元，单个区县或派出所无法计算（可改用层次分析法："
+            "`weights.method = ahp`）",
         )
     return a
 
@@ -184,7 +196,10 @@ def entropy_divergence(x: Any, directions: Any = None) -> np.ndarray:
     d = parse_directions(directions, n, names)
     lo, hi = _column_range(x)
     if np.isnan(lo).any() or np.isnan(hi).any():
-        raise MethodError("entropy weights need complete data (no missing values)")
+        raise MethodError(
+            "entropy weights need complete data (no missing values)",
+            zh="熵权法需要完整数据（不能有缺失值）",
+        )
     # divide each column by its largest magnitude first: min-max cancels the factor, and no
     # difference below can overflow (a column spanning -1e308..1e308) or lose a subnormal column
     mag = np.maximum(np.abs(lo), np.abs(hi))

@@ -56,6 +56,7 @@ EXPERT_COLUMNS = [
     "current",
     "suggested",
     "repairs",
+    "repairs_zh",
     "cr_repaired",
 ]
 GROUP_COLUMNS = [
@@ -83,7 +84,8 @@ class WeightSet:
     global. ``local``/``global`` are the weights used for scoring.
     experts: node_id, expert, n, lambda_max, ci, cr, consistent, used, worst_pair ("x vs y"),
     current (that judgment), suggested (w_x / w_y rounded to Saaty's scale), repairs (audit text such
-    as "a[x, y] 1/3 -> 2", repair policy only), cr_repaired (CR after repair, else NaN)
+    as "a[x, y] 1/3 -> 2", repair policy only), repairs_zh (the same in Chinese, nodes named by
+    their Chinese names), cr_repaired (CR after repair, else NaN)
     group: node_id, experts, lambda_max, ci, cr, consistent (the aggregated matrix), consensus,
     consensus_measure
     combination: for method "combined", how AHP and entropy were combined, e.g.
@@ -189,10 +191,16 @@ def check_ri_coverage(tree: IndicatorTree, judgments: Judgments | None, spec: We
                 "more items is unreliable), give the children fixed `weight:`s in the tree, or "
                 "set weights.method: entropy or equal.",
                 check="ahp",
-                message_zh=f"节点 {node.id} 有 {n} 个下级指标，而 RI 表 {spec.ri_table!r} 只给出 "
-                f"n = 1..{size} 的随机一致性指标，无法检验其 {n} 阶判断矩阵的一致性。"
-                "请将该节点拆分为不超过 9 项的子准则，或在指标树中为其下级给定权重，"
-                "或将 weights.method 设为 entropy 或 equal。",
+                message_zh=f"“{node.label('zh')}”有 {n} 个下级指标，而 RI 表 {spec.ri_table!r} "
+                f"只给出 n = 1..{size} 的随机一致性指标，无法检验其 {n} 阶判断矩阵"
+                f"（{judgments.file}，工作表 {node.id!r}）的一致性",
+                expected_zh=f"用层次分析法赋权的节点最多 {size} 个下级指标",
+                found_zh=f"{n} 个下级指标",
+                fix_zh=(
+                    f"将 weights.ri_table 设为 {'、'.join(covering)} 之一，或" if covering else ""
+                )
+                + "将该节点拆分为不超过 9 项的子准则（多于 9 项的两两比较不可靠），或在指标树中为其"
+                "下级给定权重（`weight:`），或将 weights.method 设为 entropy 或 equal。",
             )
         )
     if issues:
@@ -216,6 +224,7 @@ def _ahp_local(
             continue
         mats = judgments.matrices[node.id]
         names = judgments.experts[node.id]
+        zh_names = [c.label("zh") for c in node.children]
         res = ahp_priorities(mats, ri_table=spec.ri_table, labels=ids)
         if res.completed is not None:
             mats = res.completed
@@ -228,6 +237,8 @@ def _ahp_local(
                 Issue(
                     Location(file=judgments.file, sheet=node.id),
                     f"node {node.id}: every expert's CR exceeds {spec.cr_threshold:g}; all are kept",
+                    message_zh=f"“{node.label('zh')}”的判断矩阵：所有专家的 CR 均超过 "
+                    f"{spec.cr_threshold:g}，全部保留",
                     severity="warning",
                     check="ahp",
                 )
@@ -257,12 +268,14 @@ def _ahp_local(
                 "current": np.nan,
                 "suggested": np.nan,
                 "repairs": "",
+                "repairs_zh": "",
                 "cr_repaired": np.nan,
             }
             if len(ids) > 2:
                 worst = most_inconsistent(mats[e], labels=ids)
                 row.update(worst_pair=worst.pair, current=worst.current, suggested=worst.saaty)
             action = "kept" if u else "excluded"
+            action_zh = "已保留" if u else "已剔除"
             if not good and spec.inconsistent_experts == "repair":
                 fixed = repair(
                     mats[e], max_cr=spec.cr_threshold, ri_table=spec.ri_table, labels=ids
@@ -274,6 +287,17 @@ def _ahp_local(
                     if fixed.ok
                     else f"partly repaired ({fixed.audit()}; CR still {fixed.cr_after:.3f})"
                 )
+                audit_zh = "；".join(
+                    f"a[{zh_names[ch.i]}, {zh_names[ch.j]}] 由 {fmt_judgment(ch.old)} 改为 "
+                    f"{fmt_judgment(ch.new)}"
+                    for ch in fixed.changes
+                )
+                row["repairs_zh"] = audit_zh
+                action_zh = (
+                    f"已修正（{audit_zh}；修正后 CR = {fixed.cr_after:.3f}）"
+                    if fixed.ok
+                    else f"已部分修正（{audit_zh}；CR 仍为 {fixed.cr_after:.3f}）"
+                )
             rows.append(row)
             if not good:
                 hint = (
@@ -284,13 +308,12 @@ def _ahp_local(
                     else ""
                 )
                 hint_zh = (
-                    f"；最不一致的判断 a[{worst.pair.replace(' vs ', ', ')}] = "
+                    f"；最不一致的判断为 a[{zh_names[worst.i]}, {zh_names[worst.j]}] = "
                     f"{fmt_judgment(worst.current)}，与其他判断相符的值约为 "
                     f"{fmt_judgment(worst.saaty)}"
                     if len(ids) > 2
                     else ""
                 )
-                action_zh = {"kept": "已保留", "excluded": "已剔除"}.get(action, "已修正")
                 issues.append(
                     Issue(
                         Location(file=judgments.file, sheet=node.id),
@@ -299,10 +322,11 @@ def _ahp_local(
                         severity="warning",
                         check="ahp",
                         fix="Ask the expert to revise the judgments, or set "
-                        "weights.inconsistent_experts: exclude | repair.",
-                        message_zh=f"专家 {name} 对“{node.name.get('zh', node.id)}”的判断矩阵 CR = {c:.3f}，超过阈值 "
-                        f"{spec.cr_threshold:g}{hint_zh}；{action_zh}。可请专家修订判断，或设置 "
-                        "weights.inconsistent_experts: exclude | repair",
+                        "`weights.inconsistent_experts: exclude | repair`.",
+                        message_zh=f"专家 {name} 对“{node.label('zh')}”的判断矩阵 CR = {c:.3f}，"
+                        f"超过阈值 {spec.cr_threshold:g}{hint_zh}；{action_zh}",
+                        fix_zh="请专家修订判断，或设置 "
+                        "`weights.inconsistent_experts: exclude | repair`（剔除或修正）。",
                     )
                 )
         w = [judgments.expert_weights.get(n, 1.0) for n in names]
@@ -360,6 +384,7 @@ def compute_weights(
                     Location(),
                     f"{len(x) - len(complete)} station(s) with a missing indicator value are left "
                     "out of the entropy weights",
+                    message_zh=f"{len(x) - len(complete)} 个派出所有指标值缺失，未参与熵权计算",
                     severity="warning",
                     check="entropy",
                 )
@@ -368,14 +393,18 @@ def compute_weights(
             dirs = directions(tree)
             d = entropy_divergence(complete.to_numpy(dtype=float), dirs)
             if not d.sum() > 0:
-                raise MethodError("entropy weights: no indicator varies across the stations")
+                raise MethodError(
+                    "entropy weights: no indicator varies across the stations",
+                    zh="熵权法：没有任何指标在各派出所之间有差异",
+                )
             for leaf_id, dj in zip(leaves, d, strict=True):
                 if dj == 0:
                     issues.append(
                         Issue(
                             Location(path=leaf_id),
                             f"indicator {leaf_id} is constant across stations: entropy weight 0",
-                            message_zh=f"指标 {leaf_id} 在各派出所间无差异，熵权为 0",
+                            message_zh=f"指标“{tree.label(leaf_id, 'zh')}”在各派出所间无差异，"
+                            "熵权为 0",
                             severity="warning",
                             check="entropy",
                         )
@@ -389,6 +418,8 @@ def compute_weights(
                 Issue(
                     Location(),
                     f"{exc}; weights fall back to {fallback}",
+                    message_zh=f"{exc.zh or exc}；改用"
+                    + ("层次分析法（AHP）权重" if fallback == "ahp" else "等权重"),
                     severity="warning",
                     check="entropy",
                 )
