@@ -138,8 +138,11 @@ def _layout(path: Path, sheet: str | None) -> pf._Layout:
                 Issue(
                     Location(file=str(path)),
                     "unsupported file type",
+                    message_zh="不支持的文件类型",
                     expected="xlsx, xlsm, ods, xls or csv",
+                    expected_zh="xlsx、xlsm、ods、xls 或 csv 文件",
                     found=path.suffix or "no extension",
+                    found_zh=path.suffix or "无扩展名",
                 )
             ]
         )
@@ -356,9 +359,13 @@ def propose_tree(path: Path | str, *, sheet: str | None = None) -> Proposal:
                 Issue(
                     Location(file=str(path), sheet=lay.sheet, row=lay.h + 1),
                     "no column holds scale answers, so no tree can be proposed",
+                    message_zh="没有一列是量表题的作答，无法据此生成指标体系",
                     expected="columns of answers on a rating scale (1-5, 非常同意 …, A.…)",
+                    expected_zh="量表题的作答列（1-5、非常同意……、A.……）",
                     found=f"{len(candidates)} question column(s) with other answers",
+                    found_zh=f"{len(candidates)} 个题目列，作答均非量表",
                     fix="Check that the export has the answers in it (not only the questions).",
+                    fix_zh="请确认导出文件中含有作答数据（而不只是题目）。",
                 )
             ]
         )
@@ -602,8 +609,11 @@ def confirm_marks(tree_path: Path | str) -> list[Issue]:
                         Location(file=str(path), line=obj.line_of("confirm"), path=str(label)),
                         "proposed from a survey export and not yet confirmed",
                         expected="the line checked and its `confirm: true` deleted",
+                        expected_zh="核对后删除该处的 `confirm: true`",
                         found="confirm: true",
+                        found_zh="confirm: true",
                         fix="Check names, scale, direction and grouping against the questionnaire.",
+                        fix_zh="对照问卷核对名称、量表、方向和维度划分。",
                         severity="warning",
                         check="confirm",
                         message_zh=f"{label}：由问卷导出文件自动生成，尚未确认",
