@@ -29,14 +29,28 @@ def example_numbers(ev: Any) -> dict[str, list[dict[str, Any]]]:
         "districts": _frame(ev.districts[["district", "total", "level", "rank", *dims]]),
         "stations": _frame(
             ev.stations[
-                ["district", "station", "total", "level", "rank_in_district", "rank_in_province"]
-                + dims
+                [
+                    "district",
+                    "station",
+                    "total",
+                    "level",
+                    "rank_in_district",
+                    "rank_in_province",
+                    *dims,
+                ]
             ]
         ),
         "weights": _frame(
             ev.weights.table[
-                ["id", "ahp_local", "entropy_local", "local", "ahp_global", "entropy_global"]
-                + ["global"]
+                [
+                    "id",
+                    "ahp_local",
+                    "entropy_local",
+                    "local",
+                    "ahp_global",
+                    "entropy_global",
+                    "global",
+                ]
             ]
         ),
         "district_scores": _frame(ev.district_scores.reset_index()),
