@@ -363,13 +363,20 @@ class OutputLock:
         raise OutputError(f"cannot lock {self.path}", zh=f"无法锁定 {self.path}")
 
     def release(self) -> None:
+        """Remove the lock file and release the lock (closing the file releases it)."""
         if self._fd is None:
             return
-        with contextlib.suppress(OSError):  # Windows keeps an open file; the lock is what counts
+        fd, self._fd = self._fd, None
+        if os.name == "nt":  # an open file cannot be removed there; a run that opens it first
+            with contextlib.suppress(OSError):  # keeps it, and that is harmless
+                os.close(fd)
+                os.unlink(self.path)
+            return
+        # removed while still locked: a run waiting on this file sees it is gone and starts over
+        with contextlib.suppress(OSError):
             os.unlink(self.path)
         with contextlib.suppress(OSError):
-            os.close(self._fd)  # closing releases the lock
-        self._fd = None
+            os.close(fd)
 
     def __enter__(self) -> OutputLock:
         return self.acquire()

@@ -425,11 +425,10 @@ def _run_locked(
 
 
 def _font_path(spec: RunSpec, font: Path | str | None) -> Path | None:
+    """The font file given (``--font``, else ``report.font``, already relative to the project),
+    as :func:`resolve_font` reads it."""
     given = font or spec.report.font
-    if not given:
-        return None
-    p = Path(given)
-    return p if p.is_absolute() or font else spec.root / p
+    return Path(given) if given else None
 
 
 def _stop(
