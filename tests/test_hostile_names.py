@@ -10,9 +10,12 @@ in the workbook's cells, and in the PDF's text with ``[U+XXXX]`` for a character
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import string
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -201,3 +204,38 @@ def _hidden(name: str) -> set[str]:
     """What a PDF shows as [U+XXXX] although a font may have it: control characters (not tabs
     and line breaks) and direction marks, which would hide or reorder the name's letters."""
     return {c for c in name if c in BIDI or (unicodedata.category(c) == "Cc" and c not in "\t\n\r")}
+
+
+HOSTILE = (
+    ["A[/]B\t$x$\x7f", "a[/]b\t$X$\x7f", "[bold red]:police_car:\u202eevil"],
+    [
+        ["\u202eevil\x85fdp.exe", "[bold red]站#"],
+        ["..", "👮" + "长" * 299],
+        ["\x9bCSI\\p", "NUL.txt"],
+    ],
+)
+
+
+def test_the_terminal_shows_hostile_names_literally(small: Path, tmp_path: Path) -> None:
+    districts, stations = HOSTILE
+    project = tmp_path / "[red]x[/]" / "project"
+    shutil.copytree(small, project)
+    _rename(project, districts, stations)
+    done = subprocess.run(
+        [sys.executable, "-m", "evalkit", "run", str(project), "--no-pdf", "-j", "1"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "COLUMNS": "1000"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stdout.splitlines()
+    for name in districts:
+        shown = "".join(f"[U+{ord(c):04X}]" if c in _hidden(name) else c for c in name)
+        progress = [ln for ln in lines if re.match(r"  \[\d/3\] ", ln)]
+        assert any(_squeeze(ln).endswith(_squeeze(shown)) for ln in progress), (name, progress)
+        assert any(_squeeze(shown) in _squeeze(ln) for ln in lines if "│" in ln)  # the table
+    assert not set(done.stdout) & {"\x7f", "\x85", "\x9b", "\u202e"}
+    assert f"files written to {project / 'reports'}" in done.stdout
