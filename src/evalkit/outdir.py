@@ -34,6 +34,7 @@ import contextlib
 import dataclasses
 import errno
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -111,10 +112,15 @@ def reason_text(reasons: Iterable[str], lang: str) -> str:
 
 
 def version() -> str:
-    """evalkit's version (read when needed: the package imports this module)."""
-    from . import __version__
-
-    return __version__
+    """evalkit's version: the package's ``__version__`` (looked up when needed, since the package
+    imports this module), else the installed distribution's."""
+    found = getattr(sys.modules.get(__package__ or "evalkit"), "__version__", None)
+    if found:
+        return str(found)
+    try:
+        return importlib.metadata.version("evalkit")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _fold(name: str) -> str:

@@ -50,9 +50,9 @@ from .outdir import (
     safe_filename,
     write_manifest,
 )
+from .pipeline import Evaluation, evaluate
 from .report.fonts import FontChain
 from .report.model import DistrictReport
-from .score.evaluate import Evaluation, evaluate
 from .spec import RunSpec, load_spec
 
 Progress = Callable[[str, int, int], None]
@@ -290,16 +290,7 @@ def _run_locked(
     t0: float,
 ) -> RunResult:
     from .report.coverage import glyph_issues, user_texts
-    from .report.excel import write_comparison_workbook, write_issues_workbook
-    from .report.tables import (
-        comparison_report,
-        district_names,
-        district_report,
-        districts_total,
-        files_table,
-        issues_table,
-        load_rules,
-    )
+    from .report.tables import district_names, district_report, districts_total, load_rules
 
     out_dir = spec.output_dir
     issues_path = out_dir / ISSUES_FILE
@@ -317,12 +308,11 @@ def _run_locked(
     names = report_names(order)
     ev = dataclasses.replace(ev, issues=[*ev.issues, *stale, *renamed_issues(names, pdf)])
     display = district_names(ev, lang)
-    failed = ""  # the district whose report was being rendered when the run stopped
-    render_times: list[float] = []
     try:
         stage = _Staging(out_dir)
     except OSError as exc:
         raise output_error(exc, out_dir, "making its staging folder", "创建暂存文件夹") from exc
+    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf)
     try:
         fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
@@ -334,94 +324,150 @@ def _run_locked(
             if unprintable:
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
         models = [district_report(ev, d, lang, rules) for d in order]
-        staged: list[Path] = []
-        total = len(models)
-        if jobs is None:
-            jobs = max(1, min(cores(), total // DISTRICTS_PER_WORKER))
-        if jobs > 1 and total > 1:
-            # spawn, not fork: the parent may hold threads (Typst, BLAS) that a fork would copy
-            # locked
-            ctx = multiprocessing.get_context("spawn")
-            alive, keep_alive = ctx.Pipe(duplex=False)  # workers watch it; only we can close it
-            try:
-                with ProcessPoolExecutor(
-                    max_workers=min(jobs, total),
-                    mp_context=ctx,
-                    initializer=_worker_start,
-                    initargs=(os.getpid(), alive),
-                ) as pool:
-                    futures: list[Future[tuple[list[Path], float]]] = [
-                        pool.submit(
-                            _render_district, m, names[m.district_id].stem, stage.dir, fonts, pdf
-                        )
-                        for m in models
-                    ]
-                    try:
-                        for i, (m, fut) in enumerate(zip(models, futures, strict=True), start=1):
-                            failed = m.district_id
-                            written, secs = fut.result()
-                            staged += written
-                            render_times.append(secs)
-                            if progress:
-                                progress(m.district, i, total)
-                    finally:
-                        for fut in futures:
-                            fut.cancel()  # the rest are not needed once one failed
-            finally:
-                keep_alive.close()
-                alive.close()
-        else:
-            for i, m in enumerate(models, start=1):
-                failed = m.district_id
-                written, secs = _render_district(
-                    m, names[m.district_id].stem, stage.dir, fonts, pdf
-                )
-                staged += written
-                render_times.append(secs)
-                if progress:
-                    progress(m.district, i, total)
-        failed = ""
-        files = files_table(names, display, lang, pdf)
-        staged.append(
-            write_comparison_workbook(
-                comparison_report(ev, lang, files=files), stage.dir / "comparison.xlsx"
-            )
+        render.all(models, fonts, jobs, progress)
+        record = _write_the_rest(
+            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
         )
-        if ev.issues:
-            table = issues_table(ev.issues, lang, names=display)
-            staged.append(write_issues_workbook(table, stage.dir / ISSUES_FILE, lang, date))
-        # a list of problems from an earlier run would mislead when this one has none
-        remove = () if ev.issues else (ISSUES_FILE,)
-        inputs = run_inputs(
-            spec, _district_files(ev), lang=lang, pdf=pdf, font=_font_path(spec, font)
-        )
-        record = manifest(
-            inputs,
-            lang,
-            names,
-            staged,
-            left_out=[d for ds in ev.blocked.values() for d in ds if d not in names],
-            earlier=read_manifest(out_dir),
-            out_dir=out_dir,
-            removed=remove,
-        )
-        staged.append(write_manifest(record, stage.dir / MANIFEST))
-        written_files = stage.commit(staged, remove=remove)
+        written_files = stage.commit(render.staged, remove=record.removed)
     except BaseException as exc:
         stage.discard()
         if isinstance(exc, Exception):
-            _stop(exc, ev, failed, out_dir, issues_path, lang, date, display)
+            _stop(exc, ev, render.failed, out_dir, issues_path, lang, date, display)
         raise
     if ev.blocked:
         raise PartialRunError(
             ev.errors, summary=_partial_summary(ev, len(models), districts_total(ev), issues_path)
         )
     seconds = time.perf_counter() - t0
+    times = render.times
     timings = {
         "evaluate": t_eval,
-        "per_district_mean": sum(render_times) / len(render_times) if render_times else 0.0,
+        "per_district_mean": sum(times) / len(times) if times else 0.0,
     }
-    return RunResult(ev, written_files, seconds, timings, names, inputs.run_id)
+    return RunResult(ev, written_files, seconds, timings, names, record.run_id)
+
+
+@dataclass
+class _Renderer:
+    """Renders the districts' reports into the staging folder, in worker processes or here;
+    ``failed`` names the district being waited for when something went wrong."""
+
+    stems: dict[str, str]
+    folder: Path
+    pdf: bool
+    staged: list[Path] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    failed: str = ""
+
+    def all(
+        self,
+        models: list[DistrictReport],
+        fonts: FontChain | None,
+        jobs: int | None,
+        progress: Progress | None,
+    ) -> None:
+        total = len(models)
+        if jobs is None:
+            jobs = max(1, min(cores(), total // DISTRICTS_PER_WORKER))
+        if jobs > 1 and total > 1:
+            self._in_workers(models, fonts, min(jobs, total), progress)
+        else:
+            for i, m in enumerate(models, start=1):
+                self.failed = m.district_id
+                self._done(m, i, total, _render_district(*self._args(m, fonts)), progress)
+        self.failed = ""
+
+    def _args(self, m: DistrictReport, fonts: FontChain | None) -> tuple[Any, ...]:
+        return m, self.stems[m.district_id], self.folder, fonts, self.pdf
+
+    def _done(
+        self,
+        m: DistrictReport,
+        i: int,
+        total: int,
+        result: tuple[list[Path], float],
+        progress: Progress | None,
+    ) -> None:
+        self.staged += result[0]
+        self.times.append(result[1])
+        if progress:
+            progress(m.district, i, total)
+
+    def _in_workers(
+        self,
+        models: list[DistrictReport],
+        fonts: FontChain | None,
+        workers: int,
+        progress: Progress | None,
+    ) -> None:
+        # spawn, not fork: the parent may hold threads (Typst, BLAS) that a fork would copy locked
+        ctx = multiprocessing.get_context("spawn")
+        alive, keep_alive = ctx.Pipe(duplex=False)  # workers watch it; only we can close it
+        try:
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=ctx,
+                initializer=_worker_start,
+                initargs=(os.getpid(), alive),
+            ) as pool:
+                futures: list[Future[tuple[list[Path], float]]] = [
+                    pool.submit(_render_district, *self._args(m, fonts)) for m in models
+                ]
+                try:
+                    for i, (m, fut) in enumerate(zip(models, futures, strict=True), start=1):
+                        self.failed = m.district_id
+                        self._done(m, i, len(models), fut.result(), progress)
+                finally:
+                    for fut in futures:
+                        fut.cancel()  # the rest are not needed once one failed
+        finally:
+            keep_alive.close()
+            alive.close()
+
+
+@dataclass(frozen=True)
+class _Record:
+    run_id: str
+    removed: tuple[str, ...]
+
+
+def _write_the_rest(
+    ev: Evaluation,
+    spec: RunSpec,
+    lang: str,
+    font: Path | str | None,
+    pdf: bool,
+    names: dict[str, ReportName],
+    display: dict[str, str],
+    folder: Path,
+    staged: list[Path],
+) -> _Record:
+    """comparison.xlsx, issues.xlsx and manifest.json into the staging *folder* beside the
+    districts' reports (appended to *staged*)."""
+    from .report.excel import write_comparison_workbook, write_issues_workbook
+    from .report.tables import comparison_report, files_table, issues_table
+
+    files = files_table(names, display, lang, pdf)
+    comparison = comparison_report(ev, lang, files=files)
+    staged.append(write_comparison_workbook(comparison, folder / "comparison.xlsx"))
+    if ev.issues:
+        table = issues_table(ev.issues, lang, names=display)
+        staged.append(write_issues_workbook(table, folder / ISSUES_FILE, lang, spec.report.date))
+    # a list of problems from an earlier run would mislead when this one has none
+    remove = () if ev.issues else (ISSUES_FILE,)
+    inputs = run_inputs(spec, _district_files(ev), lang=lang, pdf=pdf, font=_font_path(spec, font))
+    record = manifest(
+        inputs,
+        lang,
+        names,
+        staged,
+        left_out=[d for ds in ev.blocked.values() for d in ds if d not in names],
+        earlier=read_manifest(spec.output_dir),
+        out_dir=spec.output_dir,
+        removed=remove,
+    )
+    staged.append(write_manifest(record, folder / MANIFEST))
+    return _Record(inputs.run_id, remove)
 
 
 def _font_path(spec: RunSpec, font: Path | str | None) -> Path | None:
