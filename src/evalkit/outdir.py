@@ -551,16 +551,27 @@ def run_inputs(
             mine.append(Path(f))
             mine += extra.get(_key(Path(f), root), [])
         districts[d] = _digests(mine, root)
-    settings = {
+    settings: dict[str, Any] = {
         "lang": lang,
         "pdf": pdf,
         "font": sha256_file(font) if font is not None and font.is_file() else None,
-        "weights": dataclasses.asdict(spec.weights),
-        "report": {k: v for k, v in dataclasses.asdict(spec.report).items() if k != "output"},
-        "title": spec.title,
-        "missing_codes": [str(c) for c in spec.missing_codes],
     }
+    for f in dataclasses.fields(spec):  # every setting of the project file, files aside
+        if f.name in _FILE_FIELDS:
+            continue
+        value = getattr(spec, f.name)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            value = dataclasses.asdict(value)
+        if f.name == "report":  # where the files go and the font's path are not what they hold
+            value = {k: v for k, v in value.items() if k not in ("output", "font")}
+        settings[f.name] = json.loads(json.dumps(value, default=str, ensure_ascii=False))
     return RunInputs(files, dict(sorted(districts.items())), settings)
+
+
+# RunSpec fields naming files: the files' contents count (their SHA-256), not their paths
+_FILE_FIELDS = frozenset(
+    ("root", "tree", "recommendations", "surveys", "responses", "imports", "stations", "experts")
+) | {"file"}
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
