@@ -92,8 +92,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "empty": ("名称为空", "it is empty"),
     "device": ("是 Windows 保留的设备名", "it is a device name Windows reserves"),
     "reserved": (
-        "与本次运行写出的其他文件（comparison、issues、manifest）同名",
-        "it is the name of a file the run writes itself (comparison, issues, manifest)",
+        "与本次运行自身写出的文件 comparison、issues 或 manifest 同名",
+        "it is comparison, issues or manifest, the name of a file the run writes itself",
     ),
     "case": (
         "与另一区县的名称只差大小写或 Unicode 写法（在 Windows 和 macOS 上是同一个文件）",
@@ -223,20 +223,25 @@ def safe_filename(name: str) -> str:
     return report_names([name])[name].stem
 
 
-def renamed_issues(names: Mapping[str, ReportName], pdf: bool) -> list[Issue]:
-    """A warning for every district whose reports' file name differs from its name."""
+def renamed_issues(
+    names: Mapping[str, ReportName], pdf: bool, files: Mapping[str, Iterable[str]] | None = None
+) -> list[Issue]:
+    """A warning for every district whose reports' file name differs from its name, placed at
+    the district column of its first input file (*files*: district -> its input files)."""
     out = []
     for r in names.values():
         if not r.changed:
             continue
-        files = f"{r.stem}.xlsx" + (f" and {r.stem}.pdf" if pdf else "")
-        files_zh = f"{r.stem}.xlsx" + (f" 和 {r.stem}.pdf" if pdf else "")
+        own = sorted((files or {}).get(r.district, ()))
+        where = Location(file=own[0], column="district") if own else Location()
+        shown = f"{r.stem}.xlsx" + (f" and {r.stem}.pdf" if pdf else "")
+        shown_zh = f"{r.stem}.xlsx" + (f" 和 {r.stem}.pdf" if pdf else "")
         out.append(
             Issue(
-                Location(),
-                f"the reports of district {r.district} are named {files}: "
+                where,
+                f"the reports of district {r.district} are named {shown}: "
                 f"{reason_text(r.reasons, 'en')}",
-                message_zh=f"区县“{r.district}”的报告文件名为 {files_zh}："
+                message_zh=f"区县“{r.district}”的报告文件名为 {shown_zh}："
                 f"{reason_text(r.reasons, 'zh')}",
                 fix="Nothing has to be done: the sheet Files of comparison.xlsx and manifest.json "
                 "list every district's files. For a plain file name, rename the district in its "

@@ -306,7 +306,8 @@ def _run_locked(
     t_eval = time.perf_counter() - t0
     order = ev.districts.sort_values("rank")["district"].tolist()
     names = report_names(order)
-    ev = dataclasses.replace(ev, issues=[*ev.issues, *stale, *renamed_issues(names, pdf)])
+    renamed = renamed_issues(names, pdf, _district_files(ev))
+    ev = dataclasses.replace(ev, issues=[*ev.issues, *stale, *renamed])
     display = district_names(ev, lang)
     try:
         stage = _Staging(out_dir)

@@ -130,7 +130,10 @@ def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
         )
     for r in renamed:
         files = f"{r.stem}.xlsx" + (f", {r.stem}.pdf" if pdf else "")
-        console.print(f"  {r.district} -> {files} ({reason_text(r.reasons, lang)})")
+        why = reason_text(r.reasons, lang)
+        console.print(
+            f"  {r.district} -> {files}" + (f"（{why}）" if lang == "zh" else f" ({why})")
+        )
 
 
 def _districts_table(ev: Any, lang: str) -> Table:
