@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from evalkit.cli import app
-from evalkit.errors import PartialRunError
+from evalkit.errors import DataError, PartialRunError
 from evalkit.outdir import OutputError, OutputLock
 from evalkit.run import run_project
 from evalkit.synth import synthesize
@@ -356,6 +356,27 @@ def test_the_manifest_says_which_run_wrote_each_file(project: Path) -> None:
     assert m2["districts"]["西山区"]["run_id"] == first.run_id
     for name, entry in m2["files"].items():
         assert entry["sha256"] == _sha(out / name)
+
+
+def test_a_run_that_stops_enters_its_issue_list_in_the_manifest(project: Path) -> None:
+    first = run_project(project, lang="zh", pdf=False)
+    out = project / "reports"
+    m1 = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for path in (project / "surveys").glob("*区.xlsx"):  # errors everywhere: nothing to report
+        wb = openpyxl.load_workbook(path)
+        wb["responses"]["D3"] = 0
+        wb.save(path)
+    with pytest.raises(DataError):
+        run_project(project, lang="zh", pdf=False)
+    m2 = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = m2["files"]["issues.xlsx"]
+    assert entry["stopped"] is True and entry["sha256"] == _sha(out / "issues.xlsx")
+    assert entry["run_id"] != first.run_id  # the run that stopped, whose inputs differ
+    assert {k: v for k, v in m2["files"].items() if k != "issues.xlsx"} == {
+        k: v for k, v in m1["files"].items() if k != "issues.xlsx"
+    }
+    assert m2["run_id"] == first.run_id  # still the last complete run's manifest
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
 # ------------------------------------------------------------------------ determinism

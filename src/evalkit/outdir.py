@@ -38,6 +38,7 @@ import importlib.metadata
 import json
 import os
 import re
+import secrets
 import shutil
 import sys
 import unicodedata
@@ -651,6 +652,30 @@ def manifest(
     }
 
 
+def record_stopped(out_dir: Path, name: str, run_id: str, lang: str) -> None:
+    """Enter the file *name* that a run which stopped wrote into *out_dir* (its ``issues.xlsx``,
+    saying why) in the folder's manifest, made when there is none: the run's id and
+    ``"stopped": true``; the other entries stay as the last complete run left them."""
+    data = dict(read_manifest(out_dir)) or {"format": "evalkit-manifest", "version": 1}
+    files = dict(data.get("files") or {})
+    files[name] = {
+        "run_id": run_id,
+        "evalkit_version": version(),
+        "lang": lang,
+        "sha256": sha256_file(out_dir / name),
+        "district": None,
+        "stopped": True,
+    }
+    data["files"] = dict(sorted(files.items()))
+    tmp = out_dir / f".evalkit-{secrets.token_hex(4)}.part"  # a name the next run would clear
+    try:
+        write_manifest(data, tmp)
+        os.replace(tmp, out_dir / MANIFEST)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
 def write_manifest(data: Mapping[str, Any], path: Path) -> Path:
     """Write *data* as JSON (sorted, indented, UTF-8, one trailing newline)."""
     try:
@@ -674,6 +699,7 @@ __all__ = [
     "os_error",
     "output_error",
     "read_manifest",
+    "record_stopped",
     "renamed_issues",
     "report_names",
     "run_inputs",

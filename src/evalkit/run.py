@@ -44,6 +44,7 @@ from .outdir import (
     os_error,
     output_error,
     read_manifest,
+    record_stopped,
     renamed_issues,
     report_names,
     run_inputs,
@@ -227,12 +228,17 @@ def _write_issues(
     path: Path,
     lang: str,
     report_date: str,
+    run_id: str,
     names: dict[str, str] | None = None,
 ) -> Path:
+    """``issues.xlsx`` of a run that stopped, entered in the folder's manifest as that run's."""
     from .report.excel import write_issues_workbook
     from .report.tables import issues_table
 
-    return write_issues_workbook(issues_table(issues, lang, names=names), path, lang, report_date)
+    write_issues_workbook(issues_table(issues, lang, names=names), path, lang, report_date)
+    with suppress(OSError):  # the list of problems matters more than its entry
+        record_stopped(path.parent, path.name, run_id, lang)
+    return path
 
 
 def _district_files(ev: Evaluation) -> dict[str, set[str]]:
@@ -295,11 +301,12 @@ def _run_locked(
     out_dir = spec.output_dir
     issues_path = out_dir / ISSUES_FILE
     date = spec.report.date
+    run_id = run_inputs(spec, {}, lang=lang, pdf=pdf, font=_font_path(spec, font)).run_id
     try:
         ev = evaluate(spec, isolate=True)
     except InputError as exc:
         try:
-            _write_issues([*exc.issues, *stale], issues_path, lang, date)
+            _write_issues([*exc.issues, *stale], issues_path, lang, date, run_id)
         except OSError as err:  # the input's problems first; then why they are not in a file
             exc.summary += f" ({issues_path} could not be written: {output_error(err, out_dir)})"
         raise
@@ -333,7 +340,7 @@ def _run_locked(
     except BaseException as exc:
         stage.discard()
         if isinstance(exc, Exception):
-            _stop(exc, ev, render.failed, out_dir, issues_path, lang, date, display)
+            _stop(exc, ev, render.failed, issues_path, lang, date, run_id, display)
         raise
     if ev.blocked:
         raise PartialRunError(
@@ -482,14 +489,15 @@ def _stop(
     exc: Exception,
     ev: Evaluation,
     failed: str,
-    out_dir: Path,
     issues_path: Path,
     lang: str,
     date: str,
+    run_id: str,
     display: dict[str, str],
 ) -> None:
     """After a run stopped while writing: list why in ``issues.xlsx`` (beside the data issues)
     and raise what the user must read; an InputError or EvalkitError is raised by the caller."""
+    out_dir = issues_path.parent
     what = f"the report of {failed}" if failed else "the reports"
     what_zh = f"{failed}的报告" if failed else "报告"
     oserr = None if isinstance(exc, EvalkitError) else os_error(exc)
@@ -499,7 +507,7 @@ def _stop(
     found = exc.issues if isinstance(exc, InputError) else [_stopped(cause, failed)]
     wrote = False
     with suppress(Exception):  # the original failure is what the user must see
-        _write_issues([*ev.issues, *found], issues_path, lang, date, display)
+        _write_issues([*ev.issues, *found], issues_path, lang, date, run_id, display)
         wrote = True
     if isinstance(exc, EvalkitError):
         return
