@@ -25,6 +25,7 @@ OBJECTIVE_METHODS = ("entropy", "critic", "std", "cv")
 #: Aggregators of the project file (evalkit.pipeline.aggregators registers them).
 SCORING_METHODS = ("weighted_sum", "geometric")
 COMBINE_METHODS = ("linear", "multiplicative", "game_theory")
+COMBINE_LEVELS = ("node", "global")
 EXPERT_POLICIES = ("keep", "exclude", "repair")
 LANGS = ("zh", "en")
 
@@ -50,6 +51,9 @@ class WeightSpec:
     cr_threshold: float = 0.10
     inconsistent_experts: str = "keep"
     objective: str = "entropy"  # the objective method that `combined` joins AHP with
+    # where `combined` combines: "node" (each node's children: AHP local with the objective
+    # weights among those children) or "global" (the leaves' global weights)
+    combine_level: str = "node"
 
 
 @dataclass(frozen=True)
@@ -381,7 +385,17 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 objective,
                 zh="未知的 `weights.objective`",
             )
-        ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective)
+        level = str(w.get("combine_level", ws.combine_level))
+        if level not in COMBINE_LEVELS:
+            err(
+                w,
+                "combine_level",
+                "unknown weights.combine_level",
+                " | ".join(COMBINE_LEVELS),
+                level,
+                zh="未知的 `weights.combine_level`",
+            )
+        ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective, level)
         if method in ("ahp", "combined") and experts_path is None:
             err(
                 w,
