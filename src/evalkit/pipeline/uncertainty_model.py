@@ -355,7 +355,7 @@ def local_weights(m: Model, runs: Runs, has_judgments: bool) -> np.ndarray:
 
 
 def _normalised(m: Model, runs: Runs) -> np.ndarray:
-    """(C, U, L) 0-100 scores: goalposts (shifted) or min-max over the units of the same kind."""
+    """(C, U, L) 0-100 scores: goalposts (shifted) or min-max over the stations."""
     x = np.concatenate([m.station_values[runs.resp], m.district_values[runs.resp]], axis=1)
     span = m.best - m.worst
     gw = m.worst + runs.shift[:, 0] * span  # (C, L)
@@ -363,22 +363,14 @@ def _normalised(m: Model, runs: Runs) -> np.ndarray:
     s = m.station_values.shape[1]
     minmax = runs.norm == 1
     if minmax.any():
-        # worst / best per run and kind of unit from that replicate's data, oriented by direction
+        # min-max bounds from the stations of that replicate (the finer, larger set of units),
+        # applied to stations and districts alike so both stay on one scale; cost reversed
         cost = m.best < m.worst
-        worst = np.empty((len(runs), 2, x.shape[2]))
-        best = np.empty_like(worst)
-        for g, sl in enumerate((slice(0, s), slice(s, None))):
-            with np.errstate(all="ignore"):
-                lo = np.nanmin(x[:, sl], axis=1)
-                hi = np.nanmax(x[:, sl], axis=1)
-            worst[:, g] = np.where(cost, hi, lo)
-            best[:, g] = np.where(cost, lo, hi)
-        w_unit = np.where(
-            minmax[:, None, None], np.repeat(worst, [s, x.shape[1] - s], axis=1), gw[:, None]
-        )
-        b_unit = np.where(
-            minmax[:, None, None], np.repeat(best, [s, x.shape[1] - s], axis=1), gb[:, None]
-        )
+        with np.errstate(all="ignore"):
+            lo = np.nanmin(x[:, :s], axis=1)
+            hi = np.nanmax(x[:, :s], axis=1)
+        w_unit = np.where(minmax[:, None], np.where(cost, hi, lo), gw)[:, None]
+        b_unit = np.where(minmax[:, None], np.where(cost, lo, hi), gb)[:, None]
     else:
         w_unit, b_unit = gw[:, None], gb[:, None]
     d = b_unit - w_unit
@@ -451,6 +443,7 @@ def run(m: Model, runs: Runs, *, has_judgments: bool) -> Outputs:
     level = _levels(m.cutoffs, total)
     staged = runs.rule == 1
     if staged.any():
-        weakest = np.nanmin(_levels(m.cutoffs, dims), axis=2)
+        with np.errstate(all="ignore"):
+            weakest = np.nanmin(np.where(np.isnan(dims), np.inf, _levels(m.cutoffs, dims)), axis=2)
         level = np.where(staged[:, None], np.fmin(level, weakest + 1), level)
     return Outputs(total, dims, rank, rank_d, level)
