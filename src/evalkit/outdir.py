@@ -654,9 +654,12 @@ def manifest(
 
 def record_stopped(out_dir: Path, name: str, run_id: str, lang: str) -> None:
     """Enter the file *name* that a run which stopped wrote into *out_dir* (its ``issues.xlsx``,
-    saying why) in the folder's manifest, made when there is none: the run's id and
-    ``"stopped": true``; the other entries stay as the last complete run left them."""
-    data = dict(read_manifest(out_dir)) or {"format": "evalkit-manifest", "version": 1}
+    saying why) in the folder's manifest: the run's id and ``"stopped": true``; the other entries
+    stay as the last complete run left them. A folder without a manifest gets none (a run that
+    stops writes nothing but its list of problems)."""
+    data = dict(read_manifest(out_dir))
+    if not data:
+        return
     files = dict(data.get("files") or {})
     files[name] = {
         "run_id": run_id,
