@@ -230,8 +230,8 @@ def show(value: object, lang: str = "en") -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "空单元格" if lang == "zh" else "an empty cell"
     if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
+        return "TRUE" if value else "FALSE"  # as Excel shows a TRUE/FALSE cell
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, (int, float)):
         return f"{value:g}"
