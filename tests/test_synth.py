@@ -387,3 +387,50 @@ def test_tree_of_pairs_gives_consistent_experts(tmp_path: Path) -> None:
     for sheet in CalamineWorkbook.from_path(files[-1]).sheet_names:
         for a in expert_matrices(files[-1], sheet).values():
             assert a.shape == (2, 2) and a[0, 1] * a[1, 0] == pytest.approx(1.0)
+
+
+def test_tree_with_its_own_scales(tmp_path: Path) -> None:
+    """A tree without `likert5` gave KeyError: 'likert5'; each item now uses its own scale."""
+    raw = yaml.safe_load(TREE.read_text(encoding="utf-8"))
+    raw["scales"] = {
+        "agree7": {
+            "values": [1, 2, 3, 4, 5, 6, 7],
+            "labels": {"zh": list("一二三四五六七"), "en": list("ABCDEFG")},
+        },
+        "four": {"values": [1, 2, 3, 4], "labels": {"zh": list("甲乙丙丁"), "en": list("WXYZ")}},
+    }
+    k = 0
+    for node in walk(raw["goal"]):
+        survey = node.get("source", {}).get("survey")
+        if survey:
+            survey["scale"] = "agree7" if k % 2 == 0 else "four"
+            k += 1
+    path = tmp_path / "tree.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    files = synthesize(path, tmp_path / "out", districts=2)
+    rows = read_sheet(files[0], "responses")
+    header = rows[0]
+    scale_of = {}
+    for node in walk(raw["goal"]):
+        survey = node.get("source", {}).get("survey")
+        for it in survey["items"] if survey else ():
+            scale_of[it["id"]] = raw["scales"][survey["scale"]]
+    seen: dict[str, set] = {}
+    for row in rows[1:]:
+        for h, v in zip(header, row, strict=True):
+            if h in scale_of and v != "":
+                seen.setdefault(h, set()).add(v)
+    for item, vals in seen.items():
+        sc = scale_of[item]
+        allowed = set(sc["values"]) | set(sc["labels"]["zh"])
+        assert {v if isinstance(v, str) else int(v) for v in vals} <= allowed, item
+    assert any(7 in {v for v in vals if not isinstance(v, str)} for vals in seen.values())
+
+
+def test_bad_tree_is_a_located_error_not_a_key_error(tmp_path: Path) -> None:
+    from evalkit.errors import TreeError
+
+    path = tmp_path / "tree.yaml"
+    path.write_text("schema_version: 1\nid: t\ngoal: {id: g}\n", encoding="utf-8")
+    with pytest.raises(TreeError):
+        synthesize(path, tmp_path / "out")

@@ -124,8 +124,8 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                     Location(file=str(path)),
                     "no project file",
                     message_zh="找不到项目文件",
-                    expected=f"{PROJECT_FILE} in {project}",
-                    expected_zh=f"{project} 中的 {PROJECT_FILE}",
+                    expected=f"{PROJECT_FILE} in the folder {project.resolve()}",
+                    expected_zh=f"文件夹 {project.resolve()} 中的 {PROJECT_FILE}",
                     fix="Run `evalkit init DIR` to create a project, or pass the project folder.",
                     fix_zh="运行 `evalkit init DIR` 新建项目，或给出项目文件夹。",
                 )

@@ -35,7 +35,6 @@ creation date, so the same seed gives byte-identical files.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -43,7 +42,8 @@ from typing import Any
 
 import numpy as np
 import xlsxwriter
-import yaml
+
+from .tree import load_tree
 
 __all__ = ["DISTRICTS", "INCONSISTENT_EXPERT", "SMALL_STATION", "DistrictDesign", "synthesize"]
 
@@ -208,6 +208,7 @@ class _Indicator:
     goalposts: tuple[float, float]  # (worst, best) on the indicator's own scale
     statistic: dict[str, Any] | None
     items: tuple[tuple[str, bool], ...]  # (item id, reverse)
+    scale: tuple[tuple[float, ...], tuple[str, ...]] = ((), ())  # survey: values, zh labels
 
 
 @dataclass(frozen=True)
@@ -217,47 +218,44 @@ class _Tree:
     criteria: tuple[
         tuple[str, tuple[str, ...]], ...
     ]  # (node id, child ids) for nodes with children
-    scale_values: tuple[int, ...]
-    scale_labels_zh: tuple[str, ...]
-
-
-def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Depth-first pre-order walk of a node and its descendants."""
-    yield node
-    for child in node.get("children") or ():
-        yield from _walk(child)
 
 
 def _read_tree(tree_path: Path) -> _Tree:
-    doc = yaml.safe_load(Path(tree_path).read_text(encoding="utf-8"))
-    goal = doc["goal"]
-    scale = doc["scales"]["likert5"]
-    values = tuple(int(v) for v in scale["values"])
-    lo, hi = min(values), max(values)
-    dimensions = tuple(child["id"] for child in goal["children"])
+    """The tree through evalkit's own loader (a bad tree is a located TreeError, not a KeyError);
+    each survey indicator keeps its own scale."""
+    tree = load_tree(Path(tree_path))
+    dimensions = tuple(d.id for d in tree.dimensions)
     indicators: list[_Indicator] = []
-    for k, dim in enumerate(goal["children"]):
-        for node in _walk(dim):
-            if node.get("children"):
+    for k, dim in enumerate(tree.dimensions):
+        for node in dim.walk():
+            if not node.is_leaf or node.source is None:
                 continue
-            cost = node.get("direction") == "cost"
-            source = node["source"]
-            survey = source.get("survey")
-            if survey:
+            src = node.source
+            cost = node.direction == "cost"
+            if src.kind == "survey":
+                scale = tree.scales[src.scale]
+                lo, hi = scale.low, scale.high
                 goalposts = (hi, lo) if cost else (lo, hi)
-                items = tuple((it["id"], bool(it.get("reverse", False))) for it in survey["items"])
+                items = tuple((it.id, it.reverse) for it in src.items)
+                values = tuple(sorted(scale.values))
+                order = np.argsort(scale.values)
+                labels = tuple(scale.labels.get("zh", ())[i] for i in order)
+                indicators.append(
+                    _Indicator(node.id, k, cost, goalposts, None, items, (values, labels))
+                )
             else:
-                goalposts = (float(node["goalposts"]["worst"]), float(node["goalposts"]["best"]))
-                items = ()
-            indicators.append(
-                _Indicator(node["id"], k, cost, goalposts, source.get("statistic"), items)
-            )
-    criteria = tuple(
-        (node["id"], tuple(c["id"] for c in node["children"]))
-        for node in _walk(goal)
-        if node.get("children")
-    )
-    return _Tree(dimensions, tuple(indicators), criteria, values, tuple(scale["labels"]["zh"]))
+                stat: dict[str, Any] = (
+                    {
+                        "numerator": src.numerator,
+                        "denominator": src.denominator,
+                        "multiplier": src.multiplier,
+                    }
+                    if src.is_ratio
+                    else {"column": src.column}
+                )
+                indicators.append(_Indicator(node.id, k, cost, (node.worst, node.best), stat, ()))
+    criteria = tuple((n.id, tuple(c.id for c in n.children)) for n in tree.criteria())
+    return _Tree(dimensions, tuple(indicators), criteria)
 
 
 # ----------------------------------------------------------------- stations, latent strengths
@@ -384,7 +382,15 @@ def _answers(
     item_ind = np.array([i for i, ind in survey for _ in ind.items], dtype=int)
     item_dim = np.array([tree.indicators[i].dimension for i in item_ind], dtype=int)
     flip = np.array([rev != ind.cost for _, ind in survey for _, rev in ind.items])
-    lo, hi = min(tree.scale_values), max(tree.scale_values)
+    # each item on its indicator's scale: values (padded with NaN) and Chinese labels
+    scales = [ind.scale for _, ind in survey for _ in ind.items]
+    width = max((len(v) for v, _ in scales), default=1)
+    values = np.full((len(scales), width), np.nan)
+    label_table = np.full((len(scales), width), None, dtype=object)
+    for j, (v, lab) in enumerate(scales):
+        values[j, : len(v)] = v
+        label_table[j, : len(lab)] = lab
+    lo, hi = np.nanmin(values, axis=1), np.nanmax(values, axis=1)
     blocks = []
     for s, n_resp in enumerate(plan.respondents):
         mean = lo + (hi - lo) * plan.strength[s, item_ind] / 100.0
@@ -392,13 +398,18 @@ def _answers(
         officer_dim = rng.normal(0.0, 0.35, (n_resp, len(tree.dimensions)))[:, item_dim]
         noise = rng.normal(0.0, 0.75, (n_resp, len(item_ids)))
         blocks.append(np.clip(np.rint(mean + officer + officer_dim + noise), lo, hi))
-    good = np.vstack(blocks).astype(int)
-    answers = np.where(flip, lo + hi - good, good)
+    drawn = np.vstack(blocks)
+    # the nearest value of each item's scale (the draw is already a value on 1..k scales)
+    pos = np.nanargmin(np.abs(drawn[:, :, None] - values[None, :, :]), axis=2)
+    good = values[np.arange(len(scales))[None, :], pos]
+    answers = np.where(flip, lo + hi - good, good).astype(int)
+    pos = np.where(flip, (~np.isnan(values)).sum(axis=1) - 1 - pos, pos)
     cells = answers.astype(object)
     missing = rng.random(answers.shape) < _MISSING_SHARE
     labelled = ~missing & (rng.random(answers.shape) < _LABEL_SHARE)
-    labels = np.array(tree.scale_labels_zh, dtype=object)
-    cells[labelled] = labels[answers[labelled] - lo]
+    labels = label_table[np.arange(len(scales))[None, :], pos]
+    labelled &= labels != None  # noqa: E711 - elementwise test of an object array
+    cells[labelled] = labels[labelled]
     cells[missing] = None
     return item_ids, [list(col) for col in cells.T]
 

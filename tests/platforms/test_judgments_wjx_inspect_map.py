@@ -194,15 +194,17 @@ def test_inspect_command_on_a_17_point_export(
     assert f"{want} --tree {TREE_PATH}" in out
 
 
-def test_inspect_lists_a_judgment_files_problems_with_exit_0(
+def test_inspect_lists_a_judgment_files_problems_with_exit_1(
     tree: IndicatorTree, mats: dict[str, np.ndarray], tmp_path: Path
 ) -> None:
-    """A recognised file exits 0 with its problems listed, as a survey export does; an unknown
-    layout exits 1."""
+    """A recognised file whose problems would stop the import lists them and exits 1, as a survey
+    export does (the rule of every command: 1 when the work would stop); an unknown layout exits
+    1 too."""
     path = fx.write_seventeen_grid(tree, mats, tmp_path / "g.xlsx", two_ticks=("E02", 4))
     res = _evalkit("inspect", str(path), "--tree", str(TREE_PATH), cwd=tmp_path)
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == 1, res.stderr
     assert "1 problem(s) to fix before import" in res.stdout
+    assert "Once the problems are fixed, import it with: evalkit import-judgments" in res.stdout
     assert 'sheet "E02", row 5' in res.stdout and "a row with 2 ticks" in res.stdout
     other = tmp_path / "other.xlsx"
     wb = openpyxl.Workbook()

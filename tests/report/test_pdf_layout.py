@@ -133,3 +133,18 @@ def test_rows_over_the_cr_threshold_are_bold_as_the_note_says(reports: dict[str,
         page.extract_text(visitor_text=visit)
     assert any("Bold" in f for f in faces["E06"]), faces
     assert any("Regular" in f for f in faces["E05"]), faces
+
+
+def test_long_level_name_is_set_smaller_to_fit_its_card(reports: dict[str, Path]) -> None:
+    """ "Standardized" in 22 pt ran past the right edge of its score card."""
+    page = pypdf.PdfReader(str(reports["en"])).pages[1]
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size) -> None:
+        key = text.strip()
+        if key in ("71.7", "Standardized", "2 / 4"):
+            sizes[key] = float(size) * abs(float(tm[0])) * abs(float(cm[0]) or 1.0)
+
+    page.extract_text(visitor_text=visit)
+    assert sizes["71.7"] == pytest.approx(22, abs=0.5)
+    assert 11 <= sizes["Standardized"] < 21

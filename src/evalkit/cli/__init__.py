@@ -11,13 +11,13 @@ import shutil
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from ..errors import EvalkitError, issues_frame
-from .common import console, err_console
+from .common import console, err_console, project_lang, show_warnings
 from .common import fail as _fail
 
 app = typer.Typer(
@@ -30,8 +30,45 @@ ProjectArg = Annotated[
     Path, typer.Argument(help="Project folder (holding evalkit.yaml) or the project file itself.")
 ]
 LangOpt = Annotated[
-    str | None, typer.Option("--lang", "-l", help="Report language: zh or en (default: project's).")
+    str | None,
+    typer.Option(
+        "--lang", "-l", help="Report language: zh or en (default: the project's report.lang)."
+    ),
 ]
+NamesLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        "-l",
+        help="Language of the names: zh or en (default: the project's report.lang; zh for a "
+        "tree outside a project).",
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        console.print(f"evalkit {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print evalkit's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """evalkit: evaluate community-policing informatization maturity and write reports."""
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang is not None and lang not in ("zh", "en"):
+        _fail(EvalkitError(f"--lang must be zh or en, not {lang!r}"))
 
 
 @app.command()
@@ -55,8 +92,7 @@ def run(
     """Score every district of PROJECT and write its Excel and PDF reports plus comparison.xlsx."""
     from ..run import run_project
 
-    if lang is not None and lang not in ("zh", "en"):
-        _fail(EvalkitError(f"--lang must be zh or en, not {lang!r}"))
+    _check_lang(lang)
 
     def progress(name: str, i: int, total: int) -> None:
         console.print(f"  [{i}/{total}] {name}", highlight=False)
@@ -68,25 +104,40 @@ def run(
         return
     ev = result.evaluation
     out = ev.spec.output_dir
-    table = Table(title="Districts", show_lines=False)
-    for col in ("rank", "district", "total", "level", "respondents", "stations"):
-        table.add_column(col, justify="right" if col != "district" else "left")
-    for _, r in ev.summary().iterrows():
-        table.add_row(
-            f"{int(r['rank'])}",
-            str(r["district"]),
-            f"{r['total']:.1f}",
-            f"{int(r['level'])}",
-            str(r["respondents"]),
-            str(r["stations"]),
-        )
-    console.print(table)
-    warnings = [i for i in ev.issues if i.severity == "warning"]
-    if warnings:
-        console.print(f"{len(warnings)} warning(s); all are in {out / 'issues.xlsx'}")
+    console.print(_districts_table(ev, lang or ev.spec.report.lang))
+    show_warnings(ev.issues, out / "issues.xlsx")
     console.print(
         f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
     )
+
+
+def _districts_table(ev: Any, lang: str) -> Table:
+    """The run's summary: districts by rank, with names and level names in the report language."""
+    from ..report.i18n import text
+
+    zh = lang == "zh"
+    heads = (
+        ("名次", "区县", "总分", "成熟度等级", "有效问卷", "派出所")
+        if zh
+        else ("rank", "district", "total", "level", "respondents", "stations")
+    )
+    table = Table(title="各区县" if zh else "Districts", show_lines=False)
+    for k, col in enumerate(heads):
+        table.add_column(col, justify="left" if k in (1, 3) else "right")
+    names = {lv.level: text(lv.name, lang) for lv in ev.tree.levels}
+    for _, r in ev.summary().iterrows():
+        name = r["district"] if zh else (r.get("district_en") or r["district"])
+        level = r["level"]
+        shown = "" if level != level else f"{names.get(int(level), int(level))} ({int(level)})"
+        table.add_row(
+            "" if r["rank"] != r["rank"] else f"{int(r['rank'])}",
+            str(name),
+            "" if r["total"] != r["total"] else f"{r['total']:.1f}",
+            shown,
+            str(r["respondents"]),
+            str(r["stations"]),
+        )
+    return table
 
 
 @app.command()
@@ -94,9 +145,11 @@ def validate(project: ProjectArg = Path(".")) -> None:
     """Check the tree and all data of PROJECT (no reports); list every problem."""
     from ..score.evaluate import evaluate
 
+    marks = _confirm_warnings(project)
     try:
         ev = evaluate(project)
     except EvalkitError as exc:
+        show_warnings(marks)
         _fail(exc)
         return
     s = ev.survey
@@ -111,22 +164,36 @@ def validate(project: ProjectArg = Path(".")) -> None:
         ),
         highlight=False,
     )
-    warnings = [i for i in ev.issues if i.severity == "warning"]
-    for w in warnings[:30]:
-        console.print(f"  warning: {w}", highlight=False, markup=False)
-    if len(warnings) > 30:
-        console.print(f"  ... and {len(warnings) - 30} more warnings")
+    show_warnings([*marks, *ev.issues])
+
+
+def _confirm_warnings(project: Path) -> list[Any]:
+    """Warnings for the `confirm: true` marks left in the project's tree (none without a tree)."""
+    from ..ingest.propose_tree import confirm_marks
+    from .common import project_tree
+
+    spec = project if project.is_file() else project / "evalkit.yaml"
+    tree = project_tree(spec) if spec.is_file() else None
+    return confirm_marks(tree) if tree is not None and tree.is_file() else []
 
 
 @app.command()
 def weights(
     project: ProjectArg = Path("."),
-    lang: LangOpt = "en",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Language of the names: zh or en (default: the project's report.lang).",
+        ),
+    ] = None,
     experts: Annotated[bool, typer.Option(help="List every expert's CR per node.")] = True,
 ) -> None:
     """Show AHP (CR per expert and node, repair suggestions), entropy and combined weights."""
     from ..score.evaluate import evaluate
 
+    _check_lang(lang)
     try:
         ev = evaluate(project)
     except EvalkitError as exc:
@@ -134,7 +201,7 @@ def weights(
         return
     from .weights_cmd import show_weights
 
-    show_weights(ev, lang or "en", experts, console)
+    show_weights(ev, lang or ev.spec.report.lang, experts, console)
 
 
 @app.command()
@@ -142,20 +209,22 @@ def tree(
     path: Annotated[
         Path, typer.Argument(help="A tree YAML file, or a project folder (uses its tree).")
     ] = Path("."),
-    lang: LangOpt = "en",
+    lang: NamesLangOpt = None,
 ) -> None:
     """Print an indicator tree: dimensions, indicators, sources, goalposts."""
     from ..report.i18n import text
     from ..spec import load_spec
     from ..tree import load_tree
 
+    _check_lang(lang)
     try:
-        tree_path = path if path.suffix in (".yaml", ".yml") else load_spec(path).tree
+        is_tree = path.suffix in (".yaml", ".yml") and path.name != "evalkit.yaml"
+        tree_path = path if is_tree else load_spec(path).tree
         t = load_tree(tree_path)
     except EvalkitError as exc:
         _fail(exc)
         return
-    lang = lang or "en"
+    lang = lang or project_lang(path) or "zh"
     console.print(f"[bold]{text(t.title, lang)}[/]  ({tree_path})", highlight=False)
     for n in t.goal.walk():
         pad = "  " * n.depth
@@ -212,37 +281,136 @@ def synth(
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder for the new project.")],
-    force: Annotated[bool, typer.Option(help="Write into a non-empty folder.")] = False,
+    from_export: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-export",
+            help="A survey export of your own questionnaire (问卷星, 腾讯问卷, hand-entered or any "
+            "wide table): propose the project's tree from it instead of the default tree.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Sheet of the export to read (default: first).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that is not empty.")
+    ] = False,
 ) -> None:
-    """Create a new project: evalkit.yaml, the default tree and blank survey workbooks."""
+    """Create a new project: evalkit.yaml, a tree, an empty surveys/ and blank questionnaires."""
     from ..templates import write_blank_experts, write_blank_survey
     from ..tree import load_tree
 
     if directory.exists() and any(directory.iterdir()) and not force:
         _fail(EvalkitError(f"{directory} is not empty; choose a new folder or pass --force"))
+    proposal = None
+    if from_export is not None:
+        from ..ingest.propose_tree import propose_tree
+
+        try:
+            proposal = propose_tree(from_export, sheet=sheet)
+        except EvalkitError as exc:
+            _fail(exc)
     (directory / "indicators").mkdir(parents=True, exist_ok=True)
     (directory / "surveys").mkdir(parents=True, exist_ok=True)
+    (directory / "templates").mkdir(parents=True, exist_ok=True)
     data = resources.files("evalkit") / "data"
-    for name in ("community_policing.yaml", "recommendations.yaml"):
-        with resources.as_file(data / name) as src:
-            shutil.copyfile(src, directory / "indicators" / name)
     template = (data / "project_template.yaml").read_text(encoding="utf-8")
     # the report date is fixed once, here, so later runs of the project stay repeatable
     today = datetime.date.today().isoformat()
-    (directory / "evalkit.yaml").write_text(
-        template.replace('date: ""', f'date: "{today}"', 1), encoding="utf-8"
-    )
-    t = load_tree(directory / "indicators" / "community_policing.yaml")
-    write_blank_survey(t, directory / "surveys" / "district.xlsx")
-    write_blank_experts(t, directory / "surveys" / "experts.xlsx")
+    template = template.replace('date: ""', f'date: "{today}"', 1)
+    if proposal is None:
+        for name in ("community_policing.yaml", "recommendations.yaml"):
+            with resources.as_file(data / name) as src:
+                shutil.copyfile(src, directory / "indicators" / name)
+        tree_path = directory / "indicators" / "community_policing.yaml"
+    else:
+        tree_path = directory / "indicators" / "questionnaire.yaml"
+        tree_path.write_text(proposal.yaml_text, encoding="utf-8")
+        template = template.replace(
+            "tree: indicators/community_policing.yaml",
+            "tree: indicators/questionnaire.yaml      # proposed from "
+            f"{from_export.name}: confirm it",  # type: ignore[union-attr]
+            1,
+        ).replace(
+            "recommendations: indicators/recommendations.yaml",
+            "# recommendations: indicators/recommendations.yaml  "
+            "(countermeasure rules for your tree's indicator ids)",
+            1,
+        )
+        if proposal.missing_codes:
+            codes = ", ".join(map(str, proposal.missing_codes))
+            template = template.replace("missing_codes: []    ", f"missing_codes: [{codes}]", 1)
+    (directory / "evalkit.yaml").write_text(template, encoding="utf-8")
+    try:
+        t = load_tree(tree_path)
+    except EvalkitError as exc:  # a proposal always loads; this guards the shipped tree too
+        _fail(exc)
+    map_path = None
+    if proposal is not None:
+        from ..ingest.platforms import write_map
+        from ..ingest.propose_tree import proposed_map
+
+        map_path = directory / "imports" / f"{from_export.stem}.map.yaml"  # type: ignore[union-attr]
+        map_path.parent.mkdir(exist_ok=True)
+        write_map(proposed_map(from_export, t, proposal, sheet=sheet), map_path)  # type: ignore[arg-type]
+    # blank questionnaires to copy, outside surveys/: data.surveys reads every workbook there
+    write_blank_survey(t, directory / "templates" / "survey.xlsx")
+    write_blank_experts(t, directory / "templates" / "experts.xlsx")
     console.print(f"New project in {directory}:", highlight=False)
     for p in sorted(directory.rglob("*")):
         if p.is_file():
             console.print(f"  {p.relative_to(directory)}", highlight=False)
     console.print(
-        "Fill surveys/district.xlsx (one workbook per district) and surveys/experts.xlsx, then "
-        f"run `evalkit validate {directory}` and `evalkit run {directory}`.",
+        "  surveys/ (empty: the filled workbooks go here, one per district)", highlight=False
+    )
+    if proposal is not None:
+        _report_proposal(proposal, from_export, directory, tree_path, t, map_path)  # type: ignore[arg-type]
+        return
+    console.print(
+        "Next: write one questionnaire per district with "
+        f"`evalkit template survey -o {directory / 'surveys' / '<district>.xlsx'}` and the "
+        f"experts' workbook with `evalkit template experts --experts 8 -o "
+        f"{directory / 'surveys' / 'experts.xlsx'}` (or copy the blank ones in "
+        f"{directory / 'templates'}); collect them filled into {directory / 'surveys'}, then run "
+        f"`evalkit validate {directory}` and `evalkit run {directory}`.",
         highlight=False,
+        markup=False,
+    )
+
+
+def _report_proposal(
+    proposal: Any, export: Path, directory: Path, tree_path: Path, t: Any, map_path: Path
+) -> None:
+    """What `init --from-export` proposed, and what to check."""
+    console.print(
+        f"Tree proposed from {export} ({proposal.platform}): {len(t.dimensions)} dimension(s), "
+        f"{len(t.leaves())} indicator(s), {len(t.items())} item(s), scales "
+        + ", ".join(f"{sid} ({'/'.join(sc.labels.get('zh', ()))})" for sid, sc in t.scales.items()),
+        highlight=False,
+        markup=False,
+    )
+    for d in proposal.decisions:
+        console.print(f"  - {d}", highlight=False, markup=False)
+    if proposal.left_out:
+        console.print("  Left out (no scale answers):", highlight=False)
+        for x in proposal.left_out:
+            console.print(f"    {x}", highlight=False, markup=False)
+    if proposal.missing_codes:
+        console.print(
+            "  Answers outside the scale read as missing codes: "
+            + ", ".join(map(str, proposal.missing_codes))
+            + " (data.missing_codes in evalkit.yaml and `missing:` in the map)",
+            highlight=False,
+        )
+    console.print(
+        f"Everything in {tree_path} marked `confirm: true` is a guess: check names (and the "
+        "English ones), scales, directions, reverse-worded items and dimensions, delete each "
+        f"mark, and look at it with `evalkit tree {directory}`; `evalkit validate {directory}` "
+        f"warns while marks remain. The import map is {map_path}: `evalkit import {export} "
+        f"--tree {tree_path} --map {map_path} --district NAME --station NAME -o "
+        f"{directory / 'surveys' / 'imports' / (export.stem + '.xlsx')}`.",
+        highlight=False,
+        markup=False,
     )
 
 

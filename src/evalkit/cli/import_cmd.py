@@ -6,6 +6,7 @@ Plain typer callbacks; ``evalkit.cli`` registers them. The work is done by
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -36,6 +37,7 @@ SheetOpt = Annotated[
 ]
 DEFAULT_TREE = Path("indicators/community_policing.yaml")
 DEFAULT_EXPERTS = Path("surveys/experts.xlsx")  # where the project file looks for judgments
+_ROLE_MISSING = re.compile(r"^no (district|station) for the answers$")
 
 
 def _missing_codes(text: str | None) -> list[float | str]:
@@ -62,8 +64,9 @@ def inspect_cmd(
     A file of experts' pairwise judgments (17-point export or grid, ticked grid, n x n matrices,
     a row per expert, evalkit's experts workbook) is recognised as such: its layout, experts and
     the pairs found per node are shown, with the `evalkit import-judgments` command to use.
-    Exit code 0 when the file's layout was recognised (the problems listed are what the import
-    would refuse), 1 when the file cannot be read or has no known layout.
+    Exit code 1 when a problem would stop the import (the file cannot be read, has no known
+    layout, or has problems listed "to fix before import"), 0 otherwise. A survey export without
+    a district or station column is no such problem: `evalkit import` takes --district/--station.
     """
     from ..ingest.judgment_formats import inspect_judgments, is_judgment_map
     from ..ingest.platforms import inspect_export, platform_label
@@ -81,7 +84,8 @@ def inspect_cmd(
                         "row_per_expert | evalkit)"
                     )
                 )
-            _show_judgments(judged, file, tree, map)
+            if _show_judgments(judged, file, tree, map):
+                raise typer.Exit(1)  # the import would stop
             return
         survey_error: EvalkitError | None = None
         try:
@@ -91,7 +95,8 @@ def inspect_cmd(
         if det is None or not det.mapping:  # no survey item found: judgments?
             judged = inspect_judgments(file, t)
             if judged is not None:
-                _show_judgments(judged, file, tree, None)
+                if _show_judgments(judged, file, tree, None):
+                    raise typer.Exit(1)  # the import would stop
                 return
         if survey_error is not None or det is None:
             raise survey_error or EvalkitError(f"{file}: no known layout")
@@ -131,28 +136,43 @@ def inspect_cmd(
             + ", ".join(f"{m} ×{n}" for m, n in sorted(det.markers.items(), key=lambda x: -x[1])),
             highlight=False,
         )
-    _show_decisions_and_problems(det.decisions, det.issues)
+    if _show_decisions_and_problems(det.decisions, det.issues):
+        raise typer.Exit(1)  # the import would stop
 
 
-def _show_decisions_and_problems(decisions: list[str], issues: list[Issue]) -> None:
-    """The decisions, warnings and problems of an inspected file (surveys and judgments alike)."""
+def _show_decisions_and_problems(decisions: list[str], issues: list[Issue]) -> bool:
+    """The decisions, warnings and problems of an inspected file (surveys and judgments alike);
+    True when a problem would stop the import."""
     console.print("[bold]Decisions[/]")
     for d in decisions:
         console.print(f"  - {d}", highlight=False, markup=False)
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity != "error"]
+    # a file without a district or station column (every platform export) imports with
+    # --district / --station: that is an option to give, not a problem with the file
+    options = [i for i in errors if _ROLE_MISSING.match(i.message)]
+    errors = [i for i in errors if i not in options]
     for w in warnings[:SHOWN]:
         console.print(f"  warning: {w}", highlight=False, markup=False)
+    for i in options:
+        role = _ROLE_MISSING.match(i.message).group(1)  # type: ignore[union-attr]
+        console.print(
+            f"  no {role} column: pass --{role} NAME to `evalkit import` (or map `{role}:`)",
+            highlight=False,
+            markup=False,
+        )
     if errors:
         console.print(f"[bold]{len(errors)} problem(s) to fix before import[/]", highlight=False)
         for e in errors[:SHOWN]:
             console.print(f"  {e}", highlight=False, markup=False)
         if len(errors) > SHOWN:
             console.print(f"  ... and {len(errors) - SHOWN} more", highlight=False)
+    return bool(errors)
 
 
-def _show_judgments(judged: JudgmentInspection, file: Path, tree: Path, map: Path | None) -> None:
-    """``evalkit inspect`` of a judgments file: layout, experts, pairs per node, the command."""
+def _show_judgments(judged: JudgmentInspection, file: Path, tree: Path, map: Path | None) -> bool:
+    """``evalkit inspect`` of a judgments file: layout, experts, pairs per node, the command;
+    True when a problem would stop the import."""
     console.print(
         f"[bold]{file}[/]: experts' pairwise judgments (layout {judged.layout}), not a survey "
         "export",
@@ -180,7 +200,7 @@ def _show_judgments(judged: JudgmentInspection, file: Path, tree: Path, map: Pat
         for loc, head, nid, a, b in judged.columns:
             ct.add_row(loc.column, head, f"{nid}: {a} vs {b}")
         console.print(ct)
-    _show_decisions_and_problems(judged.decisions, judged.issues)
+    blocked = _show_decisions_and_problems(judged.decisions, judged.issues)
     if judged.layout == "evalkit":
         console.print(
             "This is evalkit's own experts format: `evalkit run` reads it as it is (name it under "
@@ -188,7 +208,7 @@ def _show_judgments(judged: JudgmentInspection, file: Path, tree: Path, map: Pat
             highlight=False,
             markup=False,
         )
-        return
+        return blocked
     output = DEFAULT_EXPERTS
     if Path(file).resolve() == output.resolve():
         output = output.with_name("experts_imported.xlsx")
@@ -197,7 +217,12 @@ def _show_judgments(judged: JudgmentInspection, file: Path, tree: Path, map: Pat
         command += f" --tree {_quoted(tree)}"
     if map is not None:
         command += f" --map {_quoted(map)}"
-    console.print(f"Import it with: {command}", highlight=False, markup=False)
+    console.print(
+        f"{'Once the problems are fixed, import' if blocked else 'Import'} it with: {command}",
+        highlight=False,
+        markup=False,
+    )
+    return blocked
 
 
 _SHELL_SPECIAL = set(" \t\n'\"\\$`!&|;<>()*?[]{}#~")

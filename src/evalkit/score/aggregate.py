@@ -18,7 +18,14 @@ from ..tree import IndicatorTree
 def aggregate_scores(
     tree: IndicatorTree, leaf_scores: pd.DataFrame, local: pd.Series
 ) -> pd.DataFrame:
-    """Scores of every node (goal included) for every unit; columns in tree pre-order."""
+    r"""Scores of every node (goal included) for every unit; columns in tree pre-order.
+
+    .. math:: S_{parent}(u) = \frac{\sum_{j \in children} w_j S_j(u)}
+              {\sum_{j:\ S_j(u)\ known} w_j}
+
+    (linear additive aggregation; OECD/JRC (2008), *Handbook on Constructing Composite
+    Indicators*, section 6.1.) ``local`` holds each node's local weight.
+    """
     out: dict[str, np.ndarray] = {}
 
     def visit(node) -> np.ndarray:

@@ -151,7 +151,11 @@ RI_TABLE_LABELS: dict[str, str] = {
 
 
 def random_index(n: int, table: str = "saaty") -> float:
-    """RI(n) from a named table; a clear error naming the tables that cover n when this one does not."""
+    """RI(n) from a named table; a clear error naming the tables that cover n when this one does not.
+
+    RI(n) is the mean CI of random reciprocal n x n matrices on Saaty's scale (Saaty 1980; the other
+    tables and their sources are listed in :data:`RI_TABLES`).
+    """
     if table not in RI_TABLES:
         raise MethodError(f"unknown RI table {table!r}; known tables: {', '.join(RI_TABLES)}")
     values = RI_TABLES[table]
@@ -339,8 +343,11 @@ def _power_perron(a: np.ndarray, tol: float = 1e-14, maxiter: int = 1000) -> tup
 
 
 def principal_eigen(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Principal eigenvalue and normalised eigenvector of each matrix in a stack.
+    r"""Principal eigenvalue and normalised eigenvector of each matrix in a stack.
 
+    .. math:: A w = \lambda_{max} w,\quad w_i > 0,\quad \sum_i w_i = 1
+
+    (Perron-Frobenius: a positive matrix has one such root and vector; Saaty 1977, 1980.)
     a: (..., n, n) positive matrices. Returns (lambda_max (...), w (..., n)) with w summing to 1.
     Vectorised over the stack (batched power iteration; LAPACK for any matrix it does not settle).
     """
@@ -360,7 +367,9 @@ def principal_eigen(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def geometric_mean_priorities(a: np.ndarray) -> np.ndarray:
-    r"""Row geometric mean, normalised: :math:`w_i \propto (\prod_j a_{ij})^{1/n}`.
+    r"""Row geometric mean, normalised.
+
+    .. math:: w_i = \frac{(\prod_j a_{ij})^{1/n}}{\sum_k (\prod_j a_{kj})^{1/n}}
 
     Crawford, G. & Williams, C. (1985) J. Math. Psychology 29, 387-405 (the LLSM solution).
     """
@@ -377,13 +386,24 @@ def column_mean_priorities(a: np.ndarray) -> np.ndarray:
 
 
 def lambda_estimate(a: np.ndarray, w: np.ndarray) -> np.ndarray:
-    r""":math:`\hat\lambda_{max} = \frac{1}{n} \sum_i (A w)_i / w_i` (exact when w is the Perron vector)."""
+    r"""The principal eigenvalue estimated from a priority vector (Saaty 1980).
+
+    .. math:: \hat\lambda_{max} = \frac{1}{n} \sum_i \frac{(A w)_i}{w_i}
+
+    Exact when w is the Perron vector.
+    """
     aw = np.einsum("...ij,...j->...i", a, w)
     return (aw / w).mean(axis=-1)
 
 
 def consistency(lam: np.ndarray | float, n: int, ri_table: str = "saaty") -> tuple[Any, Any]:
-    """(CI, CR) from lambda_max; CI clamped at 0; n <= 2 gives 0, 0."""
+    r"""(CI, CR) from lambda_max; CI clamped at 0; n <= 2 gives 0, 0.
+
+    .. math:: CI = \max\!\left(0, \frac{\lambda_{max} - n}{n - 1}\right),\quad
+              CR = \frac{CI}{RI(n)}
+
+    (Saaty 1977, 1980; RI from :func:`random_index`.)
+    """
     lam = np.asarray(lam, dtype=float)
     if n <= 2:
         z = np.zeros_like(lam)
@@ -412,7 +432,21 @@ def ahp_priorities(
     incomplete: str = "lambda_max",
     labels: Sequence[str] | None = None,
 ) -> AhpResult:
-    """Priorities, lambda_max, CI and CR of a reciprocal matrix, or of a stack of them in one call.
+    r"""Priorities, lambda_max, CI and CR of a reciprocal matrix, or of a stack of them in one call.
+
+    ``method="eigenvector"`` (default) is Saaty's principal right eigenvector:
+
+    .. math:: A w = \lambda_{max} w,\quad \sum_i w_i = 1,\quad
+              CI = \max\!\left(0, \frac{\lambda_{max} - n}{n - 1}\right),\quad
+              CR = \frac{CI}{RI(n)}
+
+    Sources: Saaty, T. L. (1977), A scaling method for priorities in hierarchical structures,
+    *Journal of Mathematical Psychology* 15(3), 234-281; Saaty, T. L. (1980), *The Analytic
+    Hierarchy Process*, McGraw-Hill. ``geometric_mean``:
+    :math:`w_i \propto (\prod_j a_{ij})^{1/n}` (Crawford & Williams 1985); ``column_mean``:
+    :math:`w_i = \frac{1}{n}\sum_j a_{ij} / \sum_k a_{kj}` (Saaty 1980, approximate method); for
+    these two :math:`\lambda_{max}` is estimated as :math:`\frac{1}{n}\sum_i (Aw)_i / w_i`.
+    RI(n) from the table ``ri_table`` (Saaty's by default; n <= 2 gives CR = 0).
 
     matrix: (n, n) array-like or DataFrame (labels from its index), or a stack (k, n, n);
     ``a[i, j]`` = importance of i over j. NaN marks a missing judgment: the matrix is completed by
@@ -528,7 +562,16 @@ def aggregate_judgments(
     ri_table: str = "saaty",
     labels: Sequence[str] | None = None,
 ) -> GroupResult:
-    """Group AHP at one node: AIJ (geometric mean of judgments) or AIP (of priority vectors).
+    r"""Group AHP at one node: AIJ (geometric mean of judgments) or AIP (of priority vectors).
+
+    .. math:: \text{AIJ: } a^G_{ij} = \prod_k a^{(k)}_{ij}{}^{\omega_k},\qquad
+              \text{AIP: } w^G_i \propto \prod_k w^{(k)}_i{}^{\omega_k}
+
+    with expert weights :math:`\omega_k` summing to 1 (equal by default); the group priorities of
+    AIJ are then those of :math:`A^G` by ``priority_method``. Sources: Aczél, J. & Saaty, T. L.
+    (1983), Procedures for synthesizing ratio judgements, *Journal of Mathematical Psychology*
+    27(1), 93-102; Forman, E. & Peniwati, K. (1998), Aggregating individual judgments and priorities
+    with the AHP, *European Journal of Operational Research* 108(1), 165-169.
 
     matrices: (k, n, n), one matrix per expert; NaN marks a missing judgment.
     """

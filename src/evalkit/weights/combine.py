@@ -59,7 +59,14 @@ def _vector(v: Any, what: str) -> np.ndarray:
 
 
 def game_theory_coefficients(vectors: np.ndarray) -> np.ndarray:
-    """Normalised |α| solving Σ_l α_l u_k·u_l = u_k·u_k for L weight vectors (rows of ``vectors``)."""
+    r"""Game-theory combination coefficients for L weight vectors (rows of ``vectors``).
+
+    .. math:: \sum_l \alpha_l\, u_k \cdot u_l = u_k \cdot u_k\ (k = 1..L),\qquad
+              \alpha^*_k = |\alpha_k| / \sum_l |\alpha_l|
+
+    (the first-order condition of the game-theoretic combination weighting, 博弈论组合赋权, of the
+    Chinese evaluation literature; least-squares minimum-norm solution when singular.)
+    """
     u = np.asarray(vectors, dtype=float)
     g = u @ u.T
     rhs = np.diag(g).copy()
@@ -71,7 +78,17 @@ def game_theory_coefficients(vectors: np.ndarray) -> np.ndarray:
 def combine(
     subjective: Any, objective: Any, *, method: str = "linear", alpha: float = 0.5
 ) -> Combination:
-    """Combine two weight vectors over the same items (each is renormalised to sum 1 first)."""
+    r"""Combine two weight vectors over the same items (each is renormalised to sum 1 first).
+
+    .. math:: \text{linear: } w_j = \alpha a_j + (1 - \alpha) b_j,\qquad
+              \text{multiplicative: } w_j = \frac{a_j b_j}{\sum_k a_k b_k},\qquad
+              \text{game\_theory: } w = \alpha^*_1 a + \alpha^*_2 b
+
+    with :math:`\alpha^*` from :func:`game_theory_coefficients`. Sources: Ma, J., Fan, Z.-P. &
+    Huang, L.-H. (1999), A subjective and objective integrated approach to determine attribute
+    weights, *European Journal of Operational Research* 112(2), 397-404 (integrating subjective
+    and objective weights); the game-theoretic combination as in the module docstring.
+    """
     a = _vector(subjective, "subjective")
     b = _vector(objective, "objective")
     if a.shape != b.shape:

@@ -89,14 +89,24 @@ class Judgment:
 
 
 def epsilon_matrix(a: np.ndarray, w: np.ndarray) -> np.ndarray:
-    r""":math:`\varepsilon_{ij} = a_{ij} w_j / w_i` for a matrix or a stack (..., n, n)."""
+    r"""Saaty's error matrix for a matrix or a stack (..., n, n) (Saaty 2003, EJOR 145, §4).
+
+    .. math:: \varepsilon_{ij} = a_{ij} \frac{w_j}{w_i}
+    """
     return a * w[..., None, :] / w[..., :, None]
 
 
 def most_inconsistent(
     matrix: Any, *, method: str = "eigenvector", labels: Sequence[str] | None = None
 ) -> Judgment:
-    """The judgment with the largest |ln ε_ij| and the value w_i / w_j that would fit the others."""
+    r"""The judgment with the largest :math:`|\ln \varepsilon_{ij}|` and the value that would fit.
+
+    .. math:: (i, j) = \arg\max_{i<j} |\ln (a_{ij} w_j / w_i)|,\quad
+              a^{fit}_{ij} = w_i / w_j
+
+    (Saaty 2003, "Decision-making with the AHP: why is the principal eigenvector necessary",
+    EJOR 145, 85-91, §4.)
+    """
     a, labs = as_pairwise(matrix, labels)
     if a.ndim != 2:
         raise MethodError("most_inconsistent takes one matrix; loop over a stack")
@@ -176,8 +186,13 @@ def repair(
     labels: Sequence[str] | None = None,
     max_changes: int | None = None,
 ) -> RepairResult:
-    """Change as few judgments as possible (to Saaty-scale values) until CR <= max_cr.
+    r"""Change as few judgments as possible (to Saaty-scale values) until CR <= max_cr.
 
+    .. math:: \min_{A'} \#\{(i, j): a'_{ij} \ne a_{ij}\}\quad \text{s.t. } CR(A') \le
+              CR_{max},\ a'_{ij} \in \{1/9, \dots, 9\}
+
+    solved exactly for one change (every judgment at every scale value) and greedily beyond (the
+    change lowering CR most, repeated); cf. Bozóki, Fülöp & Poesz (2011), CEJOR 19, 157-175.
     Returns a RepairResult (unpacks as ``(matrix, changes)``); ``ok`` is False when the limit of
     changes (default n(n-1)/2) was reached first. The input is never modified.
     """
@@ -217,7 +232,13 @@ def repair(
 
 
 def gci(matrix: Any) -> np.ndarray | float:
-    r"""Geometric consistency index of a matrix or stack (Aguarón & Moreno-Jiménez 2003)."""
+    r"""Geometric consistency index of a matrix or stack.
+
+    .. math:: GCI = \frac{2}{(n-1)(n-2)} \sum_{i<j} \ln^2 \left(a_{ij} \frac{w_j}{w_i}\right)
+
+    with w the row geometric means (Aguarón, J. & Moreno-Jiménez, J. M. (2003), The geometric
+    consistency index: approximated thresholds, EJOR 147(1), 137-145). n <= 2 gives 0.
+    """
     a, _ = as_pairwise(matrix)
     n = a.shape[-1]
     if n <= 2:
@@ -239,7 +260,13 @@ def ahp_consensus(
     weights: np.ndarray, expert_weights: Sequence[float] | np.ndarray | None = None,
     *, scale_max: float = 9.0,
 ) -> float:  # fmt: skip
-    """AHP-OS consensus S* of K experts' priority vectors (K, n); 1 = identical priorities.
+    r"""AHP-OS consensus S* of K experts' priority vectors (K, n); 1 = identical priorities.
+
+    .. math:: S^* = \frac{e^{-H_\beta} - D}{1 - D},\quad H_\beta = H_\gamma - H_\alpha,\quad
+              D = e^{H_{\alpha,min} - H_{\gamma,max}}
+
+    with the Shannon alpha (mean of the experts'), gamma (of the mean priorities) and beta
+    entropies as in the module docstring (Goepel 2013, Proc. ISAHP, Kuala Lumpur).
 
     expert_weights (optional) weight the averages (AHP-OS uses equal weights). K < 2 gives NaN.
     """

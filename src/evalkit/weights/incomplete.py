@@ -68,7 +68,12 @@ def check_connected(a: np.ndarray, labels: Sequence[str] | None = None) -> None:
 
 
 def llsm_log_weights(a: np.ndarray) -> np.ndarray:
-    """y = ln w of the (incomplete) LLSM problem, normalised so that sum(exp(y)) = 1."""
+    r"""y = ln w of the (incomplete) LLSM problem, normalised so that sum(exp(y)) = 1.
+
+    .. math:: L y = r,\quad r_i = \sum_{j \in N(i)} \ln a_{ij}
+
+    with L the Laplacian of the comparison graph (Bozóki, Fülöp & Rónyai 2010, §4).
+    """
     n = a.shape[0]
     known = ~np.isnan(a)
     np.fill_diagonal(known, False)
@@ -94,7 +99,16 @@ def _perron_lr(a: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
 def complete_matrix(
     a: np.ndarray, *, method: str = "lambda_max", labels: Sequence[str] | None = None
 ) -> np.ndarray:
-    """Fill the NaN entries of a reciprocal matrix (diagonal 1, given entries reciprocal).
+    r"""Fill the NaN entries of a reciprocal matrix (diagonal 1, given entries reciprocal).
+
+    .. math:: \text{lambda\_max: } \min_x \lambda_{max}(A(x)),\ a_{ij} = e^{x_{ij}},
+              a_{ji} = e^{-x_{ij}};\qquad
+              \text{llsm: } \min_y \sum_{(i,j)\ given} (\ln a_{ij} - y_i + y_j)^2,\
+              a_{ij} = e^{y_i - y_j}
+
+    (Bozóki, S., Fülöp, J. & Rónyai, L. (2010), On optimal completion of incomplete pairwise
+    comparison matrices, *Mathematical and Computer Modelling* 52, 318-333; LLSM also Kwiesielewicz
+    1996.) The comparison graph must be connected.
 
     Returns a new complete positive reciprocal matrix; given judgments are unchanged.
     """
