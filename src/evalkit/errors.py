@@ -8,6 +8,7 @@ raise one :class:`InputError` holding all of them, so the user sees every proble
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,6 +245,9 @@ def rel(path: Path | str, base: Path | None = None) -> str:
     if base is not None:
         try:
             return str(p.resolve().relative_to(base.resolve()))
-        except ValueError:
-            pass
+        except (ValueError, OSError, RuntimeError):  # elsewhere, or a symbolic-link loop
+            try:
+                return str(Path(os.path.abspath(p)).relative_to(os.path.abspath(base)))
+            except ValueError:
+                pass
     return str(p)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -492,8 +493,8 @@ def _file_key(path: Path) -> object:
     """The same file under any spelling of its path (``./``, ``..``, symbolic links)."""
     try:
         st = path.stat()
-    except OSError:
-        return str(path.resolve())
+    except OSError:  # not there, or a symbolic-link loop (which Path.resolve refuses too)
+        return os.path.abspath(path)
     return (st.st_dev, st.st_ino)
 
 

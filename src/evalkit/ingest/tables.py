@@ -28,6 +28,7 @@ import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from ..errors import DataError, Issue, Location
+from ..files import file_problem
 from .xlsxsplit import NotSplittable, split_blocks
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
@@ -207,6 +208,26 @@ def _prolog_issue(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Location) -
     return None
 
 
+def check_file(path: Path) -> None:
+    """DataError unless *path* is a regular file this process may read: a folder, a named pipe
+    (which would wait for a writer forever), a socket, a symbolic-link loop or a file without read
+    permission is refused before any reader opens it (:func:`evalkit.files.file_problem`)."""
+    problem = file_problem(path)
+    if problem is not None:
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    problem.message,
+                    message_zh=problem.message_zh,
+                    fix=problem.fix,
+                    fix_zh=problem.fix_zh,
+                    check="file",
+                )
+            ]
+        )
+
+
 def _check_zip(path: Path) -> None:
     """Refuse a workbook before any reader inflates it: from the zip directory, a part declared
     larger than :data:`MAX_PART_BYTES` or inflating more than :data:`MAX_RATIO` times (beyond
@@ -214,6 +235,7 @@ def _check_zip(path: Path) -> None:
     the first bytes of each XML part, a DOCTYPE (entity expansion) or a sheet declaring more than
     :data:`MAX_CELLS` cells. Every refused part is listed."""
     where = Location(file=str(path))
+    check_file(path)
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -262,6 +284,17 @@ def _check_zip(path: Path) -> None:
                 )
             ]
         ) from None
+    except OSError as exc:  # the file changed since it was checked
+        raise DataError(
+            [
+                Issue(
+                    where,
+                    f"cannot read this file: {exc.strerror or exc}",
+                    message_zh=f"无法读取该文件（{exc.strerror or exc}）",
+                    check="file",
+                )
+            ]
+        ) from None
 
 
 def sheet_names(path: Path, *, allow_xls: bool = False, display: str | None = None) -> list[str]:
@@ -271,7 +304,9 @@ def sheet_names(path: Path, *, allow_xls: bool = False, display: str | None = No
     if path.suffix.lower() in CSV_SUFFIXES:
         return [path.stem]
     try:
-        if not (allow_xls and path.suffix.lower() == ".xls"):
+        if allow_xls and path.suffix.lower() == ".xls":
+            check_file(path)
+        else:
             _check_zip(path)
         try:
             return list(CalamineWorkbook.from_path(str(path)).sheet_names)
@@ -300,7 +335,20 @@ def read_csv_rows(path: Path) -> tuple[list[list[object]], str]:
     """Rows of a CSV file (quoted newlines kept, blank lines kept so row numbers are the file's)
     and the encoding that decoded it: UTF-8 with a BOM, UTF-8, then GB18030 (a superset of GBK).
     """
-    data = path.read_bytes()
+    check_file(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # the file changed since it was checked
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    f"cannot read this file: {exc.strerror or exc}",
+                    message_zh=f"无法读取该文件（{exc.strerror or exc}）",
+                    check="file",
+                )
+            ]
+        ) from None
     last = ""
     for enc in CSV_ENCODINGS:
         if enc == "utf-8-sig" and not data.startswith(codecs.BOM_UTF8):
@@ -397,6 +445,7 @@ def _sheet_blocks(
             ]
         )
     if xls:
+        check_file(path)
         if path.stat().st_size > MAX_XLS_BYTES:
             raise DataError(
                 [

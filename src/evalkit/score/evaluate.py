@@ -87,7 +87,7 @@ def evaluate_data(
     spec: RunSpec, tree: IndicatorTree, survey: SurveyData, judgments: Judgments | None
 ) -> Evaluation:
     """Score already-loaded data (used by :func:`evaluate`; handy in notebooks and tests)."""
-    issues: list[Issue] = [*survey.errors, *survey.issues]
+    issues: list[Issue] = [*spec.notes, *survey.errors, *survey.issues]
     if judgments is not None:
         issues += judgments.issues
     # invalid questionnaires (duplicate ids, too many missing answers, straight-lining) are
