@@ -12,6 +12,7 @@ import pytest
 
 from evalkit.analysis.diagnose import load_recommendations
 from evalkit.errors import DataError, SpecError, TreeError
+from evalkit.ingest.judgment_formats import read_judgment_map
 from evalkit.ingest.platforms import load_map
 from evalkit.spec import load_spec
 from evalkit.tree import load_tree
@@ -338,3 +339,24 @@ def test_import_map_booleans_and_a_mapping_of_missing_codes(tmp_path: Path) -> N
         (1, "`respondent` must be a column header text"),
         (2, "missing codes must be numbers or texts"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "fix"),
+    [
+        ("nodes: [a]", "expected a mapping, found ['a']", ""),
+        ("experts: abc", "expected a mapping, found 'abc'", ""),
+        ("layuot: evalkit", "unknown key 'layuot'", "Did you mean `layout`?"),
+    ],
+)
+def test_judgment_map_top_level_types_and_keys(
+    tmp_path: Path, text: str, found: str, fix: str
+) -> None:
+    """A list or a text where the map needs a mapping was "found LineList" without a line."""
+    path = tmp_path / "experts.map.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        read_judgment_map(path, load_tree(TREE))
+    (issue,) = exc.value.issues
+    assert issue.location.line == 1
+    assert found in str(issue) and issue.fix == fix
