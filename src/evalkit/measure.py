@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Issue, Location, show
+from .errors import DataError, Issue, Location
+from .ingest.overflow import statistic_overflow
 from .tree import IndicatorTree
 
 if TYPE_CHECKING:
@@ -96,148 +97,6 @@ def _statistic_values(
                 val = grouped[src.column].agg(src.aggregate)
         out[leaf.id] = val.astype(float)
     return pd.DataFrame(out, index=units)
-
-
-def _where(rows: pd.DataFrame, column: str) -> Location:
-    """The place of the first of *rows* (stations of the data), in *column*."""
-    first = rows.iloc[0]
-    return Location(
-        file=str(first.get("_file", "")),
-        sheet=str(first.get("_sheet", "")),
-        row=int(first["_row"]) if pd.notna(first.get("_row")) else None,
-        column=column,
-    )
-
-
-def _largest(rows: pd.DataFrame, column: str, k: int = 3) -> str:
-    """The *k* largest values of *column* among *rows*, with their rows: "row 2: 1e+308, ..."."""
-    top = rows.assign(_v=rows[column].astype(float)).nlargest(k, "_v")
-    return ", ".join(
-        f"row {int(r['_row'])}: {show(float(r['_v']))}" if "_row" in top else show(float(r["_v"]))
-        for _, r in top.iterrows()
-    )
-
-
-def statistic_overflow(tree: IndicatorTree, stations: pd.DataFrame) -> list[Issue]:
-    r"""Errors where a statistic indicator cannot be computed in floating point although every
-    cell is a finite number: a district's :math:`\sum` of a numerator or denominator (or of a
-    column aggregated by ``sum`` or ``mean``) beyond about 1.8e308 (two cells of 1e308 already),
-    or a value :math:`m \cdot \sum num / \sum den` (a station's :math:`m \cdot num / den`)
-    that is.
-
-    A sum is named by its column and district, at the district's first stations row; a station's
-    value at the station's cell. Overflowing numbers would otherwise be read as infinite: the
-    district's indicator would score 0 or 100, and the entropy weights would be NaN.
-    """
-    issues: list[Issue] = []
-    if stations.empty or "district" not in stations:
-        return issues
-    ratios = [
-        leaf
-        for leaf in tree.leaves()
-        if leaf.source is not None and leaf.source.kind == "statistic" and leaf.source.is_ratio
-    ]
-    summed = [
-        leaf
-        for leaf in tree.leaves()
-        if leaf.source is not None
-        and leaf.source.kind == "statistic"
-        and not leaf.source.is_ratio
-        and leaf.source.aggregate in ("sum", "mean")
-    ]
-    columns = list(
-        dict.fromkeys(
-            [c for leaf in ratios for c in leaf.source.columns]  # type: ignore[union-attr]
-            + [leaf.source.column for leaf in summed]  # type: ignore[union-attr]
-        )
-    )
-    columns = [c for c in columns if c in stations]
-    if not columns:
-        return issues
-    by = stations["district"].astype(str)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        values = stations[columns].astype(float)
-        sums = values.groupby(by, sort=True).sum(min_count=1)
-        over = np.isinf(sums.to_numpy())
-        for d, c in zip(*np.nonzero(over), strict=True):
-            district, column = str(sums.index[d]), columns[c]
-            rows = stations[(by == district).to_numpy()]
-            issues.append(
-                Issue(
-                    _where(rows, column),
-                    f"the sum of `{column}` over the stations of {district} is beyond the largest "
-                    "number evalkit can compute with (about 1.8e308)",
-                    message_zh=f"{district}各派出所的 `{column}` 之和超出 evalkit 能计算的最大数"
-                    "（约 1.8e308）",
-                    expected="station figures whose sum is a finite number",
-                    expected_zh="合计为有限数值的派出所数据",
-                    found=f"{len(rows)} station(s), the largest {_largest(rows, column)}",
-                    found_zh=f"{len(rows)} 个派出所，最大的为 {_largest(rows, column)}",
-                    fix="Check the station figures of this column: one of them is not a real "
-                    "count (a value pasted into the wrong column, or a placeholder such as 1e308).",
-                    fix_zh="检查该列的派出所数据：其中有不是真实统计数的值（粘贴错列，或 1e308 "
-                    "之类的占位值）。",
-                    check="statistic",
-                    district=district,
-                )
-            )
-        bad_sums = {
-            (str(sums.index[d]), columns[c]) for d, c in zip(*np.nonzero(over), strict=True)
-        }
-        for leaf in ratios:
-            src = leaf.source
-            assert src is not None
-            if src.numerator not in sums or src.denominator not in sums:
-                continue
-            # districts: m * sum(num) / sum(den), where neither sum overflowed
-            den_sum = sums[src.denominator]
-            value = src.multiplier * (sums[src.numerator] / den_sum.where(den_sum > 0))
-            for district in value.index[np.isinf(value.to_numpy())]:
-                if {(district, src.numerator), (district, src.denominator)} & bad_sums:
-                    continue
-                rows = stations[(by == district).to_numpy()]
-                issues.append(
-                    Issue(
-                        _where(rows, src.numerator),
-                        f"the value of “{leaf.label('en')}” ({leaf.id}) for {district}, "
-                        f"{src.multiplier:g} × Σ{src.numerator} / Σ{src.denominator}, is beyond the "
-                        "largest number evalkit can compute with (about 1.8e308)",
-                        message_zh=f"{district}的“{leaf.label('zh')}”指标值（{src.multiplier:g} × "
-                        f"Σ{src.numerator} / Σ{src.denominator}）超出 evalkit 能计算的最大数"
-                        "（约 1.8e308）",
-                        found=f"Σ{src.numerator} = {show(float(sums.at[district, src.numerator]))}, "
-                        f"Σ{src.denominator} = {show(float(sums.at[district, src.denominator]))}",
-                        fix=f"Check the figures of `{src.numerator}` and `{src.denominator}` of "
-                        "this district's stations.",
-                        fix_zh=f"检查该区县各派出所 `{src.numerator}` 与 `{src.denominator}` 的数据。",
-                        check="statistic",
-                        district=district,
-                    )
-                )
-            # stations: m * num / den
-            num, den = values[src.numerator], values[src.denominator]
-            station_value = src.multiplier * (num / den.where(den > 0))
-            for k in np.flatnonzero(np.isinf(station_value.to_numpy())):
-                row = stations.iloc[[k]]
-                issues.append(
-                    Issue(
-                        _where(row, src.numerator),
-                        f"the value of “{leaf.label('en')}” ({leaf.id}) for station "
-                        f"{row['station'].iloc[0] if 'station' in row else ''}, "
-                        f"{src.multiplier:g} × {src.numerator} / {src.denominator}, is beyond the "
-                        "largest number evalkit can compute with (about 1.8e308)",
-                        message_zh=f"派出所{row['station'].iloc[0] if 'station' in row else ''}的"
-                        f"“{leaf.label('zh')}”指标值（{src.multiplier:g} × {src.numerator} / "
-                        f"{src.denominator}）超出 evalkit 能计算的最大数（约 1.8e308）",
-                        found=f"{src.numerator} = {show(float(num.iloc[k]))}, "
-                        f"{src.denominator} = {show(float(den.iloc[k]))}",
-                        fix=f"Check this station's `{src.numerator}` and `{src.denominator}`.",
-                        fix_zh=f"检查该派出所的 `{src.numerator}` 与 `{src.denominator}`。",
-                        check="statistic",
-                        district=str(row["district"].iloc[0]),
-                    )
-                )
-    return issues
 
 
 def compute_indicator_values(tree: IndicatorTree, data: SurveyData) -> IndicatorMatrix:

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from .errors import EvalkitError, FontError, InputError, Issue, Location, PartialRunError
 from .ingest.xlsxsplit import cores
+from .pipeline import Evaluation, evaluate
 from .report.fonts import FontChain
 from .report.model import DistrictReport
-from .score.evaluate import Evaluation, evaluate
 from .spec import RunSpec, load_spec
 
 Progress = Callable[[str, int, int], None]

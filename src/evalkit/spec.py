@@ -15,15 +15,30 @@ from typing import Any
 
 from .errors import Issue, Location, SpecError
 from .files import file_problem
-from .weights.ahp import RI_TABLES
+from .ritables import RI_TABLES
 from .yamlio import line_of, load_yaml, schema_issue, unknown_keys
 
 PROJECT_FILE = "evalkit.yaml"
-WEIGHT_METHODS = ("combined", "ahp", "entropy", "equal")
+#: Weighters of the project file (evalkit.pipeline.weighters registers them; a test keeps the two
+#: lists equal): AHP, the objective methods, equal and fixed (the tree's `weight:`s), and combined
+#: (AHP with one objective method).
+WEIGHT_METHODS = ("combined", "ahp", "entropy", "critic", "std", "cv", "equal", "fixed")
+OBJECTIVE_METHODS = ("entropy", "critic", "std", "cv")
+#: Aggregators of the project file (evalkit.pipeline.aggregators registers them).
+SCORING_METHODS = ("weighted_sum", "geometric")
 COMBINE_METHODS = ("linear", "multiplicative", "game_theory")
 EXPERT_POLICIES = ("keep", "exclude", "repair")
 LANGS = ("zh", "en")
-SPEC_KEYS = ("schema_version", "title", "tree", "recommendations", "data", "weights", "report")
+SPEC_KEYS = (
+    "schema_version",
+    "title",
+    "tree",
+    "recommendations",
+    "data",
+    "weights",
+    "scoring",
+    "report",
+)
 DATA_KEYS = ("surveys", "responses", "stations", "experts", "missing_codes", "imports")
 IMPORT_KEYS = ("file", "map", "sheet", "district", "station", "labels_from")
 
@@ -48,6 +63,12 @@ class WeightSpec:
     ri_table: str = "saaty"
     cr_threshold: float = 0.10
     inconsistent_experts: str = "keep"
+    objective: str = "entropy"  # the objective method that `combined` joins AHP with
+
+
+@dataclass(frozen=True)
+class ScoringSpec:
+    method: str = "weighted_sum"  # how indicator scores are aggregated up the tree
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,7 @@ class RunSpec:
     experts: Path | None = None
     weights: WeightSpec = field(default_factory=WeightSpec)
     report: ReportSpec = field(default_factory=ReportSpec)
+    scoring: ScoringSpec = field(default_factory=ScoringSpec)
     file: str = ""
     notes: tuple[Issue, ...] = ()  # warnings about the project file (files a glob skipped)
 
@@ -545,7 +567,17 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             w.get("inconsistent_experts"),
             zh="未知的处理方式",
         )
-    ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol)
+    objective = str(w.get("objective", ws.objective))
+    if objective not in OBJECTIVE_METHODS:
+        err(
+            w,
+            "objective",
+            "unknown weights.objective",
+            " | ".join(OBJECTIVE_METHODS),
+            w.get("objective"),
+            zh="未知的 `weights.objective`",
+        )
+    ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective)
     if method in ("ahp", "combined") and experts_path is None:
         err(
             w if "method" in w else raw,
@@ -554,6 +586,19 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             "data.experts",
             zh=f"`weights.method: {method}` 需要专家判断",
         )
+    sc = mapping(raw, "scoring", "{method: weighted_sum}")
+    issues += unknown_keys(sc, [f.name for f in fields(ScoringSpec)], file=file, where="scoring")
+    scoring = str(sc.get("method", ScoringSpec.method))
+    if scoring not in SCORING_METHODS:
+        err(
+            sc,
+            "method",
+            "unknown scoring.method",
+            " | ".join(SCORING_METHODS),
+            sc.get("method"),
+            zh="未知的 `scoring.method`",
+        )
+    ss = ScoringSpec(scoring)
     r = mapping(raw, "report", "{lang: zh, output: reports}")
     issues += unknown_keys(r, [f.name for f in fields(ReportSpec)], file=file, where="report")
     rs = ReportSpec()
@@ -615,6 +660,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         experts=experts_path,
         weights=ws,
         report=rs,
+        scoring=ss,
         file=file,
         notes=tuple(notes),
     )

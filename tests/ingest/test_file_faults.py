@@ -23,8 +23,8 @@ import pytest
 from evalkit.errors import DataError, PartialRunError, SpecError
 from evalkit.files import file_problem
 from evalkit.ingest.survey import load_survey_data
+from evalkit.pipeline import evaluate
 from evalkit.run import run_project
-from evalkit.score.evaluate import evaluate
 from evalkit.spec import ImportSpec, load_spec
 from evalkit.tree import load_tree
 

@@ -17,10 +17,11 @@ import pytest
 
 from evalkit.errors import DataError
 from evalkit.ingest.judgments import load_judgments, parse_judgment
+from evalkit.ingest.overflow import statistic_overflow
 from evalkit.ingest.survey import load_survey_data
 from evalkit.ingest.tables import odd_value, read_grid
-from evalkit.measure import compute_indicator_values, statistic_overflow
-from evalkit.score.evaluate import evaluate
+from evalkit.measure import compute_indicator_values
+from evalkit.pipeline import evaluate
 from evalkit.tree import load_tree
 
 

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
-from ..measure import statistic_overflow
 from ..spec import ImportSpec
 from ..tree import IndicatorTree
+from .overflow import statistic_overflow
 from .platforms import import_responses, reasons_text
 from .tables import Grid, odd_value, read_grid, sheet_names
 
