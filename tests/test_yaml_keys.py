@@ -360,3 +360,15 @@ def test_judgment_map_top_level_types_and_keys(
     (issue,) = exc.value.issues
     assert issue.location.line == 1
     assert found in str(issue) and issue.fix == fix
+
+
+def test_tree_number_in_quotes_says_so(tree_file: Path) -> None:
+    _edit(tree_file, "    min_score: 60", '    min_score: "60"')
+    with pytest.raises(TreeError) as exc:
+        load_tree(tree_file)
+    (issue,) = [i for i in exc.value.issues if i.message.startswith("`min_score`")]
+    assert (issue.location.line, issue.message, issue.fix) == (
+        _line(tree_file, 'min_score: "60"'),
+        "`min_score` must be a number",
+        "Write the number without quotes.",
+    )

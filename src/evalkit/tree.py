@@ -24,18 +24,8 @@ AGGREGATES = ("mean", "sum", "max", "min")
 TREE_KEYS = ("schema_version", "id", "title", "scales", "levels", "goal", "confirm")
 SCALE_KEYS = ("values", "labels", "confirm")
 LEVEL_KEYS = ("id", "name", "min_score", "description")
-NODE_KEYS = (
-    "id",
-    "name",
-    "description",
-    "weight",
-    "children",
-    "direction",
-    "unit",
-    "goalposts",
-    "source",
-    "confirm",
-)
+CRITERION_KEYS = ("id", "name", "description", "weight", "children", "confirm")
+NODE_KEYS = (*CRITERION_KEYS, "direction", "unit", "goalposts", "source")  # and an indicator's
 SOURCE_KEYS = ("survey", "statistic")
 SURVEY_KEYS = ("scale", "items")
 ITEM_KEYS = ("id", "zh", "en", "reverse")
@@ -387,11 +377,23 @@ def _number(c: _Checker, obj: Any, key: str, path: str) -> float:
             f"`{key}` must be a number",
             "a finite number",
             value,
+            "Write the number without quotes." if _quoted_number(value) else "",
             zh=f"`{key}` 须为数值",
             expected_zh="一个有限的数",
+            fix_zh="数字不要加引号。" if _quoted_number(value) else "",
         )
         return math.nan
     return float(value)
+
+
+def _quoted_number(value: Any) -> bool:
+    """A number written in quotes (``min_score: "60"``), which YAML reads as a text."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False
 
 
 def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
