@@ -372,3 +372,21 @@ def test_tree_number_in_quotes_says_so(tree_file: Path) -> None:
         "`min_score` must be a number",
         "Write the number without quotes.",
     )
+
+
+def test_uncertainty_section_keys_and_type(project: Path) -> None:
+    spec = project / "evalkit.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(
+        text + "uncertainty:\n  draws: 10\n  factor:\n    alpha: [0, 1]\n", encoding="utf-8"
+    )
+    with pytest.raises(SpecError) as exc:
+        load_spec(project)
+    (issue,) = exc.value.issues
+    assert (issue.location.line, issue.fix) == (_line(spec, "factor:"), "Did you mean `factors`?")
+    spec.write_text(text + "uncertainty: [10]\n", encoding="utf-8")
+    with pytest.raises(SpecError) as exc:
+        load_spec(project)
+    (issue,) = exc.value.issues
+    assert issue.location.line == _line(spec, "uncertainty:")
+    assert issue.message.startswith("`uncertainty` must be a mapping")

@@ -7,6 +7,7 @@ RunSpec that made it, so a variant run is "the same spec with one setting change
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import glob
 from dataclasses import dataclass, field, fields
@@ -27,6 +28,7 @@ OBJECTIVE_METHODS = ("entropy", "critic", "std", "cv")
 #: Aggregators of the project file (evalkit.pipeline.aggregators registers them).
 SCORING_METHODS = ("weighted_sum", "geometric")
 COMBINE_METHODS = ("linear", "multiplicative", "game_theory")
+COMBINE_LEVELS = ("node", "global")
 EXPERT_POLICIES = ("keep", "exclude", "repair")
 LANGS = ("zh", "en")
 SPEC_KEYS = (
@@ -37,6 +39,7 @@ SPEC_KEYS = (
     "data",
     "weights",
     "scoring",
+    "uncertainty",
     "report",
 )
 DATA_KEYS = ("surveys", "responses", "stations", "experts", "missing_codes", "imports")
@@ -64,11 +67,63 @@ class WeightSpec:
     cr_threshold: float = 0.10
     inconsistent_experts: str = "keep"
     objective: str = "entropy"  # the objective method that `combined` joins AHP with
+    # where `combined` combines: "node" (each node's children: AHP local with the objective
+    # weights among those children) or "global" (the leaves' global weights)
+    combine_level: str = "node"
 
 
 @dataclass(frozen=True)
 class ScoringSpec:
     method: str = "weighted_sum"  # how indicator scores are aggregated up the tree
+
+
+#: The choices the uncertainty analysis may vary, with the values each may take.
+UNCERTAINTY_CHOICES: dict[str, tuple[str, ...]] = {
+    "method": ("combined", "ahp", "objective", "equal", "fixed"),
+    "objective": ("entropy", "critic", "std", "cv"),
+    "combine_level": ("node", "global"),
+    "normalisation": ("goalposts", "minmax"),
+    "aggregation": ("weighted_sum", "geometric"),
+    "level_rule": ("total", "staged"),
+}
+
+
+UNCERTAINTY_KEYS = ("draws", "seed", "replicates", "factors")
+UNCERTAINTY_FACTORS = (
+    *UNCERTAINTY_CHOICES,
+    "alpha",
+    "experts",
+    "respondents",
+    "leave_one_out",
+    "goalposts",
+)
+
+
+@dataclass(frozen=True)
+class UncertaintySpec:
+    """The Monte Carlo uncertainty and sensitivity analysis (``uncertainty:`` in evalkit.yaml).
+
+    ``draws`` base draws (0 turns the analysis off); each factor is off when empty / False / 0.
+    A choice factor lists the values drawn (uniformly); alpha is a range; goalposts is the band,
+    as a fraction of each goalpost span, within which goalposts marked as calibration guesses move.
+    """
+
+    draws: int = 1000
+    seed: int = 20261201
+    replicates: int = 100  # bootstrap replicates of respondents and of experts
+    alpha: tuple[float, float] | None = (0.0, 1.0)
+    method: tuple[str, ...] = ("combined", "ahp", "objective", "equal")
+    objective: tuple[str, ...] = ("entropy", "critic", "std")
+    combine_level: tuple[str, ...] = ("node", "global")
+    # min-max scores are relative to the best and worst station, not on the scale the maturity
+    # levels are defined on: off by default; when drawn, level probabilities use goalpost draws
+    normalisation: tuple[str, ...] = ("goalposts",)
+    aggregation: tuple[str, ...] = ("weighted_sum", "geometric")
+    experts: bool = True
+    respondents: bool = True
+    leave_one_out: bool = True
+    goalposts: float = 0.1
+    level_rule: tuple[str, ...] = ("total", "staged")
 
 
 @dataclass(frozen=True)
@@ -96,6 +151,7 @@ class RunSpec:
     weights: WeightSpec = field(default_factory=WeightSpec)
     report: ReportSpec = field(default_factory=ReportSpec)
     scoring: ScoringSpec = field(default_factory=ScoringSpec)
+    uncertainty: UncertaintySpec = field(default_factory=UncertaintySpec)
     file: str = ""
     notes: tuple[Issue, ...] = ()  # warnings about the project file (files a glob skipped)
 
@@ -577,7 +633,17 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             w.get("objective"),
             zh="未知的 `weights.objective`",
         )
-    ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective)
+    level = str(w.get("combine_level", ws.combine_level))
+    if level not in COMBINE_LEVELS:
+        err(
+            w,
+            "combine_level",
+            "unknown weights.combine_level",
+            " | ".join(COMBINE_LEVELS),
+            w.get("combine_level"),
+            zh="未知的 `weights.combine_level`",
+        )
+    ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective, level)
     if method in ("ahp", "combined") and experts_path is None:
         err(
             w if "method" in w else raw,
@@ -599,6 +665,18 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             zh="未知的 `scoring.method`",
         )
     ss = ScoringSpec(scoring)
+    u_raw = raw.get("uncertainty")
+    if u_raw not in (None, False) and not isinstance(u_raw, dict):
+        mapping(raw, "uncertainty", "{draws: 1000, factors: {...}}")  # a problem at its line
+        us = UncertaintySpec()
+    else:
+        us = _uncertainty_spec(u_raw, err)
+    if isinstance(raw.get("uncertainty"), dict):
+        u = raw["uncertainty"]
+        issues += unknown_keys(u, UNCERTAINTY_KEYS, file=file, where="uncertainty")
+        issues += unknown_keys(
+            u.get("factors"), UNCERTAINTY_FACTORS, file=file, where="uncertainty.factors"
+        )
     r = mapping(raw, "report", "{lang: zh, output: reports}")
     issues += unknown_keys(r, [f.name for f in fields(ReportSpec)], file=file, where="report")
     rs = ReportSpec()
@@ -661,6 +739,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         weights=ws,
         report=rs,
         scoring=ss,
+        uncertainty=us,
         file=file,
         notes=tuple(notes),
     )
@@ -687,3 +766,123 @@ def _unquote_hint(value: Any) -> str:
 
 def _unquote_hint_zh(value: Any) -> str:
     return "数字不要加引号。" if _unquote_hint(value) else ""
+
+
+def _uncertainty_spec(u: Any, err: Any) -> UncertaintySpec:
+    """The ``uncertainty:`` section; every problem through *err* with its line."""
+    base = UncertaintySpec()
+    if u is None:
+        return base
+    if u is False:
+        return dataclasses.replace(base, draws=0)
+    if not isinstance(u, dict):
+        err(
+            u,
+            None,
+            "uncertainty must be a mapping",
+            "draws: 1000, factors: ...",
+            u,
+            zh="`uncertainty` 须为映射",
+        )
+        return base
+    values: dict[str, Any] = {}
+    for key in ("draws", "seed", "replicates"):
+        v = u.get(key, getattr(base, key))
+        if isinstance(v, bool) or not isinstance(v, int) or v < (0 if key != "replicates" else 1):
+            err(
+                u,
+                key,
+                f"uncertainty.{key} must be a whole number"
+                + (" of at least 1" if key == "replicates" else " of at least 0"),
+                found=v,
+                zh=f"`uncertainty.{key}` 须为非负整数",
+            )
+            v = getattr(base, key)
+        values[key] = v
+    f = u.get("factors") or {}
+    if not isinstance(f, dict):
+        err(
+            u,
+            "factors",
+            "uncertainty.factors must be a mapping",
+            found=f,
+            zh="`uncertainty.factors` 须为映射",
+        )
+        f = {}
+    for name, choices in UNCERTAINTY_CHOICES.items():
+        if name not in f:
+            continue
+        v = f[name]
+        if v in (None, False):
+            values[name] = ()
+            continue
+        v = [v] if isinstance(v, str) else v
+        bad = [x for x in v if x not in choices] if isinstance(v, list) else [v]
+        if bad:
+            err(
+                f,
+                name,
+                f"unknown uncertainty.factors.{name}",
+                " | ".join(choices),
+                bad,
+                zh=f"未知的 `uncertainty.factors.{name}`",
+            )
+            continue
+        values[name] = tuple(v)
+    values.update(_uncertainty_ranges(f, err))
+    return dataclasses.replace(base, **values)
+
+
+def _uncertainty_ranges(f: dict, err: Any) -> dict[str, Any]:
+    """The factors of ``uncertainty.factors`` that are a range, a switch or a band: alpha,
+    experts, respondents, leave_one_out, goalposts."""
+    values: dict[str, Any] = {}
+    if "alpha" in f:
+        a = f["alpha"]
+        if a in (None, False):
+            values["alpha"] = None
+        elif (
+            isinstance(a, list)
+            and len(a) == 2
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in a)
+            and 0 <= a[0] <= a[1] <= 1
+        ):
+            values["alpha"] = (float(a[0]), float(a[1]))
+        else:
+            err(
+                f,
+                "alpha",
+                "uncertainty.factors.alpha must be a range [low, high] in [0, 1]",
+                "[0, 1]",
+                a,
+                zh="`uncertainty.factors.alpha` 须为 [0, 1] 内的区间 [下限, 上限]",
+            )
+    for name in ("experts", "respondents", "leave_one_out"):
+        if name in f:
+            if not isinstance(f[name], bool):
+                err(
+                    f,
+                    name,
+                    f"uncertainty.factors.{name} must be true or false",
+                    "true | false",
+                    f[name],
+                    zh=f"`uncertainty.factors.{name}` 须为 true 或 false",
+                )
+            else:
+                values[name] = f[name]
+    if "goalposts" in f:
+        g = f["goalposts"]
+        if g in (None, False):
+            values["goalposts"] = 0.0
+        elif isinstance(g, bool) or not isinstance(g, (int, float)) or not 0 <= g < 0.5:
+            err(
+                f,
+                "goalposts",
+                "uncertainty.factors.goalposts must be a band in [0, 0.5)",
+                "e.g. 0.1",
+                g,
+                zh="`uncertainty.factors.goalposts` 须为 [0, 0.5) 内的幅度",
+            )
+        else:
+            values["goalposts"] = float(g)
+    return values
