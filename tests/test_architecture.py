@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "evalkit"
 
 #: Bottom first. A part may import parts of its own layer or below.
 LAYERS: list[set[str]] = [
-    {"errors", "yamlio", "ritables", "fileio", "system", "outdir"},
+    {"errors", "yamlio", "ritables", "fileio", "system", "files", "outdir"},
     {"tree", "spec"},
     {"ingest"},
     {"measure"},

@@ -8,6 +8,7 @@ raise one :class:`InputError` holding all of them, so the user sees every proble
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,8 +231,8 @@ def show(value: object, lang: str = "en") -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "空单元格" if lang == "zh" else "an empty cell"
     if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
+        return "TRUE" if value else "FALSE"  # as Excel shows a TRUE/FALSE cell
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, (int, float)):
         return f"{value:g}"
@@ -244,6 +245,9 @@ def rel(path: Path | str, base: Path | None = None) -> str:
     if base is not None:
         try:
             return str(p.resolve().relative_to(base.resolve()))
-        except ValueError:
-            pass
+        except (ValueError, OSError, RuntimeError):  # elsewhere, or a symbolic-link loop
+            try:
+                return str(Path(os.path.abspath(p)).relative_to(os.path.abspath(base)))
+            except ValueError:
+                pass
     return str(p)

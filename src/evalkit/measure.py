@@ -15,13 +15,17 @@ cost indicators have worst > best, so the same formula handles both directions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .errors import Issue, Location
-from .ingest.survey import SurveyData
+from .errors import DataError, Issue, Location
+from .ingest.overflow import statistic_overflow
 from .tree import IndicatorTree
+
+if TYPE_CHECKING:
+    from .ingest.survey import SurveyData
 
 UNIT = ["district", "station"]
 
@@ -85,7 +89,7 @@ def _statistic_values(
             else:
                 num = grouped[src.numerator].sum(min_count=1)
                 den = grouped[src.denominator].sum(min_count=1)
-            val = src.multiplier * num / den.where(den > 0)
+            val = src.multiplier * (num / den.where(den > 0))
         else:
             if per_station:
                 val = stations.set_index(UNIT)[src.column]
@@ -96,7 +100,14 @@ def _statistic_values(
 
 
 def compute_indicator_values(tree: IndicatorTree, data: SurveyData) -> IndicatorMatrix:
-    """Raw indicator values for every station and district of the data."""
+    """Raw indicator values for every station and district of the data.
+
+    Raises DataError when a statistic cannot be computed in floating point
+    (:func:`statistic_overflow`; :func:`~evalkit.ingest.survey.load_survey_data` reports those
+    with the other problems of the files, so this only guards data built by other means)."""
+    overflow = statistic_overflow(tree, data.stations)
+    if overflow:
+        raise DataError(overflow)
     issues: list[Issue] = []
     resp = data.responses
     items = _recoded_items(tree, resp)

@@ -8,15 +8,17 @@ RunSpec that made it, so a variant run is "the same spec with one setting change
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import glob
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from .errors import Issue, Location, SpecError
+from .files import file_problem
 from .ritables import RI_TABLES
-from .yamlio import line_of, load_yaml
+from .yamlio import line_of, load_yaml, schema_issue, unknown_keys
 
 PROJECT_FILE = "evalkit.yaml"
 #: Weighters of the project file (evalkit.pipeline.weighters registers them; a test keeps the two
@@ -30,6 +32,19 @@ COMBINE_METHODS = ("linear", "multiplicative", "game_theory")
 COMBINE_LEVELS = ("node", "global")
 EXPERT_POLICIES = ("keep", "exclude", "repair")
 LANGS = ("zh", "en")
+SPEC_KEYS = (
+    "schema_version",
+    "title",
+    "tree",
+    "recommendations",
+    "data",
+    "weights",
+    "scoring",
+    "uncertainty",
+    "report",
+)
+DATA_KEYS = ("surveys", "responses", "stations", "experts", "missing_codes", "imports")
+IMPORT_KEYS = ("file", "map", "sheet", "district", "station", "labels_from")
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,17 @@ UNCERTAINTY_CHOICES: dict[str, tuple[str, ...]] = {
     "aggregation": ("weighted_sum", "geometric"),
     "level_rule": ("total", "staged"),
 }
+
+
+UNCERTAINTY_KEYS = ("draws", "seed", "replicates", "factors")
+UNCERTAINTY_FACTORS = (
+    *UNCERTAINTY_CHOICES,
+    "alpha",
+    "experts",
+    "respondents",
+    "leave_one_out",
+    "goalposts",
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +154,7 @@ class RunSpec:
     scoring: ScoringSpec = field(default_factory=ScoringSpec)
     uncertainty: UncertaintySpec = field(default_factory=UncertaintySpec)
     file: str = ""
+    notes: tuple[Issue, ...] = ()  # warnings about the project file (files a glob skipped)
 
     @property
     def output_dir(self) -> Path:
@@ -136,18 +163,33 @@ class RunSpec:
 
 
 def _expand(
-    root: Path, patterns: Any, key: str, raw: Any, issues: list[Issue], file: str
+    root: Path,
+    patterns: Any,
+    key: str,
+    raw: Any,
+    issues: list[Issue],
+    notes: list[Issue],
+    file: str,
 ) -> list[Path]:
+    """The files a `data.<key>` entry names: a path or glob, or a list of them.
+
+    What a glob matches that is not a regular file (a folder named ``x.xlsx``, a named pipe, a
+    symbolic-link loop or a link to nothing) is skipped with a warning in *notes*: it would hang or
+    fail the reader. A path named without a glob is kept, so its reader says what is wrong with it
+    and blocks only the districts of that file."""
     if patterns is None:
         return []
     if isinstance(patterns, str):
         patterns = [patterns]
-    if not isinstance(patterns, list):
+    line = line_of(raw, key)
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         issues.append(
             Issue(
-                Location(file=file, line=line_of(raw, key)),
+                Location(file=file, line=line),
                 f"`data.{key}` must be a path or a list of paths",
                 message_zh=f"`data.{key}` 须为一个路径或路径列表",
+                expected="a text such as surveys/*.xlsx, or a list of such texts",
+                expected_zh="如 surveys/*.xlsx 的文字，或这样的文字列表",
                 found=repr(patterns),
             )
         )
@@ -164,7 +206,7 @@ def _expand(
         if not matches:
             issues.append(
                 Issue(
-                    Location(file=file, line=line_of(raw, key)),
+                    Location(file=file, line=line),
                     f"`data.{key}`: no file matches {pat!r}",
                     message_zh=f"`data.{key}`：没有与 {pat!r} 匹配的文件",
                     expected="an existing file or a glob that matches one",
@@ -173,12 +215,37 @@ def _expand(
                     fix_zh="检查路径（相对于 evalkit.yaml 所在的文件夹）。",
                 )
             )
-        out.extend(Path(m) for m in matches)
+        if not glob.has_magic(pat):
+            out.extend(Path(m) for m in matches)
+            continue
+        for m in matches:
+            problem = file_problem(m, readable=False)
+            if problem is None or problem.kind == "permission":
+                out.append(Path(m))  # a file that cannot be read: its reader says so
+                continue
+            shown = str(Path(m).relative_to(root)) if Path(m).is_relative_to(root) else m
+            notes.append(
+                Issue(
+                    Location(file=file, line=line),
+                    f"`data.{key}`: {pat!r} matches {shown}, which {problem.message}; "
+                    "it is skipped",
+                    message_zh=f"`data.{key}`：{pat!r} 匹配到的 {shown}{problem.message_zh}，已跳过",
+                    fix="Move it out of the folder, or narrow the pattern.",
+                    fix_zh="把它移出该文件夹，或收窄匹配规则。",
+                    severity="warning",
+                    check="files",
+                )
+            )
     return out
 
 
 def load_spec(project: Path | str = ".") -> RunSpec:
-    """Read ``evalkit.yaml`` from a project folder (or the file itself) and check it."""
+    """Read ``evalkit.yaml`` from a project folder (or the file itself) and check it.
+
+    Every problem is listed at once with its line: unknown keys (with the nearest known key), an
+    unsupported ``schema_version``, values of the wrong type (a list where a text belongs, a text
+    where a mapping does, a number in quotes, true/false), files that do not exist or are no
+    regular files."""
     project = Path(project)
     path = project if project.is_file() else project / PROJECT_FILE
     if not path.exists():
@@ -199,6 +266,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
     file = str(path)
     raw = load_yaml(path, error=SpecError)
     issues: list[Issue] = []
+    notes: list[Issue] = []
     if not isinstance(raw, dict):
         raise SpecError(
             [
@@ -219,9 +287,11 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         *,
         zh: str,
         expected_zh: str = "",
+        fix: str = "",
+        fix_zh: str = "",
     ) -> None:
-        """A problem in English (*msg*, *expected*) and Chinese (*zh*, *expected_zh*; an expected
-        that is a YAML literal needs no Chinese)."""
+        """A problem in English (*msg*, *expected*, *fix*) and Chinese (*zh*, *expected_zh*,
+        *fix_zh*; an expected that is a YAML literal needs no Chinese)."""
         issues.append(
             Issue(
                 Location(file=file, line=line_of(obj, key)),
@@ -230,70 +300,177 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 found=repr(found) if found != "" else "",
                 message_zh=zh,
                 expected_zh=expected_zh,
+                fix=fix,
+                fix_zh=fix_zh,
             )
         )
 
-    title = raw.get("title") or {}
-    if isinstance(title, str):
-        title = {"zh": title, "en": title}
-    tree = raw.get("tree")
-    tree_path = root / str(tree) if tree else None
-    if tree_path is None:
-        err(raw, None, "missing `tree`", "tree: indicators/<tree>.yaml", zh="缺少 `tree`")
-    elif not tree_path.exists():
+    def mapping(obj: dict, key: str, example: str) -> dict:
+        """``obj[key]`` when it is a mapping (absent or empty: {}); else a problem."""
+        value = obj.get(key)
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            return value
         err(
-            raw,
-            "tree",
-            "the tree file does not exist",
-            "an existing file",
-            str(tree),
-            zh="指标体系文件不存在",
-            expected_zh="一个存在的文件",
+            obj,
+            key,
+            f"`{key}` must be a mapping (key: value lines indented under it)",
+            example,
+            value,
+            zh=f"`{key}` 须为映射（其下缩进的“键: 值”行）",
         )
-    recs = raw.get("recommendations")
-    recs_path = root / str(recs) if recs else None
-    if recs_path is not None and not recs_path.exists():
+        return {}
+
+    def text(obj: dict, key: str, what: str, what_zh: str) -> str | None:
+        """``obj[key]`` as a text: a text, or a number (a district named 101); None when absent.
+        A list, a mapping or true/false is a problem."""
+        value = obj.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        hint = (
+            "YAML reads yes/no/true/false/on/off as true or false: put the text in quotes."
+            if isinstance(value, bool)
+            else "Write one text."
+        )
+        hint_zh = (
+            "YAML 会把 yes/no/true/false/on/off 读作真假值：请给文字加引号。"
+            if isinstance(value, bool)
+            else "请只写一段文字。"
+        )
+        err(
+            obj,
+            key,
+            f"`{key}` must be {what}",
+            found=value,
+            zh=f"`{key}` 须为{what_zh}",
+            fix=hint,
+            fix_zh=hint_zh,
+        )
+        return None
+
+    def a_path(obj: dict, key: str) -> str | None:
+        value = obj.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            return value
+        return text(obj, key, "a path (a text)", "路径（文字）")
+
+    def file_at(obj: dict, key: str, given: str, what: str, what_zh: str) -> Path:
+        """The file *given* (relative to the project folder), with a problem at its line when it
+        is not a readable regular file (a folder, a pipe, a loop, no read permission)."""
+        target = root / given
+        problem = file_problem(target)
+        if problem is None:
+            return target
+        if problem.message == "file not found":
+            err(
+                obj,
+                key,
+                f"the {what} does not exist",
+                "an existing file",
+                given,
+                zh=f"{what_zh}不存在",
+                expected_zh="一个存在的文件",
+            )
+        else:
+            err(
+                obj,
+                key,
+                f"the {what} {given}: {problem.message}",
+                "a readable file",
+                zh=f"{what_zh} {given}：{problem.message_zh}",
+                expected_zh="可读取的文件",
+                fix=problem.fix,
+                fix_zh=problem.fix_zh,
+            )
+        return target
+
+    issues += unknown_keys(raw, SPEC_KEYS, file=file)
+    bad_version = schema_issue(raw, file=file, what="project file", what_zh="项目文件")
+    if bad_version is not None:
+        issues.append(bad_version)
+
+    title_raw = raw.get("title")
+    title: dict[str, str] = {}
+    if isinstance(title_raw, str):
+        title = {"zh": title_raw, "en": title_raw}
+    elif isinstance(title_raw, dict):
+        issues += unknown_keys(title_raw, LANGS, file=file, where="title", where_zh="title")
+        for lang in LANGS:
+            t = text(title_raw, lang, "a text", "文字")
+            if t is not None:
+                title[lang] = t
+    elif title_raw is not None:
         err(
             raw,
-            "recommendations",
-            "the recommendations file does not exist",
-            found=str(recs),
-            zh="对策建议文件不存在",
+            "title",
+            "`title` must be a text or {zh: ..., en: ...}",
+            "title: {zh: 中文标题, en: English title}",
+            title_raw,
+            zh="`title` 须为一段文字或 {zh: ..., en: ...}",
         )
 
-    data = raw.get("data") or {}
+    tree = a_path(raw, "tree")
+    tree_path = file_at(raw, "tree", tree, "tree file", "指标体系文件") if tree else None
+    if tree_path is None and raw.get("tree") in (None, ""):
+        err(raw, None, "missing `tree`", "tree: indicators/<tree>.yaml", zh="缺少 `tree`")
+    recs = a_path(raw, "recommendations")
+    recs_path = (
+        file_at(raw, "recommendations", recs, "recommendations file", "对策建议文件")
+        if recs
+        else None
+    )
+
     experts_path: Path | None = None
     missing_codes: tuple[float | str, ...] = ()
     imports: list[ImportSpec] = []
     surveys: list[Path] = []
     responses: list[Path] = []
     stations: list[Path] = []
-    if not isinstance(data, dict):
+    data_raw = raw.get("data")
+    if data_raw is not None and not isinstance(data_raw, dict):
         err(
             raw,
             "data",
             "`data` must be a mapping",
             "{surveys: ..., experts: ...}",
+            data_raw,
             zh="`data` 须为映射",
         )
     else:
-        exp = data.get("experts")
+        data = data_raw or {}
+        issues += unknown_keys(data, DATA_KEYS, file=file, where="data")
+        exp = a_path(data, "experts")
         if exp:
-            experts_path = root / str(exp)
-            if not experts_path.exists():
+            experts_path = root / exp
+            problem = file_problem(experts_path, readable=False)
+            if problem is not None and problem.kind in ("missing", "loop"):
+                plain = problem.message == "file not found"
                 err(
                     data,
                     "experts",
-                    "the experts file does not exist",
-                    found=str(exp),
-                    zh="专家判断文件不存在",
+                    "the experts file does not exist"
+                    if plain
+                    else f"the experts file {exp} {problem.message}",
+                    found=exp if plain else "",
+                    zh="专家判断文件不存在"
+                    if plain
+                    else f"专家判断文件 {exp} {problem.message_zh}",
+                    fix="" if plain else problem.fix,
+                    fix_zh="" if plain else problem.fix_zh,
                 )
-        surveys = _expand(root, data.get("surveys"), "surveys", data, issues, file)
+        surveys = _expand(root, data.get("surveys"), "surveys", data, issues, notes, file)
         if experts_path is not None:
-            surveys = [p for p in surveys if p.resolve() != experts_path.resolve()]
+            surveys = [p for p in surveys if _same(p, experts_path) is not True]
         surveys = [p for p in surveys if not p.name.startswith(("~$", "."))]
-        responses = _expand(root, data.get("responses"), "responses", data, issues, file)
-        stations = _expand(root, data.get("stations"), "stations", data, issues, file)
+        responses = _expand(root, data.get("responses"), "responses", data, issues, notes, file)
+        stations = _expand(root, data.get("stations"), "stations", data, issues, notes, file)
         codes = data.get("missing_codes") or []
         if not isinstance(codes, list) or any(
             isinstance(c, bool) or not isinstance(c, (int, float, str)) for c in codes
@@ -320,36 +497,56 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         for entry in raw_imports:
             if not isinstance(entry, dict) or not entry.get("file"):
                 err(
-                    data,
-                    "imports",
+                    entry if isinstance(entry, dict) else data,
+                    None if isinstance(entry, dict) else "imports",
                     "each import needs a `file`",
                     "{file: ..., map: ...}",
                     entry,
                     zh="每项导入须有 `file`",
                 )
                 continue
-            f = root / str(entry["file"])
-            m = root / str(entry["map"]) if entry.get("map") else None
-            given = entry.get("labels_from")
-            lf: Path | bool | None = (
-                False if given is False else root / str(given) if given else None
+            issues += unknown_keys(
+                entry, IMPORT_KEYS, file=file, where="an import", where_zh="导入项"
             )
+            given_file = a_path(entry, "file")
+            if given_file is None:
+                continue
+            f = root / given_file
+            given_map = a_path(entry, "map")
+            m = root / given_map if given_map else None
+            given = entry.get("labels_from")
+            lf: Path | bool | None = None
+            if given is False:
+                lf = False
+            elif given is not None:
+                lf_text = a_path(entry, "labels_from")
+                lf = root / lf_text if lf_text else None
             for key, q in (("file", f), ("map", m), ("labels_from", lf)):
-                if isinstance(q, Path) and not q.exists():
+                if not isinstance(q, Path):
+                    continue
+                problem = file_problem(q, readable=False)
+                if problem is not None and problem.kind in ("missing", "loop"):
+                    plain = problem.message == "file not found"
                     err(
                         entry,
                         key,
-                        f"the import {key} does not exist",
-                        found=str(q.name),
-                        zh=f"导入项的 `{key}` 文件不存在",
+                        f"the import {key} does not exist"
+                        if plain
+                        else f"the import {key} {q.name} {problem.message}",
+                        found=str(q.name) if plain else "",
+                        zh=f"导入项的 `{key}` 文件不存在"
+                        if plain
+                        else f"导入项的 `{key}` 文件 {q.name} {problem.message_zh}",
+                        fix="" if plain else problem.fix,
+                        fix_zh="" if plain else problem.fix_zh,
                     )
             imports.append(
                 ImportSpec(
                     f,
                     m,
-                    str(entry["sheet"]) if entry.get("sheet") else None,
-                    str(entry["district"]) if entry.get("district") else None,
-                    str(entry["station"]) if entry.get("station") else None,
+                    text(entry, "sheet", "a sheet name (a text)", "工作表名称（文字）") or None,
+                    text(entry, "district", "a district name (a text)", "区县名称（文字）") or None,
+                    text(entry, "station", "a station name (a text)", "派出所名称（文字）") or None,
                     lf,
                 )
             )
@@ -363,149 +560,181 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 expected_zh="data.surveys、data.responses 或 data.imports",
             )
 
-    w = raw.get("weights") or {}
+    w = mapping(raw, "weights", "{method: combined, alpha: 0.5}")
+    issues += unknown_keys(w, [f.name for f in fields(WeightSpec)], file=file, where="weights")
     ws = WeightSpec()
-    if isinstance(w, dict):
-        method = str(w.get("method", ws.method))
-        if method not in WEIGHT_METHODS:
-            err(
-                w,
-                "method",
-                "unknown weights.method",
-                " | ".join(WEIGHT_METHODS),
-                method,
-                zh="未知的 `weights.method`",
-            )
-        combine = str(w.get("combine", ws.combine))
-        if combine not in COMBINE_METHODS:
-            err(
-                w,
-                "combine",
-                "unknown weights.combine",
-                " | ".join(COMBINE_METHODS),
-                combine,
-                zh="未知的 `weights.combine`",
-            )
-        alpha = w.get("alpha", ws.alpha)
-        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
-            err(
-                w,
-                "alpha",
-                "weights.alpha must be a number in [0, 1]",
-                "0..1",
-                alpha,
-                zh="`weights.alpha` 须为 [0, 1] 中的数",
-            )
-            alpha = ws.alpha
-        ri = str(w.get("ri_table", ws.ri_table))
-        if ri not in RI_TABLES:
-            err(w, "ri_table", "unknown RI table", " | ".join(RI_TABLES), ri, zh="未知的 RI 表")
-        thr = w.get("cr_threshold", ws.cr_threshold)
-        if isinstance(thr, bool) or not isinstance(thr, (int, float)) or not 0 < thr < 1:
-            err(
-                w,
-                "cr_threshold",
-                "weights.cr_threshold must be in (0, 1)",
-                "e.g. 0.1",
-                thr,
-                zh="`weights.cr_threshold` 须在 (0, 1) 之间",
-                expected_zh="如 0.1",
-            )
-            thr = ws.cr_threshold
-        pol = str(w.get("inconsistent_experts", ws.inconsistent_experts))
-        if pol not in EXPERT_POLICIES:
-            err(
-                w,
-                "inconsistent_experts",
-                "unknown policy",
-                " | ".join(EXPERT_POLICIES),
-                pol,
-                zh="未知的处理方式",
-            )
-        objective = str(w.get("objective", ws.objective))
-        if objective not in OBJECTIVE_METHODS:
-            err(
-                w,
-                "objective",
-                "unknown weights.objective",
-                " | ".join(OBJECTIVE_METHODS),
-                objective,
-                zh="未知的 `weights.objective`",
-            )
-        level = str(w.get("combine_level", ws.combine_level))
-        if level not in COMBINE_LEVELS:
-            err(
-                w,
-                "combine_level",
-                "unknown weights.combine_level",
-                " | ".join(COMBINE_LEVELS),
-                level,
-                zh="未知的 `weights.combine_level`",
-            )
-        ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective, level)
-        if method in ("ahp", "combined") and experts_path is None:
-            err(
-                w,
-                "method",
-                f"weights.method {method} needs expert judgments",
-                "data.experts",
-                zh=f"`weights.method: {method}` 需要专家判断",
-            )
-    sc = raw.get("scoring") or {}
-    ss = ScoringSpec()
-    if isinstance(sc, dict):
-        scoring = str(sc.get("method", ss.method))
-        if scoring not in SCORING_METHODS:
-            err(
-                sc,
-                "method",
-                "unknown scoring.method",
-                " | ".join(SCORING_METHODS),
-                scoring,
-                zh="未知的 `scoring.method`",
-            )
-        ss = ScoringSpec(scoring)
-    us = _uncertainty_spec(raw.get("uncertainty"), err)
-    r = raw.get("report") or {}
-    rs = ReportSpec()
-    if isinstance(r, dict):
-        lang = str(r.get("lang", rs.lang))
-        if lang not in LANGS:
-            err(r, "lang", "unknown report.lang", "zh | en", lang, zh="未知的 `report.lang`")
-        weakest = r.get("weakest", rs.weakest)
-        if isinstance(weakest, bool) or not isinstance(weakest, int) or weakest < 1:
-            err(
-                r,
-                "weakest",
-                "report.weakest must be a positive whole number",
-                found=weakest,
-                zh="`report.weakest` 须为正整数",
-            )
-            weakest = rs.weakest
-        minr = r.get("min_respondents", rs.min_respondents)
-        if isinstance(minr, bool) or not isinstance(minr, int) or minr < 1:
-            err(
-                r,
-                "min_respondents",
-                "report.min_respondents must be a positive whole number",
-                zh="`report.min_respondents` 须为正整数",
-            )
-            minr = rs.min_respondents
-        font = r.get("font")
-        rs = ReportSpec(
-            lang=lang,
-            date=str(r.get("date", "")),
-            output=str(r.get("output", rs.output)),
-            font=str(root / str(font)) if font else None,
-            weakest=weakest,
-            min_respondents=minr,
+    method = str(w.get("method", ws.method))
+    if method not in WEIGHT_METHODS:
+        err(
+            w,
+            "method",
+            "unknown weights.method",
+            " | ".join(WEIGHT_METHODS),
+            w.get("method"),
+            zh="未知的 `weights.method`",
         )
+    combine = str(w.get("combine", ws.combine))
+    if combine not in COMBINE_METHODS:
+        err(
+            w,
+            "combine",
+            "unknown weights.combine",
+            " | ".join(COMBINE_METHODS),
+            w.get("combine"),
+            zh="未知的 `weights.combine`",
+        )
+    alpha = w.get("alpha", ws.alpha)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
+        err(
+            w,
+            "alpha",
+            "weights.alpha must be a number in [0, 1]",
+            "0..1",
+            alpha,
+            zh="`weights.alpha` 须为 [0, 1] 中的数",
+            fix=_unquote_hint(alpha),
+            fix_zh=_unquote_hint_zh(alpha),
+        )
+        alpha = ws.alpha
+    ri = str(w.get("ri_table", ws.ri_table))
+    if ri not in RI_TABLES:
+        err(
+            w,
+            "ri_table",
+            "unknown RI table",
+            " | ".join(RI_TABLES),
+            w.get("ri_table"),
+            zh="未知的 RI 表",
+        )
+    thr = w.get("cr_threshold", ws.cr_threshold)
+    if isinstance(thr, bool) or not isinstance(thr, (int, float)) or not 0 < thr < 1:
+        err(
+            w,
+            "cr_threshold",
+            "weights.cr_threshold must be in (0, 1)",
+            "e.g. 0.1",
+            thr,
+            zh="`weights.cr_threshold` 须在 (0, 1) 之间",
+            expected_zh="如 0.1",
+            fix=_unquote_hint(thr),
+            fix_zh=_unquote_hint_zh(thr),
+        )
+        thr = ws.cr_threshold
+    pol = str(w.get("inconsistent_experts", ws.inconsistent_experts))
+    if pol not in EXPERT_POLICIES:
+        err(
+            w,
+            "inconsistent_experts",
+            "unknown policy",
+            " | ".join(EXPERT_POLICIES),
+            w.get("inconsistent_experts"),
+            zh="未知的处理方式",
+        )
+    objective = str(w.get("objective", ws.objective))
+    if objective not in OBJECTIVE_METHODS:
+        err(
+            w,
+            "objective",
+            "unknown weights.objective",
+            " | ".join(OBJECTIVE_METHODS),
+            w.get("objective"),
+            zh="未知的 `weights.objective`",
+        )
+    level = str(w.get("combine_level", ws.combine_level))
+    if level not in COMBINE_LEVELS:
+        err(
+            w,
+            "combine_level",
+            "unknown weights.combine_level",
+            " | ".join(COMBINE_LEVELS),
+            w.get("combine_level"),
+            zh="未知的 `weights.combine_level`",
+        )
+    ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective, level)
+    if method in ("ahp", "combined") and experts_path is None:
+        err(
+            w if "method" in w else raw,
+            "method" if "method" in w else "weights" if "weights" in raw else None,
+            f"weights.method {method} needs expert judgments",
+            "data.experts",
+            zh=f"`weights.method: {method}` 需要专家判断",
+        )
+    sc = mapping(raw, "scoring", "{method: weighted_sum}")
+    issues += unknown_keys(sc, [f.name for f in fields(ScoringSpec)], file=file, where="scoring")
+    scoring = str(sc.get("method", ScoringSpec.method))
+    if scoring not in SCORING_METHODS:
+        err(
+            sc,
+            "method",
+            "unknown scoring.method",
+            " | ".join(SCORING_METHODS),
+            sc.get("method"),
+            zh="未知的 `scoring.method`",
+        )
+    ss = ScoringSpec(scoring)
+    u_raw = raw.get("uncertainty")
+    if u_raw not in (None, False) and not isinstance(u_raw, dict):
+        mapping(raw, "uncertainty", "{draws: 1000, factors: {...}}")  # a problem at its line
+        us = UncertaintySpec()
+    else:
+        us = _uncertainty_spec(u_raw, err)
+    if isinstance(raw.get("uncertainty"), dict):
+        u = raw["uncertainty"]
+        issues += unknown_keys(u, UNCERTAINTY_KEYS, file=file, where="uncertainty")
+        issues += unknown_keys(
+            u.get("factors"), UNCERTAINTY_FACTORS, file=file, where="uncertainty.factors"
+        )
+    r = mapping(raw, "report", "{lang: zh, output: reports}")
+    issues += unknown_keys(r, [f.name for f in fields(ReportSpec)], file=file, where="report")
+    rs = ReportSpec()
+    lang = str(r.get("lang", rs.lang))
+    if lang not in LANGS:
+        err(r, "lang", "unknown report.lang", "zh | en", r.get("lang"), zh="未知的 `report.lang`")
+    weakest = r.get("weakest", rs.weakest)
+    if isinstance(weakest, bool) or not isinstance(weakest, int) or weakest < 1:
+        err(
+            r,
+            "weakest",
+            "report.weakest must be a positive whole number",
+            found=weakest,
+            zh="`report.weakest` 须为正整数",
+            fix=_unquote_hint(weakest),
+            fix_zh=_unquote_hint_zh(weakest),
+        )
+        weakest = rs.weakest
+    minr = r.get("min_respondents", rs.min_respondents)
+    if isinstance(minr, bool) or not isinstance(minr, int) or minr < 1:
+        err(
+            r,
+            "min_respondents",
+            "report.min_respondents must be a positive whole number",
+            found=minr,
+            zh="`report.min_respondents` 须为正整数",
+            fix=_unquote_hint(minr),
+            fix_zh=_unquote_hint_zh(minr),
+        )
+        minr = rs.min_respondents
+    date = r.get("date")
+    if isinstance(date, (dt.date, dt.datetime)):
+        date = date.isoformat()  # date: 2026-11-01 without quotes is read as a date
+    else:
+        date = text(r, "date", 'a date (a text such as "2026-11-01")', '日期（如 "2026-11-01"）')
+    output = a_path(r, "output")
+    font = a_path(r, "font")
+    rs = ReportSpec(
+        lang=lang,
+        date=date or "",
+        output=output or rs.output,
+        font=str(root / font) if font else None,
+        weakest=weakest,
+        min_respondents=minr,
+    )
     if issues:
         raise SpecError(issues, summary=f"{len(issues)} problem(s) in {file}")
     assert tree_path is not None
     return RunSpec(
         root=root,
-        title={str(k): str(v) for k, v in title.items()},
+        title=title,
         tree=tree_path,
         recommendations=recs_path,
         surveys=tuple(surveys),
@@ -519,7 +748,31 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         scoring=ss,
         uncertainty=us,
         file=file,
+        notes=tuple(notes),
     )
+
+
+def _same(a: Path, b: Path) -> bool | None:
+    """Whether two paths name the same file (None when either cannot be looked at)."""
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a symbolic-link loop
+        return None
+
+
+def _unquote_hint(value: Any) -> str:
+    """The fix for a number written in quotes (``alpha: "0.5"``)."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return ""
+        return "Write the number without quotes."
+    return ""
+
+
+def _unquote_hint_zh(value: Any) -> str:
+    return "数字不要加引号。" if _unquote_hint(value) else ""
 
 
 def _uncertainty_spec(u: Any, err: Any) -> UncertaintySpec:
@@ -583,6 +836,14 @@ def _uncertainty_spec(u: Any, err: Any) -> UncertaintySpec:
             )
             continue
         values[name] = tuple(v)
+    values.update(_uncertainty_ranges(f, err))
+    return dataclasses.replace(base, **values)
+
+
+def _uncertainty_ranges(f: dict, err: Any) -> dict[str, Any]:
+    """The factors of ``uncertainty.factors`` that are a range, a switch or a band: alpha,
+    experts, respondents, leave_one_out, goalposts."""
+    values: dict[str, Any] = {}
     if "alpha" in f:
         a = f["alpha"]
         if a in (None, False):
@@ -631,4 +892,4 @@ def _uncertainty_spec(u: Any, err: Any) -> UncertaintySpec:
             )
         else:
             values["goalposts"] = float(g)
-    return dataclasses.replace(base, **values)
+    return values

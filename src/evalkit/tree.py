@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterator
@@ -14,10 +15,23 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import Issue, Location, TreeError
-from .yamlio import LineDict, LineList, line_of, load_yaml
+from .yamlio import LineDict, LineList, line_of, load_yaml, schema_issue, unknown_keys
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 AGGREGATES = ("mean", "sum", "max", "min")
+# the keys each part of a tree file may have (docs/formats.md); `confirm: true` marks a guess of
+# `evalkit init --from-export` that a person still has to check
+TREE_KEYS = ("schema_version", "id", "title", "scales", "levels", "goal", "confirm")
+SCALE_KEYS = ("values", "labels", "confirm")
+LEVEL_KEYS = ("id", "name", "min_score", "description")
+CRITERION_KEYS = ("id", "name", "description", "weight", "children", "confirm")
+NODE_KEYS = (*CRITERION_KEYS, "direction", "unit", "goalposts", "source")  # and an indicator's
+SOURCE_KEYS = ("survey", "statistic")
+SURVEY_KEYS = ("scale", "items")
+ITEM_KEYS = ("id", "zh", "en", "reverse")
+PLAIN_KEYS = ("column", "aggregate")
+RATIO_KEYS = ("numerator", "denominator", "multiplier")
+GOALPOST_KEYS = ("worst", "best")
 
 
 @dataclass(frozen=True)
@@ -226,6 +240,56 @@ class _Checker:
             )
         )
 
+    def keys(
+        self, obj: Any, allowed: tuple[str, ...], path: str, where: str, where_zh: str
+    ) -> None:
+        """Unknown keys of *obj* (with the nearest known one), each at its line."""
+        self.issues += [
+            dataclasses.replace(i, check="tree")
+            for i in unknown_keys(
+                obj, allowed, file=self.file, where=where, where_zh=where_zh, path=path
+            )
+        ]
+
+    def text(self, obj: Any, key: str, path: str, what: str, what_zh: str) -> str | None:
+        """``obj[key]`` as a text (a number is taken as its text); None when absent. A list, a
+        mapping or true/false is a problem: YAML reads an unquoted yes/no/on/off as true/false."""
+        value = obj.get(key) if isinstance(obj, dict) else None
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        boolean = isinstance(value, bool)
+        self.err(
+            obj,
+            key,
+            path,
+            f"`{key}` must be {what}",
+            found=value,
+            fix="YAML reads yes/no/true/false/on/off as true or false: put the text in quotes."
+            if boolean
+            else "Write one text.",
+            zh=f"`{key}` 须为{what_zh}",
+            fix_zh="YAML 会把 yes/no/true/false/on/off 读作真假值：请给文字加引号。"
+            if boolean
+            else "请只写一段文字。",
+        )
+        return None
+
+    def confirm(self, obj: Any, path: str) -> None:
+        """`confirm:` is true or false."""
+        if isinstance(obj, dict) and "confirm" in obj and not isinstance(obj["confirm"], bool):
+            self.err(
+                obj,
+                "confirm",
+                path,
+                "`confirm` must be true or false",
+                found=obj["confirm"],
+                zh="`confirm` 须为 true 或 false",
+            )
+
 
 def _names(c: _Checker, obj: Any, key: str, path: str, required: bool = True) -> dict[str, str]:
     value = obj.get(key) if isinstance(obj, dict) else None
@@ -283,7 +347,11 @@ def _names(c: _Checker, obj: Any, key: str, path: str, required: bool = True) ->
                 expected_zh="zh 和 en",
                 fix_zh=hint_zh,
             )
-    out = {str(k): str(v) for k, v in value.items() if v is not None and k in ("zh", "en")}
+    out = {
+        str(k): t
+        for k in ("zh", "en")
+        if (t := c.text(value, k, path, "a text", "一段文字")) is not None
+    }
     if required:
         for lang in ("zh", "en"):
             if not out.get(lang, "").strip():
@@ -309,11 +377,23 @@ def _number(c: _Checker, obj: Any, key: str, path: str) -> float:
             f"`{key}` must be a number",
             "a finite number",
             value,
+            "Write the number without quotes." if _quoted_number(value) else "",
             zh=f"`{key}` 须为数值",
             expected_zh="一个有限的数",
+            fix_zh="数字不要加引号。" if _quoted_number(value) else "",
         )
         return math.nan
     return float(value)
+
+
+def _quoted_number(value: Any) -> bool:
+    """A number written in quotes (``min_score: "60"``), which YAML reads as a text."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False
 
 
 def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
@@ -329,6 +409,8 @@ def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
         return scales
     for sid, spec in raw.items():
         path = f"scales/{sid}"
+        c.keys(spec, SCALE_KEYS, path, f"scale {sid}", f"量表 {sid}")
+        c.confirm(spec, path)
         if not isinstance(spec, dict):
             c.err(
                 raw,
@@ -365,21 +447,46 @@ def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
             )
         labels: dict[str, tuple[str, ...]] = {}
         raw_labels = spec.get("labels") or {}
-        if isinstance(raw_labels, dict):
-            for lang, labs in raw_labels.items():
-                if not isinstance(labs, list) or len(labs) != len(values):
-                    c.err(
-                        raw_labels,
-                        lang,
-                        f"{path}/labels/{lang}",
-                        "labels must list one text per value",
-                        f"{len(values)} labels",
-                        labs,
-                        zh="选项文字须与取值一一对应",
-                        expected_zh=f"{len(values)} 个选项文字",
-                    )
-                    continue
-                labels[str(lang)] = tuple(str(x) for x in labs)
+        if not isinstance(raw_labels, dict):
+            c.err(
+                spec,
+                "labels",
+                path,
+                "`labels` must map a language to the texts of the values",
+                "{zh: [...], en: [...]}",
+                raw_labels,
+                zh="`labels` 须按语言给出各取值的文字",
+            )
+            raw_labels = {}
+        for lang, labs in raw_labels.items():
+            if not isinstance(labs, list) or len(labs) != len(values):
+                c.err(
+                    raw_labels,
+                    lang,
+                    f"{path}/labels/{lang}",
+                    "labels must list one text per value",
+                    f"{len(values)} labels",
+                    labs,
+                    zh="选项文字须与取值一一对应",
+                    expected_zh=f"{len(values)} 个选项文字",
+                )
+                continue
+            odd = [x for x in labs if isinstance(x, (bool, dict, list)) or x is None]
+            if odd:
+                c.err(
+                    labs,
+                    None,
+                    f"{path}/labels/{lang}",
+                    "a label must be a text",
+                    found=odd[0],
+                    fix="YAML reads yes/no/true/false/on/off as true or false and an empty "
+                    "entry as null: put such labels in quotes.",
+                    zh="选项文字须为文字",
+                    fix_zh="YAML 会把 yes/no/true/false/on/off 读作真假值、把空项读作 null："
+                    "请给这样的选项文字加引号。",
+                )
+                continue
+            labels[str(lang)] = tuple(str(x) for x in labs)
         scales[str(sid)] = Scale(str(sid), tuple(float(v) for v in values), labels)
     return scales
 
@@ -402,7 +509,8 @@ def _parse_levels(c: _Checker, raw: Any) -> tuple[Level, ...]:
         if not isinstance(spec, dict):
             c.err(raw, None, path, "a level must be a mapping", zh="等级须为映射（键: 值）")
             continue
-        lid = str(spec.get("id", f"level{i}"))
+        c.keys(spec, LEVEL_KEYS, path, "a level", "等级")
+        lid = c.text(spec, "id", path, "a text", "一段文字") or f"level{i}"
         mn = _number(c, spec, "min_score", path)
         levels.append(
             Level(
@@ -464,6 +572,7 @@ def _parse_source(
             expected_zh="survey: ... 或 statistic: ...",
         )
         return None
+    c.keys(src, SOURCE_KEYS, path, "`source`", "`source`")
     kinds = [k for k in ("survey", "statistic") if k in src]
     if len(kinds) != 1:
         c.err(
@@ -480,7 +589,8 @@ def _parse_source(
         c.err(src, kinds[0], path, f"`{kinds[0]}` must be a mapping", zh=f"`{kinds[0]}` 须为映射")
         return None
     if kinds[0] == "survey":
-        scale = str(body.get("scale", ""))
+        c.keys(body, SURVEY_KEYS, path, "`survey`", "`survey`")
+        scale = c.text(body, "scale", path, "a scale id (a text)", "量表编号（文字）") or ""
         if scale not in scales:
             c.err(
                 body,
@@ -518,7 +628,8 @@ def _parse_source(
                 continue
             iid = str(it["id"])
             ipath = f"{path}/{iid}"
-            if not ID_RE.match(iid):
+            c.keys(it, ITEM_KEYS, ipath, f"item {iid}", f"题目 {iid}")
+            if not isinstance(it["id"], str) or not ID_RE.match(iid):
                 c.err(
                     it,
                     "id",
@@ -541,7 +652,9 @@ def _parse_source(
                     expected_zh="所有节点和题目的编号互不相同",
                 )
             seen.add(iid)
-            text = {lang: str(it.get(lang, "")) for lang in ("zh", "en")}
+            text = {
+                lang: c.text(it, lang, ipath, "a text", "一段文字") or "" for lang in ("zh", "en")
+            }
             for lang, t in text.items():
                 if not t.strip():
                     c.err(
@@ -567,10 +680,33 @@ def _parse_source(
             items.append(Item(iid, text, rev))
         return Source("survey", scale=scale, items=tuple(items))
     # statistic
-    if "numerator" in body or "denominator" in body:
-        num, den = str(body.get("numerator", "")), str(body.get("denominator", ""))
+    ratio = "numerator" in body or "denominator" in body
+    c.keys(
+        body,
+        (*PLAIN_KEYS, *RATIO_KEYS),
+        path,
+        "`statistic`",
+        "`statistic`",
+    )
+    mixed = [k for k in (PLAIN_KEYS if ratio else RATIO_KEYS[2:]) if k in body]
+    for key in mixed:
+        c.err(
+            body,
+            key,
+            path,
+            f"`{key}` does not belong to a {'ratio' if ratio else 'plain'} statistic",
+            "numerator, denominator, multiplier" if ratio else "column, aggregate",
+            fix="A ratio is multiplier × Σnumerator / Σdenominator; a plain statistic aggregates "
+            "one column: give the keys of one kind.",
+            zh=f"`{key}` 不属于{'比率' if ratio else '单列'}统计指标",
+            fix_zh="比率指标为 multiplier × Σnumerator / Σdenominator，单列指标汇总一列：只给出"
+            "其中一种的键。",
+        )
+    if ratio:
+        num = c.text(body, "numerator", path, "a column id (a text)", "列编号（文字）") or ""
+        den = c.text(body, "denominator", path, "a column id (a text)", "列编号（文字）") or ""
         for key, col in (("numerator", num), ("denominator", den)):
-            if not ID_RE.match(col):
+            if not isinstance(body.get(key), str) or not ID_RE.match(col):
                 c.err(
                     body,
                     key,
@@ -594,7 +730,7 @@ def _parse_source(
             mult = 1
         return Source("statistic", numerator=num, denominator=den, multiplier=float(mult))
     col = str(body.get("column", ""))
-    if not ID_RE.match(col):
+    if not isinstance(body.get("column"), str) or not ID_RE.match(col):
         c.err(
             body,
             "column",
@@ -641,7 +777,9 @@ def _parse_node(
         return None
     nid = str(spec.get("id", ""))
     path = f"{parent_path}/{nid}" if parent_path else nid
-    if not ID_RE.match(nid):
+    c.keys(spec, NODE_KEYS, path, "a node", "节点")
+    c.confirm(spec, path)
+    if not isinstance(spec.get("id"), str) or not ID_RE.match(nid):
         c.err(
             spec,
             "id",
@@ -726,7 +864,7 @@ def _parse_node(
         c.err(spec, None, path, "the goal needs `children`", zh="目标层须有 `children`")
         return None
     source = _parse_source(c, spec, path, scales, seen)
-    direction = str(spec.get("direction", ""))
+    direction = c.text(spec, "direction", path, "benefit or cost", "benefit 或 cost") or ""
     if direction not in ("benefit", "cost"):
         c.err(
             spec,
@@ -742,6 +880,7 @@ def _parse_node(
     unit = _names(c, spec, "unit", path, required=False)
     gp = spec.get("goalposts")
     worst = best = math.nan
+    c.keys(gp, GOALPOST_KEYS, path, "`goalposts`", "`goalposts`")
     if isinstance(gp, dict):
         worst, best = _number(c, gp, "worst", path), _number(c, gp, "best", path)
     elif gp is not None:
@@ -830,6 +969,11 @@ def load_tree(path: Path | str) -> IndicatorTree:
                 )
             ]
         )
+    c.keys(raw, TREE_KEYS, "", "", "")
+    c.confirm(raw, "")
+    bad_version = schema_issue(raw, file=str(path), what="tree", what_zh="指标体系文件")
+    if bad_version is not None:
+        c.issues.append(dataclasses.replace(bad_version, check="tree"))
     scales = _parse_scales(c, raw.get("scales"))
     levels = _parse_levels(c, raw.get("levels"))
     seen: set[str] = set()
@@ -839,7 +983,10 @@ def load_tree(path: Path | str) -> IndicatorTree:
     title = _names(c, raw, "title", "title")
     if c.issues or goal is None:
         raise TreeError(c.issues, summary=f"{len(c.issues)} problem(s) in the tree {path}")
-    return IndicatorTree(str(raw.get("id", goal.id)), title, goal, scales, levels, str(path))
+    tree_id = c.text(raw, "id", "", "a text", "一段文字")
+    if c.issues:
+        raise TreeError(c.issues, summary=f"{len(c.issues)} problem(s) in the tree {path}")
+    return IndicatorTree(tree_id or goal.id, title, goal, scales, levels, str(path))
 
 
 __all__ = ["IndicatorTree", "Item", "Level", "LineDict", "LineList", "Node", "Scale", "load_tree"]

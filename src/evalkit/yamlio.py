@@ -10,8 +10,10 @@ mappings; and a key given twice in one mapping (YAML would silently keep the las
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from .errors import Issue, Location, SpecError
 MAX_BYTES = 8 * 1024 * 1024  # the default tree is 40 kB; a tree of 8 MB is not one a person wrote
 MAX_NODES = 1_000_000  # YAML nodes after expanding aliases
 MAX_DEPTH = 100  # nesting of mappings and lists (a tree level takes two)
+SCHEMA_VERSIONS = (1,)  # the `schema_version`s of the project file, tree and library read here
 
 
 class LineDict(dict):
@@ -329,3 +332,74 @@ def line_of(obj: Any, key: str | None = None) -> int | None:
     if isinstance(obj, LineList):
         return obj.line
     return None
+
+
+def unknown_keys(
+    obj: Any,
+    allowed: Iterable[str],
+    *,
+    file: str,
+    where: str = "",
+    where_zh: str = "",
+    path: str = "",
+) -> list[Issue]:
+    """A problem at its line for every key of the mapping *obj* that is not one of *allowed*, with
+    the nearest allowed key as a "did you mean" (``difflib.get_close_matches``) when one is close.
+
+    *where* / *where_zh* name the mapping in the message (``data``, ``a node``); *path* is the
+    tree path given to the locations. YAML would otherwise keep a misspelt key (``weigths:``) and evalkit silently
+    use the default it was meant to change."""
+    if not isinstance(obj, dict):
+        return []
+    known = list(allowed)
+    out: list[Issue] = []
+    for key in obj:
+        if key in known:
+            continue
+        text = str(key)
+        near = difflib.get_close_matches(text, known, n=1, cutoff=0.6)
+        inside = f" in {where}" if where else ""
+        inside_zh = f"{where_zh or where} 中" if where else ""
+        out.append(
+            Issue(
+                Location(file=file, line=line_of(obj, text), path=path),
+                f"unknown key `{text}`{inside}",
+                message_zh=f"{inside_zh}有未知的键 `{text}`",
+                expected=f"one of {', '.join(known)}",
+                expected_zh=f"{'、'.join(known)} 之一",
+                fix=f"Did you mean `{near[0]}`?"
+                if near
+                else "Delete the key, or move it where it belongs.",
+                fix_zh=f"是否应为 `{near[0]}`？" if near else "删除该键，或把它移到应在的位置。",
+                check="keys",
+            )
+        )
+    return out
+
+
+def schema_issue(raw: Any, *, file: str, what: str, what_zh: str) -> Issue | None:
+    """A problem when *raw* gives a ``schema_version`` this evalkit does not read (absent: 1)."""
+    if not isinstance(raw, dict) or "schema_version" not in raw:
+        return None
+    version = raw["schema_version"]
+    if not isinstance(version, bool) and isinstance(version, int) and version in SCHEMA_VERSIONS:
+        return None
+    shown = " or ".join(map(str, SCHEMA_VERSIONS))
+    text = isinstance(version, str) and version.strip() in map(str, SCHEMA_VERSIONS)
+    return Issue(
+        Location(file=file, line=line_of(raw, "schema_version")),
+        f"unsupported schema_version of the {what}",
+        message_zh=f"{what_zh}的 schema_version 不受支持",
+        expected=f"schema_version: {shown} (the version this evalkit reads)",
+        expected_zh=f"schema_version: {shown}（本版 evalkit 读取的版本）",
+        found=repr(version),
+        fix=f"Write schema_version: {shown} as a number, without quotes."
+        if text
+        else "The file was written for another version of evalkit: use that version, or "
+        f"rewrite the file as docs/formats.md describes and set schema_version: {shown}.",
+        fix_zh=f"写成数字 schema_version: {shown}，不加引号。"
+        if text
+        else "该文件是为另一版本的 evalkit 编写的：请使用那个版本，或按 docs/formats.md 改写文件并"
+        f"设 schema_version: {shown}。",
+        check="keys",
+    )

@@ -94,8 +94,8 @@ def test_nominal_run_equals_the_evaluation(prepared, ev) -> None:
 def test_identical_draws_give_zero_width_intervals(ev) -> None:
     u = monte_carlo(ev, OFF)
     t = u.units[u.units["shown"]]
-    np.testing.assert_allclose(t["score_p05"], t["score"], atol=1e-9)
-    np.testing.assert_allclose(t["score_p95"], t["score"], atol=1e-9)
+    np.testing.assert_array_equal(t["score_p05"], t["score_p95"])  # every draw the same
+    np.testing.assert_allclose(t["score_p05"], t["score"], atol=1e-4)  # single precision
     np.testing.assert_array_equal(t["rank_p05"], t["rank"])
     np.testing.assert_array_equal(t["rank_p95"], t["rank"])
     assert (t["p_level"] == 1.0).all()

@@ -16,10 +16,12 @@ import pandas as pd
 
 from ..errors import Issue, Location, SpecError
 from ..tree import IndicatorTree
-from ..yamlio import line_of, load_yaml
+from ..yamlio import line_of, load_yaml, schema_issue, unknown_keys
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 CONDITIONS = ("indicator_below", "dimension_below", "level_at_most")
+LIBRARY_KEYS = ("schema_version", "tree", "recommendations")
+RULE_KEYS = ("id", "dimension", "indicators", "when", "priority", "text")
 
 
 @dataclass(frozen=True)
@@ -33,81 +35,232 @@ class RecommendationRule:
     text: dict[str, str]
 
 
+def _library_issues(raw: object, file: str) -> list[Issue]:
+    """Problems of the library's top level: unknown keys, schema_version, `tree` not a text."""
+    if not isinstance(raw, dict):
+        return []
+    issues = unknown_keys(raw, LIBRARY_KEYS, file=file)
+    bad_version = schema_issue(raw, file=file, what="recommendation library", what_zh="对策建议库")
+    if bad_version is not None:
+        issues.append(bad_version)
+    if raw.get("tree") is not None and not isinstance(raw.get("tree"), str):
+        issues.append(
+            Issue(
+                Location(file=file, line=line_of(raw, "tree")),
+                "`tree` must be the id of the tree (a text)",
+                message_zh="`tree` 须为指标体系的编号（文字）",
+                found=repr(raw.get("tree")),
+            )
+        )
+    return issues
+
+
+@dataclass
+class _RuleChecker:
+    """Checks the rules of one library against a tree, filing every problem in ``issues``."""
+
+    file: str
+    known: set[str]
+    dims: set[str]
+    issues: list[Issue]
+    seen: dict[str, int]
+
+    def bad(
+        self,
+        rec: object,
+        msg: str,
+        zh: str,
+        found: object = "",
+        key: str | None = None,
+        fix: str = "",
+        fix_zh: str = "",
+    ) -> None:
+        rid = rec.get("id") if isinstance(rec, dict) else None
+        self.issues.append(
+            Issue(
+                Location(
+                    file=self.file,
+                    line=line_of(rec, key),
+                    path=rid if isinstance(rid, str) else "",
+                ),
+                msg,
+                message_zh=zh,
+                found=repr(found) if found != "" else "",
+                fix=fix,
+                fix_zh=fix_zh,
+            )
+        )
+
+    def keys(self, obj: object, allowed: tuple[str, ...], where: str, rid: object) -> None:
+        self.issues.extend(
+            unknown_keys(
+                obj,
+                allowed,
+                file=self.file,
+                where=where,
+                where_zh=where.replace("a recommendation", "对策建议"),
+                path=rid if isinstance(rid, str) else "",
+            )
+        )
+
+    def identity(self, rec: dict) -> None:
+        """The rule's id (a text, unique), dimension and indicators."""
+        rid = rec.get("id")
+        if not isinstance(rid, str) or not rid.strip():
+            self.bad(
+                rec,
+                "a recommendation needs an `id` (a text)",
+                "对策建议须有 `id`（文字）",
+                rid or "",
+                "id",
+            )
+        elif rid in self.seen:
+            self.bad(
+                rec,
+                f"the id {rid} is given twice (first on line {self.seen[rid]})",
+                f"编号 {rid} 出现两次（第一次在第 {self.seen[rid]} 行）",
+                key="id",
+            )
+        else:
+            self.seen[rid] = line_of(rec, "id") or 0
+        dim = rec.get("dimension", "")
+        if not isinstance(dim, str) or dim not in self.dims:
+            self.bad(rec, "unknown dimension", "未知的维度", dim, "dimension")
+
+    def indicators(self, rec: dict) -> tuple[str, ...]:
+        raw = rec.get("indicators") or []
+        if not isinstance(raw, list):
+            self.bad(
+                rec,
+                "`indicators` must be a list of indicator ids",
+                "`indicators` 须为指标编号列表",
+                raw,
+                "indicators",
+                fix=f"Write indicators: [{raw}].",
+                fix_zh=f"写成 indicators: [{raw}]。",
+            )
+            return ()
+        for i in raw:
+            if not isinstance(i, str) or i not in self.known:
+                self.bad(rec, "unknown indicator", "未知的指标", i, "indicators")
+        return tuple(str(i) for i in raw)
+
+    def condition(self, rec: dict) -> tuple[str, float] | None:
+        """The rule's condition and threshold, or None (a problem filed)."""
+        when = rec.get("when") or {}
+        if isinstance(when, dict):
+            self.keys(when, CONDITIONS, "`when`", rec.get("id"))
+        cond = [k for k in CONDITIONS if k in when] if isinstance(when, dict) else []
+        if len(cond) != 1:
+            self.bad(
+                rec,
+                f"`when` needs exactly one of {list(CONDITIONS)}",
+                f"`when` 须有且只有 {list(CONDITIONS)} 之一",
+                when,
+                "when",
+            )
+            return None
+        threshold = when[cond[0]]
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+            quoted = isinstance(threshold, str) and _is_number(threshold)
+            self.bad(
+                rec,
+                f"`{cond[0]}` must be a number",
+                f"`{cond[0]}` 须为数值",
+                threshold,
+                "when",
+                fix="Write the number without quotes." if quoted else "",
+                fix_zh="数字不要加引号。" if quoted else "",
+            )
+            return None
+        return cond[0], float(threshold)
+
+    def text(self, rec: dict) -> dict[str, str] | None:
+        text = rec.get("text") or {}
+        if isinstance(text, dict):
+            self.keys(text, ("zh", "en"), "`text`", rec.get("id"))
+        if not isinstance(text, dict) or not text.get("zh") or not text.get("en"):
+            self.bad(rec, "`text` needs zh and en", "`text` 须同时有 zh 和 en", key="text")
+            return None
+        if not isinstance(text["zh"], str) or not isinstance(text["en"], str):
+            wrong = text["zh"] if not isinstance(text["zh"], str) else text["en"]
+            self.bad(
+                rec,
+                "`text.zh` and `text.en` must be texts",
+                "`text.zh` 和 `text.en` 须为文字",
+                wrong,
+                "text",
+            )
+            return None
+        return {"zh": text["zh"], "en": text["en"]}
+
+    def rule(self, rec: object) -> RecommendationRule | None:
+        """One rule of the library, or None when it has a problem that leaves it unusable."""
+        if not isinstance(rec, dict):
+            self.bad(rec, "a recommendation must be a mapping", "对策建议须为映射（键: 值）", rec)
+            return None
+        self.keys(rec, RULE_KEYS, "a recommendation", rec.get("id"))
+        self.identity(rec)
+        inds = self.indicators(rec)
+        cond = self.condition(rec)
+        if cond is None:
+            return None
+        text = self.text(rec)
+        if text is None:
+            return None
+        prio = rec.get("priority", "medium")
+        if not isinstance(prio, str) or prio not in PRIORITY_ORDER:
+            self.bad(rec, "unknown priority", "未知的优先级", prio, "priority")
+        return RecommendationRule(
+            str(rec.get("id")),
+            str(rec.get("dimension", "")),
+            inds,
+            cond[0],
+            cond[1],
+            str(prio),
+            text,
+        )
+
+
 def load_recommendations(path: Path, tree: IndicatorTree) -> list[RecommendationRule]:
-    """Read the library; every unknown id or condition is reported with its YAML line."""
+    """Read the library; every problem is reported at once with its YAML line: unknown keys
+    (with the nearest known one), an unsupported ``schema_version``, unknown ids, dimensions and
+    conditions, and values of the wrong type (a threshold in quotes, a text where a list of
+    indicators belongs, true/false where a text does)."""
     raw = load_yaml(path, error=SpecError)
-    issues: list[Issue] = []
-    known = {n.id for n in tree.nodes()}
-    dims = {d.id for d in tree.dimensions} | {"overall"}
-    rules: list[RecommendationRule] = []
+    file = str(path)
+    issues = _library_issues(raw, file)
     items = raw.get("recommendations") if isinstance(raw, dict) else None
     if not isinstance(items, list):
         raise SpecError(
             [
+                *issues,
                 Issue(
-                    Location(file=str(path)),
+                    Location(file=file, line=line_of(raw, "recommendations")),
                     "expected a `recommendations:` list",
                     message_zh="应有 `recommendations:` 列表",
-                )
+                ),
             ]
         )
-    for rec in items:
-        line = line_of(rec)
-
-        def bad(msg: str, zh: str, found: object = "", rec=rec, line=line) -> None:
-            issues.append(
-                Issue(
-                    Location(
-                        file=str(path),
-                        line=line,
-                        path=str(rec.get("id", "")) if isinstance(rec, dict) else "",
-                    ),
-                    msg,
-                    message_zh=zh,
-                    found=repr(found) if found != "" else "",
-                )
-            )
-
-        if not isinstance(rec, dict):
-            bad("a recommendation must be a mapping", "对策建议须为映射（键: 值）")
-            continue
-        dim = str(rec.get("dimension", ""))
-        if dim not in dims:
-            bad("unknown dimension", "未知的维度", dim)
-        inds = tuple(str(i) for i in rec.get("indicators") or [])
-        for i in inds:
-            if i not in known:
-                bad("unknown indicator", "未知的指标", i)
-        when = rec.get("when") or {}
-        cond = [k for k in CONDITIONS if k in when] if isinstance(when, dict) else []
-        if len(cond) != 1:
-            bad(
-                f"`when` needs exactly one of {list(CONDITIONS)}",
-                f"`when` 须有且只有 {list(CONDITIONS)} 之一",
-                when,
-            )
-            continue
-        text = rec.get("text") or {}
-        if not isinstance(text, dict) or not text.get("zh") or not text.get("en"):
-            bad("`text` needs zh and en", "`text` 须同时有 zh 和 en")
-            continue
-        prio = str(rec.get("priority", "medium"))
-        if prio not in PRIORITY_ORDER:
-            bad("unknown priority", "未知的优先级", prio)
-        rules.append(
-            RecommendationRule(
-                str(rec.get("id")),
-                dim,
-                inds,
-                cond[0],
-                float(when[cond[0]]),
-                prio,
-                {"zh": str(text["zh"]), "en": str(text["en"])},
-            )
-        )
+    check = _RuleChecker(
+        file,
+        {n.id for n in tree.nodes()},
+        {d.id for d in tree.dimensions} | {"overall"},
+        issues,
+        {},
+    )
+    rules = [r for rec in items if (r := check.rule(rec)) is not None]
     if issues:
         raise SpecError(issues, summary=f"{len(issues)} problem(s) in {path}")
     return rules
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def weakest_indicators(scores: pd.Series, global_weights: pd.Series, k: int) -> pd.DataFrame:

@@ -26,6 +26,7 @@ is taken from B (Saltelli et al. 2008, Global Sensitivity Analysis: The Primer, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,20 +51,27 @@ def saltelli_matrices(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return ab
 
 
-def sobol_indices(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> SobolIndices:
+def sobol_indices(
+    f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray | Sequence[np.ndarray]
+) -> SobolIndices:
     """S1 (Saltelli 2010) and ST (Jansen 1999) from f(A), f(B) of shape (N, *out) and f(A_B^(i))
-    of shape (k, N, *out). An output that does not vary gets NaN indices (0/0)."""
+    of shape (k, N, *out) (or a list of k such arrays). An output that does not vary gets NaN
+    indices (0/0)."""
     f_a = np.asarray(f_a, dtype=float)
     f_b = np.asarray(f_b, dtype=float)
-    f_ab = np.asarray(f_ab, dtype=float)
     both = np.concatenate([f_a, f_b], axis=0)
     # centred on the sample mean: the estimators do not change in expectation, and their Monte
     # Carlo error no longer grows with the output's mean (a score near 80 with a spread of 2)
     centre = both.mean(axis=0)
-    f_a, f_b, f_ab = f_a - centre, f_b - centre, f_ab - centre
     v = np.var(both, axis=0)
-    num1 = np.mean(f_b[None] * (f_ab - f_a[None]), axis=1)
-    numt = 0.5 * np.mean((f_a[None] - f_ab) ** 2, axis=1)
+    f_a, f_b = f_a - centre, f_b - centre
+    k = len(f_ab)
+    num1 = np.empty((k, *v.shape))
+    numt = np.empty((k, *v.shape))
+    for i in range(k):  # one factor at a time keeps memory at one design matrix
+        d = np.asarray(f_ab[i], dtype=float) - centre - f_a
+        num1[i] = np.mean(f_b * d, axis=0)
+        numt[i] = 0.5 * np.mean(d * d, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         s1 = np.where(v > 0, num1 / np.where(v > 0, v, 1.0), np.nan)
         st = np.where(v > 0, numt / np.where(v > 0, v, 1.0), np.nan)

@@ -24,6 +24,7 @@ column, and all of them are raised at once as a DataError.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -123,17 +124,30 @@ def read_judgment_map(path: Path | str | None, tree: IndicatorTree) -> JudgmentM
     def where(obj: Any, key: str | None, p: str) -> Location:
         return Location(file=shown, line=line_of(obj, key), path=p)
 
-    def check_keys(obj: Any, allowed: set[str], p: str) -> None:
+    def check_keys(
+        obj: Any, allowed: set[str], p: str, parent: Any = None, key: str | None = None
+    ) -> None:
+        """Unknown keys of *obj* (with the nearest known one); *obj* that is no mapping is a
+        problem at the line of its *key* in *parent*."""
         if not isinstance(obj, dict):
-            log.add(where(obj, None, p), "expected a mapping", found=type(obj).__name__)
+            log.add(
+                where(parent if parent is not None else obj, key, p),
+                "expected a mapping",
+                found=repr(obj),
+                message_zh="应为映射（键: 值）",
+            )
             return
         for k in obj:
             if k not in allowed:
+                near = difflib.get_close_matches(str(k), sorted(allowed), n=1, cutoff=0.6)
                 log.add(
                     where(obj, k, f"{p}/{k}" if p else str(k)),
                     f"unknown key {k!r}",
                     expected=f"one of {sorted(allowed)}",
                     found=repr(k),
+                    fix=f"Did you mean `{near[0]}`?" if near else "",
+                    message_zh=f"未知的键 {k!r}",
+                    fix_zh=f"是否应为 `{near[0]}`？" if near else "",
                 )
 
     check_keys(data, _MAP_KEYS, "")
@@ -157,20 +171,20 @@ def read_judgment_map(path: Path | str | None, tree: IndicatorTree) -> JudgmentM
     items: dict[str, dict[str, tuple[str, ...]]] = {}
     pairs: dict[str, dict[str, tuple[str, str]]] = {}
     nodes = data.get("nodes") or {}
-    check_keys(nodes, set(criteria), "nodes")
+    check_keys(nodes, set(criteria), "nodes", data, "nodes")
     for nid, spec in nodes.items() if isinstance(nodes, dict) else []:
         if nid not in criteria:
             continue
         p = f"nodes/{nid}"
         spec = spec or {}
-        check_keys(spec, _NODE_KEYS, p)
+        check_keys(spec, _NODE_KEYS, p, nodes, nid)
         if not isinstance(spec, dict):
             continue
         kids = [c.id for c in criteria[nid].children]
         if spec.get("sheet") is not None:
             sheets[nid] = str(spec["sheet"])
         its = spec.get("items") or {}
-        check_keys(its, set(kids), f"{p}/items")
+        check_keys(its, set(kids), f"{p}/items", spec, "items")
         if isinstance(its, dict):
             items[nid] = {}
             for k, v in its.items():
@@ -202,7 +216,7 @@ def read_judgment_map(path: Path | str | None, tree: IndicatorTree) -> JudgmentM
                 continue
             pairs.setdefault(nid, {})[str(header)] = (str(pair[0]), str(pair[1]))
     experts = data.get("experts") or {}
-    check_keys(experts, _EXPERT_KEYS, "experts")
+    check_keys(experts, _EXPERT_KEYS, "experts", data, "experts")
     if not isinstance(experts, dict):
         experts = {}
     names = experts.get("names") or {}

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..tree import IndicatorTree, Node
-from .tables import Grid, empty_cells, read_grid, sheet_names
+from .tables import Grid, empty_cells, odd_value, read_grid, sheet_names
 
 _FRACTION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
 SAATY_MIN, SAATY_MAX = 1 / 9, 9.0
@@ -36,24 +36,29 @@ class Judgments:
 
 
 def parse_judgment(value: object) -> float:
-    """A judgment cell as a number: 3, 0.333, "1/3", "３" -> float; empty -> NaN; junk -> -1."""
+    """A judgment cell as a number: 3, 0.333, "1/3", "３" -> float; empty -> NaN; junk -> -1.
+
+    Junk includes a TRUE/FALSE cell and anything that is not a finite number: ``inf``, ``nan``
+    (text or stored as a number) and ``1e400`` would otherwise pass as a judgment or as an empty
+    cell."""
     if value is None:
         return float("nan")
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return -1.0
-    if isinstance(value, (int, float)):
-        return float(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value) if np.isfinite(value) else -1.0
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         return float("nan")
     m = _FRACTION.match(text)
     if m:
-        den = float(m.group(2))
-        return float(m.group(1)) / den if den else -1.0
+        num, den = float(m.group(1)), float(m.group(2))
+        return num / den if den and np.isfinite(num / den) and num / den > 0 else -1.0
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return -1.0
+    return number if np.isfinite(number) else -1.0
 
 
 def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], list[np.ndarray]]:
@@ -120,8 +125,8 @@ def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], l
                             "是指标与自身的比较，应为 1 或留空",
                             expected="1 or an empty cell on the diagonal",
                             expected_zh="对角线上为 1 或空单元格",
-                            found=show(typed[i, j]),
-                            found_zh=show(typed[i, j], "zh"),
+                            found=_shown(typed[i, j]),
+                            found_zh=_shown(typed[i, j], "zh"),
                             fix="Write 1 there or leave it empty; a judgment of one item over "
                             "another belongs right of the diagonal.",
                             fix_zh="在此填 1 或留空；一个指标相对另一个指标的判断应填在对角线右侧。",
@@ -149,8 +154,8 @@ def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], l
                             message_zh=f"专家 {expert}：判断值超出 Saaty 标度",
                             expected="a value from 1/9 to 9 (or a fraction such as 1/3)",
                             expected_zh="1/9 到 9 之间的值（或 1/3 这样的分数）",
-                            found=show(typed[i, j]),
-                            found_zh=show(typed[i, j], "zh"),
+                            found=_shown(typed[i, j]),
+                            found_zh=_shown(typed[i, j], "zh"),
                             check="ahp",
                         )
                         ok = False
@@ -158,7 +163,23 @@ def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], l
                         a[i, j] = v
                 elif not np.isnan(v):  # lower triangle given: must be the reciprocal
                     up = raw[j, i]
-                    if up > 0 and not np.isnan(up) and abs(v * up - 1) > 0.01 * max(1.0, v * up):
+                    if v <= 0:  # text, TRUE/FALSE, inf, nan
+                        log.add(
+                            where,
+                            f"expert {expert}: a[{children[i]}, {children[j]}] below the "
+                            "diagonal is not a judgment",
+                            message_zh=f"专家 {expert}：对角线下方的 a[{zh[i]}, {zh[j]}] 不是判断值",
+                            expected="an empty cell, or the reciprocal of the judgment above the "
+                            "diagonal",
+                            expected_zh="空单元格，或对角线上方对应判断的倒数",
+                            found=_shown(typed[i, j]),
+                            found_zh=_shown(typed[i, j], "zh"),
+                            fix="Leave the lower triangle empty and evalkit fills it.",
+                            fix_zh="下三角留空即可，evalkit 会自动填入倒数。",
+                            check="ahp",
+                        )
+                        ok = False
+                    elif up > 0 and not np.isnan(up) and abs(v * up - 1) > 0.01 * max(1.0, v * up):
                         log.add(
                             where,
                             f"expert {expert}: judgment not reciprocal: a[{children[j]}, "
@@ -179,6 +200,14 @@ def _block_matrices(grid: Grid, node: Node, log: IssueLog) -> tuple[list[str], l
             names.append(str(expert))
             mats.append(a)
     return names, mats
+
+
+def _shown(value: object, lang: str = "en") -> str:
+    """A judgment cell as the user typed it, saying what a TRUE/FALSE, infinite or NaN cell is."""
+    odd = odd_value(value)
+    if odd is not None:
+        return odd[1] if lang == "zh" else odd[0]
+    return show(value, lang)
 
 
 def _fmt(v: float) -> str:
@@ -218,15 +247,17 @@ def load_judgments(path: Path, tree: IndicatorTree, *, base: Path | None = None)
         if "experts" in names:
             eg = read_grid(path, "experts", display=shown)
             if {"expert", "weight"} <= set(eg.header):
-                w = pd.to_numeric(eg.data["weight"], errors="coerce")
+                w = eg.numbers["weight"]  # NaN for text, TRUE/FALSE, inf and nan
                 for row, name, val in zip(eg.data.index, eg.data["expert"], w, strict=True):
                     if not (val > 0):
+                        cell = eg.data.at[row, "weight"]
+                        found, found_zh = odd_value(cell) or (show(cell), show(cell, "zh"))
                         log.add(
                             eg.loc(int(row), "weight"),
                             "expert weight must be a positive number",
                             message_zh="专家权重必须是正数",
-                            found=show(eg.data.at[row, "weight"]),
-                            found_zh=show(eg.data.at[row, "weight"], "zh"),
+                            found=found,
+                            found_zh=found_zh,
                             check="judgments",
                         )
                     else:

@@ -266,8 +266,8 @@ def load_map(path: Path | str) -> ImportMap:
         v = raw.get(key)
         if v is None:
             continue
-        if isinstance(v, (dict, list)):
-            err(raw, key, f"`{key}` must be a column header text", "a text", str(v))
+        if isinstance(v, (dict, list, bool)):  # yes/no/on/off unquoted are booleans in YAML
+            err(raw, key, f"`{key}` must be a column header text", "a text (quoted if yes/no)", v)
             continue
         texts[key] = _ref_text(v)
     items: dict[str, str] = {}
@@ -306,7 +306,7 @@ def load_map(path: Path | str) -> ImportMap:
         if not isinstance(raw_missing, list):
             raw_missing = [raw_missing]
         for v in raw_missing:
-            if isinstance(v, bool):
+            if isinstance(v, (bool, dict, list)):
                 err(raw, "missing", "missing codes must be numbers or texts", found=v)
             elif isinstance(v, (int, float)):
                 missing.append(float(v))

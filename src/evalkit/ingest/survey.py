@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,8 +22,9 @@ import pandas as pd
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..spec import ImportSpec
 from ..tree import IndicatorTree
+from .overflow import statistic_overflow
 from .platforms import import_responses, reasons_text
-from .tables import Grid, read_grid, sheet_names
+from .tables import Grid, odd_value, read_grid, sheet_names
 
 ID_COLUMNS = ("respondent", "district", "station")
 UNIT_COLUMNS = ("district", "station")
@@ -105,6 +107,7 @@ def _convert_items(
         scale = tree.scales[leaf.source.scale]
         val = grid.numbers[item.id].to_numpy(dtype=float).copy()
         blank = grid.blank[item.id].to_numpy(dtype=bool).copy()
+        odd = _odd(grid, item.id)
         if len(num_codes):
             coded = np.isin(val, num_codes)
             val[coded] = np.nan
@@ -120,6 +123,9 @@ def _convert_items(
             idx = np.flatnonzero(text)[coded]
             blank[idx] = True
             text[idx] = False
+        if odd.any():  # a TRUE/FALSE cell is never a label, however the scale names its values
+            raw_odd = grid.data[item.id].to_numpy()[odd]
+            text[np.flatnonzero(odd)[[isinstance(v, (bool, np.bool_)) for v in raw_odd]]] = False
         if text.any():
             val[text] = _text_values(grid.data[item.id].to_numpy()[text], labels[scale.id])
         allowed = np.isin(val, np.asarray(scale.values))
@@ -131,6 +137,10 @@ def _convert_items(
             example_zh = scale.labels.get("zh", [first])[0] if scale.labels else ""
             raw = grid.data[item.id].to_numpy()
             for k in np.flatnonzero(bad):
+                found, found_zh = (odd[k] and odd_value(raw[k])) or (
+                    show(raw[k]),
+                    show(raw[k], "zh"),
+                )
                 log.add(
                     grid.loc(int(index[k]), item.id),
                     f"answer off the scale `{scale.id}` (item {item.id})",
@@ -139,14 +149,21 @@ def _convert_items(
                     + (f" or a label such as {example!r}" if example else ""),
                     expected_zh=f"{shown_values} 之一"
                     + (f"，或 {example_zh!r} 这样的选项文字" if example_zh else ""),
-                    found=show(raw[k]),
-                    found_zh=show(raw[k], "zh"),
+                    found=found,
+                    found_zh=found_zh,
                     fix="Correct the cell, or leave it empty if the officer did not answer.",
                     fix_zh="改正该单元格；若民警未作答，请留空。",
                     check="scale",
                 )
         values[item.id] = np.where(allowed, val, np.nan)
     return pd.DataFrame(values, index=grid.data.index)
+
+
+def _odd(grid: Grid, column: str) -> np.ndarray:
+    """Where a column holds TRUE/FALSE, infinite or NaN cells (:func:`.tables.odd_value`)."""
+    if column in grid.odd.columns:
+        return grid.odd[column].to_numpy(dtype=bool)
+    return np.zeros(len(grid.data), dtype=bool)
 
 
 def _ids(grid: Grid, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
@@ -262,10 +279,12 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
         raw = data[c]
         empty = grid.blank[c]
         num = grid.numbers[c].copy()
-        text = ~empty & num.isna()
+        odd = pd.Series(_odd(grid, c), index=data.index)
+        text = ~empty & num.isna() & ~odd
         if text.any():
             num[text] = _text_values(raw[text].to_numpy(), {})
-        bad = (~empty & num.isna()) | (num < 0)
+            odd |= text & np.isinf(num)  # full-width or spaced texts such as "１e400"
+        bad = (~empty & ~odd & num.isna()) | (num < 0)
         for row in np.asarray(data.index)[bad.to_numpy()]:
             log.add(
                 grid.loc(int(row), c),
@@ -277,6 +296,23 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
                 found_zh=show(raw.at[row], "zh"),
                 check="statistic",
             )
+        for row in np.asarray(data.index)[odd.to_numpy()]:
+            found, found_zh = odd_value(raw.at[row]) or (show(raw.at[row]), show(raw.at[row], "zh"))
+            log.add(
+                grid.loc(int(row), c),
+                "statistic is not a finite number",
+                message_zh="统计数据不是有限的数值",
+                expected="a number >= 0 (TRUE/FALSE, inf, nan and numbers beyond about 1.8e308 "
+                "are not counts)",
+                expected_zh="大于或等于 0 的数（TRUE/FALSE、inf、nan 以及超过约 1.8e308 的数都不是"
+                "统计数）",
+                found=found,
+                found_zh=found_zh,
+                fix="Type the station's figure as a plain number; leave the cell empty if it is "
+                "not known.",
+                fix_zh="把该派出所的数据填成普通数字；不知道时留空。",
+                check="statistic",
+            )
         for row in np.asarray(data.index)[empty.to_numpy()]:
             log.warn(
                 grid.loc(int(row), c),
@@ -284,7 +320,7 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
                 message_zh="统计数据为空，该派出所用到它的指标缺失",
                 check="statistic",
             )
-        stats[c] = num.where(~bad)
+        stats[c] = num.where(~bad & ~odd)
     out = pd.concat([ids, names, pd.DataFrame(stats, index=data.index)], axis=1)
     out["_file"] = grid.file
     out["_sheet"] = grid.sheet
@@ -393,6 +429,8 @@ def load_survey_data(
                 check="ids",
             )
         stat = stat[~again]
+    # sums of station figures beyond the floating-point range (two cells of 1e308)
+    log.issues += statistic_overflow(tree, stat)
     # cross-check units: a station in one table and not the other (problem rows only are visited)
     if not stat.empty and not resp.empty:
         unit = ["district", "station"]
@@ -455,8 +493,8 @@ def _file_key(path: Path) -> object:
     """The same file under any spelling of its path (``./``, ``..``, symbolic links)."""
     try:
         st = path.stat()
-    except OSError:
-        return str(path.resolve())
+    except OSError:  # not there, or a symbolic-link loop (which Path.resolve refuses too)
+        return os.path.abspath(path)
     return (st.st_dev, st.st_ino)
 
 

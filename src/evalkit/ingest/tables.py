@@ -15,6 +15,7 @@ import csv
 import dataclasses
 import io
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -27,6 +28,7 @@ import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from ..errors import DataError, Issue, Location
+from ..files import file_problem
 from .xlsxsplit import NotSplittable, split_blocks
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
@@ -61,9 +63,12 @@ class Grid:
     """Cells of one sheet with Excel row numbers as the index.
 
     ``data``: the raw cells (object dtype) under deduplicated header texts; ``numbers``: the same
-    cells as floats where they are numbers or numeric text (NaN elsewhere); ``blank``: True where a
-    cell is empty (None, "" or only white space). Both are computed once, vectorised, for the whole
-    sheet, so readers never loop over cells.
+    cells as floats where they are finite numbers or numeric text (NaN elsewhere); ``blank``: True
+    where a cell is empty (None, "" or only white space); ``odd``: True where a cell looks like a
+    number but is none to compute with: a TRUE/FALSE cell (or the text TRUE/FALSE, as a CSV file
+    writes one), an infinite number or a NaN (stored so, or typed as ``inf``, ``-inf``, ``nan``,
+    ``∞``), or a number beyond the floating-point range (``1e400``); see :func:`odd_value`. Each is
+    computed once, vectorised, for the whole sheet, so readers never loop over cells.
     """
 
     file: str
@@ -73,6 +78,7 @@ class Grid:
     header_row: int
     numbers: pd.DataFrame = field(default_factory=pd.DataFrame)
     blank: pd.DataFrame = field(default_factory=pd.DataFrame)
+    odd: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def loc(self, row: int | None = None, column: str = "") -> Location:
         return Location(file=self.file, sheet=self.sheet, row=row, column=column)
@@ -202,6 +208,26 @@ def _prolog_issue(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Location) -
     return None
 
 
+def check_file(path: Path) -> None:
+    """DataError unless *path* is a regular file this process may read: a folder, a named pipe
+    (which would wait for a writer forever), a socket, a symbolic-link loop or a file without read
+    permission is refused before any reader opens it (:func:`evalkit.files.file_problem`)."""
+    problem = file_problem(path)
+    if problem is not None:
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    problem.message,
+                    message_zh=problem.message_zh,
+                    fix=problem.fix,
+                    fix_zh=problem.fix_zh,
+                    check="file",
+                )
+            ]
+        )
+
+
 def _check_zip(path: Path) -> None:
     """Refuse a workbook before any reader inflates it: from the zip directory, a part declared
     larger than :data:`MAX_PART_BYTES` or inflating more than :data:`MAX_RATIO` times (beyond
@@ -209,6 +235,7 @@ def _check_zip(path: Path) -> None:
     the first bytes of each XML part, a DOCTYPE (entity expansion) or a sheet declaring more than
     :data:`MAX_CELLS` cells. Every refused part is listed."""
     where = Location(file=str(path))
+    check_file(path)
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -257,6 +284,17 @@ def _check_zip(path: Path) -> None:
                 )
             ]
         ) from None
+    except OSError as exc:  # the file changed since it was checked
+        raise DataError(
+            [
+                Issue(
+                    where,
+                    f"cannot read this file: {exc.strerror or exc}",
+                    message_zh=f"无法读取该文件（{exc.strerror or exc}）",
+                    check="file",
+                )
+            ]
+        ) from None
 
 
 def sheet_names(path: Path, *, allow_xls: bool = False, display: str | None = None) -> list[str]:
@@ -266,7 +304,9 @@ def sheet_names(path: Path, *, allow_xls: bool = False, display: str | None = No
     if path.suffix.lower() in CSV_SUFFIXES:
         return [path.stem]
     try:
-        if not (allow_xls and path.suffix.lower() == ".xls"):
+        if allow_xls and path.suffix.lower() == ".xls":
+            check_file(path)
+        else:
             _check_zip(path)
         try:
             return list(CalamineWorkbook.from_path(str(path)).sheet_names)
@@ -295,7 +335,20 @@ def read_csv_rows(path: Path) -> tuple[list[list[object]], str]:
     """Rows of a CSV file (quoted newlines kept, blank lines kept so row numbers are the file's)
     and the encoding that decoded it: UTF-8 with a BOM, UTF-8, then GB18030 (a superset of GBK).
     """
-    data = path.read_bytes()
+    check_file(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # the file changed since it was checked
+        raise DataError(
+            [
+                Issue(
+                    Location(file=str(path)),
+                    f"cannot read this file: {exc.strerror or exc}",
+                    message_zh=f"无法读取该文件（{exc.strerror or exc}）",
+                    check="file",
+                )
+            ]
+        ) from None
     last = ""
     for enc in CSV_ENCODINGS:
         if enc == "utf-8-sig" and not data.startswith(codecs.BOM_UTF8):
@@ -392,6 +445,7 @@ def _sheet_blocks(
             ]
         )
     if xls:
+        check_file(path)
         if path.stat().st_size > MAX_XLS_BYTES:
             raise DataError(
                 [
@@ -459,7 +513,56 @@ def _unreadable(path: Path, exc: Exception, xls: bool) -> Issue:
     )
 
 
-_FLOAT, _INT, _NONE = id(float), id(int), id(type(None))
+_FLOAT, _INT, _NONE, _BOOL = id(float), id(int), id(type(None)), id(bool)
+# texts that float() or pandas read as a non-finite number, and TRUE/FALSE as a CSV file holds a
+# boolean cell
+_ODD_TEXT = re.compile(r"\s*(?:[+-]?(?:inf|infinity|nan|∞)|true|false)\s*", re.IGNORECASE)
+
+
+def odd_value(value: object) -> tuple[str, str] | None:
+    """What a cell holds when it looks like a number but is none to compute with, in English and
+    Chinese; None for any other cell.
+
+    A TRUE/FALSE cell (Excel's boolean, or the text TRUE/FALSE of a CSV file) would count as 1/0;
+    ``inf``, ``∞`` and an infinite stored number have no place on any scale; ``nan`` (not a number)
+    would be read as an empty cell; ``1e400`` is beyond the largest floating-point number
+    (about 1.8e308) and would be read as infinite.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return (
+            f"{'TRUE' if value else 'FALSE'} (a TRUE/FALSE cell, not a number)",
+            f"{'TRUE' if value else 'FALSE'}（逻辑值单元格，不是数值）",
+        )
+    if isinstance(value, (float, np.floating)):
+        if np.isnan(value):
+            return "NaN stored as a number (not a number)", "以数值形式存储的 NaN（非数值）"
+        if np.isinf(value):
+            return "an infinite number", "无穷大的数"
+        return None
+    if not isinstance(value, str):
+        return None
+    shown = value.strip()
+    text = unicodedata.normalize("NFKC", shown)
+    low = text.lower().lstrip("+-")
+    if low in ("true", "false"):
+        return (
+            f"{shown!r} (a TRUE/FALSE value, not a number)",
+            f"{shown!r}（逻辑值，不是数值）",
+        )
+    if low == "nan":
+        return f"{shown!r} (not a number)", f"{shown!r}（非数值）"
+    if low in ("inf", "infinity", "∞"):
+        return f"{shown!r} (infinite)", f"{shown!r}（无穷大）"
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if np.isinf(number):
+        return (
+            f"{shown!r}, beyond the largest number evalkit can compute with (about 1.8e308)",
+            f"{shown!r}，超出 evalkit 能计算的最大数（约 1.8e308）",
+        )
+    return None
 
 
 def type_ids(values: np.ndarray) -> np.ndarray:
@@ -469,33 +572,54 @@ def type_ids(values: np.ndarray) -> np.ndarray:
     return np.fromiter(map(id, map(type, flat)), np.intp, len(flat)).reshape(values.shape)
 
 
-def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers (float, NaN if not a number) and blanks (bool) of an object array of cells.
+def _parse_cells(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Numbers (float, NaN if not a finite number), blanks (bool) and odd cells (bool, see
+    :func:`odd_value`) of an object array of cells.
 
     Cells a workbook stores as numbers are taken as they are (one pass reads every cell's type,
     as an integer, so the tests after it are integer comparisons); the remaining non-empty cells
     go through one vectorised numeric conversion (numbers typed as text, CSV cells), each distinct
     text once; only those that are not numbers (ids, labels, stray text) are looked at as text, to
-    find white-space-only ones.
+    find white-space-only ones and the texts of non-finite numbers and booleans. A TRUE/FALSE
+    cell, a stored infinity or NaN and a text such as ``inf``, ``1e400`` or ``nan`` are odd: no
+    number (NaN in ``numbers``), and not blank either, so a reader reports them.
     """
     flat = arr.ravel()
     kinds = type_ids(flat)
     stored = (kinds == _FLOAT) | (kinds == _INT)
     simple = kinds == _NONE
+    odd = kinds == _BOOL
     numbers = np.full(flat.shape, np.nan)
     numbers[stored] = flat[stored].astype(float)
-    rest = np.flatnonzero(~stored & ~simple)
+    rest = np.flatnonzero(~stored & ~simple & ~odd)
     if len(rest):
         # each distinct text once: labels and names repeat thousands of times in a survey
         codes, uniques = pd.factorize(pd.Series(flat[rest], dtype=object), use_na_sentinel=False)
         u = np.asarray(uniques, dtype=object)
-        u_num = pd.to_numeric(pd.Series(u, dtype=object), errors="coerce").to_numpy(float)
-        u_blank = np.fromiter((not str(v).strip() for v in u), bool, len(u)) & np.isnan(u_num)
+        u_num = pd.to_numeric(pd.Series(u, dtype=object), errors="coerce").to_numpy(
+            float, copy=True
+        )
+        u_text = np.isnan(u_num)
+        u_blank = np.fromiter((not str(v).strip() for v in u), bool, len(u)) & u_text
         u_blank |= pd.isna(u)  # NaN or NaT stored in an object cell
+        u_odd = np.isinf(u_num)
+        maybe = np.flatnonzero(u_text & ~u_blank)
+        u_odd[maybe] = np.fromiter(
+            (
+                isinstance(v, str) and len(v) < 40 and _ODD_TEXT.fullmatch(v) is not None
+                for v in u[maybe]
+            ),
+            bool,
+            len(maybe),
+        )
+        u_num[u_odd] = np.nan
         numbers[rest] = u_num[codes]
         simple[rest[u_blank[codes]]] = True
-    simple |= stored & np.isnan(numbers)  # a NaN stored as a number is an empty cell
-    return numbers.reshape(arr.shape), simple.reshape(arr.shape)
+        odd[rest[u_odd[codes]]] = True
+    infinite = stored & ~np.isfinite(numbers)  # a NaN or infinity stored as a number
+    odd |= infinite
+    numbers[infinite] = np.nan
+    return numbers.reshape(arr.shape), simple.reshape(arr.shape), odd.reshape(arr.shape)
 
 
 def rows_to_array(rows: list[list[object]]) -> np.ndarray:
@@ -509,27 +633,29 @@ def rows_to_array(rows: list[list[object]]) -> np.ndarray:
     return arr
 
 
-def _cells(rows: list[list[object]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+Cells = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # cells, numbers, blank, odd
+
+
+def _cells(rows: list[list[object]]) -> Cells:
     arr = rows_to_array(rows)
     return (arr, *_parse_cells(arr))
 
 
-def _stack(
-    blocks: list[tuple[int, int, tuple[np.ndarray, np.ndarray, np.ndarray]]],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One (cells, numbers, blank) triple from blocks placed at their first row and column; the
-    cells outside every block are empty."""
+def _stack(blocks: list[tuple[int, int, Cells]]) -> Cells:
+    """One (cells, numbers, blank, odd) quadruple from blocks placed at their first row and
+    column; the cells outside every block are empty."""
     if len(blocks) == 1 and blocks[0][:2] == (0, 0):
         return blocks[0][2]
-    height = max((row + a.shape[0] for row, _, (a, _, _) in blocks), default=0)
-    width = max((col + a.shape[1] for _, col, (a, _, _) in blocks), default=0)
+    height = max((row + c[0].shape[0] for row, _, c in blocks), default=0)
+    width = max((col + c[0].shape[1] for _, col, c in blocks), default=0)
     arr = np.full((height, width), "", dtype=object)
     numbers = np.full((height, width), np.nan)
     blank = np.ones((height, width), dtype=bool)
-    for row, col, (a, n, b) in blocks:
+    odd = np.zeros((height, width), dtype=bool)
+    for row, col, (a, n, b, o) in blocks:
         at = (slice(row, row + a.shape[0]), slice(col, col + a.shape[1]))
-        arr[at], numbers[at], blank[at] = a, n, b
-    return arr, numbers, blank
+        arr[at], numbers[at], blank[at], odd[at] = a, n, b, o
+    return arr, numbers, blank, odd
 
 
 def read_grid(path: Path, sheet: str | None = None, *, display: str | None = None) -> Grid:
@@ -548,7 +674,7 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
             name, blocks = _sheet_blocks(path, sheet, _cells)
     except DataError as exc:
         raise _shown_as(exc, path, display) from None
-    arr, numbers, blank = _stack(blocks)
+    arr, numbers, blank, odd = _stack(blocks)
     if not arr.size:
         return Grid(file, name, [], pd.DataFrame(), 1)
     nonempty = ~blank.all(axis=1)
@@ -575,6 +701,7 @@ def read_grid(path: Path, sheet: str | None = None, *, display: str | None = Non
         header_row,
         pd.DataFrame(numbers[keep], index=index, columns=cols),
         pd.DataFrame(blank[keep], index=index, columns=cols),
+        pd.DataFrame(odd[keep], index=index, columns=cols),
     )
 
 

@@ -80,7 +80,7 @@ def prepare_data(
     spec: RunSpec, tree: IndicatorTree, survey: SurveyData, judgments: Judgments | None
 ) -> Prepared:
     """Screen and measure already-loaded data (no file is read)."""
-    issues: list[Issue] = [*survey.errors, *survey.issues]
+    issues: list[Issue] = [*spec.notes, *survey.errors, *survey.issues]
     if judgments is not None:
         issues += judgments.issues
     # invalid questionnaires (duplicate ids, too many missing answers, straight-lining) are

@@ -28,7 +28,6 @@ unit's score and rank, pooled by kind of unit as shares of the summed variance.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ import pandas as pd
 
 from ..analysis.sensitivity import pooled_indices, sobol_indices
 from ..spec import UncertaintySpec
+from . import uncertainty_fast as fast
 from .uncertainty_model import (
     AGGREGATIONS,
     COMBINE_LEVELS,
@@ -46,10 +46,8 @@ from .uncertainty_model import (
     NORMALISATIONS,
     OBJECTIVES,
     Model,
-    Outputs,
     Runs,
     build_model,
-    run,
 )
 
 #: Factors of the sensitivity design, in report order, with their names in zh and en.
@@ -215,16 +213,6 @@ def _nominal(ev) -> dict[str, object]:
     }
 
 
-def _evaluate(model: Model, runs: Runs, has_judgments: bool, batch: int) -> Outputs:
-    parts = [
-        run(model, runs.take(np.arange(s, min(s + batch, len(runs)))), has_judgments=has_judgments)
-        for s in range(0, len(runs), batch)
-    ]
-    return Outputs(
-        *(np.concatenate([getattr(p, f) for p in parts]) for f in Outputs.__dataclass_fields__)
-    )
-
-
 def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | None:
     """The uncertainty and sensitivity analysis of an Evaluation (None when draws is 0)."""
     u = settings or ev.spec.uncertainty
@@ -240,6 +228,7 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
         seed=u.seed,
         respondents=u.respondents,
         experts=u.experts and has_judgments,
+        objectives=tuple({*u.objective, ev.weights.objective}),
     )
     nominal = _nominal(ev)
     guess = _guess_mask(ev)
@@ -252,20 +241,19 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
     rules = np.array([LEVEL_RULES.index(r) for r in (u.level_rule or ("total",))])
     rule = rules[rng.integers(0, len(rules), 2 * n)]
     leaves = len(model.worst)
-    batch = max(8, int(1.5e8 / (model.n_units * len(model.tree.ids) * 8 * 6)))
-    base = _evaluate(
-        model, _decode(factors, nominal, np.vstack([a, b]), rule, leaves), has_judgments, batch
-    )
+    minmax = "minmax" in u.normalisation
+    t = fast.tables(model, minmax)
+    base_runs = _decode(factors, nominal, np.vstack([a, b]), rule, leaves)
+    base = fast.evaluate(model, t, base_runs, has_judgments=has_judgments, levels=True)
     ab_out = []
     col = 0
-    for f in factors:
+    for f in factors:  # one design matrix per factor (A with that factor from B)
         ab = a.copy()
         ab[:, col : col + f.width] = b[:, col : col + f.width]
         col += f.width
-        ab_out.append(
-            _evaluate(model, _decode(factors, nominal, ab, rule[:n], leaves), has_judgments, batch)
-        )
-    goalposts = _decode(factors, nominal, np.vstack([a, b]), rule, leaves).norm == 0
+        ab_runs = _decode(factors, nominal, ab, rule[:n], leaves)
+        ab_out.append(fast.evaluate(model, t, ab_runs, has_judgments=has_judgments, levels=False))
+    goalposts = base_runs.norm == 0
     units = _unit_table(ev, model, base, goalposts)
     sens = _sensitivity(factors, model, base, ab_out, n)
     ftable = _factor_table(u, factors, nominal)
@@ -286,16 +274,23 @@ def _guess_mask(ev) -> np.ndarray:
 
 
 def _percentiles(x: np.ndarray) -> np.ndarray:
-    """5th, 50th, 95th percentiles per unit (NaN for a unit never scored, e.g. a hidden station)."""
-    ok = ~np.isnan(x).all(axis=0)
+    """5th, 50th and 95th percentiles of each column (linear interpolation, as numpy's default),
+    NaN left out; NaN for a column with no value (a station never shown). One sort for all."""
+    srt = np.sort(x, axis=0)  # NaN last
+    n = (~np.isnan(x)).sum(axis=0)
     out = np.full((3, x.shape[1]), np.nan)
-    if ok.any():
-        with np.errstate(all="ignore"):
-            out[:, ok] = np.nanpercentile(x[:, ok], [5, 50, 95], axis=0)
+    ok = n > 0
+    for k, q in enumerate((5, 50, 95)):  # three quantiles, each vectorised over the columns
+        pos = q / 100 * np.maximum(n - 1, 0)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
+        a = np.take_along_axis(srt, lo[None, :], axis=0)[0]
+        b = np.take_along_axis(srt, hi[None, :], axis=0)[0]
+        out[k, ok] = (a + (pos - lo) * (b - a))[ok]
     return out
 
 
-def _unit_table(ev, model: Model, out: Outputs, goalposts: np.ndarray) -> pd.DataFrame:
+def _unit_table(ev, model: Model, out: fast.Result, goalposts: np.ndarray) -> pd.DataFrame:
     tree = ev.tree
     s = model.station_values.shape[1]
     st, di = ev.stations, ev.districts
@@ -345,53 +340,78 @@ def _unit_table(ev, model: Model, out: Outputs, goalposts: np.ndarray) -> pd.Dat
     return frame
 
 
+def _overlap_matrix(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """(..., n, n): intervals i and j overlap (NaN intervals overlap nothing); diagonal False."""
+    hit = (lo[..., :, None] <= hi[..., None, :]) & (lo[..., None, :] <= hi[..., :, None])
+    n = lo.shape[-1]
+    return hit & ~np.eye(n, dtype=bool)
+
+
 def _overlaps(frame: pd.DataFrame) -> None:
     """distinct / overlaps: 5-95 % rank intervals compared with the other units of the same kind
-    (stations within their district, by their rank in the district)."""
+    (districts among districts; stations within their district, by their rank in the district)."""
     distinct = np.ones(len(frame), bool)
-    overlaps = [""] * len(frame)
-    for kind, lo_col, hi_col, by in (
-        ("district", "rank_p05", "rank_p95", None),
-        ("station", "rank_in_district_p05", "rank_in_district_p95", "district"),
-    ):
-        sel = frame.index[(frame["unit_type"] == kind) & frame["shown"] & frame[lo_col].notna()]
-        groups = [sel] if by is None else [g.index for _, g in frame.loc[sel].groupby(by)]
-        for idx in groups:
-            lo = frame.loc[idx, lo_col].to_numpy()
-            hi = frame.loc[idx, hi_col].to_numpy()
-            hit = (lo[:, None] <= hi[None, :]) & (lo[None, :] <= hi[:, None])
-            np.fill_diagonal(hit, False)
-            for i, row in enumerate(idx):
-                others = frame.loc[idx[hit[i]], "unit"].tolist()
-                distinct[row] = not others
-                overlaps[row] = "、".join(map(str, others[:8])) + (" …" if len(others) > 8 else "")
+    names = frame["unit"].astype(str).to_numpy()
+    first8 = np.full((len(frame), 8), -1)
+    count = np.zeros(len(frame), int)
+    d = np.flatnonzero((frame["unit_type"] == "district").to_numpy())
+    if d.size:
+        hit = _overlap_matrix(frame["rank_p05"].to_numpy()[d], frame["rank_p95"].to_numpy()[d])
+        count[d] = hit.sum(axis=1)
+        order = np.argsort(~hit, axis=1, kind="stable")[:, :8]
+        first8[d, : order.shape[1]] = np.where(np.take_along_axis(hit, order, 1), d[order], -1)
+    st = frame["unit_type"].to_numpy() == "station"
+    ok = st & frame["shown"].to_numpy(bool) & frame["rank_in_district_p05"].notna().to_numpy()
+    s = np.flatnonzero(ok)
+    if s.size:
+        code = pd.factorize(frame["district"].to_numpy()[s])[0]
+        srt = np.argsort(code, kind="stable")
+        s, code = s[srt], code[srt]
+        sizes = np.bincount(code)
+        slot = np.arange(len(s)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        width = int(sizes.max())
+        lo = np.full((len(sizes), width), np.nan)
+        hi = np.full((len(sizes), width), np.nan)
+        lo[code, slot] = frame["rank_in_district_p05"].to_numpy()[s]
+        hi[code, slot] = frame["rank_in_district_p95"].to_numpy()[s]
+        hit = _overlap_matrix(lo, hi)[code, slot]  # (stations, width)
+        count[s] = hit.sum(axis=1)
+        pad = np.full((len(sizes), width), -1)
+        pad[code, slot] = s
+        order = np.argsort(~hit, axis=1, kind="stable")[:, :8]
+        first8[s, : order.shape[1]] = np.where(
+            np.take_along_axis(hit, order, 1), pad[code[:, None], order], -1
+        )
+    distinct[count > 0] = False
+    # the names, for the reports (text formatting, one join per unit)
     frame["distinct"] = distinct
-    frame["overlaps"] = overlaps
+    frame["overlaps"] = [
+        "、".join(names[j] for j in row if j >= 0) + (" …" if c > 8 else "")
+        for row, c in zip(first8, count, strict=True)
+    ]
 
 
 def _sensitivity(
-    factors: list[Factor], model: Model, base: Outputs, ab: list[Outputs], n: int
+    factors: list[Factor], model: Model, base: fast.Result, ab: list[fast.Result], n: int
 ) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     s = model.station_values.shape[1]
     shown = np.r_[model.shown, np.ones(base.total.shape[1] - s, bool)]
     for output in ("score", "rank") if factors else ():
         key = "total" if output == "score" else "rank"
-        fa = getattr(base, key)[:n]
-        fb = getattr(base, key)[n:]
-        fab = np.stack([getattr(o, key) for o in ab])
-        ix = sobol_indices(np.nan_to_num(fa), np.nan_to_num(fb), np.nan_to_num(fab))
         for kind, cols in (
             ("district", np.arange(s, len(shown))),
             ("station", np.flatnonzero(shown[:s])),
         ):
-            sub = dataclasses.replace(
-                ix,
-                first_order=ix.first_order[:, cols],
-                total=ix.total[:, cols],
-                variance=ix.variance[cols],
+            if cols.size == 0:
+                continue
+            f_all = getattr(base, key)[:, cols]
+            ix = sobol_indices(
+                np.nan_to_num(f_all[:n]),
+                np.nan_to_num(f_all[n:]),
+                [np.nan_to_num(getattr(o, key)[:, cols]) for o in ab],
             )
-            s1, st = pooled_indices(sub, axis=-1)
+            s1, st = pooled_indices(ix, axis=-1)
             for f, a, b in zip(factors, s1, st, strict=True):
                 rows.append(
                     {

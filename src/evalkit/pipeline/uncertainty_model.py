@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from ..measure import UNIT
 from ..spec import WeightSpec
@@ -151,21 +152,38 @@ def _replicate_values(p: Prepared, r: int, seed: int) -> tuple[np.ndarray, np.nd
     rng = np.random.default_rng(seed)
     valid = ~np.isnan(x)
     x0 = np.where(valid, x, 0.0)
-    for k in range(1, r + 1):
-        pick = starts[station_of] + np.floor(rng.random(len(resp)) * counts[station_of]).astype(int)
-        xv, vv = x0[pick], valid[pick].astype(float)
-        for rows, seg, out in ((st_rows, starts, st), (di_rows, d_starts, di)):
-            s = np.add.reduceat(xv, seg, axis=0)
-            n = np.add.reduceat(vv, seg, axis=0)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                item_mean = s / n  # NaN where no answer
-            have = ~np.isnan(item_mean)
-            num = np.where(have, item_mean, 0.0) @ member
-            den = have.astype(float) @ member
-            with np.errstate(invalid="ignore", divide="ignore"):
-                val = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-            ok = rows >= 0
-            out[k][np.ix_(rows[ok], leaf_cols)] = val[ok]
+    n = len(resp)
+    # every replicate at once: how often each officer is drawn (within their station), then the
+    # station sums of answers and of answered cells as one sparse product
+    pick = starts[station_of][None, :] + rng.integers(0, counts[station_of], size=(r, n))
+    drawn = np.bincount((pick + n * np.arange(r)[:, None]).ravel(), minlength=r * n)
+    # row (replicate k, station s) holds the draws of s's officers: contiguous, as rows are sorted
+    indptr = np.r_[(n * np.arange(r)[:, None] + starts[None, :]).ravel(), r * n]
+    a = sparse.csr_matrix(
+        (drawn.astype(float), np.tile(np.arange(n), r), indptr), shape=(r * len(starts), n)
+    )
+    sums = (a @ x0).reshape(r, len(starts), -1)
+    cnts = (a @ valid.astype(float)).reshape(r, len(starts), -1)
+    # a district pools its stations' officers: the sums of its stations
+    d_first = np.searchsorted(starts, d_starts)
+    for rows, s_sum, s_cnt, out in (
+        (st_rows, sums, cnts, st),
+        (
+            di_rows,
+            np.add.reduceat(sums, d_first, axis=1),
+            np.add.reduceat(cnts, d_first, axis=1),
+            di,
+        ),
+    ):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            item_mean = s_sum / s_cnt  # NaN where no answer
+        have = ~np.isnan(item_mean)
+        num = np.where(have, item_mean, 0.0) @ member
+        den = have.astype(float) @ member
+        with np.errstate(invalid="ignore", divide="ignore"):
+            val = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        ok = rows >= 0
+        out[1:, rows[ok][:, None], leaf_cols[None, :]] = val[:, ok]
     return st, di
 
 
@@ -212,6 +230,7 @@ class Model:
     objective_leaf: np.ndarray  # (n_objectives, R + 1, L) leaf weights, NaN where one failed
     cutoffs: np.ndarray  # level min scores
     combine: str  # linear | multiplicative | game_theory
+    survey_leaf: np.ndarray  # (L,) leaves measured by the survey (their goalposts: scale ends)
 
     @property
     def n_units(self) -> int:
@@ -219,7 +238,14 @@ class Model:
 
 
 def build_model(
-    p: Prepared, spec: WeightSpec, *, replicates: int, seed: int, respondents: bool, experts: bool
+    p: Prepared,
+    spec: WeightSpec,
+    *,
+    replicates: int,
+    seed: int,
+    respondents: bool,
+    experts: bool,
+    objectives: tuple[str, ...] = OBJECTIVES,
 ) -> Model:
     """Precompute the arrays of :class:`Model` (replicates only for the factors that vary)."""
     tree = p.tree
@@ -243,6 +269,8 @@ def build_model(
     if complete.sum() >= 2:
         units = st[:, shown][:, complete]  # (R + 1, m, L)
         for o, name in enumerate(OBJECTIVES):
+            if name not in objectives:
+                continue
             with np.errstate(all="ignore"):
                 obj[o] = BATCHED[name](units, p.directions)
     codes = pd.factorize(p.matrix.stations.index.get_level_values("district"))[0]
@@ -262,6 +290,9 @@ def build_model(
         objective_leaf=obj,
         cutoffs=np.array([lv.min_score for lv in tree.levels], dtype=float),
         combine=spec.combine,
+        survey_leaf=np.array(
+            [lf.source is not None and lf.source.kind == "survey" for lf in leaves], dtype=bool
+        ),
     )
 
 
