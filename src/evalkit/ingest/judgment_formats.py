@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Issue, IssueLog, Location, show
+from ..fileio import atomic_workbook
 from ..tree import IndicatorTree, Node
 from ..weights.ahp import ahp_priorities, fmt_judgment, saaty_round
 from ..yamlio import line_of, load_yaml
@@ -66,6 +67,7 @@ _SEP = re.compile(
 )
 _PREFIX = re.compile(r"^\s*(?:第\s*)?[QqＱ]?\d+(?:[._-]\d+)*\s*(?:题)?\s*[.、:：)）_\-—]?\s*")
 _BRACKETS = re.compile(r"[(（\[【]([^()（）\[\]【】]+)[)）\]】]")
+_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 _MAP_KEYS = {"layout", "ignore_sheets", "nodes", "experts"}
 _NODE_KEYS = {"sheet", "items", "pairs"}
 _EXPERT_KEYS = {"column", "names"}
@@ -1609,8 +1611,6 @@ def write_experts_workbook(
     and the lower triangle is left empty (evalkit fills the reciprocals). A sheet ``experts`` lists
     the experts (weight 1) and ``import_log`` the source, layout and decisions.
     """
-    from ..templates import _atomic_workbook
-
     path = Path(path)
     criteria = tree.criteria()
     missing = [n.id for n in criteria if n.id not in imported.matrices]
@@ -1626,7 +1626,7 @@ def write_experts_workbook(
             ]
         )
     ids = {n.id for n in criteria}
-    with _atomic_workbook(path) as wb:
+    with atomic_workbook(path, _OPTIONS) as wb:
         head = wb.add_format({"bold": True, "bg_color": "#DDE6F0", "border": 1})
         diag = wb.add_format({"bg_color": "#D9D9D9", "align": "center"})
         num = wb.add_format({"align": "center"})
