@@ -10,7 +10,7 @@ import pytest
 
 from evalkit.errors import SpecError, TreeError
 from evalkit.tree import load_tree
-from evalkit.yamlio import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_yaml
+from evalkit.yamlio import MAX_BYTES, MAX_DEPTH, MAX_NODES, YamlProblems, load_yaml, yaml_value
 
 
 def _write(tmp_path: Path, text: str, name: str = "x.yaml") -> Path:
@@ -102,3 +102,35 @@ def test_symlink_loop_is_a_problem(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as info:
         load_yaml(loop)
     assert "cannot open" in _issue(info)[0]
+
+
+# ---- problems of a YAML file, filed the same way for every file ---------------------------------
+
+
+def test_yaml_problem_is_located_bilingual_and_shows_the_value(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a:\n  b: 2.0\n  c: [x, 1, ~]\n  d: {zh: 是, en: true}\n")
+    raw = load_yaml(path)
+    err = YamlProblems(str(path), check="demo")
+    err(
+        raw["a"], "b", "bad b", "a whole number", raw["a"]["b"], "Write 2.", zh="b 不对", path="a/b"
+    )
+    err(raw["a"], "c", "bad c", found=raw["a"]["c"], zh="c 不对")
+    err(raw["a"], "d", "bad d", found=raw["a"]["d"], zh="d 不对", severity="warning")
+    err(raw, "missing", "bad e", found=None, zh="e 不对")
+    b, c, d, e = err.issues
+    assert (b.location.line, b.location.path, b.check, b.found, b.fix) == (
+        2,
+        "a/b",
+        "demo",
+        "2.0",
+        "Write 2.",
+    )
+    assert (b.message_zh, c.found, d.found, d.severity) == (
+        "b 不对",
+        "['x', 1, ~]",
+        "{zh: '是', en: true}",
+        "warning",
+    )
+    assert (e.location.line, e.found, e.found_zh) == (1, "an empty value", "空值")
+    assert err.log.errors == [b, c, e]
+    assert yaml_value("x") == "'x'" and yaml_value(False) == "false" and yaml_value(3) == "3"

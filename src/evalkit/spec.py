@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import Issue, Location, SpecError
 from .weights.ahp import RI_TABLES
-from .yamlio import line_of, load_yaml
+from .yamlio import YamlProblems, load_yaml
 
 PROJECT_FILE = "evalkit.yaml"
 WEIGHT_METHODS = ("combined", "ahp", "entropy", "equal")
@@ -77,37 +77,33 @@ class RunSpec:
         return out if out.is_absolute() else self.root / out
 
 
-def _expand(
-    root: Path, patterns: Any, key: str, raw: Any, issues: list[Issue], file: str
-) -> list[Path]:
+def _expand(root: Path, patterns: Any, key: str, raw: Any, err: YamlProblems) -> list[Path]:
     if patterns is None:
         return []
     if isinstance(patterns, str):
         patterns = [patterns]
     if not isinstance(patterns, list):
-        issues.append(
-            Issue(
-                Location(file=file, line=line_of(raw, key)),
-                f"`data.{key}` must be a path or a list of paths",
-                message_zh=f"`data.{key}` 须为一个路径或路径列表",
-                found=repr(patterns),
-            )
+        err(
+            raw,
+            key,
+            f"`data.{key}` must be a path or a list of paths",
+            found=patterns,
+            zh=f"`data.{key}` 须为一个路径或路径列表",
         )
         return []
     out: list[Path] = []
     for pat in patterns:
         matches = sorted(glob.glob(str(root / str(pat))))
         if not matches:
-            issues.append(
-                Issue(
-                    Location(file=file, line=line_of(raw, key)),
-                    f"`data.{key}`: no file matches {pat!r}",
-                    message_zh=f"`data.{key}`：没有与 {pat!r} 匹配的文件",
-                    expected="an existing file or a glob that matches one",
-                    expected_zh="一个存在的文件，或能匹配到文件的通配符",
-                    fix="Check the path (relative to the folder of evalkit.yaml).",
-                    fix_zh="检查路径（相对于 evalkit.yaml 所在的文件夹）。",
-                )
+            err(
+                raw,
+                key,
+                f"`data.{key}`: no file matches {pat!r}",
+                "an existing file or a glob that matches one",
+                fix="Check the path (relative to the folder of evalkit.yaml).",
+                zh=f"`data.{key}`：没有与 {pat!r} 匹配的文件",
+                expected_zh="一个存在的文件，或能匹配到文件的通配符",
+                fix_zh="检查路径（相对于 evalkit.yaml 所在的文件夹）。",
             )
         out.extend(Path(m) for m in matches)
     return out
@@ -134,7 +130,6 @@ def load_spec(project: Path | str = ".") -> RunSpec:
     root = path.parent
     file = str(path)
     raw = load_yaml(path, error=SpecError)
-    issues: list[Issue] = []
     if not isinstance(raw, dict):
         raise SpecError(
             [
@@ -146,28 +141,8 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             ]
         )
 
-    def err(
-        obj: Any,
-        key: str | None,
-        msg: str,
-        expected: str = "",
-        found: Any = "",
-        *,
-        zh: str,
-        expected_zh: str = "",
-    ) -> None:
-        """A problem in English (*msg*, *expected*) and Chinese (*zh*, *expected_zh*; an expected
-        that is a YAML literal needs no Chinese)."""
-        issues.append(
-            Issue(
-                Location(file=file, line=line_of(obj, key)),
-                msg,
-                expected=expected,
-                found=repr(found) if found != "" else "",
-                message_zh=zh,
-                expected_zh=expected_zh,
-            )
-        )
+    err = YamlProblems(file)  # each problem with its line, in English and Chinese
+    issues = err.issues
 
     title = raw.get("title") or {}
     if isinstance(title, str):
@@ -224,12 +199,12 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                     found=str(exp),
                     zh="专家判断文件不存在",
                 )
-        surveys = _expand(root, data.get("surveys"), "surveys", data, issues, file)
+        surveys = _expand(root, data.get("surveys"), "surveys", data, err)
         if experts_path is not None:
             surveys = [p for p in surveys if p.resolve() != experts_path.resolve()]
         surveys = [p for p in surveys if not p.name.startswith(("~$", "."))]
-        responses = _expand(root, data.get("responses"), "responses", data, issues, file)
-        stations = _expand(root, data.get("stations"), "stations", data, issues, file)
+        responses = _expand(root, data.get("responses"), "responses", data, err)
+        stations = _expand(root, data.get("stations"), "stations", data, err)
         codes = data.get("missing_codes") or []
         if not isinstance(codes, list) or any(
             isinstance(c, bool) or not isinstance(c, (int, float, str)) for c in codes
