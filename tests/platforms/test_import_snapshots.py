@@ -20,6 +20,7 @@ import numpy as np
 import openpyxl
 import pytest
 
+from evalkit.cli.import_judgments_cmd import consistency_table
 from evalkit.errors import DataError, Issue
 from evalkit.ingest.judgment_formats import (
     import_judgments,
@@ -249,7 +250,7 @@ def test_judgment_layout_imports_as_before(key: str, tree: IndicatorTree, tmp_pa
     path = writer(tree, mats, tmp_path / f"{key}.xlsx")
     imp = import_judgments(path, tree)
     out = tmp_path / "out" / "experts.xlsx"
-    write_experts_workbook(imp, tree, out)
+    write_experts_workbook(imp, tree, out, cr=consistency_table(imp.matrices, imp.experts))
     map_path = tmp_path / "out" / "experts.map.yaml"
     write_map(imp.proposed_map, map_path)
     seen = inspect_judgments(path, tree)

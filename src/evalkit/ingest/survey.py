@@ -21,6 +21,7 @@ import pandas as pd
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..spec import ImportSpec
 from ..tree import IndicatorTree
+from .decision import zh_of
 from .platforms import import_responses, reasons_text
 from .tables import Grid, read_grid, sheet_names
 
@@ -596,7 +597,7 @@ def _read_import(
         log.warn(
             Location(file=shown),
             f"import: {decision}",
-            message_zh=f"导入：{decision}",  # the decisions of ingest.platforms are English only
+            message_zh=f"导入：{zh_of(decision)}",
             check="import",
         )
     for issue in found:
