@@ -15,11 +15,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from evalkit.pipeline import evaluate
 from evalkit.report.excel import write_district_workbook
 from evalkit.report.pdf import render_district_pdf
 from evalkit.report.tables import district_report, load_rules
 from evalkit.run import resolve_font, run_project
-from evalkit.score.evaluate import evaluate
 from evalkit.synth import synthesize
 
 ROOT = Path(__file__).resolve().parents[1]

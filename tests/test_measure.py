@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 import yaml
 
+from evalkit.pipeline import evaluate
 from evalkit.run import run_project
-from evalkit.score.evaluate import evaluate
 
 
 def _one_kind(project: Path, keep: str) -> Path:

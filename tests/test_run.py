@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
 from evalkit.errors import DataError, PartialRunError
+from evalkit.pipeline import evaluate
 from evalkit.run import run_project
-from evalkit.score.evaluate import evaluate
 
 
 def _pdf_text(path: Path) -> str:
@@ -99,11 +99,11 @@ def test_weights_follow_the_conventions(zh_run) -> None:
     for _parent, group in t.groupby("parent"):
         assert group["local"].sum() == pytest.approx(1.0)
         assert group["ahp_local"].sum() == pytest.approx(1.0)
-        assert group["entropy_local"].sum() == pytest.approx(1.0)
+        assert group["objective_local"].sum() == pytest.approx(1.0)
     leaves = [leaf.id for leaf in ev.tree.leaves()]
     assert t.loc[leaves, "global"].sum() == pytest.approx(1.0)
     # linear combination, alpha = 0.5, on global leaf weights
-    expect = 0.5 * t.loc[leaves, "ahp_global"] + 0.5 * t.loc[leaves, "entropy_global"]
+    expect = 0.5 * t.loc[leaves, "ahp_global"] + 0.5 * t.loc[leaves, "objective_global"]
     assert (t.loc[leaves, "global"] - expect).abs().max() < 1e-12
     # global = product of locals down the path
     parents = ev.tree.parents()

@@ -7,8 +7,8 @@ The library API works the same from Python, Jupyter and the ``evalkit`` command 
 """
 
 from .errors import DataError, EvalkitError, InputError, Issue, Location, SpecError, TreeError
+from .pipeline import Evaluation, evaluate, evaluate_data
 from .run import RunResult, run_project
-from .score.evaluate import Evaluation, evaluate, evaluate_data
 from .spec import RunSpec, load_spec
 from .tree import IndicatorTree, load_tree
 
@@ -22,13 +22,16 @@ __all__ = [
     "InputError",
     "Issue",
     "Location",
+    "Prepared",
     "RunResult",
     "RunSpec",
     "SpecError",
     "TreeError",
     "evaluate",
     "evaluate_data",
+    "evaluate_prepared",
     "load_spec",
     "load_tree",
+    "prepare",
     "run_project",
 ]

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import EvalkitError, FontError, InputError, Issue, Location, PartialRunError
+from .pipeline import Evaluation, evaluate
 from .report.fonts import FontChain
 from .report.model import DistrictReport
-from .score.evaluate import Evaluation, evaluate
 from .spec import RunSpec, load_spec
 from .system import cores
 

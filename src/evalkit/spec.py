@@ -13,11 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Issue, Location, SpecError
-from .weights.ahp import RI_TABLES
+from .ritables import RI_TABLES
 from .yamlio import YamlProblems, load_yaml
 
 PROJECT_FILE = "evalkit.yaml"
-WEIGHT_METHODS = ("combined", "ahp", "entropy", "equal")
+#: Weighters of the project file (evalkit.pipeline.weighters registers them; a test keeps the two
+#: lists equal): AHP, the objective methods, equal and fixed (the tree's `weight:`s), and combined
+#: (AHP with one objective method).
+WEIGHT_METHODS = ("combined", "ahp", "entropy", "critic", "std", "cv", "equal", "fixed")
+OBJECTIVE_METHODS = ("entropy", "critic", "std", "cv")
+#: Aggregators of the project file (evalkit.pipeline.aggregators registers them).
+SCORING_METHODS = ("weighted_sum", "geometric")
 COMBINE_METHODS = ("linear", "multiplicative", "game_theory")
 EXPERT_POLICIES = ("keep", "exclude", "repair")
 LANGS = ("zh", "en")
@@ -43,6 +49,12 @@ class WeightSpec:
     ri_table: str = "saaty"
     cr_threshold: float = 0.10
     inconsistent_experts: str = "keep"
+    objective: str = "entropy"  # the objective method that `combined` joins AHP with
+
+
+@dataclass(frozen=True)
+class ScoringSpec:
+    method: str = "weighted_sum"  # how indicator scores are aggregated up the tree
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ class RunSpec:
     experts: Path | None = None
     weights: WeightSpec = field(default_factory=WeightSpec)
     report: ReportSpec = field(default_factory=ReportSpec)
+    scoring: ScoringSpec = field(default_factory=ScoringSpec)
     file: str = ""
 
     @property
@@ -333,7 +346,17 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 pol,
                 zh="未知的处理方式",
             )
-        ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol)
+        objective = str(w.get("objective", ws.objective))
+        if objective not in OBJECTIVE_METHODS:
+            err(
+                w,
+                "objective",
+                "unknown weights.objective",
+                " | ".join(OBJECTIVE_METHODS),
+                objective,
+                zh="未知的 `weights.objective`",
+            )
+        ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective)
         if method in ("ahp", "combined") and experts_path is None:
             err(
                 w,
@@ -342,6 +365,20 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 "data.experts",
                 zh=f"`weights.method: {method}` 需要专家判断",
             )
+    sc = raw.get("scoring") or {}
+    ss = ScoringSpec()
+    if isinstance(sc, dict):
+        scoring = str(sc.get("method", ss.method))
+        if scoring not in SCORING_METHODS:
+            err(
+                sc,
+                "method",
+                "unknown scoring.method",
+                " | ".join(SCORING_METHODS),
+                scoring,
+                zh="未知的 `scoring.method`",
+            )
+        ss = ScoringSpec(scoring)
     r = raw.get("report") or {}
     rs = ReportSpec()
     if isinstance(r, dict):
@@ -392,5 +429,6 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         experts=experts_path,
         weights=ws,
         report=rs,
+        scoring=ss,
         file=file,
     )

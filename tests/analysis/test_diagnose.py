@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from evalkit.analysis.diagnose import select_recommendations, weakest_indicators
+from evalkit.pipeline import evaluate
 from evalkit.report.tables import district_report, load_rules
-from evalkit.score.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 

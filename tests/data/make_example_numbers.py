@@ -45,10 +45,10 @@ def example_numbers(ev: Any) -> dict[str, list[dict[str, Any]]]:
                 [
                     "id",
                     "ahp_local",
-                    "entropy_local",
+                    "objective_local",
                     "local",
                     "ahp_global",
-                    "entropy_global",
+                    "objective_global",
                     "global",
                 ]
             ]

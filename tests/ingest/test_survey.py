@@ -251,7 +251,7 @@ def _set_surveys(project: Path, entry: str, imports: str = "") -> None:
 def test_a_file_named_twice_is_read_once_with_a_warning(
     how: str, warning: str, project: Path
 ) -> None:
-    from evalkit.score.evaluate import evaluate
+    from evalkit.pipeline import evaluate
 
     before = evaluate(project).districts.set_index("district")["respondents"]
     if how == "glob and path":

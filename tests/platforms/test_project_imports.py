@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from evalkit.errors import PartialRunError
+from evalkit.pipeline import evaluate
 from evalkit.run import run_project
-from evalkit.score.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 WJX = ROOT / "examples" / "imports" / "350881459_按序号_东湖派出所社区警务信息化调查_40_40.xlsx"

@@ -14,7 +14,7 @@ import pytest
 
 from evalkit.errors import DataError
 from evalkit.ingest.platforms import import_responses, inspect_export
-from evalkit.score.evaluate import evaluate
+from evalkit.pipeline import evaluate
 
 from . import fixtures_responses as fr
 

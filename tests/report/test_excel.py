@@ -148,10 +148,10 @@ def make_district_report(
                 "depth": 1,
                 "parent": "",
                 "ahp_local": dim_weights[j] + 0.01,
-                "entropy_local": dim_weights[j] - 0.01,
+                "objective_local": dim_weights[j] - 0.01,
                 "local": dim_weights[j],
                 "ahp_global": dim_weights[j] + 0.01,
-                "entropy_global": dim_weights[j] - 0.01,
+                "objective_global": dim_weights[j] - 0.01,
                 "global": dim_weights[j],
             }
         )
@@ -164,10 +164,10 @@ def make_district_report(
                         "depth": 2,
                         "parent": dim_names[d],
                         "ahp_local": np.nan,  # not computed
-                        "entropy_local": np.nan,
+                        "objective_local": np.nan,
                         "local": r["local_weight"],
                         "ahp_global": np.nan,
-                        "entropy_global": np.nan,
+                        "objective_global": np.nan,
                         "global": r["global_weight"],
                     }
                 )

@@ -185,10 +185,10 @@ def fake_report(
                 depth=1,
                 parent="goal",
                 ahp_local=dim_w[di],
-                entropy_local=math.nan,
+                objective_local=math.nan,
                 local=dim_w[di],
                 ahp_global=dim_w[di],
-                entropy_global=math.nan,
+                objective_global=math.nan,
                 **{"global": dim_w[di]},
             )
         )
@@ -245,10 +245,10 @@ def fake_report(
                     depth=2,
                     parent=did,
                     ahp_local=lw,
-                    entropy_local=lw * 1.1,
+                    objective_local=lw * 1.1,
                     local=lw,
                     ahp_global=gw,
-                    entropy_global=gw * 0.9,
+                    objective_global=gw * 0.9,
                     **{"global": gw},
                 )
             )
@@ -469,7 +469,7 @@ def fake_report(
             cr_threshold="0.10",
             normalisation=("目标值法（阈值法）" if zh else "goalposts"),
             aggregation=("加权求和" if zh else "weighted sum"),
-            entropy_units=("派出所" if zh else "stations"),
+            objective_units=("派出所" if zh else "stations"),
             group=("AIJ 几何平均" if zh else "AIJ geometric mean"),
         ),
         warnings=(

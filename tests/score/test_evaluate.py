@@ -13,8 +13,8 @@ from python_calamine import CalamineWorkbook
 from evalkit.errors import FontError
 from evalkit.ingest.judgments import load_judgments
 from evalkit.ingest.survey import SurveyData
+from evalkit.pipeline import evaluate, evaluate_data
 from evalkit.run import run_project
-from evalkit.score.evaluate import evaluate, evaluate_data
 from evalkit.spec import load_spec
 
 
@@ -36,10 +36,10 @@ def test_ahp_only_uses_ahp_local(base) -> None:
     assert ev.weights.method == "ahp"
 
 
-def test_entropy_only_uses_entropy_local(base) -> None:
+def test_entropy_only_uses_the_entropy_weights(base) -> None:
     ev = _with(base, method="entropy")
     t = ev.weights.table
-    np.testing.assert_allclose(t["local"], t["entropy_local"])
+    np.testing.assert_allclose(t["local"], t["objective_local"])
 
 
 def test_equal_weights(base) -> None:
@@ -54,7 +54,7 @@ def test_multiplicative_combination(base) -> None:
     ev = _with(base, combine="multiplicative")
     t = ev.weights.table.set_index("id")
     leaves = [leaf.id for leaf in ev.tree.leaves()]
-    prod = t.loc[leaves, "ahp_global"] * t.loc[leaves, "entropy_global"]
+    prod = t.loc[leaves, "ahp_global"] * t.loc[leaves, "objective_global"]
     np.testing.assert_allclose(t.loc[leaves, "global"], prod / prod.sum())
 
 
@@ -178,11 +178,15 @@ def test_game_theory_combination_is_reported(base) -> None:
 
     ev = _with(base, combine="game_theory")
     c = ev.weights.combination
-    assert c["method"] == "game_theory" and c["ahp"] + c["entropy"] == pytest.approx(1.0, abs=1e-9)
+    assert c["method"] == "game_theory" and c["ahp"] + c["objective"] == pytest.approx(
+        1.0, abs=1e-9
+    )
     assert "博弈论" in method_dict(ev, "zh")["weights"]
     t = ev.weights.table.set_index("id")
     leaves = [leaf.id for leaf in ev.tree.leaves()]
-    expect = c["ahp"] * t.loc[leaves, "ahp_global"] + c["entropy"] * t.loc[leaves, "entropy_global"]
+    expect = (
+        c["ahp"] * t.loc[leaves, "ahp_global"] + c["objective"] * t.loc[leaves, "objective_global"]
+    )
     np.testing.assert_allclose(t.loc[leaves, "global"], expect / expect.sum(), atol=1e-12)
 
 

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from evalkit.cli.weights_cmd import show_weights
-from evalkit.score.evaluate import evaluate
+from evalkit.pipeline import evaluate
 
 
 def _set(project: Path, **values: str) -> None:
@@ -57,7 +57,7 @@ def test_game_theory_combination_records_coefficients(project: Path) -> None:
     ws = evaluate(project).weights
     c = ws.combination
     assert c["method"] == "game_theory"
-    assert c["ahp"] + c["entropy"] == pytest.approx(1.0)
+    assert c["ahp"] + c["objective"] == pytest.approx(1.0)
     assert "game theory" in ws.describe()
     leaves = ws.table[ws.table["id"].isin([r for r in ws.table["id"]])]
     assert np.isclose(ws.table.loc[ws.table["depth"] == 1, "local"].sum(), 1.0)

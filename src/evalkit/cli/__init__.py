@@ -143,7 +143,7 @@ def _districts_table(ev: Any, lang: str) -> Table:
 @app.command()
 def validate(project: ProjectArg = Path(".")) -> None:
     """Check the tree and all data of PROJECT (no reports); list every problem."""
-    from ..score.evaluate import evaluate
+    from ..pipeline import evaluate
 
     marks = _confirm_warnings(project)
     try:
@@ -191,7 +191,7 @@ def weights(
     experts: Annotated[bool, typer.Option(help="List every expert's CR per node.")] = True,
 ) -> None:
     """Show AHP (CR per expert and node, repair suggestions), entropy and combined weights."""
-    from ..score.evaluate import evaluate
+    from ..pipeline import evaluate
 
     _check_lang(lang)
     try:

@@ -16,7 +16,14 @@ from ..weights.ahp import fmt_judgment
 from ..weights.weightset import WEIGHT_COLUMNS
 
 _WEIGHT_COLS = WEIGHT_COLUMNS
-_WEIGHT_HEADS = ("AHP local", "entropy local", "local", "AHP global", "entropy global", "global")
+_WEIGHT_HEADS = (
+    "AHP local",
+    "objective local",
+    "local",
+    "AHP global",
+    "objective global",
+    "global",
+)
 
 
 def _num(v: Any, fmt: str = ".3f") -> str:
@@ -45,8 +52,8 @@ def show_weights(ev: Any, lang: str, experts: bool, console: Console) -> None:
     console.print(
         f"Method: {ws.describe()}; AHP priorities by principal eigenvector, group judgments by "
         f"AIJ (element-wise geometric mean); RI table: {ws.ri_label}; CR threshold "
-        f"{spec.cr_threshold:g}; experts above it: {spec.inconsistent_experts}; entropy across "
-        f"{ws.entropy_units} stations",
+        f"{spec.cr_threshold:g}; experts above it: {spec.inconsistent_experts}; {ws.objective} weights "
+        f"across {ws.objective_units} stations",
         highlight=False,
     )
     comb = getattr(ws, "combination", {}) or {}

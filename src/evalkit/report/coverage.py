@@ -21,7 +21,7 @@ from evalkit.report.fonts import BUNDLED_FAMILY, FontChain, describe_missing, pl
 
 if TYPE_CHECKING:  # pragma: no cover
     from evalkit.analysis.diagnose import RecommendationRule
-    from evalkit.score.evaluate import Evaluation
+    from evalkit.pipeline import Evaluation
 
 MAX_PER_COLUMN = 10  # distinct values named per column; the rest are counted
 

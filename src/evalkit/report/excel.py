@@ -646,7 +646,7 @@ _METHOD_KEYS = [
     "normalisation",
     "aggregation",
     "group",
-    "entropy_units",
+    "objective_units",
     "inconsistent_experts",
     "consensus",
     "hierarchy_cr",

@@ -1,6 +1,6 @@
 """The report model: every number a report shows, already localised, in plain tables.
 
-``report.tables`` builds these objects from an :class:`~evalkit.score.evaluate.Evaluation`; the Excel
+``report.tables`` builds these objects from an :class:`~evalkit.pipeline.Evaluation`; the Excel
 and PDF renderers only lay them out, so the two formats cannot disagree. Numbers are kept at full
 precision here; renderers round when they present.
 
@@ -48,8 +48,9 @@ class DistrictReport:
         Stations with fewer respondents than the privacy minimum are absent (``stations_hidden`` says
         how many).
     ``weights``: one row per node below the goal, in tree order.
-        id, name, depth (1 = dimension), parent, ahp_local, entropy_local, local, ahp_global,
-        entropy_global, global  (local/global = the weights used; ahp_*/entropy_* NaN when not computed)
+        id, name, depth (1 = dimension), parent, ahp_local, objective_local, local, ahp_global,
+        objective_global, global  (local/global = the weights used; ahp_*/objective_* NaN when
+        not computed)
     ``experts``: one row per expert per node with children.
         node_id, node, expert, n (matrix size), lambda_max, ci, cr, consistent (bool), used (bool)
     ``group``: one row per node with children: node_id, node, experts, lambda_max, cr (of the aggregated
@@ -93,7 +94,7 @@ class DistrictReport:
     counts: dict[str, int]  # respondents, responses_missing (cells), stations, stations_hidden,
     # experts, experts_inconsistent, items, indicators, districts
     method: dict[str, str]  # weights ("AHP x entropy, linear, alpha = 0.5" localised), ri_table,
-    # cr_threshold, normalisation, aggregation, entropy_units, group ("AIJ geometric mean")
+    # cr_threshold, normalisation, aggregation, objective_units, group ("AIJ geometric mean")
     warnings: list[str] = field(default_factory=list)  # localised one-line warnings to show
     # Reliability of the district's survey (Cronbach's alpha per dimension and overall):
     #   id, name, items, respondents, alpha, band (localised), note

@@ -20,7 +20,7 @@ from ..analysis.diagnose import (
 )
 from ..analysis.reliability import reliability_report
 from ..errors import Issue, issues_frame
-from ..score.evaluate import Evaluation
+from ..pipeline import Evaluation
 from ..tree import IndicatorTree
 from ..weights.ahp import fmt_judgment
 from ..weights.consistency import CONSENSUS_MEASURE
@@ -30,10 +30,23 @@ from .i18n import text, word
 from .model import ComparisonReport, DistrictReport, Recommendation
 
 _METHOD_WORDS = {
-    "combined": ("AHP 与熵权法组合赋权", "AHP combined with entropy weights"),
+    "combined": ("AHP 与{objective}组合赋权", "AHP combined with {objective} weights"),
     "ahp": ("层次分析法（AHP）主观赋权", "AHP (subjective) weights"),
     "entropy": ("熵权法客观赋权", "entropy (objective) weights"),
+    "critic": ("CRITIC 法客观赋权", "CRITIC (objective) weights"),
+    "std": ("标准差法客观赋权", "standard-deviation (objective) weights"),
+    "cv": ("变异系数法客观赋权", "coefficient-of-variation (objective) weights"),
     "equal": ("等权重", "equal weights"),
+    "fixed": ("指标树给定权重", "the tree's fixed weights"),
+    "weighted_sum": (
+        "逐层加权求和（缺失指标的同级权重重新归一）",
+        "weighted sum level by level (weights of missing siblings renormalised)",
+    ),
+    "geometric": (
+        "逐层加权几何平均（得分下限取 1，缺失指标的同级权重重新归一）",
+        "weighted geometric mean level by level (scores floored at 1; weights of missing "
+        "siblings renormalised)",
+    ),
     "linear": ("线性组合", "linear combination"),
     "multiplicative": ("乘法合成归一化", "multiplicative combination"),
     "game_theory": ("博弈论组合赋权", "game-theory combination"),
@@ -45,9 +58,18 @@ _AGGREGATES["min"] = ("最小值", "min")
 _CONSENSUS_ZH = {CONSENSUS_MEASURE: "AHP-OS 专家共识度 S*（Goepel 2013；Shannon α/β 熵）"}
 
 
-def _w(key: str, lang: str) -> str:
+_OBJECTIVE_WORDS = {
+    "entropy": ("熵权法", "entropy"),
+    "critic": ("CRITIC 法", "CRITIC"),
+    "std": ("标准差法", "standard-deviation"),
+    "cv": ("变异系数法", "coefficient-of-variation"),
+}
+
+
+def _w(key: str, lang: str, objective: str = "entropy") -> str:
     zh, en = _METHOD_WORDS[key]
-    return zh if lang == "zh" else en
+    obj_zh, obj_en = _OBJECTIVE_WORDS.get(objective, (objective, objective))
+    return zh.format(objective=obj_zh) if lang == "zh" else en.format(objective=obj_en)
 
 
 def _level_name(tree: IndicatorTree, level: float, lang: str) -> str:
@@ -66,13 +88,15 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
             how += f"，α = {spec.alpha:g}" if zh else f", α = {spec.alpha:g}"
         elif spec.combine == "game_theory" and getattr(ws, "combination", None):
             c = ws.combination
-            a, b = c.get("ahp", float("nan")), c.get("entropy", float("nan"))
+            a, b = c.get("ahp", float("nan")), c.get("objective", float("nan"))
+            obj = _OBJECTIVE_WORDS.get(ws.objective, (ws.objective, ws.objective))
             how += (
-                f"，系数 AHP {a:.3f}、熵权 {b:.3f}"
+                f"，系数 AHP {a:.3f}、{obj[0]} {b:.3f}"
                 if zh
-                else f", coefficients AHP {a:.3f}, entropy {b:.3f}"
+                else f", coefficients AHP {a:.3f}, {obj[1]} {b:.3f}"
             )
-        weights = f"{_w('combined', lang)}（{how}）" if zh else f"{_w('combined', lang)} ({how})"
+        combined = _w("combined", lang, ws.objective)
+        weights = f"{combined}（{how}）" if zh else f"{combined} ({how})"
     else:
         weights = _w(ws.method, lang)
     if ws.method != spec.method:
@@ -97,10 +121,8 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         "normalisation": "阈值法（goalposts）标准化到 0-100：100·(x − 下限)/(上限 − 下限)，截断于 [0, 100]"
         if zh
         else "goalposts to 0-100: 100·(x − worst)/(best − worst), clipped to [0, 100]",
-        "aggregation": "逐层加权求和（缺失指标的同级权重重新归一）"
-        if zh
-        else "weighted sum level by level (weights of missing siblings renormalised)",
-        "entropy_units": str(ws.entropy_units),
+        "aggregation": _w(ev.scoring, lang),
+        "objective_units": str(ws.objective_units),
         "hierarchy_cr": _hierarchy_text(ws, zh),
         "consensus": (
             _consensus(str(ws.group["consensus_measure"].iloc[0]), zh)

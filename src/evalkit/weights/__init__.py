@@ -6,14 +6,11 @@ Public API (stable names, used from Python and by the CLI)::
     ahp_consensus, gci, complete_matrix, entropy_weights, critic_weights, std_weights, cv_weights,
     combine, random_index, RI_TABLES, RI_TABLE_LABELS, AhpResult
 
-``compute_weights`` / ``WeightSet`` (weights of a whole indicator tree) live in
-:mod:`evalkit.weights.weightset` and are imported lazily here, because the spec module imports
-:mod:`evalkit.weights.ahp`.
+``WeightSet`` (the weights of a whole indicator tree) lives in :mod:`evalkit.weights.weightset`;
+the weighters that make it are stages of :mod:`evalkit.pipeline.weighters`.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from .ahp import (
     RI_TABLE_LABELS,
@@ -45,6 +42,7 @@ from .consistency import (
 from .entropy import ConstantIndicatorWarning, entropy_divergence, entropy_weights
 from .incomplete import complete_matrix
 from .objective import critic_weights, cv_weights, std_weights
+from .weightset import WeightSet
 
 __all__ = [
     "CONSENSUS_MEASURE",
@@ -67,7 +65,6 @@ __all__ = [
     "combine",
     "complete_matrix",
     "complete_reciprocal",
-    "compute_weights",
     "critic_weights",
     "cv_weights",
     "entropy_divergence",
@@ -81,11 +78,3 @@ __all__ = [
     "saaty_round",
     "std_weights",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name in ("compute_weights", "WeightSet"):
-        from . import weightset
-
-        return getattr(weightset, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

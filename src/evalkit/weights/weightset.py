@@ -1,12 +1,13 @@
-r"""Weights of every node of a tree: AHP (group), entropy, and their combination.
+r"""Weights of every node of a tree: the :class:`WeightSet`, group AHP per node, and tree helpers.
 
 Local weights are among siblings; global weights are the product of local weights down the path
-from the goal. Entropy gives leaf divergences d_j; a criterion's divergence is the sum over its
-leaves, so entropy local weights d_j / \sum_{siblings} d and global weights d_j / \sum_{all} d agree.
+from the goal. Objective methods (entropy, CRITIC, ...) give leaf weights; a criterion's weight is
+the sum over its leaves, so objective local weights w_j / \sum_{siblings} w and global weights agree.
 Combination works on global leaf weights (linear: :math:`\alpha a + (1 - \alpha) b`; multiplicative:
 :math:`a b / \sum a b`; game theory: coefficients solved from the two vectors, see
 :mod:`evalkit.weights.combine`), and criterion weights are sums of their leaves, so local and global
-weights of the combined set also agree.
+weights of the combined set also agree. Which method makes the weights used is a weighter of the
+staged pipeline (:mod:`evalkit.pipeline.weighters`); this module holds what they share.
 
 Per expert and node the ``experts`` table records CR, the most inconsistent judgment (with the value
 that would fit the others, rounded to Saaty's scale) and, under the ``repair`` policy, the audit
@@ -20,11 +21,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import Issue, Location, MethodError, TreeError
+from ..errors import Issue, Location, TreeError
 from ..ingest.judgments import Judgments
-from ..measure import directions
 from ..spec import WeightSpec
-from ..tree import IndicatorTree
+from ..tree import IndicatorTree, Node
 from .ahp import (
     RI_TABLE_LABELS,
     RI_TABLES,
@@ -33,7 +33,6 @@ from .ahp import (
     fmt_judgment,
     random_index,
 )
-from .combine import combine
 from .consistency import (
     CONSENSUS_MEASURE,
     ahp_consensus,
@@ -41,7 +40,6 @@ from .consistency import (
     most_inconsistent,
     repair,
 )
-from .entropy import entropy_divergence
 
 EXPERT_COLUMNS = [
     "node_id",
@@ -71,17 +69,38 @@ GROUP_COLUMNS = [
 ]
 
 
-#: The weight columns of ``WeightSet.table`` after id, parent, depth: AHP, entropy and the weights
-#: used, local then global.
-WEIGHT_COLUMNS = ("ahp_local", "entropy_local", "local", "ahp_global", "entropy_global", "global")
+#: The weight columns of ``WeightSet.table`` after id, parent, depth: AHP, the objective method's
+#: (``WeightSet.objective``: entropy, CRITIC, ...) and the weights used, local then global.
+WEIGHT_COLUMNS = (
+    "ahp_local",
+    "objective_local",
+    "local",
+    "ahp_global",
+    "objective_global",
+    "global",
+)
+
+
+#: English names of the weighting methods, for descriptions.
+OBJECTIVE_NAMES = {
+    "ahp": "AHP",
+    "entropy": "entropy",
+    "critic": "CRITIC",
+    "std": "standard deviation",
+    "cv": "coefficient of variation",
+    "equal": "equal",
+    "fixed": "fixed (the tree's weights)",
+}
 
 
 @dataclass(frozen=True)
 class WeightSet:
     """Weights per node (goal excluded), in tree pre-order.
 
-    table columns: id, parent, depth, ahp_local, entropy_local, local, ahp_global, entropy_global,
-    global. ``local``/``global`` are the weights used for scoring.
+    table columns: id, parent, depth, ahp_local, objective_local, local, ahp_global,
+    objective_global, global. ``local``/``global`` are the weights used for scoring; the
+    objective columns hold the weights of ``objective`` (entropy, critic, std or cv), NaN when no
+    objective method was computed; the AHP columns are NaN without expert judgments.
     experts: node_id, expert, n, lambda_max, ci, cr, consistent, used, worst_pair ("x vs y"),
     current (that judgment), suggested (w_x / w_y rounded to Saaty's scale), repairs (audit text such
     as "a[x, y] 1/3 -> 2", repair policy only), repairs_zh (the same in Chinese, nodes named by
@@ -95,14 +114,15 @@ class WeightSet:
     table: pd.DataFrame
     experts: pd.DataFrame
     group: pd.DataFrame
-    method: str  # what was actually used: combined | ahp | entropy | equal
+    method: str  # the weighter actually used (after any fallback): combined, ahp, entropy, ...
     spec: WeightSpec
-    entropy_units: int
+    objective_units: int  # stations the objective weights were computed across
     issues: list[Issue] = field(default_factory=list)
     combination: dict[str, object] = field(default_factory=dict)
     # CR of each level with children (depth 0 = goal) and of the whole hierarchy (depth -1):
     # sum W_j CI_j / sum W_j RI_j over the nodes j (Saaty's hierarchic composition)
     hierarchy: pd.DataFrame = field(default_factory=pd.DataFrame)
+    objective: str = "entropy"  # the objective method of the objective columns
 
     @property
     def local(self) -> pd.Series:
@@ -120,20 +140,21 @@ class WeightSet:
             elif s.combine == "game_theory":
                 c = self.combination
                 how = (
-                    f"game theory, AHP {c.get('ahp', float('nan')):.3f} / entropy "
-                    f"{c.get('entropy', float('nan')):.3f}"
+                    f"game theory, AHP {c.get('ahp', float('nan')):.3f} / {self.objective} "
+                    f"{c.get('objective', float('nan')):.3f}"
                 )
             else:
                 how = "multiplicative"
-            return f"AHP x entropy ({how})"
-        return {"ahp": "AHP", "entropy": "entropy", "equal": "equal"}[self.method]
+            return f"AHP x {OBJECTIVE_NAMES.get(self.objective, self.objective)} ({how})"
+        return OBJECTIVE_NAMES.get(self.method, self.method)
 
     @property
     def ri_label(self) -> str:
         return RI_TABLE_LABELS.get(self.spec.ri_table, self.spec.ri_table)
 
 
-def _globals_from_local(tree: IndicatorTree, local: dict[str, float]) -> dict[str, float]:
+def globals_from_local(tree: IndicatorTree, local: dict[str, float]) -> dict[str, float]:
+    """Global weights (the goal's 1.0 included): products of local weights down each path."""
     out: dict[str, float] = {tree.goal.id: 1.0}
     for node in tree.goal.walk():
         for c in node.children:
@@ -141,9 +162,8 @@ def _globals_from_local(tree: IndicatorTree, local: dict[str, float]) -> dict[st
     return out
 
 
-def _local_from_leaf_globals(
-    tree: IndicatorTree, leaf_global: dict[str, float]
-) -> dict[str, float]:
+def local_from_leaf_globals(tree: IndicatorTree, leaf_global: dict[str, float]) -> dict[str, float]:
+    """Local weights from global leaf weights: a node's weight is the sum of its leaves'."""
     total: dict[str, float] = {}
 
     def subtotal(node):
@@ -207,9 +227,21 @@ def check_ri_coverage(tree: IndicatorTree, judgments: Judgments | None, spec: We
         raise TreeError(issues)
 
 
-def _ahp_local(
-    tree: IndicatorTree, judgments: Judgments | None, spec: WeightSpec, issues: list[Issue]
-) -> tuple[dict[str, float], pd.DataFrame, pd.DataFrame]:
+@dataclass(frozen=True)
+class AhpGroup:
+    """Group AHP of every node: local weights (fixed where the tree gives them, equal where no
+    expert judged the node), each expert's diagnostics, the aggregated matrix's CR and consensus."""
+
+    local: dict[str, float]
+    experts: pd.DataFrame  # EXPERT_COLUMNS
+    group: pd.DataFrame  # GROUP_COLUMNS
+    issues: list[Issue] = field(default_factory=list)
+
+
+def ahp_group(tree: IndicatorTree, judgments: Judgments | None, spec: WeightSpec) -> AhpGroup:
+    """Local AHP weights of every node from the experts' judgments (AIJ, Forman & Peniwati 1998),
+    with the policy for inconsistent experts (keep, exclude, repair) applied."""
+    issues: list[Issue] = []
     local: dict[str, float] = {}
     rows: list[dict[str, object]] = []
     grows: list[dict[str, object]] = []
@@ -222,258 +254,177 @@ def _ahp_local(
         if judgments is None or node.id not in judgments.matrices:
             local.update({i: 1.0 / len(ids) for i in ids})
             continue
-        mats = judgments.matrices[node.id]
-        names = judgments.experts[node.id]
-        zh_names = [c.label("zh") for c in node.children]
-        res = ahp_priorities(mats, ri_table=spec.ri_table, labels=ids)
-        if res.completed is not None:
-            mats = res.completed
-        cr = np.atleast_1d(res.cr)
-        ok = cr <= spec.cr_threshold
-        use = ok if spec.inconsistent_experts == "exclude" else np.ones_like(ok)
-        if not use.any():
-            use = np.ones_like(ok)
-            issues.append(
-                Issue(
-                    Location(file=judgments.file, sheet=node.id),
-                    f"node {node.id}: every expert's CR exceeds {spec.cr_threshold:g}; all are kept",
-                    message_zh=f"“{node.label('zh')}”的判断矩阵：所有专家的 CR 均超过 "
-                    f"{spec.cr_threshold:g}，全部保留",
-                    severity="warning",
-                    check="ahp",
-                )
-            )
-        used_mats = np.array(mats, dtype=float, copy=True)
-        for e, (name, lam, ci, c, good, u) in enumerate(
-            zip(
-                names,
-                np.atleast_1d(res.lambda_max),
-                np.atleast_1d(res.ci),
-                cr,
-                ok,
-                use,
-                strict=True,
-            )
-        ):
-            row: dict[str, object] = {
-                "node_id": node.id,
-                "expert": name,
-                "n": len(ids),
-                "lambda_max": float(lam),
-                "ci": float(ci),
-                "cr": float(c),
-                "consistent": bool(good),
-                "used": bool(u),
-                "worst_pair": "",
-                "current": np.nan,
-                "suggested": np.nan,
-                "repairs": "",
-                "repairs_zh": "",
-                "cr_repaired": np.nan,
-            }
-            if len(ids) > 2:
-                worst = most_inconsistent(mats[e], labels=ids)
-                row.update(worst_pair=worst.pair, current=worst.current, suggested=worst.saaty)
-            action = "kept" if u else "excluded"
-            action_zh = "已保留" if u else "已剔除"
-            if not good and spec.inconsistent_experts == "repair":
-                fixed = repair(
-                    mats[e], max_cr=spec.cr_threshold, ri_table=spec.ri_table, labels=ids
-                )
-                used_mats[e] = fixed.matrix
-                row.update(repairs=fixed.audit(), cr_repaired=fixed.cr_after)
-                action = (
-                    f"repaired ({fixed.audit()}; CR {fixed.cr_after:.3f})"
-                    if fixed.ok
-                    else f"partly repaired ({fixed.audit()}; CR still {fixed.cr_after:.3f})"
-                )
-                audit_zh = "；".join(
-                    f"a[{zh_names[ch.i]}, {zh_names[ch.j]}] 由 {fmt_judgment(ch.old)} 改为 "
-                    f"{fmt_judgment(ch.new)}"
-                    for ch in fixed.changes
-                )
-                row["repairs_zh"] = audit_zh
-                action_zh = (
-                    f"已修正（{audit_zh}；修正后 CR = {fixed.cr_after:.3f}）"
-                    if fixed.ok
-                    else f"已部分修正（{audit_zh}；CR 仍为 {fixed.cr_after:.3f}）"
-                )
-            rows.append(row)
-            if not good:
-                hint = (
-                    f"; most inconsistent judgment a[{worst.pair.replace(' vs ', ', ')}] = "
-                    f"{fmt_judgment(worst.current)}, consistent with the others: "
-                    f"{fmt_judgment(worst.saaty)}"
-                    if len(ids) > 2
-                    else ""
-                )
-                hint_zh = (
-                    f"；最不一致的判断为 a[{zh_names[worst.i]}, {zh_names[worst.j]}] = "
-                    f"{fmt_judgment(worst.current)}，与其他判断相符的值约为 "
-                    f"{fmt_judgment(worst.saaty)}"
-                    if len(ids) > 2
-                    else ""
-                )
-                issues.append(
-                    Issue(
-                        Location(file=judgments.file, sheet=node.id),
-                        f"expert {name}: CR = {c:.3f} at node {node.id} exceeds "
-                        f"{spec.cr_threshold:g} ({RI_TABLE_LABELS.get(spec.ri_table)}){hint}; {action}",
-                        severity="warning",
-                        check="ahp",
-                        fix="Ask the expert to revise the judgments, or set "
-                        "`weights.inconsistent_experts: exclude | repair`.",
-                        message_zh=f"专家 {name} 对“{node.label('zh')}”的判断矩阵 CR = {c:.3f}，"
-                        f"超过阈值 {spec.cr_threshold:g}{hint_zh}；{action_zh}",
-                        fix_zh="请专家修订判断，或设置 "
-                        "`weights.inconsistent_experts: exclude | repair`（剔除或修正）。",
-                    )
-                )
-        w = [judgments.expert_weights.get(n, 1.0) for n in names]
-        group = aggregate_aij(used_mats[use], np.asarray(w)[use])
-        g = ahp_priorities(group, ri_table=spec.ri_table)
-        local.update(dict(zip(ids, g.weights.tolist(), strict=True)))
-        indiv = np.atleast_2d(ahp_priorities(used_mats[use], ri_table=spec.ri_table).weights)
-        grows.append(
-            {
-                "node_id": node.id,
-                "experts": int(use.sum()),
-                "lambda_max": float(g.lambda_max),
-                "ci": float(g.ci),
-                "cr": float(g.cr),
-                "consistent": bool(g.cr <= spec.cr_threshold),
-                "consensus": ahp_consensus(indiv, np.asarray(w, dtype=float)[use]),
-                "consensus_measure": CONSENSUS_MEASURE,
-            }
-        )
+        weights, expert_rows, group_row = _node_ahp(node, judgments, spec, issues)
+        local.update(weights)
+        rows += expert_rows
+        grows.append(group_row)
     experts = pd.DataFrame(rows, columns=EXPERT_COLUMNS)
     group = pd.DataFrame(grows, columns=GROUP_COLUMNS)
-    return local, experts, group
+    return AhpGroup(local, experts, group, issues)
 
 
-def compute_weights(
-    tree: IndicatorTree,
-    spec: WeightSpec,
-    *,
-    judgments: Judgments | None,
-    station_values: pd.DataFrame | None,
-) -> WeightSet:
-    """All weights of the tree.
-
-    station_values: stations x leaf ids raw values (the units entropy is computed across); rows
-    with a missing value are left out of the entropy computation (with a warning).
-    """
-    issues: list[Issue] = []
-    leaves = [leaf.id for leaf in tree.leaves()]
-    method = spec.method
-    combination: dict[str, object] = {}
-    check_ri_coverage(tree, judgments, spec)
-    ahp_local, experts, group = _ahp_local(tree, judgments, spec, issues)
-    ahp_global = _globals_from_local(tree, ahp_local)
-
-    entropy_local: dict[str, float] | None = None
-    entropy_global: dict[str, float] | None = None
-    m_units = 0
-    if method in ("entropy", "combined") and station_values is not None:
-        x = station_values[leaves]
-        complete = x.dropna()
-        m_units = len(complete)
-        if len(complete) < len(x):
-            issues.append(
-                Issue(
-                    Location(),
-                    f"{len(x) - len(complete)} station(s) with a missing indicator value are left "
-                    "out of the entropy weights",
-                    message_zh=f"{len(x) - len(complete)} 个派出所有指标值缺失，未参与熵权计算",
-                    severity="warning",
-                    check="entropy",
-                )
+def _node_ahp(
+    node: Node, judgments: Judgments, spec: WeightSpec, issues: list[Issue]
+) -> tuple[dict[str, float], list[dict[str, object]], dict[str, object]]:
+    """One node: every expert's priorities and CR, the policy, the group's weights."""
+    ids = [c.id for c in node.children]
+    mats = judgments.matrices[node.id]
+    names = judgments.experts[node.id]
+    res = ahp_priorities(mats, ri_table=spec.ri_table, labels=ids)
+    if res.completed is not None:
+        mats = res.completed
+    cr = np.atleast_1d(res.cr)
+    ok = cr <= spec.cr_threshold
+    use = ok if spec.inconsistent_experts == "exclude" else np.ones_like(ok)
+    if not use.any():
+        use = np.ones_like(ok)
+        issues.append(
+            Issue(
+                Location(file=judgments.file, sheet=node.id),
+                f"node {node.id}: every expert's CR exceeds {spec.cr_threshold:g}; all are kept",
+                message_zh=f"“{node.label('zh')}”的判断矩阵：所有专家的 CR 均超过 "
+                f"{spec.cr_threshold:g}，全部保留",
+                severity="warning",
+                check="ahp",
             )
-        try:
-            dirs = directions(tree)
-            d = entropy_divergence(complete.to_numpy(dtype=float), dirs)
-            if not d.sum() > 0:
-                raise MethodError(
-                    "entropy weights: no indicator varies across the stations",
-                    zh="熵权法：没有任何指标在各派出所之间有差异",
-                )
-            for leaf_id, dj in zip(leaves, d, strict=True):
-                if dj == 0:
-                    issues.append(
-                        Issue(
-                            Location(path=leaf_id),
-                            f"indicator {leaf_id} is constant across stations: entropy weight 0",
-                            message_zh=f"指标“{tree.label(leaf_id, 'zh')}”在各派出所间无差异，"
-                            "熵权为 0",
-                            severity="warning",
-                            check="entropy",
-                        )
-                    )
-            eg = dict(zip(leaves, (d / d.sum()).tolist(), strict=True))
-            entropy_local = _local_from_leaf_globals(tree, eg)
-            entropy_global = _globals_from_local(tree, entropy_local)
-        except MethodError as exc:
-            fallback = "ahp" if judgments is not None else "equal"
-            issues.append(
-                Issue(
-                    Location(),
-                    f"{exc}; weights fall back to {fallback}",
-                    message_zh=f"{exc.zh or exc}；改用"
-                    + ("层次分析法（AHP）权重" if fallback == "ahp" else "等权重"),
-                    severity="warning",
-                    check="entropy",
-                )
-            )
-            method = fallback
-    elif method in ("entropy", "combined"):
-        method = "ahp" if judgments is not None else "equal"
-
-    if method == "equal":
-        local = {c.id: 1.0 / len(n.children) for n in tree.criteria() for c in n.children}
-    elif method == "ahp":
-        local = ahp_local
-    elif method == "entropy":
-        assert entropy_local is not None
-        local = entropy_local
-    else:
-        assert entropy_global is not None
-        a = np.array([ahp_global[i] for i in leaves])
-        b = np.array([entropy_global[i] for i in leaves])
-        comb = combine(a, b, method=spec.combine, alpha=spec.alpha)
-        c = comb.weights
-        combination = {
-            "method": spec.combine,
-            "ahp": comb.coefficients[0],
-            "entropy": comb.coefficients[1],
-            "description": comb.describe(),
-        }
-        local = _local_from_leaf_globals(tree, dict(zip(leaves, c.tolist(), strict=True)))
-    glob = _globals_from_local(tree, local)
-    parents = tree.parents()
-    rows = []
-    for node in tree.goal.walk():
-        if node.depth == 0:
-            continue
-        rows.append(
-            {
-                "id": node.id,
-                "parent": parents[node.id],
-                "depth": node.depth,
-                "ahp_local": ahp_local[node.id] if judgments is not None else np.nan,
-                "entropy_local": entropy_local[node.id] if entropy_local else np.nan,
-                "local": local[node.id],
-                "ahp_global": ahp_global[node.id] if judgments is not None else np.nan,
-                "entropy_global": entropy_global[node.id] if entropy_global else np.nan,
-                "global": glob[node.id],
-            }
         )
-    hierarchy = _hierarchy_cr(tree, group, ahp_global, spec)
-    return WeightSet(
-        pd.DataFrame(rows), experts, group, method, spec, m_units, issues, combination, hierarchy
+    used_mats = np.array(mats, dtype=float, copy=True)
+    rows = []
+    for e, (name, lam, ci, c, good, u) in enumerate(
+        zip(
+            names,
+            np.atleast_1d(res.lambda_max),
+            np.atleast_1d(res.ci),
+            cr,
+            ok,
+            use,
+            strict=True,
+        )
+    ):
+        row, repaired = _expert_row(node, name, mats[e], (lam, ci, c), bool(good), bool(u), spec)
+        if repaired is not None:
+            used_mats[e] = repaired
+        rows.append(row)
+        if not good:
+            issues.append(_inconsistent_issue(node, name, row, judgments.file, spec))
+    w = [judgments.expert_weights.get(n, 1.0) for n in names]
+    group = aggregate_aij(used_mats[use], np.asarray(w)[use])
+    g = ahp_priorities(group, ri_table=spec.ri_table)
+    indiv = np.atleast_2d(ahp_priorities(used_mats[use], ri_table=spec.ri_table).weights)
+    group_row = {
+        "node_id": node.id,
+        "experts": int(use.sum()),
+        "lambda_max": float(g.lambda_max),
+        "ci": float(g.ci),
+        "cr": float(g.cr),
+        "consistent": bool(g.cr <= spec.cr_threshold),
+        "consensus": ahp_consensus(indiv, np.asarray(w, dtype=float)[use]),
+        "consensus_measure": CONSENSUS_MEASURE,
+    }
+    return dict(zip(ids, g.weights.tolist(), strict=True)), rows, group_row
+
+
+def _expert_row(
+    node: Node,
+    name: str,
+    mat: np.ndarray,
+    stats: tuple[float, float, float],
+    good: bool,
+    used: bool,
+    spec: WeightSpec,
+) -> tuple[dict[str, object], np.ndarray | None]:
+    """An expert's diagnostics at a node (the worst judgment; the repair under that policy)."""
+    ids = [c.id for c in node.children]
+    zh_names = [c.label("zh") for c in node.children]
+    lam, ci, c = stats
+    row: dict[str, object] = {
+        "node_id": node.id,
+        "expert": name,
+        "n": len(ids),
+        "lambda_max": float(lam),
+        "ci": float(ci),
+        "cr": float(c),
+        "consistent": good,
+        "used": used,
+        "worst_pair": "",
+        "current": np.nan,
+        "suggested": np.nan,
+        "repairs": "",
+        "repairs_zh": "",
+        "cr_repaired": np.nan,
+        "action": "kept" if used else "excluded",
+        "action_zh": "已保留" if used else "已剔除",
+        "worst_i": -1,
+        "worst_j": -1,
+    }
+    if len(ids) > 2:
+        worst = most_inconsistent(mat, labels=ids)
+        row.update(
+            worst_pair=worst.pair,
+            current=worst.current,
+            suggested=worst.saaty,
+            worst_i=worst.i,
+            worst_j=worst.j,
+        )
+    if good or spec.inconsistent_experts != "repair":
+        return row, None
+    fixed = repair(mat, max_cr=spec.cr_threshold, ri_table=spec.ri_table, labels=ids)
+    audit_zh = "；".join(
+        f"a[{zh_names[ch.i]}, {zh_names[ch.j]}] 由 {fmt_judgment(ch.old)} 改为 "
+        f"{fmt_judgment(ch.new)}"
+        for ch in fixed.changes
+    )
+    row.update(
+        repairs=fixed.audit(),
+        repairs_zh=audit_zh,
+        cr_repaired=fixed.cr_after,
+        action=(
+            f"repaired ({fixed.audit()}; CR {fixed.cr_after:.3f})"
+            if fixed.ok
+            else f"partly repaired ({fixed.audit()}; CR still {fixed.cr_after:.3f})"
+        ),
+        action_zh=(
+            f"已修正（{audit_zh}；修正后 CR = {fixed.cr_after:.3f}）"
+            if fixed.ok
+            else f"已部分修正（{audit_zh}；CR 仍为 {fixed.cr_after:.3f}）"
+        ),
+    )
+    return row, fixed.matrix
+
+
+def _inconsistent_issue(
+    node: Node, name: str, row: dict[str, object], file: str, spec: WeightSpec
+) -> Issue:
+    """The warning for an expert over the CR threshold, with the worst judgment and the action."""
+    zh_names = [c.label("zh") for c in node.children]
+    i, j = int(row.pop("worst_i")), int(row.pop("worst_j"))  # type: ignore[call-overload]
+    action, action_zh = row.pop("action"), row.pop("action_zh")
+    hint = hint_zh = ""
+    if i >= 0:
+        pair = str(row["worst_pair"]).replace(" vs ", ", ")
+        current = fmt_judgment(float(row["current"]))  # type: ignore[arg-type]
+        saaty = fmt_judgment(float(row["suggested"]))  # type: ignore[arg-type]
+        hint = f"; most inconsistent judgment a[{pair}] = {current}, consistent with the others: {saaty}"
+        hint_zh = (
+            f"；最不一致的判断为 a[{zh_names[i]}, {zh_names[j]}] = {current}，"
+            f"与其他判断相符的值约为 {saaty}"
+        )
+    c = float(row["cr"])  # type: ignore[arg-type]
+    return Issue(
+        Location(file=file, sheet=node.id),
+        f"expert {name}: CR = {c:.3f} at node {node.id} exceeds "
+        f"{spec.cr_threshold:g} ({RI_TABLE_LABELS.get(spec.ri_table)}){hint}; {action}",
+        severity="warning",
+        check="ahp",
+        fix="Ask the expert to revise the judgments, or set "
+        "`weights.inconsistent_experts: exclude | repair`.",
+        message_zh=f"专家 {name} 对“{node.label('zh')}”的判断矩阵 CR = {c:.3f}，"
+        f"超过阈值 {spec.cr_threshold:g}{hint_zh}；{action_zh}",
+        fix_zh="请专家修订判断，或设置 `weights.inconsistent_experts: exclude | repair`（剔除或修正）。",
     )
 
 
-def _hierarchy_cr(
+def hierarchy_cr(
     tree: IndicatorTree, group: pd.DataFrame, ahp_global: dict[str, float], spec: WeightSpec
 ) -> pd.DataFrame:
     """CR of each level of the hierarchy and of the whole (Saaty's hierarchic composition)."""

@@ -1,0 +1,42 @@
+"""The staged pipeline: prepare once, then weighters, aggregators and analyses chosen by name.
+
+::
+
+    prepared = prepare("project/")                 # reads the files (the only stage that does)
+    ev = evaluate_prepared(prepared)               # the spec's weighter and aggregator
+    ev2 = evaluate_prepared(prepared, scoring="geometric")                      # no I/O
+    ev3 = evaluate_prepared(prepared, weights=replace(prepared.spec.weights, method="critic"))
+    ev.analysis("reliability")                     # analyses on first use
+
+Stages are registered by name in :data:`WEIGHTERS`, :data:`AGGREGATORS` and :data:`ANALYSES`; see
+docs/architecture.md for adding one.
+"""
+
+from __future__ import annotations
+
+from . import aggregators as aggregators
+from . import analyses as analyses
+from . import weighters as weighters
+from .evaluation import Evaluation, evaluate, evaluate_data, evaluate_prepared, levels_of
+from .prepare import Prepared, prepare, prepare_data
+from .registry import AGGREGATORS, ANALYSES, WEIGHTERS, Registry, Stage
+from .weighters import WeightInput, Weights, weigh
+
+__all__ = [
+    "AGGREGATORS",
+    "ANALYSES",
+    "WEIGHTERS",
+    "Evaluation",
+    "Prepared",
+    "Registry",
+    "Stage",
+    "WeightInput",
+    "Weights",
+    "evaluate",
+    "evaluate_data",
+    "evaluate_prepared",
+    "levels_of",
+    "prepare",
+    "prepare_data",
+    "weigh",
+]

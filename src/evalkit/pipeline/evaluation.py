@@ -1,0 +1,263 @@
+"""The central object: an :class:`Evaluation` of every district and station of a project.
+
+``evaluate(spec)`` prepares the project once (:func:`~evalkit.pipeline.prepare.prepare`: the only
+step that reads files), then runs the weighter and the aggregator the spec names and assembles the
+tables. ``evaluate_prepared(prepared, weights=..., scoring=...)`` does the second half alone, so a
+variant ("the same data weighted by CRITIC", "aggregated geometrically") costs no I/O. Analyses
+(reliability, diagnosis, ...) are computed when first asked for (``ev.analysis("reliability")``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.reliability import Reliability
+from ..errors import Issue, Location
+from ..ingest.judgments import Judgments
+from ..ingest.quality import Screening
+from ..ingest.survey import SurveyData
+from ..score.aggregate import rank_desc
+from ..spec import RunSpec, ScoringSpec, WeightSpec
+from ..tree import IndicatorTree
+from ..weights.weightset import WeightSet
+from . import aggregators as _aggregators  # noqa: F401 - registers the built-in aggregators
+from .prepare import Prepared, prepare, prepare_data
+from .registry import AGGREGATORS, ANALYSES
+from .weighters import weigh
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores of every node for every unit, with levels, ranks, weights and the spec that made it.
+
+    prepared: the data it was computed from (tree, screened survey, judgments, indicator matrix);
+    districts: one row per district: district, district_en, respondents, stations, total, level,
+        rank, then one column per dimension id (scores).
+    stations: one row per station: district, station, station_en, respondents, total, level,
+        shown (meets the minimum group size), rank_in_district, rank_in_province, then dimension
+        scores.
+    district_scores / station_scores: every node's score (columns: node ids in tree order).
+    """
+
+    prepared: Prepared
+    weights: WeightSet
+    scoring: str
+    districts: pd.DataFrame
+    stations: pd.DataFrame
+    district_scores: pd.DataFrame
+    station_scores: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    _analyses: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    # ---- the prepared data, by the names the reports use
+    @property
+    def spec(self) -> RunSpec:
+        return self.prepared.spec
+
+    @property
+    def tree(self) -> IndicatorTree:
+        return self.prepared.tree
+
+    @property
+    def survey(self) -> SurveyData:
+        return self.prepared.survey
+
+    @property
+    def judgments(self) -> Judgments | None:
+        return self.prepared.judgments
+
+    @property
+    def screening(self) -> Screening:
+        return self.prepared.screening
+
+    @property
+    def reliability(self) -> Reliability:
+        return self.prepared.reliability
+
+    @property
+    def district_values(self) -> pd.DataFrame:
+        """Raw indicator values of every district (index district)."""
+        return self.prepared.matrix.districts
+
+    @property
+    def station_values(self) -> pd.DataFrame:
+        """Raw indicator values of every station (index district, station)."""
+        return self.prepared.matrix.stations
+
+    @property
+    def blocked(self) -> dict[str, list[str]]:
+        """Survey files left out because of errors, with the districts they held."""
+        return self.survey.blocked
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def dimension_ids(self) -> list[str]:
+        return [d.id for d in self.tree.dimensions]
+
+    def summary(self) -> pd.DataFrame:
+        """Districts by rank: total, level and dimension scores."""
+        return self.districts.sort_values("rank").reset_index(drop=True)
+
+    def district_names(self) -> list[str]:
+        return self.districts["district"].tolist()
+
+    def analysis(self, name: str) -> Any:
+        """The result of the analysis *name* (computed once, on first use)."""
+        if name not in self._analyses:
+            self._analyses[name] = ANALYSES[name].func(self)
+        return self._analyses[name]
+
+
+def levels_of(tree: IndicatorTree, totals: pd.Series) -> pd.Series:
+    """Maturity level (1-based) of each total by the tree's cut-offs; NaN stays NaN."""
+    mins = np.array([lv.min_score for lv in tree.levels])
+    vals = totals.to_numpy(dtype=float)
+    idx = np.searchsorted(mins, vals, side="right")
+    lv = np.where(np.isnan(vals), np.nan, np.clip(idx, 1, len(mins)))
+    return pd.Series(lv, index=totals.index)
+
+
+def _coverage_issues(tree: IndicatorTree, name: str, frame: pd.DataFrame) -> list[Issue]:
+    """A warning per unit with indicators that have no data (their siblings are renormalised)."""
+    issues = []
+    missing = frame.isna()
+    for unit, row in missing[missing.any(axis=1)].iterrows():
+        cols = row[row].index.tolist()
+        label = " / ".join(unit) if isinstance(unit, tuple) else str(unit)
+        shown = "、".join(tree.label(c, "zh") for c in cols[:6])
+        shown_en = ", ".join(tree.label(c, "en") for c in cols[:6])
+        more = len(cols) > 6
+        issues.append(
+            Issue(
+                Location(path=", ".join(cols[:6])),
+                message_zh=f"{'派出所' if name == 'station' else '区县'} {label}："
+                f"{len(cols)} 个指标无数据，其同级指标的权重已重新归一",
+                message=f"{name} {label}: {len(cols)} indicator(s) have no data; the remaining "
+                "weights of their siblings are renormalised",
+                found=shown_en + (" ..." if more else ""),
+                found_zh=shown + (" ……" if more else ""),
+                severity="warning",
+                check="coverage",
+                district=str(unit[0] if isinstance(unit, tuple) else unit),
+            )
+        )
+    return issues
+
+
+def _district_table(p: Prepared, scores: pd.DataFrame) -> pd.DataFrame:
+    tree, m = p.tree, p.matrix
+    names = p.survey.stations.set_index(["district", "station"])
+    d = pd.DataFrame(index=scores.index)
+    d["district"] = d.index
+    en = names.reset_index().groupby("district")["district_en"].first()
+    d["district_en"] = en.reindex(d.index).fillna("").replace("", np.nan).fillna(d["district"])
+    d["respondents"] = m.district_n.reindex(d.index).fillna(0).astype(int)
+    d["stations"] = m.station_counts.reindex(d.index).fillna(0).astype(int)
+    d["total"] = scores[tree.goal.id]
+    d["level"] = levels_of(tree, d["total"])
+    d["rank"] = rank_desc(d["total"])
+    for dim in tree.dimensions:
+        d[dim.id] = scores[dim.id]
+    return d.reset_index(drop=True)
+
+
+def _station_table(p: Prepared, scores: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    tree = p.tree
+    min_n = p.spec.report.min_respondents
+    names = p.survey.stations.set_index(["district", "station"])
+    s = pd.DataFrame(index=scores.index)
+    s["district"] = [i[0] for i in s.index]
+    s["station"] = [i[1] for i in s.index]
+    s["station_en"] = (
+        names["station_en"].reindex(s.index).fillna("").replace("", np.nan).fillna(s["station"])
+    )
+    s["respondents"] = p.station_respondents.reindex(s.index).fillna(0).astype(int)
+    s["total"] = scores[tree.goal.id]
+    s["level"] = levels_of(tree, s["total"])
+    s["shown"] = (s["respondents"] >= min_n).to_numpy()
+    shown_total = s["total"].where(s["shown"])
+    s["rank_in_district"] = shown_total.groupby(s["district"]).rank(ascending=False, method="min")
+    s["rank_in_province"] = rank_desc(shown_total)
+    for dim in tree.dimensions:
+        s[dim.id] = scores[dim.id]
+    s = s.reset_index(drop=True)
+    issues = [
+        Issue(
+            Location(path=f"{r['district']} / {r['station']}"),
+            f"station {r['station']} has {r['respondents']} respondent(s), fewer than "
+            f"{min_n}: it is not shown on its own (officers' privacy) but counts in its district",
+            message_zh=f"{r['station']} 有效问卷 {r['respondents']} 份，少于 {min_n} 份："
+            "为保护民警隐私不单独列示，但计入所在区县",
+            severity="warning",
+            check="privacy",
+            district=str(r["district"]),
+        )
+        for _, r in s[~s["shown"]].iterrows()
+    ]
+    return s, issues
+
+
+def evaluate_prepared(
+    prepared: Prepared,
+    *,
+    weights: WeightSpec | None = None,
+    scoring: ScoringSpec | str | None = None,
+) -> Evaluation:
+    """Weigh and score prepared data; *weights* / *scoring* override the spec's (no file read).
+
+    ``evaluate_prepared(p, weights=dataclasses.replace(p.spec.weights, method="critic"))`` is
+    the same project weighted by CRITIC; ``scoring="geometric"`` aggregates geometrically.
+    """
+    p = prepared
+    wspec = weights or p.spec.weights
+    if isinstance(scoring, str):
+        scoring = ScoringSpec(scoring)
+    sspec = scoring or p.spec.scoring
+    if wspec is not p.spec.weights or sspec is not p.spec.scoring:
+        spec = dataclasses.replace(p.spec, weights=wspec, scoring=sspec)
+        p = dataclasses.replace(p, spec=spec)
+    ws = weigh(p.tree, wspec, p.judgments, p.objective_units, p.directions)
+    aggregate = AGGREGATORS[sspec.method].func
+    st_scores = aggregate(p.tree, p.station_leaf_scores, ws.local)
+    di_scores = aggregate(p.tree, p.district_leaf_scores, ws.local)
+    issues = [*p.issues, *ws.issues]
+    issues += _coverage_issues(p.tree, "station", p.matrix.stations)
+    issues += _coverage_issues(p.tree, "district", p.matrix.districts)
+    stations, privacy = _station_table(p, st_scores)
+    issues += privacy
+    return Evaluation(
+        prepared=p,
+        weights=ws,
+        scoring=sspec.method,
+        districts=_district_table(p, di_scores),
+        stations=stations,
+        district_scores=di_scores,
+        station_scores=st_scores,
+        issues=issues,
+    )
+
+
+def evaluate_data(
+    spec: RunSpec, tree: IndicatorTree, survey: SurveyData, judgments: Judgments | None
+) -> Evaluation:
+    """Score already-loaded data (no file is read; handy in notebooks and tests)."""
+    return evaluate_prepared(prepare_data(spec, tree, survey, judgments))
+
+
+def evaluate(project: RunSpec | Path | str = ".", *, isolate: bool = False) -> Evaluation:
+    """Evaluate a project: a RunSpec, a project folder or an ``evalkit.yaml`` path.
+
+    Raises an :class:`~evalkit.errors.InputError` listing every problem of the inputs. With
+    ``isolate=True`` a survey file with errors blocks only its own districts: the rest is evaluated,
+    and ``Evaluation.blocked`` and the error issues say what was left out.
+    """
+    return evaluate_prepared(prepare(project, isolate=isolate))

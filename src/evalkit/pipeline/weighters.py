@@ -1,0 +1,302 @@
+r"""Weighters: the methods that give the weights used for scoring, chosen by ``weights.method``.
+
+Each takes a :class:`WeightInput` (the tree, the weight settings, the experts' judgments and the
+station values objective methods are computed across; no file) and returns :class:`Weights` (a
+local weight for every node but the goal). :func:`weigh` runs the chosen one, with the fallbacks
+the reports state, and assembles the :class:`~evalkit.weights.weightset.WeightSet` the reports show
+(AHP and objective weights beside the weights used).
+
+Built in:
+
+- ``ahp``: group AHP per node (principal eigenvector, Saaty 1977/1980; judgments aggregated by the
+  element-wise geometric mean, AIJ, Forman & Peniwati 1998);
+- ``entropy``, ``critic``, ``std``, ``cv``: objective leaf weights across the stations (Shannon
+  entropy; CRITIC, Diakoulaki, Mavrotas & Papayannakis 1995; standard deviation; coefficient of
+  variation), a criterion's weight the sum of its leaves';
+- ``equal``: equal weights among siblings;
+- ``fixed``: the tree's ``weight:`` of every node (equal among siblings the tree gives none);
+- ``combined``: AHP with the objective method ``weights.objective`` on global leaf weights
+  (``weights.combine``: linear :math:`\alpha a + (1-\alpha) b`, multiplicative, game theory).
+
+Adding a weighter is adding one function registered with ``@WEIGHTERS.register(name, zh=, en=)``;
+see docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Issue, Location, MethodError
+from ..ingest.judgments import Judgments
+from ..spec import WeightSpec
+from ..tree import IndicatorTree
+from ..weights.combine import combine
+from ..weights.entropy import ConstantIndicatorWarning, entropy_weights
+from ..weights.objective import critic_weights, cv_weights, std_weights
+from ..weights.weightset import (
+    WeightSet,
+    ahp_group,
+    check_ri_coverage,
+    globals_from_local,
+    hierarchy_cr,
+    local_from_leaf_globals,
+)
+from .registry import WEIGHTERS
+
+#: Objective kernels by method name: (m units x n leaves raw values, directions) -> leaf weights.
+OBJECTIVE_KERNELS: dict[str, Callable[..., np.ndarray]] = {
+    "entropy": entropy_weights,
+    "critic": critic_weights,
+    "std": std_weights,
+    "cv": cv_weights,
+}
+OBJECTIVE_LABELS = {
+    "entropy": ("熵权法", "entropy"),
+    "critic": ("CRITIC 法", "CRITIC"),
+    "std": ("标准差法", "standard deviation"),
+    "cv": ("变异系数法", "coefficient of variation"),
+}
+
+
+@dataclass(frozen=True)
+class WeightInput:
+    """What a weighter may use: arrays and settings, never a file.
+
+    units: raw indicator values of the stations objective methods are computed across (rows with
+    a missing value are left out); directions: +1 benefit / -1 cost per leaf in tree order.
+    """
+
+    tree: IndicatorTree
+    spec: WeightSpec
+    judgments: Judgments | None
+    units: pd.DataFrame
+    directions: np.ndarray
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A weighter's result: a local weight for every node but the goal, and what it found."""
+
+    local: dict[str, float]
+    issues: list[Issue] = field(default_factory=list)
+    info: dict[str, object] = field(default_factory=dict)  # e.g. combination coefficients
+
+
+def objective_leaf_weights(data: WeightInput, method: str) -> tuple[dict[str, float], list[Issue]]:
+    """Leaf weights of an objective method across the stations, with a warning per constant
+    indicator; MethodError when nothing varies or fewer than two stations have complete data."""
+    tree = data.tree
+    leaves = [leaf.id for leaf in tree.leaves()]
+    x = data.units[leaves]
+    complete = x.dropna()
+    issues: list[Issue] = []
+    if len(complete) < len(x):
+        zh, en = OBJECTIVE_LABELS[method]
+        issues.append(
+            Issue(
+                Location(),
+                f"{len(x) - len(complete)} station(s) with a missing indicator value are left "
+                f"out of the {en} weights",
+                message_zh=f"{len(x) - len(complete)} 个派出所有指标值缺失，未参与{zh}权重计算",
+                severity="warning",
+                check="entropy",
+            )
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConstantIndicatorWarning)
+        w = np.asarray(
+            OBJECTIVE_KERNELS[method](complete.to_numpy(dtype=float), data.directions), float
+        )
+    for leaf_id, wj in zip(leaves, w, strict=True):
+        if wj == 0:
+            issues.append(
+                Issue(
+                    Location(path=leaf_id),
+                    f"indicator {leaf_id} is constant across stations: "
+                    f"{OBJECTIVE_LABELS[method][1]} weight 0",
+                    message_zh=f"指标“{tree.label(leaf_id, 'zh')}”在各派出所间无差异，"
+                    f"{OBJECTIVE_LABELS[method][0]}权重为 0",
+                    severity="warning",
+                    check="entropy",
+                )
+            )
+    return dict(zip(leaves, w.tolist(), strict=True)), issues
+
+
+def _objective(method: str) -> Callable[[WeightInput], Weights]:
+    def weigh_objective(data: WeightInput) -> Weights:
+        leaf, issues = objective_leaf_weights(data, method)
+        return Weights(local_from_leaf_globals(data.tree, leaf), issues)
+
+    weigh_objective.__name__ = f"weigh_{method}"
+    weigh_objective.__doc__ = f"{OBJECTIVE_LABELS[method][1]} weights of the leaves, summed up."
+    return weigh_objective
+
+
+for _name, (_zh, _en) in OBJECTIVE_LABELS.items():
+    WEIGHTERS.register(_name, zh=_zh, en=_en, source=OBJECTIVE_KERNELS[_name].__module__)(
+        _objective(_name)
+    )
+
+
+@WEIGHTERS.register("ahp", zh="层次分析法（AHP）", en="AHP", source="Saaty (1977, 1980)")
+def weigh_ahp(data: WeightInput) -> Weights:
+    """Group AHP of every node (fixed where the tree gives weights, equal where no expert judged)."""
+    if data.judgments is None:
+        raise MethodError("AHP weights need expert judgments", zh="层次分析法需要专家判断")
+    g = ahp_group(data.tree, data.judgments, data.spec)
+    return Weights(g.local, list(g.issues))
+
+
+@WEIGHTERS.register("equal", zh="等权重", en="equal weights")
+def weigh_equal(data: WeightInput) -> Weights:
+    """Equal weights among the children of every node."""
+    return Weights({c.id: 1.0 / len(n.children) for n in data.tree.criteria() for c in n.children})
+
+
+@WEIGHTERS.register("fixed", zh="指标树给定权重", en="the tree's fixed weights")
+def weigh_fixed(data: WeightInput) -> Weights:
+    """The tree's ``weight:`` of each node; equal among siblings the tree gives no weights."""
+    local: dict[str, float] = {}
+    issues: list[Issue] = []
+    for n in data.tree.criteria():
+        given = [c.weight for c in n.children]
+        if all(w is not None for w in given):
+            total = float(sum(given))  # type: ignore[arg-type]
+            local.update({c.id: float(c.weight) / total for c in n.children})  # type: ignore[arg-type]
+        else:
+            local.update({c.id: 1.0 / len(n.children) for c in n.children})
+            issues.append(
+                Issue(
+                    Location(file=data.tree.file, line=n.line, path=n.path),
+                    f"weights.method fixed: the tree gives no `weight:` to every child of "
+                    f"{n.id}; its children are weighted equally",
+                    message_zh=f"weights.method 为 fixed，但指标树未给“{n.label('zh')}”的每个下级"
+                    "指标指定权重（`weight:`），其下级按等权重计",
+                    severity="warning",
+                    check="weights",
+                )
+            )
+    return Weights(local, issues)
+
+
+@WEIGHTERS.register("combined", zh="主客观组合赋权", en="AHP combined with an objective method")
+def weigh_combined(data: WeightInput) -> Weights:
+    """AHP and ``weights.objective`` combined on global leaf weights (``weights.combine``)."""
+    tree, spec = data.tree, data.spec
+    ahp = weigh_ahp(data)
+    leaf, issues = objective_leaf_weights(data, spec.objective)
+    leaves = [leaf_node.id for leaf_node in tree.leaves()]
+    ahp_global = globals_from_local(tree, ahp.local)
+    a = np.array([ahp_global[i] for i in leaves])
+    b = np.array([leaf[i] for i in leaves])
+    comb = combine(a, b, method=spec.combine, alpha=spec.alpha)
+    info = {
+        "method": spec.combine,
+        "ahp": comb.coefficients[0],
+        "objective": comb.coefficients[1],
+        "description": comb.describe(),
+    }
+    local = local_from_leaf_globals(tree, dict(zip(leaves, comb.weights.tolist(), strict=True)))
+    return Weights(local, [*ahp.issues, *issues], info)
+
+
+OBJECTIVE_METHODS = tuple(OBJECTIVE_KERNELS)
+
+
+def _fallback_issue(exc: MethodError, fallback: str) -> Issue:
+    return Issue(
+        Location(),
+        f"{exc}; weights fall back to {fallback}",
+        message_zh=f"{exc.zh or exc}；改用"
+        + ("层次分析法（AHP）权重" if fallback == "ahp" else "等权重"),
+        severity="warning",
+        check="entropy",
+    )
+
+
+def weigh(
+    tree: IndicatorTree,
+    spec: WeightSpec,
+    judgments: Judgments | None,
+    units: pd.DataFrame,
+    directions: np.ndarray,
+) -> WeightSet:
+    """The weights of every node by the weighter ``spec.method``, beside the AHP and objective
+    weights the reports show. An objective method that cannot run (fewer than two stations,
+    nothing varies) falls back to AHP when there are judgments, else to equal weights, with a
+    warning."""
+    check_ri_coverage(tree, judgments, spec)
+    data = WeightInput(tree, spec, judgments, units, directions)
+    group = ahp_group(tree, judgments, spec)
+    issues: list[Issue] = list(group.issues)
+    objective = spec.method if spec.method in OBJECTIVE_METHODS else spec.objective
+    obj_local: dict[str, float] | None = None
+    obj_issues: list[Issue] = []
+    method = spec.method
+    if method in OBJECTIVE_METHODS or method == "combined":
+        try:
+            leaf, obj_issues = objective_leaf_weights(data, objective)
+            obj_local = local_from_leaf_globals(tree, leaf)
+        except MethodError as exc:
+            method = "ahp" if judgments is not None else "equal"
+            issues.append(_fallback_issue(exc, method))
+    if method == "ahp":
+        used = Weights(group.local)
+    elif method in OBJECTIVE_METHODS and obj_local is not None:
+        used = Weights(obj_local)
+    else:
+        used = WEIGHTERS[method].func(data)
+        if method in ("combined", "ahp"):
+            used = Weights(used.local, [], used.info)  # their issues are the group's, kept above
+    issues += obj_issues + [i for i in used.issues if i not in issues]
+    table = _table(tree, judgments is not None, group.local, obj_local, used.local)
+    ahp_global = globals_from_local(tree, group.local)
+    return WeightSet(
+        table,
+        group.experts,
+        group.group,
+        method,
+        spec,
+        len(units[[leaf.id for leaf in tree.leaves()]].dropna()) if obj_local else 0,
+        issues,
+        dict(used.info),
+        hierarchy_cr(tree, group.group, ahp_global, spec),
+        objective,
+    )
+
+
+def _table(
+    tree: IndicatorTree,
+    has_ahp: bool,
+    ahp_local: dict[str, float],
+    obj_local: dict[str, float] | None,
+    local: dict[str, float],
+) -> pd.DataFrame:
+    ahp_global = globals_from_local(tree, ahp_local)
+    obj_global = globals_from_local(tree, obj_local) if obj_local else None
+    glob = globals_from_local(tree, local)
+    parents = tree.parents()
+    rows = []
+    for node in tree.goal.walk():
+        if node.depth == 0:
+            continue
+        rows.append(
+            {
+                "id": node.id,
+                "parent": parents[node.id],
+                "depth": node.depth,
+                "ahp_local": ahp_local[node.id] if has_ahp else np.nan,
+                "objective_local": obj_local[node.id] if obj_local else np.nan,
+                "local": local[node.id],
+                "ahp_global": ahp_global[node.id] if has_ahp else np.nan,
+                "objective_global": obj_global[node.id] if obj_global else np.nan,
+                "global": glob[node.id],
+            }
+        )
+    return pd.DataFrame(rows)
