@@ -98,11 +98,9 @@ def _grid_row(
     if pair is None:
         return 0
     col = ctx.collector
-    expert = (
-        col.expert(s.cell(r, ecol))
-        if ecol is not None and not blank(s.cell(r, ecol))
-        else (expert_sheet)
-    )
+    expert = expert_sheet
+    if ecol is not None and not blank(s.cell(r, ecol)):
+        expert = col.expert(s.cell(r, ecol))
     loc_row = s.loc(r, start)
     what = f"expert {expert}: {pair.a} vs {pair.b}"
     what_zh = f"专家 {expert}：{col.name(pair.a)}对{col.name(pair.b)}"

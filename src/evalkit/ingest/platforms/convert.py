@@ -33,7 +33,7 @@ SHOWN_OFF_SCALE = 200  # answers off the scale listed one by one; the rest are c
 _USUAL_CODES = ("7", "8", "9", "97", "98", "99", "999", "-1", "-9", "-99")
 
 
-def missing_codes(imap: ImportMap | None, given: Sequence[float | str]) -> list[float | str]:
+def codes_of(imap: ImportMap | None, given: Sequence[float | str]) -> list[float | str]:
     """The map's missing codes and the given ones: numbers (also "9" typed as text) as floats,
     other texts NFKC-folded."""
     codes: list[float | str] = []
@@ -314,9 +314,9 @@ __all__ = [
     "SKIP_MARKERS",
     "Converted",
     "Converter",
+    "codes_of",
     "convert_columns",
     "convert_items",
     "label_table",
-    "missing_codes",
     "off_scale_issues",
 ]

@@ -70,7 +70,7 @@ def import_responses(
     twin = text_twin(path) if labels_from is None else labels_from or None
     kw: dict[str, Any] = {
         "sheet": sheet,
-        "missing_codes_given": missing_codes,
+        "missing_codes": missing_codes,
         "district": district,
         "station": station,
     }
@@ -138,9 +138,7 @@ def propose_map(
         return read_sheets(
             Path(path), tree, map_path=None, missing_codes=missing_codes
         ).proposed_map
-    imp = read_export(
-        Path(path), tree, map_path=None, sheet=sheet, missing_codes_given=missing_codes
-    )
+    imp = read_export(Path(path), tree, map_path=None, sheet=sheet, missing_codes=missing_codes)
     return imp.proposed_map
 
 

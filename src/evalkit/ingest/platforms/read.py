@@ -17,7 +17,7 @@ import pandas as pd
 from ...errors import DataError, Issue
 from ...tree import IndicatorTree
 from ..decision import zh_of
-from .convert import convert_items, missing_codes, off_scale_issues
+from .convert import codes_of, convert_items, off_scale_issues
 from .detect import open_layout, wjx_variant
 from .headers import questions
 from .layout import Layout
@@ -69,7 +69,7 @@ def read_export(
     *,
     map_path: Path | str | None,
     sheet: str | None,
-    missing_codes_given: Sequence[float | str] = (),
+    missing_codes: Sequence[float | str] = (),
     district: str | None = None,
     station: str | None = None,
     station_default: str | None = None,
@@ -79,7 +79,7 @@ def read_export(
     ``district`` / ``station``: a value for every row; ``station_default``: the station when no
     column gives one (the name of a station's sheet)."""
     imap = load_map(map_path) if map_path is not None else None
-    codes = missing_codes(imap, missing_codes_given)
+    codes = codes_of(imap, missing_codes)
     a = analyse(path, tree, sheet, imap, codes)
     lay, mapped = a.layout, a.matching.mapped
     item_ids = [item.id for _, item in tree.items()]

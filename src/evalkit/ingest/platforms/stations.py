@@ -64,7 +64,7 @@ def read_sheets(
                 tree,
                 map_path=map_path,
                 sheet=name,
-                missing_codes_given=missing_codes,
+                missing_codes=missing_codes,
                 district=district,
                 station=station,
                 station_default=name,
