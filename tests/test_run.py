@@ -102,9 +102,9 @@ def test_weights_follow_the_conventions(zh_run) -> None:
         assert group["objective_local"].sum() == pytest.approx(1.0)
     leaves = [leaf.id for leaf in ev.tree.leaves()]
     assert t.loc[leaves, "global"].sum() == pytest.approx(1.0)
-    # linear combination, alpha = 0.5, on global leaf weights
-    expect = 0.5 * t.loc[leaves, "ahp_global"] + 0.5 * t.loc[leaves, "objective_global"]
-    assert (t.loc[leaves, "global"] - expect).abs().max() < 1e-12
+    # linear combination, alpha = 0.5, at every node (the default combine_level)
+    expect = 0.5 * t["ahp_local"] + 0.5 * t["objective_local"]
+    assert (t["local"] - expect).abs().max() < 1e-12
     # global = product of locals down the path
     parents = ev.tree.parents()
     for leaf in leaves:

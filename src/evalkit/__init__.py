@@ -7,7 +7,7 @@ The library API works the same from Python, Jupyter and the ``evalkit`` command 
 """
 
 from .errors import DataError, EvalkitError, InputError, Issue, Location, SpecError, TreeError
-from .pipeline import Evaluation, evaluate, evaluate_data
+from .pipeline import Evaluation, Prepared, evaluate, evaluate_data, evaluate_prepared, prepare
 from .run import RunResult, run_project
 from .spec import RunSpec, load_spec
 from .tree import IndicatorTree, load_tree

@@ -7,6 +7,7 @@ RunSpec that made it, so a variant run is "the same spec with one setting change
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ OBJECTIVE_METHODS = ("entropy", "critic", "std", "cv")
 #: Aggregators of the project file (evalkit.pipeline.aggregators registers them).
 SCORING_METHODS = ("weighted_sum", "geometric")
 COMBINE_METHODS = ("linear", "multiplicative", "game_theory")
+COMBINE_LEVELS = ("node", "global")
 EXPERT_POLICIES = ("keep", "exclude", "repair")
 LANGS = ("zh", "en")
 
@@ -50,11 +52,52 @@ class WeightSpec:
     cr_threshold: float = 0.10
     inconsistent_experts: str = "keep"
     objective: str = "entropy"  # the objective method that `combined` joins AHP with
+    # where `combined` combines: "node" (each node's children: AHP local with the objective
+    # weights among those children) or "global" (the leaves' global weights)
+    combine_level: str = "node"
 
 
 @dataclass(frozen=True)
 class ScoringSpec:
     method: str = "weighted_sum"  # how indicator scores are aggregated up the tree
+
+
+#: The choices the uncertainty analysis may vary, with the values each may take.
+UNCERTAINTY_CHOICES: dict[str, tuple[str, ...]] = {
+    "method": ("combined", "ahp", "objective", "equal", "fixed"),
+    "objective": ("entropy", "critic", "std", "cv"),
+    "combine_level": ("node", "global"),
+    "normalisation": ("goalposts", "minmax"),
+    "aggregation": ("weighted_sum", "geometric"),
+    "level_rule": ("total", "staged"),
+}
+
+
+@dataclass(frozen=True)
+class UncertaintySpec:
+    """The Monte Carlo uncertainty and sensitivity analysis (``uncertainty:`` in evalkit.yaml).
+
+    ``draws`` base draws (0 turns the analysis off); each factor is off when empty / False / 0.
+    A choice factor lists the values drawn (uniformly); alpha is a range; goalposts is the band,
+    as a fraction of each goalpost span, within which goalposts marked as calibration guesses move.
+    """
+
+    draws: int = 1000
+    seed: int = 20261201
+    replicates: int = 100  # bootstrap replicates of respondents and of experts
+    alpha: tuple[float, float] | None = (0.0, 1.0)
+    method: tuple[str, ...] = ("combined", "ahp", "objective", "equal")
+    objective: tuple[str, ...] = ("entropy", "critic", "std")
+    combine_level: tuple[str, ...] = ("node", "global")
+    # min-max scores are relative to the best and worst station, not on the scale the maturity
+    # levels are defined on: off by default; when drawn, level probabilities use goalpost draws
+    normalisation: tuple[str, ...] = ("goalposts",)
+    aggregation: tuple[str, ...] = ("weighted_sum", "geometric")
+    experts: bool = True
+    respondents: bool = True
+    leave_one_out: bool = True
+    goalposts: float = 0.1
+    level_rule: tuple[str, ...] = ("total", "staged")
 
 
 @dataclass(frozen=True)
@@ -82,6 +125,7 @@ class RunSpec:
     weights: WeightSpec = field(default_factory=WeightSpec)
     report: ReportSpec = field(default_factory=ReportSpec)
     scoring: ScoringSpec = field(default_factory=ScoringSpec)
+    uncertainty: UncertaintySpec = field(default_factory=UncertaintySpec)
     file: str = ""
 
     @property
@@ -356,7 +400,17 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 objective,
                 zh="未知的 `weights.objective`",
             )
-        ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective)
+        level = str(w.get("combine_level", ws.combine_level))
+        if level not in COMBINE_LEVELS:
+            err(
+                w,
+                "combine_level",
+                "unknown weights.combine_level",
+                " | ".join(COMBINE_LEVELS),
+                level,
+                zh="未知的 `weights.combine_level`",
+            )
+        ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective, level)
         if method in ("ahp", "combined") and experts_path is None:
             err(
                 w,
@@ -379,6 +433,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 zh="未知的 `scoring.method`",
             )
         ss = ScoringSpec(scoring)
+    us = _uncertainty_spec(raw.get("uncertainty"), err)
     r = raw.get("report") or {}
     rs = ReportSpec()
     if isinstance(r, dict):
@@ -430,5 +485,118 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         weights=ws,
         report=rs,
         scoring=ss,
+        uncertainty=us,
         file=file,
     )
+
+
+def _uncertainty_spec(u: Any, err: Any) -> UncertaintySpec:
+    """The ``uncertainty:`` section; every problem through *err* with its line."""
+    base = UncertaintySpec()
+    if u is None:
+        return base
+    if u is False:
+        return dataclasses.replace(base, draws=0)
+    if not isinstance(u, dict):
+        err(
+            u,
+            None,
+            "uncertainty must be a mapping",
+            "draws: 1000, factors: ...",
+            u,
+            zh="`uncertainty` 须为映射",
+        )
+        return base
+    values: dict[str, Any] = {}
+    for key in ("draws", "seed", "replicates"):
+        v = u.get(key, getattr(base, key))
+        if isinstance(v, bool) or not isinstance(v, int) or v < (0 if key != "replicates" else 1):
+            err(
+                u,
+                key,
+                f"uncertainty.{key} must be a whole number"
+                + (" of at least 1" if key == "replicates" else " of at least 0"),
+                found=v,
+                zh=f"`uncertainty.{key}` 须为非负整数",
+            )
+            v = getattr(base, key)
+        values[key] = v
+    f = u.get("factors") or {}
+    if not isinstance(f, dict):
+        err(
+            u,
+            "factors",
+            "uncertainty.factors must be a mapping",
+            found=f,
+            zh="`uncertainty.factors` 须为映射",
+        )
+        f = {}
+    for name, choices in UNCERTAINTY_CHOICES.items():
+        if name not in f:
+            continue
+        v = f[name]
+        if v in (None, False):
+            values[name] = ()
+            continue
+        v = [v] if isinstance(v, str) else v
+        bad = [x for x in v if x not in choices] if isinstance(v, list) else [v]
+        if bad:
+            err(
+                f,
+                name,
+                f"unknown uncertainty.factors.{name}",
+                " | ".join(choices),
+                bad,
+                zh=f"未知的 `uncertainty.factors.{name}`",
+            )
+            continue
+        values[name] = tuple(v)
+    if "alpha" in f:
+        a = f["alpha"]
+        if a in (None, False):
+            values["alpha"] = None
+        elif (
+            isinstance(a, list)
+            and len(a) == 2
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in a)
+            and 0 <= a[0] <= a[1] <= 1
+        ):
+            values["alpha"] = (float(a[0]), float(a[1]))
+        else:
+            err(
+                f,
+                "alpha",
+                "uncertainty.factors.alpha must be a range [low, high] in [0, 1]",
+                "[0, 1]",
+                a,
+                zh="`uncertainty.factors.alpha` 须为 [0, 1] 内的区间 [下限, 上限]",
+            )
+    for name in ("experts", "respondents", "leave_one_out"):
+        if name in f:
+            if not isinstance(f[name], bool):
+                err(
+                    f,
+                    name,
+                    f"uncertainty.factors.{name} must be true or false",
+                    "true | false",
+                    f[name],
+                    zh=f"`uncertainty.factors.{name}` 须为 true 或 false",
+                )
+            else:
+                values[name] = f[name]
+    if "goalposts" in f:
+        g = f["goalposts"]
+        if g in (None, False):
+            values["goalposts"] = 0.0
+        elif isinstance(g, bool) or not isinstance(g, (int, float)) or not 0 <= g < 0.5:
+            err(
+                f,
+                "goalposts",
+                "uncertainty.factors.goalposts must be a band in [0, 0.5)",
+                "e.g. 0.1",
+                g,
+                zh="`uncertainty.factors.goalposts` 须为 [0, 0.5) 内的幅度",
+            )
+        else:
+            values["goalposts"] = float(g)
+    return dataclasses.replace(base, **values)

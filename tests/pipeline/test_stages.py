@@ -68,10 +68,9 @@ def test_combined_with_critic(project: Path) -> None:
     ev = evaluate(project)
     assert ev.weights.method == "combined" and ev.weights.objective == "critic"
     t = ev.weights.table.set_index("id")
-    leaves = ev.prepared.leaf_ids
     a = ev.spec.weights.alpha
-    expect = a * t.loc[leaves, "ahp_global"] + (1 - a) * t.loc[leaves, "objective_global"]
-    np.testing.assert_allclose(t.loc[leaves, "global"], expect, rtol=1e-12)
+    expect = a * t["ahp_local"] + (1 - a) * t["objective_local"]  # at every node
+    np.testing.assert_allclose(t["local"], expect, rtol=1e-12)
 
 
 def test_unknown_method_in_the_project_file_names_the_choices(project: Path) -> None:
@@ -158,3 +157,44 @@ def test_analyses_on_first_use(prepared) -> None:
     rel = ev.analysis("reliability")
     assert ev.analysis("reliability") is rel
     assert all(r.scales["alpha"].notna().any() for r in rel.values())
+
+
+def _with_duplicate_leaf(prepared, dim_id: str):
+    """The same project with a copy of a statistic leaf of `dim_id` (same data, new id); no expert
+    judged `dim_id`'s children in either, so its AHP weights are equal among them."""
+    import yaml
+
+    from evalkit.pipeline import prepare_data
+    from evalkit.tree import load_tree
+
+    raw = yaml.safe_load(Path(prepared.tree.file).read_text(encoding="utf-8"))
+    dim = next(d for d in raw["goal"]["children"] if d["id"] == dim_id)
+    stat = next(c for c in dim["children"] if "statistic" in c["source"])
+    copy = {**stat, "id": stat["id"] + "_copy"}
+    dim["children"].append(copy)
+    path = Path(prepared.spec.root) / "dup_tree.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    tree2 = load_tree(path)
+    j = prepared.judgments
+    drop = {k: v for k, v in j.matrices.items() if k != dim_id}
+    j2 = dataclasses.replace(j, matrices=drop, experts={k: j.experts[k] for k in drop})
+    base = prepare_data(prepared.spec, prepared.tree, prepared.survey, j2)
+    dup = prepare_data(dataclasses.replace(prepared.spec, tree=path), tree2, prepared.survey, j2)
+    return base, dup
+
+
+@pytest.mark.parametrize("dim_id", ["safeguards", "info_sources"])
+def test_duplicating_a_leaf_does_not_raise_its_dimensions_weight_per_node(
+    project: Path, dim_id: str
+) -> None:
+    """Per-node combination: a dimension weighs what its AHP and its leaves' mean objective weight
+    say, however many leaves it has; combined globally, a copied leaf raises it."""
+    base, dup = _with_duplicate_leaf(prepare(project), dim_id)
+    for level, raised in (("node", False), ("global", True)):
+        ws = dataclasses.replace(base.spec.weights, combine_level=level)
+        w0 = evaluate_prepared(base, weights=ws).weights.global_[dim_id]
+        w1 = evaluate_prepared(dup, weights=ws).weights.global_[dim_id]
+        if raised:
+            assert w1 > w0 + 1e-6, level
+        else:
+            assert w1 <= w0 + 1e-12, (level, w0, w1)

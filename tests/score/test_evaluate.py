@@ -51,7 +51,7 @@ def test_equal_weights(base) -> None:
 
 
 def test_multiplicative_combination(base) -> None:
-    ev = _with(base, combine="multiplicative")
+    ev = _with(base, combine="multiplicative", combine_level="global")
     t = ev.weights.table.set_index("id")
     leaves = [leaf.id for leaf in ev.tree.leaves()]
     prod = t.loc[leaves, "ahp_global"] * t.loc[leaves, "objective_global"]
@@ -176,7 +176,7 @@ def test_repair_policy_reaches_reports(base) -> None:
 def test_game_theory_combination_is_reported(base) -> None:
     from evalkit.report.tables import method_dict
 
-    ev = _with(base, combine="game_theory")
+    ev = _with(base, combine="game_theory", combine_level="global")
     c = ev.weights.combination
     assert c["method"] == "game_theory" and c["ahp"] + c["objective"] == pytest.approx(
         1.0, abs=1e-9
@@ -202,3 +202,27 @@ def test_hierarchy_cr_composes_group_ci_by_ahp_global_weight(base) -> None:
     h = base.weights.hierarchy.set_index("depth")
     assert h.at[-1, "cr"] == pytest.approx((w * ci).sum() / (w * ri).sum())
     assert h.at[-1, "cr"] < 0.1
+
+
+def test_per_node_combination_is_each_nodes_linear_mix(base) -> None:
+    """The default: every node's children weigh alpha * AHP local + (1 - alpha) * objective local,
+    a criterion's objective weight the largest of its leaves' (the objective columns show that)."""
+    ev = _with(base, combine_level="node", alpha=0.3)
+    t = ev.weights.table.set_index("id")
+    np.testing.assert_allclose(t["local"], 0.3 * t["ahp_local"] + 0.7 * t["objective_local"])
+    assert ev.weights.combination["level"] == "node"
+    leaf_w = {}
+    for leaf in ev.tree.leaves():
+        leaf_w[leaf.id] = t.at[leaf.id, "objective_local"]
+    for dim in ev.tree.dimensions:  # leaf children keep their objective shares among siblings
+        kids = [c.id for c in dim.children]
+        assert t.loc[kids, "objective_local"].sum() == pytest.approx(1.0)
+
+
+def test_per_node_multiplicative_and_game_theory(base) -> None:
+    for how in ("multiplicative", "game_theory"):
+        ev = _with(base, combine=how, combine_level="node")
+        t = ev.weights.table.set_index("id")
+        for _, group in t.groupby("parent"):
+            assert group["local"].sum() == pytest.approx(1.0)
+        assert set(ev.weights.combination["coefficients"]) == {n.id for n in ev.tree.criteria()}

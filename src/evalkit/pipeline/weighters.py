@@ -15,8 +15,12 @@ Built in:
   variation), a criterion's weight the sum of its leaves';
 - ``equal``: equal weights among siblings;
 - ``fixed``: the tree's ``weight:`` of every node (equal among siblings the tree gives none);
-- ``combined``: AHP with the objective method ``weights.objective`` on global leaf weights
-  (``weights.combine``: linear :math:`\alpha a + (1-\alpha) b`, multiplicative, game theory).
+- ``combined``: AHP with the objective method ``weights.objective`` (``weights.combine``: linear
+  :math:`\alpha a + (1-\alpha) b`, multiplicative, game theory), either at every node
+  (``weights.combine_level: node``: each node's AHP local weights with the objective weights among
+  its children, a criterion child weighing the largest objective weight among its leaves, so that
+  a dimension's weight does not grow with its number of indicators) or on the leaves' global
+  weights (``global``, criterion weights the sums of their leaves').
 
 Adding a weighter is adding one function registered with ``@WEIGHTERS.register(name, zh=, en=)``;
 see docs/architecture.md.
@@ -185,12 +189,63 @@ def weigh_fixed(data: WeightInput) -> Weights:
     return Weights(local, issues)
 
 
+def node_objective_local(tree: IndicatorTree, leaf: dict[str, float]) -> dict[str, float]:
+    """Objective local weights at every node: a leaf child by its own weight, a criterion child by
+    the largest weight among its leaves, normalised among the siblings (equal when all are 0).
+
+    A criterion is taken to carry as much objective information as its most informative indicator:
+    adding indicators to a dimension, or copying one, cannot raise its weight (a sum grows with the
+    number of indicators; a mean rises when the strongest indicator is copied)."""
+    top: dict[str, float] = {}
+    for node in tree.goal.walk():
+        top[node.id] = max(leaf[n.id] for n in node.walk() if n.is_leaf)
+    local: dict[str, float] = {}
+    for node in tree.criteria():
+        vals = np.array([top[c.id] for c in node.children])
+        total = vals.sum()
+        vals = vals / total if total > 0 else np.full(len(vals), 1.0 / len(vals))
+        local.update(dict(zip([c.id for c in node.children], vals.tolist(), strict=True)))
+    return local
+
+
+def combine_per_node(
+    tree: IndicatorTree, ahp_local: dict[str, float], obj_local: dict[str, float], spec: WeightSpec
+) -> tuple[dict[str, float], dict[str, object]]:
+    """Every node's children: AHP local weights combined with the objective ones."""
+    local: dict[str, float] = {}
+    coefficients: dict[str, tuple[float, float]] = {}
+    for node in tree.criteria():
+        ids = [c.id for c in node.children]
+        comb = combine(
+            [ahp_local[i] for i in ids],
+            [obj_local[i] for i in ids],
+            method=spec.combine,
+            alpha=spec.alpha,
+        )
+        local.update(dict(zip(ids, comb.weights.tolist(), strict=True)))
+        coefficients[node.id] = comb.coefficients
+    goal = coefficients[tree.goal.id]
+    info = {
+        "method": spec.combine,
+        "level": "node",
+        "ahp": goal[0],
+        "objective": goal[1],
+        "coefficients": coefficients,
+        "description": f"{spec.combine} at every node",
+    }
+    return local, info
+
+
 @WEIGHTERS.register("combined", zh="主客观组合赋权", en="AHP combined with an objective method")
 def weigh_combined(data: WeightInput) -> Weights:
-    """AHP and ``weights.objective`` combined on global leaf weights (``weights.combine``)."""
+    """AHP and ``weights.objective`` combined (``weights.combine``) at every node or on the
+    leaves' global weights (``weights.combine_level``)."""
     tree, spec = data.tree, data.spec
     ahp = weigh_ahp(data)
     leaf, issues = objective_leaf_weights(data, spec.objective)
+    if spec.combine_level == "node":
+        local, info = combine_per_node(tree, ahp.local, node_objective_local(tree, leaf), spec)
+        return Weights(local, [*ahp.issues, *issues], info)
     leaves = [leaf_node.id for leaf_node in tree.leaves()]
     ahp_global = globals_from_local(tree, ahp.local)
     a = np.array([ahp_global[i] for i in leaves])
@@ -198,6 +253,7 @@ def weigh_combined(data: WeightInput) -> Weights:
     comb = combine(a, b, method=spec.combine, alpha=spec.alpha)
     info = {
         "method": spec.combine,
+        "level": "global",
         "ahp": comb.coefficients[0],
         "objective": comb.coefficients[1],
         "description": comb.describe(),
@@ -242,7 +298,13 @@ def weigh(
     if method in OBJECTIVE_METHODS or method == "combined":
         try:
             leaf, obj_issues = objective_leaf_weights(data, objective)
-            obj_local = local_from_leaf_globals(tree, leaf)
+            per_node = method == "combined" and spec.combine_level == "node"
+            # the objective weights as they are combined: among each node's children, or summed
+            obj_local = (
+                node_objective_local(tree, leaf)
+                if per_node
+                else local_from_leaf_globals(tree, leaf)
+            )
         except MethodError as exc:
             method = "ahp" if judgments is not None else "equal"
             issues.append(_fallback_issue(exc, method))

@@ -236,6 +236,9 @@ class AhpGroup:
     experts: pd.DataFrame  # EXPERT_COLUMNS
     group: pd.DataFrame  # GROUP_COLUMNS
     issues: list[Issue] = field(default_factory=list)
+    # per judged node: the matrices aggregated (the experts used, after any repair) and the
+    # experts' weights, for resampling the experts
+    used: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def ahp_group(tree: IndicatorTree, judgments: Judgments | None, spec: WeightSpec) -> AhpGroup:
@@ -245,6 +248,7 @@ def ahp_group(tree: IndicatorTree, judgments: Judgments | None, spec: WeightSpec
     local: dict[str, float] = {}
     rows: list[dict[str, object]] = []
     grows: list[dict[str, object]] = []
+    used: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for node in tree.criteria():
         ids = [c.id for c in node.children]
         fixed = [c.weight for c in node.children]
@@ -254,18 +258,23 @@ def ahp_group(tree: IndicatorTree, judgments: Judgments | None, spec: WeightSpec
         if judgments is None or node.id not in judgments.matrices:
             local.update({i: 1.0 / len(ids) for i in ids})
             continue
-        weights, expert_rows, group_row = _node_ahp(node, judgments, spec, issues)
+        weights, expert_rows, group_row, used[node.id] = _node_ahp(node, judgments, spec, issues)
         local.update(weights)
         rows += expert_rows
         grows.append(group_row)
     experts = pd.DataFrame(rows, columns=EXPERT_COLUMNS)
     group = pd.DataFrame(grows, columns=GROUP_COLUMNS)
-    return AhpGroup(local, experts, group, issues)
+    return AhpGroup(local, experts, group, issues, used)
 
 
 def _node_ahp(
     node: Node, judgments: Judgments, spec: WeightSpec, issues: list[Issue]
-) -> tuple[dict[str, float], list[dict[str, object]], dict[str, object]]:
+) -> tuple[
+    dict[str, float],
+    list[dict[str, object]],
+    dict[str, object],
+    tuple[np.ndarray, np.ndarray],
+]:
     """One node: every expert's priorities and CR, the policy, the group's weights."""
     ids = [c.id for c in node.children]
     mats = judgments.matrices[node.id]
@@ -321,7 +330,8 @@ def _node_ahp(
         "consensus": ahp_consensus(indiv, np.asarray(w, dtype=float)[use]),
         "consensus_measure": CONSENSUS_MEASURE,
     }
-    return dict(zip(ids, g.weights.tolist(), strict=True)), rows, group_row
+    kept = (used_mats[use], np.asarray(w, dtype=float)[use])
+    return dict(zip(ids, g.weights.tolist(), strict=True)), rows, group_row, kept
 
 
 def _expert_row(

@@ -1,0 +1,437 @@
+r"""Uncertainty and sensitivity analysis of every score, rank and level (``ev.analysis("uncertainty")``).
+
+Following the OECD/JRC Handbook on Constructing Composite Indicators (2008, step 7) and Saisana,
+Saltelli & Tarantola (2005, "Uncertainty and sensitivity analysis techniques as tools for the
+quality assessment of composite indicators", JRSS A 168, 307-323): the choices a reviewer could
+question are drawn at random and the whole evaluation is recomputed for each draw
+(:mod:`evalkit.pipeline.uncertainty_model`, vectorised; no file is read):
+
+- ``alpha``: the AHP share of the combination, uniform on a range;
+- ``method``: the weighting family (combined, AHP, the objective method, equal);
+- ``objective``: the objective method (entropy, CRITIC, standard deviation, ...);
+- ``combine_level``: combination at every node or on global leaf weights;
+- ``normalisation``: goalposts or min-max (bounds from the stations, applied to districts too);
+- ``aggregation``: weighted sum or geometric;
+- ``experts``: a bootstrap replicate of the experts; ``respondents``: of the officers within
+  each station;
+- ``leave_one_out``: one indicator left out (its siblings share its weight), or none;
+- ``goalposts``: goalposts marked as calibration guesses moved within a band;
+- ``level_rule``: maturity level from the total, or staged (at most one above the weakest
+  dimension's level); it changes levels only, so it is drawn outside the sensitivity design.
+
+The draws follow Saltelli's design: two independent samples A and B of ``draws`` rows and, for
+each factor, A with that factor taken from B; the 2 x draws runs of A and B give the
+distributions (5-95 % intervals, median ranks, level probabilities), and all draws x (factors + 2)
+runs give first-order and total sensitivity indices (:mod:`evalkit.analysis.sensitivity`) of every
+unit's score and rank, pooled by kind of unit as shares of the summed variance.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.sensitivity import pooled_indices, sobol_indices
+from ..spec import UncertaintySpec
+from .uncertainty_model import (
+    AGGREGATIONS,
+    COMBINE_LEVELS,
+    LEVEL_RULES,
+    METHOD_FAMILIES,
+    NORMALISATIONS,
+    OBJECTIVES,
+    Model,
+    Outputs,
+    Runs,
+    build_model,
+    run,
+)
+
+#: Factors of the sensitivity design, in report order, with their names in zh and en.
+FACTOR_LABELS: dict[str, tuple[str, str]] = {
+    "alpha": ("组合系数 α", "combination alpha"),
+    "method": ("赋权方法", "weighting method"),
+    "objective": ("客观赋权方法", "objective method"),
+    "combine_level": ("组合层级", "level of combination"),
+    "normalisation": ("标准化方法", "normalisation"),
+    "aggregation": ("汇总方法", "aggregation"),
+    "experts": ("专家（自助抽样）", "experts (bootstrap)"),
+    "respondents": ("问卷（站内自助抽样）", "respondents (bootstrap within stations)"),
+    "leave_one_out": ("剔除单个指标", "leaving one indicator out"),
+    "goalposts": ("阈值（校准估计值）浮动", "goalposts (calibration guesses) within a band"),
+}
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A factor of the design: its uniform columns and how they set a batch of runs."""
+
+    name: str
+    width: int
+    apply: Callable[[dict[str, np.ndarray], np.ndarray], None]
+    text: str  # the range, as the report states it
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """The analysis' results.
+
+    units: one row per district and per station: unit_type (district/station), district, unit,
+        rank, rank_median, rank_p05, rank_p95, score, score_p05, score_p95, score_median,
+        p_level_<level id> per level, level (nominal), p_level (probability of the nominal level),
+        distinct (its rank interval overlaps no other unit's of the same kind), overlaps (the
+        units whose 5-95 % rank intervals overlap its own), and for stations rank_in_district*.
+    sensitivity: factor, first_order, total, output (score/rank), unit_type.
+    factors: factor, varied (bool), range (text).
+    """
+
+    units: pd.DataFrame
+    sensitivity: pd.DataFrame
+    factors: pd.DataFrame
+    draws: int
+    runs: int
+    seed: int
+    seconds: float
+
+
+def _choice(key: str, options: tuple[str, ...], all_values: tuple[str, ...]) -> Callable:
+    def apply(fields: dict[str, np.ndarray], u: np.ndarray) -> None:
+        idx = np.minimum((u[:, 0] * len(options)).astype(int), len(options) - 1)
+        fields[key] = np.array([all_values.index(o) for o in options])[idx]
+
+    return apply
+
+
+def _factors(
+    u: UncertaintySpec,
+    model: Model,
+    nominal: dict[str, object],
+    has_judgments: bool,
+    guess: np.ndarray,
+) -> list[Factor]:
+    """The factors that vary (a factor with one value, or off, is held at its nominal value)."""
+    out: list[Factor] = []
+    methods = tuple(m for m in u.method if has_judgments or m not in ("ahp", "combined"))
+    combined_drawn = "combined" in methods or nominal["family"] == "combined"
+    if u.alpha is not None and u.alpha[1] > u.alpha[0] and combined_drawn:
+        lo, hi = u.alpha
+
+        def set_alpha(fields: dict[str, np.ndarray], v: np.ndarray) -> None:
+            fields["alpha"] = lo + v[:, 0] * (hi - lo)
+
+        out.append(Factor("alpha", 1, set_alpha, f"[{lo:g}, {hi:g}]"))
+    for name, key, values, allv in (
+        ("method", "family", methods, METHOD_FAMILIES),
+        ("objective", "objective", u.objective, OBJECTIVES),
+        ("combine_level", "level", u.combine_level if combined_drawn else (), COMBINE_LEVELS),
+        ("normalisation", "norm", u.normalisation, NORMALISATIONS),
+        ("aggregation", "agg", u.aggregation, AGGREGATIONS),
+    ):
+        if len(values) > 1:
+            out.append(Factor(name, 1, _choice(key, tuple(values), allv), " | ".join(values)))
+    reps = model.ahp.shape[0] - 1
+    if u.experts and reps > 0:
+        out.append(Factor("experts", 1, _replicate("expert", reps), f"{reps} bootstrap replicates"))
+    reps = model.station_values.shape[0] - 1
+    if u.respondents and reps > 0:
+        out.append(
+            Factor("respondents", 1, _replicate("resp", reps), f"{reps} bootstrap replicates")
+        )
+    if u.leave_one_out:
+        ta = model.tree
+        has_sib = (ta.siblings[ta.leaves].sum(axis=0) > 0) & False
+        group = (ta.siblings[ta.leaves] > 0).argmax(axis=1)
+        sizes = ta.siblings.sum(axis=0)[group]
+        eligible = np.flatnonzero(sizes > 1)
+        del has_sib
+        if eligible.size:
+            options = np.r_[-1, eligible]
+
+            def drop(fields: dict[str, np.ndarray], v: np.ndarray) -> None:
+                fields["leave_out"] = options[
+                    np.minimum((v[:, 0] * len(options)).astype(int), len(options) - 1)
+                ]
+
+            out.append(Factor("leave_one_out", 1, drop, f"none or one of {eligible.size}"))
+    if u.goalposts > 0 and guess.any():
+        cols = np.flatnonzero(guess)
+        band = u.goalposts
+
+        def shift(fields: dict[str, np.ndarray], v: np.ndarray) -> None:
+            s = np.zeros((len(v), 2, len(guess)))
+            s[:, :, cols] = (2.0 * v.reshape(len(v), 2, len(cols)) - 1.0) * band
+            fields["shift"] = s
+
+        out.append(Factor("goalposts", 2 * len(cols), shift, f"± {band:g} of the span"))
+    return out
+
+
+def _replicate(key: str, reps: int) -> Callable:
+    def apply(fields: dict[str, np.ndarray], v: np.ndarray) -> None:
+        fields[key] = 1 + np.minimum((v[:, 0] * reps).astype(int), reps - 1)
+
+    return apply
+
+
+def _decode(
+    factors: list[Factor], nominal: dict[str, object], u: np.ndarray, rule: np.ndarray, leaves: int
+) -> Runs:
+    n = len(u)
+    fields: dict[str, np.ndarray] = {
+        "resp": np.zeros(n, int),
+        "expert": np.zeros(n, int),
+        "family": np.full(n, METHOD_FAMILIES.index(str(nominal["family"]))),
+        "objective": np.full(n, OBJECTIVES.index(str(nominal["objective"]))),
+        "alpha": np.full(n, float(nominal["alpha"])),  # type: ignore[arg-type]
+        "level": np.full(n, COMBINE_LEVELS.index(str(nominal["combine_level"]))),
+        "leave_out": np.full(n, -1),
+        "norm": np.zeros(n, int),
+        "agg": np.full(n, AGGREGATIONS.index(str(nominal["aggregation"]))),
+        "shift": np.zeros((n, 2, leaves)),
+        "rule": rule,
+    }
+    col = 0
+    for f in factors:
+        f.apply(fields, u[:, col : col + f.width])
+        col += f.width
+    return Runs(**fields)
+
+
+def _nominal(ev) -> dict[str, object]:
+    ws = ev.weights.spec
+    family = "objective" if ws.method in OBJECTIVES else ws.method
+    objective = ws.method if ws.method in OBJECTIVES else ws.objective
+    return {
+        "family": family,
+        "objective": objective,
+        "alpha": ws.alpha,
+        "combine_level": ws.combine_level,
+        "aggregation": ev.scoring,
+    }
+
+
+def _evaluate(model: Model, runs: Runs, has_judgments: bool, batch: int) -> Outputs:
+    parts = [
+        run(model, runs.take(np.arange(s, min(s + batch, len(runs)))), has_judgments=has_judgments)
+        for s in range(0, len(runs), batch)
+    ]
+    return Outputs(
+        *(np.concatenate([getattr(p, f) for p in parts]) for f in Outputs.__dataclass_fields__)
+    )
+
+
+def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | None:
+    """The uncertainty and sensitivity analysis of an Evaluation (None when draws is 0)."""
+    u = settings or ev.spec.uncertainty
+    if u.draws <= 0:
+        return None
+    t0 = time.perf_counter()
+    p = ev.prepared
+    has_judgments = p.judgments is not None
+    model = build_model(
+        p,
+        ev.weights.spec,
+        replicates=u.replicates,
+        seed=u.seed,
+        respondents=u.respondents,
+        experts=u.experts and has_judgments,
+    )
+    nominal = _nominal(ev)
+    guess = _guess_mask(ev)
+    factors = _factors(u, model, nominal, has_judgments, guess)
+    width = sum(f.width for f in factors)
+    rng = np.random.default_rng(u.seed)
+    n = u.draws
+    a = rng.random((n, width))
+    b = rng.random((n, width))
+    rules = np.array([LEVEL_RULES.index(r) for r in (u.level_rule or ("total",))])
+    rule = rules[rng.integers(0, len(rules), 2 * n)]
+    leaves = len(model.worst)
+    batch = max(8, int(1.5e8 / (model.n_units * len(model.tree.ids) * 8 * 6)))
+    base = _evaluate(
+        model, _decode(factors, nominal, np.vstack([a, b]), rule, leaves), has_judgments, batch
+    )
+    ab_out = []
+    col = 0
+    for f in factors:
+        ab = a.copy()
+        ab[:, col : col + f.width] = b[:, col : col + f.width]
+        col += f.width
+        ab_out.append(
+            _evaluate(model, _decode(factors, nominal, ab, rule[:n], leaves), has_judgments, batch)
+        )
+    goalposts = _decode(factors, nominal, np.vstack([a, b]), rule, leaves).norm == 0
+    units = _unit_table(ev, model, base, goalposts)
+    sens = _sensitivity(factors, model, base, ab_out, n)
+    ftable = _factor_table(u, factors, nominal)
+    runs = n * (len(factors) + 2)
+    return Uncertainty(units, sens, ftable, n, runs, u.seed, time.perf_counter() - t0)
+
+
+def _guess_mask(ev) -> np.ndarray:
+    """Leaves whose goalposts are calibration guesses: the statistics whose goalposts do not name
+    another basis (survey indicators use their scale's ends)."""
+    out = []
+    for leaf in ev.tree.leaves():
+        basis = getattr(leaf, "goalpost_basis", "")
+        src = leaf.source
+        stat = src is not None and src.kind == "statistic"
+        out.append(stat and basis in ("", "calibration"))
+    return np.array(out, dtype=bool)
+
+
+def _percentiles(x: np.ndarray) -> np.ndarray:
+    """5th, 50th, 95th percentiles per unit (NaN for a unit never scored, e.g. a hidden station)."""
+    ok = ~np.isnan(x).all(axis=0)
+    out = np.full((3, x.shape[1]), np.nan)
+    if ok.any():
+        with np.errstate(all="ignore"):
+            out[:, ok] = np.nanpercentile(x[:, ok], [5, 50, 95], axis=0)
+    return out
+
+
+def _unit_table(ev, model: Model, out: Outputs, goalposts: np.ndarray) -> pd.DataFrame:
+    tree = ev.tree
+    s = model.station_values.shape[1]
+    st, di = ev.stations, ev.districts
+    names = list(st["station"]) + list(di["district"])
+    kinds = ["station"] * s + ["district"] * (len(names) - s)
+    district = list(st["district"]) + list(di["district"])
+    nominal_rank = np.r_[st["rank_in_province"].to_numpy(float), di["rank"].to_numpy(float)]
+    nominal_score = np.r_[st["total"].to_numpy(float), di["total"].to_numpy(float)]
+    nominal_level = np.r_[st["level"].to_numpy(float), di["level"].to_numpy(float)]
+    sc = _percentiles(out.total)
+    rk = _percentiles(out.rank)
+    frame = pd.DataFrame(
+        {
+            "unit_type": kinds,
+            "district": district,
+            "unit": names,
+            "rank": nominal_rank,
+            "rank_median": rk[1],
+            "rank_p05": rk[0],
+            "rank_p95": rk[2],
+            "score": nominal_score,
+            "score_median": sc[1],
+            "score_p05": sc[0],
+            "score_p95": sc[2],
+        }
+    )
+    # levels are defined on the goalpost scale: their probabilities come from goalpost draws
+    levels = out.level[goalposts]
+    valid = ~np.isnan(levels)
+    with np.errstate(all="ignore"):
+        for k, lv in enumerate(tree.levels, start=1):
+            frame[f"p_level_{lv.id}"] = (levels == k).sum(axis=0) / valid.sum(axis=0)
+    frame["level"] = nominal_level
+    frame["p_level"] = [
+        frame.at[i, f"p_level_{tree.levels[int(lv) - 1].id}"] if lv == lv else np.nan
+        for i, lv in enumerate(nominal_level)
+    ]
+    rd = _percentiles(out.rank_in_district)
+    frame["rank_in_district"] = np.r_[
+        st["rank_in_district"].to_numpy(float), np.full(len(di), np.nan)
+    ]
+    frame["rank_in_district_median"] = rd[1]
+    frame["rank_in_district_p05"] = rd[0]
+    frame["rank_in_district_p95"] = rd[2]
+    frame["shown"] = np.r_[st["shown"].to_numpy(bool), np.ones(len(di), bool)]
+    _overlaps(frame)
+    return frame
+
+
+def _overlaps(frame: pd.DataFrame) -> None:
+    """distinct / overlaps: 5-95 % rank intervals compared with the other units of the same kind
+    (stations within their district, by their rank in the district)."""
+    distinct = np.ones(len(frame), bool)
+    overlaps = [""] * len(frame)
+    for kind, lo_col, hi_col, by in (
+        ("district", "rank_p05", "rank_p95", None),
+        ("station", "rank_in_district_p05", "rank_in_district_p95", "district"),
+    ):
+        sel = frame.index[(frame["unit_type"] == kind) & frame["shown"] & frame[lo_col].notna()]
+        groups = [sel] if by is None else [g.index for _, g in frame.loc[sel].groupby(by)]
+        for idx in groups:
+            lo = frame.loc[idx, lo_col].to_numpy()
+            hi = frame.loc[idx, hi_col].to_numpy()
+            hit = (lo[:, None] <= hi[None, :]) & (lo[None, :] <= hi[:, None])
+            np.fill_diagonal(hit, False)
+            for i, row in enumerate(idx):
+                others = frame.loc[idx[hit[i]], "unit"].tolist()
+                distinct[row] = not others
+                overlaps[row] = "、".join(map(str, others[:8])) + (" …" if len(others) > 8 else "")
+    frame["distinct"] = distinct
+    frame["overlaps"] = overlaps
+
+
+def _sensitivity(
+    factors: list[Factor], model: Model, base: Outputs, ab: list[Outputs], n: int
+) -> pd.DataFrame:
+    rows: list[dict[str, object]] = []
+    s = model.station_values.shape[1]
+    shown = np.r_[model.shown, np.ones(base.total.shape[1] - s, bool)]
+    for output in ("score", "rank") if factors else ():
+        key = "total" if output == "score" else "rank"
+        fa = getattr(base, key)[:n]
+        fb = getattr(base, key)[n:]
+        fab = np.stack([getattr(o, key) for o in ab])
+        ix = sobol_indices(np.nan_to_num(fa), np.nan_to_num(fb), np.nan_to_num(fab))
+        for kind, cols in (
+            ("district", np.arange(s, len(shown))),
+            ("station", np.flatnonzero(shown[:s])),
+        ):
+            sub = dataclasses.replace(
+                ix,
+                first_order=ix.first_order[:, cols],
+                total=ix.total[:, cols],
+                variance=ix.variance[cols],
+            )
+            s1, st = pooled_indices(sub, axis=-1)
+            for f, a, b in zip(factors, s1, st, strict=True):
+                rows.append(
+                    {
+                        "factor": f.name,
+                        "first_order": a,
+                        "total": b,
+                        "output": output,
+                        "unit_type": kind,
+                    }
+                )
+    return pd.DataFrame(rows, columns=["factor", "first_order", "total", "output", "unit_type"])
+
+
+def _factor_table(
+    u: UncertaintySpec, factors: list[Factor], nominal: dict[str, object]
+) -> pd.DataFrame:
+    varied = {f.name: f.text for f in factors}
+    rows = [
+        {"factor": name, "varied": name in varied, "range": varied.get(name, "")}
+        for name in FACTOR_LABELS
+    ]
+    rows.append(
+        {
+            "factor": "level_rule",
+            "varied": len(u.level_rule) > 1,
+            "range": " | ".join(u.level_rule),
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def _register() -> None:
+    from .registry import ANALYSES
+
+    ANALYSES.register(
+        "uncertainty",
+        zh="不确定性与敏感性分析",
+        en="uncertainty and sensitivity analysis",
+        source="OECD/JRC Handbook (2008), step 7; Saisana, Saltelli & Tarantola (2005)",
+    )(monte_carlo)
+
+
+_register()

@@ -1,0 +1,449 @@
+r"""The evaluation as a vectorised function of the choices an uncertainty analysis varies.
+
+:class:`Model` holds, computed once from a :class:`~evalkit.pipeline.prepare.Prepared`, everything a
+run needs as arrays: the tree as index arrays, the units' raw indicator values for the nominal data
+and for bootstrap replicates of the respondents (resampled within each station), the experts' AHP
+local weights for bootstrap replicates of the experts (resampled with replacement, aggregated by
+AIJ, Forman & Peniwati 1998), and the objective leaf weights of every replicate. :func:`run` then
+evaluates a batch of runs, each a choice of:
+
+- the data: respondent replicate (0 = the data as collected) and expert replicate (0 = all experts);
+- the weighting method (combined, AHP, an objective method, equal), the objective method, the
+  combination's alpha and whether it combines at every node or on global leaf weights;
+- a left-out indicator (its siblings share its weight) or none;
+- normalisation (goalposts, shifted within a band for goalposts marked as calibration guesses; or
+  min-max over the units of the same kind) and aggregation (weighted sum or geometric);
+
+returning every unit's total, dimension scores, ranks and maturity level (total or staged rule).
+Everything is numpy over (runs, units, nodes); the loops run over tree nodes, never over runs or
+units. Run 0 of the nominal choices equals :func:`~evalkit.pipeline.evaluate_prepared`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..measure import UNIT
+from ..spec import WeightSpec
+from ..weights.ahp import ahp_priorities
+from ..weights.batched import BATCHED
+from ..weights.weightset import ahp_group
+from .prepare import Prepared
+
+METHOD_FAMILIES = ("combined", "ahp", "objective", "equal", "fixed")
+OBJECTIVES = ("entropy", "critic", "std", "cv")
+NORMALISATIONS = ("goalposts", "minmax")
+AGGREGATIONS = ("weighted_sum", "geometric")
+COMBINE_LEVELS = ("node", "global")
+LEVEL_RULES = ("total", "staged")
+GEOMETRIC_FLOOR = 1.0
+
+
+@dataclass(frozen=True)
+class TreeArrays:
+    """The tree as index arrays. Nodes: the goal at 0, then every other node in pre-order."""
+
+    ids: list[str]
+    leaves: np.ndarray  # positions of the leaves, in tree leaf order
+    parent: np.ndarray  # position of each node's parent (-1 for the goal)
+    post: list[tuple[int, np.ndarray]]  # criteria children-first: (node, child positions)
+    dims: np.ndarray  # positions of the goal's children
+    siblings: np.ndarray  # (nodes, groups) 0/1: node j belongs to the children of group g
+    under: np.ndarray  # (leaves, nodes) 0/1: leaf l lies under (or is) node j
+
+    @classmethod
+    def of(cls, tree) -> TreeArrays:
+        nodes = list(tree.goal.walk())
+        ids = [n.id for n in nodes]
+        pos = {n: i for i, n in enumerate(ids)}
+        parent = np.full(len(ids), -1)
+        for n in nodes:
+            for c in n.children:
+                parent[pos[c.id]] = pos[n.id]
+        crit = [n for n in nodes if n.children]
+        post = [
+            (pos[n.id], np.array([pos[c.id] for c in n.children]))
+            for n in reversed(crit)  # pre-order reversed: children before parents
+        ]
+        leaves = np.array([pos[n.id] for n in nodes if not n.children])
+        siblings = np.zeros((len(ids), len(crit)))
+        for g, n in enumerate(crit):
+            siblings[[pos[c.id] for c in n.children], g] = 1.0
+        under = np.zeros((len(leaves), len(ids)))
+        for j, n in enumerate(nodes):
+            for leaf in n.walk():
+                if not leaf.children:
+                    under[list(leaves).index(pos[leaf.id]), j] = 1.0
+        dims = np.array([pos[c.id] for c in tree.goal.children])
+        return cls(ids, leaves, parent, post, dims, siblings, under)
+
+
+@dataclass(frozen=True)
+class Runs:
+    """A batch of runs: one value per run of every choice (arrays of length C)."""
+
+    resp: np.ndarray  # respondent replicate, 0 = nominal
+    expert: np.ndarray  # expert replicate, 0 = nominal
+    family: np.ndarray  # index into METHOD_FAMILIES
+    objective: np.ndarray  # index into OBJECTIVES
+    alpha: np.ndarray
+    level: np.ndarray  # index into COMBINE_LEVELS
+    leave_out: np.ndarray  # leaf index (into leaves) or -1
+    norm: np.ndarray  # index into NORMALISATIONS
+    agg: np.ndarray  # index into AGGREGATIONS
+    shift: np.ndarray  # (C, 2, L) goalpost shifts (fractions of the span), worst then best
+    rule: np.ndarray  # index into LEVEL_RULES
+
+    def __len__(self) -> int:
+        return len(self.resp)
+
+    def take(self, idx: np.ndarray) -> Runs:
+        return Runs(*(getattr(self, f)[idx] for f in self.__dataclass_fields__))
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Per run and unit (stations first, then districts): total, level, ranks."""
+
+    total: np.ndarray  # (C, U)
+    dims: np.ndarray  # (C, U, n_dims)
+    rank: np.ndarray  # (C, U): stations among the province's shown stations; districts
+    rank_in_district: np.ndarray  # (C, U): stations among their district's shown ones
+    level: np.ndarray  # (C, U), 1-based
+
+
+def _replicate_values(p: Prepared, r: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Raw values of (stations, districts) for r respondent replicates resampled within stations:
+    arrays (r + 1, S, L) and (r + 1, D, L), replicate 0 the data as collected."""
+    tree = p.tree
+    st_index = p.matrix.stations.index
+    di_index = p.matrix.districts.index
+    base_st = p.matrix.stations.to_numpy(dtype=float)
+    base_di = p.matrix.districts.to_numpy(dtype=float)
+    st = np.repeat(base_st[None], r + 1, axis=0)
+    di = np.repeat(base_di[None], r + 1, axis=0)
+    items = [(leaf, it) for leaf, it in tree.items()]
+    if r == 0 or not items:
+        return st, di
+    resp = p.survey.responses.sort_values(UNIT, kind="stable")
+    cols = []
+    for leaf, it in items:
+        scale = tree.scales[leaf.source.scale]  # type: ignore[union-attr]
+        x = pd.to_numeric(resp[it.id], errors="coerce").to_numpy(dtype=float)
+        cols.append((scale.low + scale.high - x) if it.reverse else x)
+    x = np.column_stack(cols)  # (N, I) recoded answers, NaN unanswered
+    keys = pd.MultiIndex.from_arrays([resp["district"], resp["station"]], names=UNIT)
+    code = pd.factorize(keys)[0]  # non-decreasing: the rows are sorted by district, station
+    starts = np.flatnonzero(np.diff(code, prepend=-1) != 0)
+    counts = np.diff(np.append(starts, len(resp)))
+    station_of = np.repeat(np.arange(len(starts)), counts)
+    dist = resp["district"].to_numpy()
+    d_starts = np.flatnonzero(np.r_[True, dist[1:] != dist[:-1]])
+    leaf_pos = {lf.id: i for i, lf in enumerate(tree.leaves())}
+    leaf_of_item = np.array([leaf_pos[leaf.id] for leaf, _ in items])
+    leaf_cols = np.unique(leaf_of_item)
+    member = (leaf_of_item[:, None] == leaf_cols[None, :]).astype(float)  # (I, Ls)
+    st_rows = st_index.get_indexer(keys[starts])
+    di_rows = di_index.get_indexer(pd.Index(dist[d_starts], name="district"))
+    rng = np.random.default_rng(seed)
+    valid = ~np.isnan(x)
+    x0 = np.where(valid, x, 0.0)
+    for k in range(1, r + 1):
+        pick = starts[station_of] + np.floor(rng.random(len(resp)) * counts[station_of]).astype(int)
+        xv, vv = x0[pick], valid[pick].astype(float)
+        for rows, seg, out in ((st_rows, starts, st), (di_rows, d_starts, di)):
+            s = np.add.reduceat(xv, seg, axis=0)
+            n = np.add.reduceat(vv, seg, axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                item_mean = s / n  # NaN where no answer
+            have = ~np.isnan(item_mean)
+            num = np.where(have, item_mean, 0.0) @ member
+            den = have.astype(float) @ member
+            with np.errstate(invalid="ignore", divide="ignore"):
+                val = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+            ok = rows >= 0
+            out[k][np.ix_(rows[ok], leaf_cols)] = val[ok]
+    return st, di
+
+
+def _expert_replicates(p: Prepared, spec: WeightSpec, r: int, seed: int) -> np.ndarray:
+    """AHP local weights of every node (positions of TreeArrays.ids, goal 0) for r replicates of
+    the experts resampled with replacement: (r + 1, nodes), replicate 0 all experts."""
+    tree = p.tree
+    ids = [n.id for n in tree.goal.walk()]
+    pos = {i: k for k, i in enumerate(ids)}
+    group = ahp_group(tree, p.judgments, spec)
+    out = np.zeros((r + 1, len(ids)))
+    for node_id, w in group.local.items():
+        out[:, pos[node_id]] = w
+    rng = np.random.default_rng(seed + 1)
+    for node_id, (mats, ew) in group.used.items():
+        k = len(mats)
+        if r == 0 or k < 2:
+            continue
+        kids = [pos[c.id] for c in tree.node(node_id).children]
+        draws = rng.integers(0, k, (r, k))
+        counts = np.stack([np.bincount(d, minlength=k) for d in draws]) * ew[None, :]
+        omega = counts / counts.sum(axis=1, keepdims=True)
+        logs = np.log(mats)
+        agg = np.exp(np.tensordot(omega, logs, axes=(1, 0)))  # (r, n, n)
+        out[1:, kids] = ahp_priorities(agg, ri_table=spec.ri_table).weights
+    return out
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything a run needs, as arrays (see the module docstring)."""
+
+    tree: TreeArrays
+    station_values: np.ndarray  # (R + 1, S, L)
+    district_values: np.ndarray  # (R + 1, D, L)
+    shown: np.ndarray  # (S,) stations with enough respondents (ranked; objective weights)
+    station_district: np.ndarray  # (S,) district code of each station
+    n_districts: int
+    worst: np.ndarray  # (L,)
+    best: np.ndarray  # (L,)
+    ahp: np.ndarray  # (E + 1, nodes) AHP local weights
+    fixed: np.ndarray  # (nodes,) the tree's weights (equal where it gives none)
+    equal: np.ndarray  # (nodes,)
+    objective_leaf: np.ndarray  # (n_objectives, R + 1, L) leaf weights, NaN where one failed
+    cutoffs: np.ndarray  # level min scores
+    combine: str  # linear | multiplicative | game_theory
+
+    @property
+    def n_units(self) -> int:
+        return self.station_values.shape[1] + self.district_values.shape[1]
+
+
+def build_model(
+    p: Prepared, spec: WeightSpec, *, replicates: int, seed: int, respondents: bool, experts: bool
+) -> Model:
+    """Precompute the arrays of :class:`Model` (replicates only for the factors that vary)."""
+    tree = p.tree
+    ta = TreeArrays.of(tree)
+    st, di = _replicate_values(p, replicates if respondents else 0, seed)
+    shown = p.station_respondents.to_numpy() >= p.spec.report.min_respondents
+    ahp = _expert_replicates(p, spec, replicates if experts and p.judgments else 0, seed)
+    n = len(ta.ids)
+    equal = np.zeros(n)
+    fixed = np.zeros(n)
+    for node in tree.criteria():
+        k = len(node.children)
+        given = [c.weight for c in node.children]
+        tot = sum(g for g in given if g is not None)
+        for c in node.children:
+            j = ta.ids.index(c.id)
+            equal[j] = 1.0 / k
+            fixed[j] = (c.weight / tot) if all(g is not None for g in given) else 1.0 / k  # type: ignore[operator]
+    complete = ~np.isnan(st[0][shown]).any(axis=1)
+    obj = np.full((len(OBJECTIVES), st.shape[0], st.shape[2]), np.nan)
+    if complete.sum() >= 2:
+        units = st[:, shown][:, complete]  # (R + 1, m, L)
+        for o, name in enumerate(OBJECTIVES):
+            with np.errstate(all="ignore"):
+                obj[o] = BATCHED[name](units, p.directions)
+    codes = pd.factorize(p.matrix.stations.index.get_level_values("district"))[0]
+    leaves = tree.leaves()
+    return Model(
+        tree=ta,
+        station_values=st,
+        district_values=di,
+        shown=shown,
+        station_district=codes,
+        n_districts=int(codes.max() + 1) if len(codes) else 0,
+        worst=np.array([lf.worst for lf in leaves], dtype=float),
+        best=np.array([lf.best for lf in leaves], dtype=float),
+        ahp=ahp,
+        fixed=fixed,
+        equal=equal,
+        objective_leaf=obj,
+        cutoffs=np.array([lv.min_score for lv in tree.levels], dtype=float),
+        combine=spec.combine,
+    )
+
+
+# ---------------------------------------------------------------- weights of a batch of runs
+
+
+def _group_normalise(w: np.ndarray, siblings: np.ndarray) -> np.ndarray:
+    """Each node's weight divided by its sibling group's sum; a group summing to 0 goes equal."""
+    total = w @ siblings  # (C, G)
+    size = siblings.sum(axis=0)
+    per_node = total @ siblings.T
+    count = (siblings * size).sum(axis=1)  # group size of each node (0 for the goal)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(per_node > 0, w / np.where(per_node > 0, per_node, 1.0), 1.0 / count)
+    out[:, siblings.sum(axis=1) == 0] = 1.0  # the goal
+    return out
+
+
+def _local_from_leaf(ta: TreeArrays, leaf: np.ndarray) -> np.ndarray:
+    """Local weights whose globals are the given leaf weights (a node weighs its leaves' sum)."""
+    node_sum = leaf @ ta.under  # (C, nodes)
+    return _group_normalise(node_sum, ta.siblings)
+
+
+def _leaf_globals(ta: TreeArrays, local: np.ndarray) -> np.ndarray:
+    """Global weights of the leaves: products of local weights down each path."""
+    glob = np.ones_like(local)
+    for j in range(1, local.shape[1]):  # pre-order: a parent comes before its children
+        glob[:, j] = glob[:, ta.parent[j]] * local[:, j]
+    return glob[:, ta.leaves]
+
+
+def _node_objective(ta: TreeArrays, leaf: np.ndarray) -> np.ndarray:
+    """Objective weights among every node's children (criterion: its leaves' largest weight)."""
+    masked = np.where(ta.under[None] > 0, leaf[:, :, None], -np.inf)
+    return _group_normalise(masked.max(axis=1), ta.siblings)
+
+
+def _combine(
+    how: str, a: np.ndarray, b: np.ndarray, alpha: np.ndarray, groups: np.ndarray
+) -> np.ndarray:
+    """Combine two weight sets within each sibling group (see weights.combine for the formulas)."""
+    if how == "linear":
+        return alpha[:, None] * a + (1.0 - alpha[:, None]) * b
+    if how == "multiplicative":
+        return _group_normalise(a * b, groups)
+    # game theory per group: solve [[a.a, a.b], [a.b, b.b]] c = [a.a, b.b], c* = |c| / sum |c|
+    aa, ab, bb = (a * a) @ groups, (a * b) @ groups, (b * b) @ groups
+    det = aa * bb - ab * ab
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c1 = np.where(np.abs(det) > 1e-12 * aa * bb, (aa * bb - ab * bb) / det, 1.0)
+        c2 = np.where(np.abs(det) > 1e-12 * aa * bb, (aa * bb - ab * aa) / det, 1.0)
+    s = np.abs(c1) + np.abs(c2)
+    c1, c2 = np.abs(c1) / s, np.abs(c2) / s
+    return _group_normalise(a * (c1 @ groups.T) + b * (c2 @ groups.T), groups)
+
+
+def local_weights(m: Model, runs: Runs, has_judgments: bool) -> np.ndarray:
+    """(C, nodes) local weights of a batch of runs; the goal's column is 1."""
+    ta = m.tree
+    ahp = m.ahp[runs.expert]
+    obj_leaf = m.objective_leaf[runs.objective, runs.resp]
+    failed = np.isnan(obj_leaf).any(axis=1)
+    obj_leaf = np.where(failed[:, None], 1.0 / obj_leaf.shape[1], obj_leaf)
+    family = np.asarray(METHOD_FAMILIES)[runs.family]
+    fallback = ahp if has_judgments else np.broadcast_to(m.equal, ahp.shape)
+    out = np.where((family == "ahp")[:, None], ahp, np.broadcast_to(m.equal, ahp.shape))
+    out = np.where((family == "fixed")[:, None], m.fixed[None, :], out)
+    objective = family == "objective"
+    if objective.any():
+        out = np.where(objective[:, None], _local_from_leaf(ta, obj_leaf), out)
+    combined = family == "combined"
+    if combined.any():
+        node = _combine(m.combine, ahp, _node_objective(ta, obj_leaf), runs.alpha, ta.siblings)
+        all_leaves = np.ones((len(ta.leaves), 1))
+        glob = _combine(m.combine, _leaf_globals(ta, ahp), obj_leaf, runs.alpha, all_leaves)
+        by_level = np.where((runs.level == 0)[:, None], node, _local_from_leaf(ta, glob))
+        out = np.where(combined[:, None], by_level, out)
+    out = np.where((failed & (objective | combined))[:, None], fallback, out)
+    drop = runs.leave_out >= 0
+    if drop.any():
+        cols = ta.leaves[np.where(drop, runs.leave_out, 0)]
+        out = out.copy()
+        out[np.flatnonzero(drop), cols[drop]] = 0.0
+        out = _group_normalise(out, ta.siblings)
+    out[:, 0] = 1.0
+    return out
+
+
+# ---------------------------------------------------------------- scores of a batch of runs
+
+
+def _normalised(m: Model, runs: Runs) -> np.ndarray:
+    """(C, U, L) 0-100 scores: goalposts (shifted) or min-max over the stations."""
+    x = np.concatenate([m.station_values[runs.resp], m.district_values[runs.resp]], axis=1)
+    span = m.best - m.worst
+    gw = m.worst + runs.shift[:, 0] * span  # (C, L)
+    gb = m.best + runs.shift[:, 1] * span
+    s = m.station_values.shape[1]
+    minmax = runs.norm == 1
+    if minmax.any():
+        # min-max bounds from the stations of that replicate (the finer, larger set of units),
+        # applied to stations and districts alike so both stay on one scale; cost reversed
+        cost = m.best < m.worst
+        with np.errstate(all="ignore"):
+            lo = np.nanmin(x[:, :s], axis=1)
+            hi = np.nanmax(x[:, :s], axis=1)
+        w_unit = np.where(minmax[:, None], np.where(cost, hi, lo), gw)[:, None]
+        b_unit = np.where(minmax[:, None], np.where(cost, lo, hi), gb)[:, None]
+    else:
+        w_unit, b_unit = gw[:, None], gb[:, None]
+    d = b_unit - w_unit
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = 100.0 * (x - w_unit) / np.where(d != 0, d, np.nan)
+    z = np.where(np.isfinite(d) & (d == 0) & ~np.isnan(x), 100.0, z)  # a constant: all at best
+    return np.clip(z, 0.0, 100.0)
+
+
+def _aggregate(m: Model, z: np.ndarray, local: np.ndarray, agg: np.ndarray) -> np.ndarray:
+    """(C, U, nodes) scores of every node; weighted sum or geometric per run."""
+    ta = m.tree
+    c, u, _ = z.shape
+    ns = np.full((c, u, len(ta.ids)), np.nan)
+    ns[:, :, ta.leaves] = z
+    geo = agg == 1
+    for node, kids in ta.post:
+        v = ns[:, :, kids]
+        w = local[:, kids]
+        known = ~np.isnan(v)
+        den = np.einsum("cuk,ck->cu", known.astype(float), w)
+        num = np.einsum("cuk,ck->cu", np.where(known, v, 0.0), w)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            val = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+            if geo.any():
+                logs = np.log(np.maximum(np.where(known, v, 1.0), GEOMETRIC_FLOOR))
+                gnum = np.einsum("cuk,ck->cu", np.where(known, logs, 0.0), w)
+                gval = np.exp(np.where(den > 0, gnum / np.where(den > 0, den, 1.0), np.nan))
+                val = np.where(geo[:, None], gval, val)
+        ns[:, :, node] = val
+    return ns
+
+
+def _ranks(values: np.ndarray, groups: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Competition ranks (1 = highest; ties share the better rank) within groups, per run.
+
+    values (C, n); groups (n,) non-negative codes; valid (n,) units that are ranked. NaN values and
+    invalid units get NaN. One sort for the whole batch: key = (run, group) * 1000 + score."""
+    c, _n = values.shape
+    ok = valid[None, :] & ~np.isnan(values)
+    g = (np.arange(c)[:, None] * (groups.max(initial=0) + 1) + groups[None, :]).astype(float)
+    key = np.where(ok, g * 1000.0 + values, -np.inf)
+    flat = np.sort(key[ok])
+    greater = np.searchsorted(flat, (g + 1) * 1000.0, side="left") - np.searchsorted(
+        flat, key, side="right"
+    )
+    return np.where(ok, greater + 1.0, np.nan)
+
+
+def _levels(cutoffs: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    idx = np.searchsorted(cutoffs, scores, side="right")
+    return np.where(np.isnan(scores), np.nan, np.clip(idx, 1, len(cutoffs)))
+
+
+def run(m: Model, runs: Runs, *, has_judgments: bool) -> Outputs:
+    """Evaluate a batch of runs (see the module docstring)."""
+    local = local_weights(m, runs, has_judgments)
+    ns = _aggregate(m, _normalised(m, runs), local, runs.agg)
+    total = ns[:, :, 0]
+    dims = ns[:, :, m.tree.dims]
+    s = m.station_values.shape[1]
+    u = total.shape[1]
+    kind = np.r_[np.zeros(s, int), np.ones(u - s, int)]
+    valid = np.r_[m.shown, np.ones(u - s, bool)]
+    rank = _ranks(total, kind, valid)
+    in_district = np.r_[m.station_district, np.full(u - s, -1)]
+    rank_d = _ranks(
+        total, np.where(in_district >= 0, in_district, m.n_districts), valid & (in_district >= 0)
+    )
+    level = _levels(m.cutoffs, total)
+    staged = runs.rule == 1
+    if staged.any():
+        with np.errstate(all="ignore"):
+            weakest = np.nanmin(np.where(np.isnan(dims), np.inf, _levels(m.cutoffs, dims)), axis=2)
+        level = np.where(staged[:, None], np.fmin(level, weakest + 1), level)
+    return Outputs(total, dims, rank, rank_d, level)

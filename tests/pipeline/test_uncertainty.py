@@ -1,0 +1,174 @@
+"""Uncertainty and sensitivity: invariants the Monte Carlo must keep on the shipped example."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evalkit.pipeline import evaluate_prepared, prepare
+from evalkit.pipeline.uncertainty import monte_carlo
+from evalkit.pipeline.uncertainty_model import (
+    AGGREGATIONS,
+    COMBINE_LEVELS,
+    METHOD_FAMILIES,
+    OBJECTIVES,
+    Runs,
+    build_model,
+    run,
+)
+from evalkit.spec import UncertaintySpec
+
+ROOT = Path(__file__).resolve().parents[2]
+
+OFF = UncertaintySpec(
+    draws=50,
+    alpha=None,
+    method=(),
+    objective=(),
+    combine_level=(),
+    normalisation=(),
+    aggregation=(),
+    experts=False,
+    respondents=False,
+    leave_one_out=False,
+    goalposts=0.0,
+    level_rule=(),
+)
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory):
+    dst = tmp_path_factory.mktemp("u") / "project"
+    dst.mkdir()
+    shutil.copyfile(ROOT / "evalkit.yaml", dst / "evalkit.yaml")
+    shutil.copytree(ROOT / "indicators", dst / "indicators")
+    shutil.copytree(ROOT / "surveys", dst / "surveys")
+    return prepare(dst)
+
+
+@pytest.fixture(scope="module")
+def ev(prepared):
+    return evaluate_prepared(prepared)
+
+
+@pytest.fixture(scope="module")
+def full(ev):
+    return monte_carlo(ev, UncertaintySpec(draws=400))
+
+
+def _nominal_runs(p, c: int = 1) -> Runs:
+    ws = p.spec.weights
+    z = np.zeros(c, int)
+    leaves = len(p.leaf_ids)
+    return Runs(
+        resp=z,
+        expert=z,
+        family=z + METHOD_FAMILIES.index("combined"),
+        objective=z + OBJECTIVES.index(ws.objective),
+        alpha=np.full(c, ws.alpha),
+        level=z + COMBINE_LEVELS.index(ws.combine_level),
+        leave_out=z - 1,
+        norm=z,
+        agg=z + AGGREGATIONS.index(p.spec.scoring.method),
+        shift=np.zeros((c, 2, leaves)),
+        rule=z,
+    )
+
+
+def test_nominal_run_equals_the_evaluation(prepared, ev) -> None:
+    model = build_model(
+        prepared, prepared.spec.weights, replicates=3, seed=1, respondents=True, experts=True
+    )
+    out = run(model, _nominal_runs(prepared), has_judgments=True)
+    s = len(ev.stations)
+    np.testing.assert_allclose(out.total[0, :s], ev.stations["total"], atol=1e-9)
+    np.testing.assert_allclose(out.total[0, s:], ev.districts["total"], atol=1e-9)
+    np.testing.assert_array_equal(out.rank[0, s:], ev.districts["rank"])
+    np.testing.assert_array_equal(out.level[0, s:], ev.districts["level"])
+
+
+def test_identical_draws_give_zero_width_intervals(ev) -> None:
+    u = monte_carlo(ev, OFF)
+    t = u.units[u.units["shown"]]
+    np.testing.assert_allclose(t["score_p05"], t["score"], atol=1e-9)
+    np.testing.assert_allclose(t["score_p95"], t["score"], atol=1e-9)
+    np.testing.assert_array_equal(t["rank_p05"], t["rank"])
+    np.testing.assert_array_equal(t["rank_p95"], t["rank"])
+    assert (t["p_level"] == 1.0).all()
+    assert u.sensitivity.empty and u.runs == 100
+
+
+def test_level_probabilities_sum_to_one(ev, full) -> None:
+    cols = [f"p_level_{lv.id}" for lv in ev.tree.levels]
+    t = full.units[full.units["shown"]]
+    np.testing.assert_allclose(t[cols].sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_intervals_hold_the_median_and_ranks_are_in_range(ev, full) -> None:
+    t = full.units[full.units["shown"]]
+    assert (t["score_p05"] <= t["score_median"] + 1e-12).all()
+    assert (t["score_median"] <= t["score_p95"] + 1e-12).all()
+    d = t[t["unit_type"] == "district"]
+    assert d["rank_p05"].min() >= 1 and d["rank_p95"].max() <= len(ev.districts)
+
+
+def test_sensitivity_indices_are_ordered_up_to_monte_carlo_error(full) -> None:
+    s = full.sensitivity.dropna()
+    assert len(s) > 0
+    eps = 0.1  # Monte Carlo error at 400 base draws
+    assert (s["first_order"] >= -eps).all()
+    assert (s["total"] <= 1 + eps).all()
+    assert (s["first_order"] <= s["total"] + eps).all()
+
+
+def test_a_dominating_district_ranks_first_in_every_draw(prepared) -> None:
+    """Raise one district's every answer and statistic to its best: it tops every draw."""
+    survey = prepared.survey
+    resp = survey.responses.copy()
+    target = resp["district"].iloc[0]
+    rows = resp["district"] == target
+    tree = prepared.tree
+    for leaf, item in tree.items():
+        scale = tree.scales[leaf.source.scale]
+        good = scale.high if (leaf.direction == "benefit") != item.reverse else scale.low
+        resp.loc[rows, item.id] = good
+    stations = survey.stations.copy()
+    srow = stations["district"] == target
+    for leaf in tree.leaves():
+        src = leaf.source
+        if src.kind != "statistic":
+            continue
+        if src.is_ratio:
+            big = stations[src.denominator].max()
+            stations.loc[srow, src.denominator] = big
+            stations.loc[srow, src.numerator] = leaf.best * big / src.multiplier
+        else:
+            stations.loc[srow, src.column] = leaf.best
+    from evalkit.pipeline import prepare_data
+
+    p2 = prepare_data(
+        prepared.spec,
+        tree,
+        dataclasses.replace(survey, responses=resp, stations=stations),
+        prepared.judgments,
+    )
+    ev2 = evaluate_prepared(p2)
+    u = monte_carlo(ev2, UncertaintySpec(draws=100, goalposts=0.0))
+    row = u.units[(u.units["unit_type"] == "district") & (u.units["unit"] == target)].iloc[0]
+    assert row["rank"] == 1 and row["rank_p95"] == 1
+
+
+def test_same_seed_same_results(ev) -> None:
+    a = monte_carlo(ev, UncertaintySpec(draws=60))
+    b = monte_carlo(ev, UncertaintySpec(draws=60))
+    assert a.units.equals(b.units) and a.sensitivity.equals(b.sensitivity)
+    c = monte_carlo(ev, UncertaintySpec(draws=60, seed=7))
+    assert not a.units["score_p05"].equals(c.units["score_p05"])
+
+
+def test_draws_zero_turns_it_off(ev) -> None:
+    assert monte_carlo(ev, UncertaintySpec(draws=0)) is None
