@@ -40,9 +40,9 @@ def _words_of(node: ast.expr) -> bool:
 
 def _yaml_literal(node: ast.expr) -> bool:
     """Whether an expected value is written as YAML (``{zh: ..., en: ...}``, ``tree: x.yaml``,
-    ``best > worst``, ``data.experts``): it reads the same in both languages."""
+    ``best > worst``, ``data.experts``, ``true | false``): it reads the same in both languages."""
     text = "".join(_literals(node))
-    return bool(re.search(r"[{\[]|: | [<>] |^\w+(\.\w+)+$", text))
+    return bool(re.search(r"[{\[]|: | [<>] |^\w+(\.\w+)+$|^\S+( \| \S+)+$", text))
 
 
 def _is_log(f: ast.expr) -> bool:
@@ -126,7 +126,8 @@ def test_the_checker_sees_a_site_without_chinese(tmp_path: Path) -> None:
         "self.log.warn(loc, 'a warning')\n"
         "err(raw, 'key', 'a problem', 'a number', v, zh='问题')\n"
         "c.err(raw, 'key', 'goal', 'a problem', '{zh: ..., en: ...}', v, 'Write it.', zh='问题')\n"
-        "err(raw, 'key', 'a problem', 'best > worst')\n",
+        "err(raw, 'key', 'a problem', 'best > worst')\n"
+        "err(raw, 'key', 'a problem', 'true | false', zh='问题')\n",
         encoding="utf-8",
     )
     assert _problems(bad, tmp_path) == [
