@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import EvalkitError, FontError, InputError, Issue, Location, PartialRunError
-from .ingest.xlsxsplit import cores
 from .pipeline import Evaluation, evaluate
 from .report.fonts import FontChain
 from .report.model import DistrictReport
 from .spec import RunSpec, load_spec
+from .system import cores
 
 Progress = Callable[[str, int, int], None]
 
