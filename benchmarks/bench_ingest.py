@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from evalkit import system
 from evalkit.ingest import xlsxsplit
 from evalkit.ingest.survey import load_survey_data
 from evalkit.tree import load_tree
@@ -168,7 +169,7 @@ def main() -> None:
     n_missing = int(data.responses[[f"q{j}" for j in range(args.items)]].isna().to_numpy().sum())
     print(
         f"{'CSV' if args.csv else 'xlsx'} read + validate {args.rows:,} x {args.items} items "
-        f"on {xlsxsplit.cores()} core(s){' (one piece)' if args.one_piece else ''}: {secs:.2f} s; "
+        f"on {system.cores()} core(s){' (one piece)' if args.one_piece else ''}: {secs:.2f} s; "
         f"peak RSS {peak / 1024:.0f} MiB (was {before / 1024:.0f} MiB before reading); "
         f"{len(data.responses):,} respondents, {n_missing:,} missing answers"
     )

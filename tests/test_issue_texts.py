@@ -17,8 +17,6 @@ from evalkit.tree import load_tree
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "evalkit"
 ROOT = SRC.parents[1]
-# the importers of platform exports: their problems are still English only
-NOT_YET = {"ingest/platforms.py", "ingest/judgment_formats.py"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -40,24 +38,62 @@ def _words_of(node: ast.expr) -> bool:
     return any(re.search(r"[a-z]{3,}", p) for p in _literals(node))
 
 
+def _yaml_literal(node: ast.expr) -> bool:
+    """Whether an expected value is written as YAML (``{zh: ..., en: ...}``, ``tree: x.yaml``,
+    ``best > worst``, ``data.experts``, ``true | false``): it reads the same in both languages."""
+    text = "".join(_literals(node))
+    return bool(re.search(r"[{\[]|: | [<>] |^\w+(\.\w+)+$|^\S+( \| \S+)+$", text))
+
+
+def _is_log(f: ast.expr) -> bool:
+    """``log.add`` / ``log.warn``, also on an attribute (``self.log.add``, ``ctx.log.warn``)."""
+    if not (isinstance(f, ast.Attribute) and f.attr in ("add", "warn")):
+        return False
+    owner = f.value
+    return (isinstance(owner, ast.Name) and owner.id == "log") or (
+        isinstance(owner, ast.Attribute) and owner.attr == "log"
+    )
+
+
+def _yaml_args(call: ast.Call) -> dict[str, ast.expr] | None:
+    """The texts of a YAML problem filed through yamlio.YamlProblems, called ``err``: ``err(obj,
+    key, message, expected, found, fix, zh=...)``, or the tree's ``c.err(obj, key, path, message,
+    ...)``; None for any other call."""
+    f = call.func
+    if isinstance(f, ast.Name) and f.id == "err":
+        first = 2
+    elif isinstance(f, ast.Attribute) and f.attr == "err":
+        first = 3
+    else:
+        return None
+    named = dict(zip(("message", "expected", "found", "fix"), call.args[first:], strict=False))
+    return named | {k.arg: k.value for k in call.keywords if k.arg}
+
+
 def _problems(path: Path, base: Path = SRC) -> list[str]:
-    """Issue(...) and IssueLog add/warn calls without the Chinese of what they give in English."""
+    """Issue(...), IssueLog add/warn and YAML-problem calls without the Chinese of what they give
+    in English."""
     out = []
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for call in ast.walk(tree):
         if not isinstance(call, ast.Call):
             continue
+        where = f"{path.relative_to(base)}:{call.lineno}"
+        yaml_kw = _yaml_args(call)
+        if yaml_kw is not None:
+            if "zh" not in yaml_kw and not any(k.arg is None for k in call.keywords):
+                out.append(f"{where}: no zh")
+            for name in ("expected", "fix"):
+                text = yaml_kw.get(name)
+                if text is None or f"{name}_zh" in yaml_kw:
+                    continue
+                if _words_of(text) and not (name == "expected" and _yaml_literal(text)):
+                    out.append(f"{where}: {name} without {name}_zh")
+            continue
         f = call.func
         is_issue = isinstance(f, ast.Name) and f.id == "Issue"
-        is_log = (
-            isinstance(f, ast.Attribute)
-            and f.attr in ("add", "warn")
-            and isinstance(f.value, ast.Name)
-            and f.value.id == "log"
-        )
-        if not (is_issue or is_log):
+        if not (is_issue or _is_log(f)):
             continue
-        where = f"{path.relative_to(base)}:{call.lineno}"
         kw = {k.arg: k.value for k in call.keywords if k.arg}
         if len(call.args) > 2:
             out.append(f"{where}: expected/found given by position")
@@ -77,7 +113,7 @@ def _problems(path: Path, base: Path = SRC) -> list[str]:
 
 
 def test_every_issue_is_made_in_both_languages() -> None:
-    files = [p for p in SRC.rglob("*.py") if str(p.relative_to(SRC)) not in NOT_YET]
+    files = list(SRC.rglob("*.py"))
     problems = [p for f in files for p in _problems(f)]
     assert problems == []
 
@@ -86,7 +122,12 @@ def test_the_checker_sees_a_site_without_chinese(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text(
         "log.add(loc, 'a problem', expected='a number', found=show(v), fix='Correct the cell.')\n"
-        "log.add(loc, 'x', '1', repr(v), message_zh='x')\n",
+        "log.add(loc, 'x', '1', repr(v), message_zh='x')\n"
+        "self.log.warn(loc, 'a warning')\n"
+        "err(raw, 'key', 'a problem', 'a number', v, zh='问题')\n"
+        "c.err(raw, 'key', 'goal', 'a problem', '{zh: ..., en: ...}', v, 'Write it.', zh='问题')\n"
+        "err(raw, 'key', 'a problem', 'best > worst')\n"
+        "err(raw, 'key', 'a problem', 'true | false', zh='问题')\n",
         encoding="utf-8",
     )
     assert _problems(bad, tmp_path) == [
@@ -95,6 +136,10 @@ def test_the_checker_sees_a_site_without_chinese(tmp_path: Path) -> None:
         "bad.py:1: fix without fix_zh",
         "bad.py:1: found holds words but no found_zh",
         "bad.py:2: expected/found given by position",
+        "bad.py:3: no message_zh",
+        "bad.py:4: expected without expected_zh",
+        "bad.py:5: fix without fix_zh",
+        "bad.py:6: no zh",
     ]
 
 

@@ -10,7 +10,9 @@ import pytest
 
 from evalkit.errors import SpecError, TreeError
 from evalkit.tree import load_tree
-from evalkit.yamlio import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_yaml
+from evalkit.yamlio import MAX_BYTES, MAX_DEPTH, MAX_NODES, YamlProblems, load_yaml, yaml_value
+
+ROOT_TREE = Path(__file__).resolve().parents[1] / "indicators" / "community_policing.yaml"
 
 
 def _write(tmp_path: Path, text: str, name: str = "x.yaml") -> Path:
@@ -102,3 +104,70 @@ def test_symlink_loop_is_a_problem(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as info:
         load_yaml(loop)
     assert "cannot open" in _issue(info)[0]
+
+
+# ---- problems of a YAML file, filed the same way for every file ---------------------------------
+
+
+def test_yaml_problem_is_located_bilingual_and_shows_the_value(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a:\n  b: 2.0\n  c: [x, 1, ~]\n  d: {zh: 是, en: true}\n")
+    raw = load_yaml(path)
+    err = YamlProblems(str(path), check="demo")
+    err(
+        raw["a"], "b", "bad b", "a whole number", raw["a"]["b"], "Write 2.", zh="b 不对", path="a/b"
+    )
+    err(raw["a"], "c", "bad c", found=raw["a"]["c"], zh="c 不对")
+    err(raw["a"], "d", "bad d", found=raw["a"]["d"], zh="d 不对", severity="warning")
+    err(raw, "missing", "bad e", found=None, zh="e 不对")
+    b, c, d, e = err.issues
+    assert (b.location.line, b.location.path, b.check, b.found, b.fix) == (
+        2,
+        "a/b",
+        "demo",
+        "2.0",
+        "Write 2.",
+    )
+    assert (b.message_zh, c.found, d.found, d.severity) == (
+        "b 不对",
+        "['x', 1, ~]",
+        "{zh: '是', en: true}",
+        "warning",
+    )
+    assert (e.location.line, e.found, e.found_zh) == (1, "an empty value", "空值")
+    assert err.log.errors == [b, c, e]
+    assert yaml_value("x") == "'x'" and yaml_value(False) == "false" and yaml_value(3) == "3"
+
+
+def test_an_empty_value_reads_alike_in_every_yaml_file(tmp_path: Path, project: Path) -> None:
+    """The project file, the tree and both import maps filed YAML problems with three copies of
+    one closure that disagreed: an empty value (~) was found "None" in the first two and
+    "'nothing'" in a survey map; each copy also had its own checks and Chinese, or none."""
+    from evalkit.errors import DataError
+    from evalkit.ingest.judgment_formats import read_judgment_map
+    from evalkit.ingest.platforms import load_map
+    from evalkit.spec import load_spec
+
+    spec = project / "evalkit.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("weakest: 5", "weakest: ~"), "utf-8")
+    tree_path = project / "indicators" / "community_policing.yaml"
+    tree_text = tree_path.read_text(encoding="utf-8")
+    tree_path.write_text(
+        tree_text.replace("{worst: 50, best: 100}", "{worst: ~, best: 100}"), "utf-8"
+    )
+    survey_map = _write(tmp_path, "items:\n  ic_std_1: ~\n", "survey.map.yaml")
+    judgment_map = _write(
+        tmp_path, "nodes:\n  maturity:\n    pairs:\n      '1.(A 比 B)': ~\n", "judgments.map.yaml"
+    )
+    found = []
+    for error, call in (
+        (SpecError, lambda: load_spec(project)),
+        (TreeError, lambda: load_tree(tree_path)),
+        (DataError, lambda: load_map(survey_map)),
+        (DataError, lambda: read_judgment_map(judgment_map, load_tree(ROOT_TREE))),
+    ):
+        with pytest.raises(error) as info:
+            call()
+        (issue,) = [i for i in info.value.issues if i.found]
+        assert issue.location.line is not None and issue.message_zh, issue
+        found.append((issue.found, issue.found_zh))
+    assert found == [("an empty value", "空值")] * 4

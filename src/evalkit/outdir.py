@@ -38,7 +38,6 @@ import importlib.metadata
 import json
 import os
 import re
-import secrets
 import shutil
 import sys
 import unicodedata
@@ -50,6 +49,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import EvalkitError, Issue, Location
+from .fileio import atomic_write_bytes
 
 MAX_STEM_BYTES = 240  # a report's file name stem; with ".xlsx" within the usual 255-byte limit
 RESERVED_STEMS = ("comparison", "issues", "manifest")  # files a run writes besides the districts'
@@ -670,23 +670,20 @@ def record_stopped(out_dir: Path, name: str, run_id: str, lang: str) -> None:
         "stopped": True,
     }
     data["files"] = dict(sorted(files.items()))
-    tmp = out_dir / f".evalkit-{secrets.token_hex(4)}.part"  # a name the next run would clear
-    try:
-        write_manifest(data, tmp)
-        os.replace(tmp, out_dir / MANIFEST)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+    atomic_write_bytes(out_dir / MANIFEST, _manifest_bytes(data))
 
 
 def write_manifest(data: Mapping[str, Any], path: Path) -> Path:
-    """Write *data* as JSON (sorted, indented, UTF-8, one trailing newline)."""
+    """Write *data* as JSON (indented, UTF-8, one trailing newline), atomically."""
+    return atomic_write_bytes(path, _manifest_bytes(data))
+
+
+def _manifest_bytes(data: Mapping[str, Any]) -> bytes:
     try:
         blob = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in a name: \u escapes are still valid JSON
         blob = json.dumps(data, ensure_ascii=True, indent=2).encode("ascii")
-    path.write_bytes(blob + b"\n")
-    return path
+    return blob + b"\n"
 
 
 __all__ = [

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import EvalkitError, FontError, InputError, Issue, Location, PartialRunError
-from .ingest.xlsxsplit import cores
 from .outdir import (
     MANIFEST,
     MAX_STEM_BYTES,
@@ -55,6 +54,7 @@ from .pipeline import Evaluation, evaluate
 from .report.fonts import FontChain
 from .report.model import DistrictReport
 from .spec import RunSpec, load_spec
+from .system import cores
 
 Progress = Callable[[str, int, int], None]
 

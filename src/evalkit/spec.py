@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import Issue, Location, SpecError
+from .errors import Issue, IssueLog, Location, SpecError
 from .files import file_problem
 from .ritables import RI_TABLES
-from .yamlio import line_of, load_yaml, schema_issue, unknown_keys
+from .yamlio import NOTHING, YamlProblems, line_of, load_yaml, schema_issue, unknown_keys
 
 PROJECT_FILE = "evalkit.yaml"
 #: Weighters of the project file (evalkit.pipeline.weighters registers them; a test keeps the two
@@ -278,32 +278,24 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             ]
         )
 
+    problems = YamlProblems(file, IssueLog(issues))
+
     def err(
         obj: Any,
         key: str | None,
         msg: str,
         expected: str = "",
-        found: Any = "",
+        found: Any = NOTHING,
         *,
         zh: str,
         expected_zh: str = "",
         fix: str = "",
         fix_zh: str = "",
     ) -> None:
-        """A problem in English (*msg*, *expected*, *fix*) and Chinese (*zh*, *expected_zh*,
-        *fix_zh*; an expected that is a YAML literal needs no Chinese)."""
-        issues.append(
-            Issue(
-                Location(file=file, line=line_of(obj, key)),
-                msg,
-                expected=expected,
-                found=repr(found) if found != "" else "",
-                message_zh=zh,
-                expected_zh=expected_zh,
-                fix=fix,
-                fix_zh=fix_zh,
-            )
-        )
+        """A problem at the line of *key* in *obj* (yamlio.YamlProblems), in English (*msg*,
+        *expected*, *fix*) and Chinese (*zh*, *expected_zh*, *fix_zh*; an expected that is a YAML
+        literal needs no Chinese)."""
+        problems(obj, key, msg, expected, found, fix, zh=zh, expected_zh=expected_zh, fix_zh=fix_zh)
 
     def mapping(obj: dict, key: str, example: str) -> dict:
         """``obj[key]`` when it is a mapping (absent or empty: {}); else a problem."""

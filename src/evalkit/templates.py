@@ -20,18 +20,16 @@ workbook reads as "lower triangle empty".
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .errors import EvalkitError
+from .fileio import atomic_workbook
 from .ingest.survey import ID_COLUMNS, NAME_COLUMNS, UNIT_COLUMNS
 from .tree import IndicatorTree, Node
 from .weights.ahp import random_index
@@ -227,23 +225,6 @@ def _fmt_value(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-@contextmanager
-def _atomic_workbook(path: Path) -> Iterator[Workbook]:
-    """An xlsxwriter workbook written to a temporary file and moved onto *path* when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    wb = xlsxwriter.Workbook(str(tmp), _OPTIONS)
-    try:
-        yield wb
-        wb.close()
-    except BaseException:
-        with suppress(Exception):  # the original error matters, not the cleanup's
-            wb.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
-
-
 def _formats(wb: Workbook) -> dict[str, Any]:
     base = {"font_size": 10, "valign": "vcenter"}
     return {
@@ -327,7 +308,7 @@ def write_survey_template(
     if not items:
         raise EvalkitError(f"the tree {tree.id} has no survey items")
     title = f"{_name(tree.title, lang)} — {t['survey_title']}"
-    with _atomic_workbook(path) as wb:
+    with atomic_workbook(path, _OPTIONS) as wb:
         f = _formats(wb)
         wb.set_properties({"title": title, "subject": tree.id, "creator": "evalkit"})
         _survey_instructions(wb, tree, lang, title, f)
@@ -597,7 +578,7 @@ def write_experts_template(
     path = Path(path)
     t = _T[lang]
     title = f"{_name(tree.title, lang)} — {t['experts_title']}"
-    with _atomic_workbook(path) as wb:
+    with atomic_workbook(path, _OPTIONS) as wb:
         f = _formats(wb)
         f.update(
             {

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import Issue, Location, TreeError
-from .yamlio import LineDict, LineList, line_of, load_yaml, schema_issue, unknown_keys
+from .yamlio import (
+    LineDict,
+    LineList,
+    YamlProblems,
+    line_of,
+    load_yaml,
+    schema_issue,
+    unknown_keys,
+)
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 AGGREGATES = ("mean", "sum", "max", "min")
@@ -204,41 +212,18 @@ class IndicatorTree:
 
 
 class _Checker:
+    """The tree's problems, filed through :class:`~evalkit.yamlio.YamlProblems` with the tree
+    path of each (``err(obj, key, path, message, expected, found, fix, zh=..., ...)``)."""
+
     def __init__(self, file: str) -> None:
         self.file = file
-        self.issues: list[Issue] = []
+        self.problems = YamlProblems(file, check="tree")
+        self.issues = self.problems.issues
 
     def err(
-        self,
-        obj: Any,
-        key: str | None,
-        path: str,
-        message: str,
-        expected: str = "",
-        found: Any = "",
-        fix: str = "",
-        *,
-        zh: str,
-        expected_zh: str = "",
-        fix_zh: str = "",
+        self, obj: Any, key: str | None, path: str, message: str, *args: Any, **kw: Any
     ) -> None:
-        """File a problem: *message* / *expected* / *fix* in English, *zh* / *expected_zh* /
-        *fix_zh* in Chinese (an expected that is a YAML literal such as ``{zh: ..., en: ...}``
-        needs no Chinese)."""
-        found_s = "" if found == "" else repr(found) if isinstance(found, str) else str(found)
-        self.issues.append(
-            Issue(
-                Location(file=self.file, line=line_of(obj, key), path=path),
-                message,
-                expected=expected,
-                found=found_s,
-                fix=fix,
-                check="tree",
-                message_zh=zh,
-                expected_zh=expected_zh,
-                fix_zh=fix_zh,
-            )
-        )
+        self.problems(obj, key, message, *args, path=path, **kw)
 
     def keys(
         self, obj: Any, allowed: tuple[str, ...], path: str, where: str, where_zh: str
@@ -696,6 +681,7 @@ def _parse_source(
             path,
             f"`{key}` does not belong to a {'ratio' if ratio else 'plain'} statistic",
             "numerator, denominator, multiplier" if ratio else "column, aggregate",
+            expected_zh="numerator、denominator、multiplier" if ratio else "column、aggregate",
             fix="A ratio is multiplier × Σnumerator / Σdenominator; a plain statistic aggregates "
             "one column: give the keys of one kind.",
             zh=f"`{key}` 不属于{'比率' if ratio else '单列'}统计指标",

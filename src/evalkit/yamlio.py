@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Issue, Location, SpecError
+from .errors import Issue, IssueLog, Location, Severity, SpecError
 
 MAX_BYTES = 8 * 1024 * 1024  # the default tree is 40 kB; a tree of 8 MB is not one a person wrote
 MAX_NODES = 1_000_000  # YAML nodes after expanding aliases
@@ -327,6 +327,8 @@ def load_yaml(path: Path, *, error: type = SpecError) -> Any:
 
 
 def line_of(obj: Any, key: str | None = None) -> int | None:
+    """The line of *key* in a mapping read by :func:`load_yaml` (of the mapping or list itself
+    when *key* is None or absent); None for anything else."""
     if isinstance(obj, LineDict):
         return obj.line_of(key) if key is not None else obj.line
     if isinstance(obj, LineList):
@@ -403,3 +405,82 @@ def schema_issue(raw: Any, *, file: str, what: str, what_zh: str) -> Issue | Non
         f"设 schema_version: {shown}。",
         check="keys",
     )
+
+
+NOTHING: Any = object()  # no value found (``found`` not given)
+
+
+def yaml_value(value: Any) -> str:
+    """A value read from YAML as the file writes it: texts quoted ('upward'), numbers as they
+    read (5, 5.0, 0.1), true/false, lists and mappings in flow style ([a, 1], {zh: ..}); None ->
+    "" (see :class:`YamlProblems`, which says "an empty value")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {yaml_value(v) or '~'}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_value(v) or "~" for v in value) + "]"
+    return repr(str(value))
+
+
+class YamlProblems:
+    """Files the located problems of one YAML file into an :class:`~evalkit.errors.IssueLog`.
+
+    ``problems(obj, key, message, expected, found, fix, zh=..., ...)`` files an Issue at the line
+    of *key* in the mapping *obj* (the mapping's own line when *key* is None), with the tree
+    *path* when given; ``found`` is the value read, shown as the file writes it
+    (:func:`yaml_value`; None is "an empty value"). Every problem is in English and Chinese:
+    *zh* is the message in Chinese, *expected_zh*, *found_zh* and *fix_zh* the Chinese of the
+    others where they hold words (an expected that is a YAML literal such as ``{zh: ..., en: ...}``
+    reads the same in both languages). Used by the project file, the tree and both import maps.
+    """
+
+    def __init__(self, file: str, log: IssueLog | None = None, *, check: str = "") -> None:
+        self.file = file
+        self.log = log if log is not None else IssueLog()
+        self.check = check
+
+    def __call__(
+        self,
+        obj: Any,
+        key: str | None,
+        message: str,
+        expected: str = "",
+        found: Any = NOTHING,
+        fix: str = "",
+        *,
+        zh: str,
+        expected_zh: str = "",
+        found_zh: str = "",
+        fix_zh: str = "",
+        path: str = "",
+        severity: Severity = "error",
+    ) -> None:
+        if found is None:
+            shown, found_zh = "an empty value", found_zh or "空值"
+        else:
+            shown = "" if found is NOTHING else yaml_value(found)
+        self.log.issues.append(
+            Issue(
+                Location(file=self.file, line=line_of(obj, key), path=path),
+                message,
+                expected=expected,
+                found=shown,
+                fix=fix,
+                severity=severity,
+                check=self.check,
+                message_zh=zh,
+                expected_zh=expected_zh,
+                found_zh=found_zh,
+                fix_zh=fix_zh,
+            )
+        )
+
+    @property
+    def issues(self) -> list[Issue]:
+        """Every problem filed so far (the log's list itself)."""
+        return self.log.issues

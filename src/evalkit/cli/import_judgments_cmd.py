@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
+import pandas as pd
 import typer
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +23,28 @@ from .common import console, err_console
 from .common import fail as _fail
 
 CR_LIMIT = 0.1
+
+
+def consistency_table(
+    matrices: dict[str, np.ndarray], experts: dict[str, list[str]]
+) -> pd.DataFrame:
+    """Each expert's consistency ratio per node (Saaty's RI table; CR = 0 for n <= 2): columns
+    node_id, expert, cr, nodes in the order of *matrices*."""
+    from ..weights.ahp import ahp_priorities
+
+    rows = []
+    for nid, stack in matrices.items():
+        if len(stack) == 0:
+            continue
+        if stack.shape[-1] <= 2:
+            crs = np.zeros(len(stack))
+        else:
+            crs = np.atleast_1d(np.asarray(ahp_priorities(stack).cr, dtype=float))
+        rows += [
+            {"node_id": nid, "expert": e, "cr": float(c)}
+            for e, c in zip(experts[nid], crs, strict=True)
+        ]
+    return pd.DataFrame(rows, columns=["node_id", "expert", "cr"])
 
 
 def import_judgments_cmd(
@@ -52,7 +76,7 @@ def import_judgments_cmd(
         propose_judgment_map,
         write_experts_workbook,
     )
-    from ..ingest.platforms import proposed_map_path, write_map
+    from ..ingest.platforms.mapfile import proposed_map_path, write_map
     from ..tree import load_tree
 
     map_out = proposed_map_path(output)
@@ -86,12 +110,13 @@ def import_judgments_cmd(
     table = Table(
         title=f"Consistency ratio per node and expert (Saaty's RI; * = CR > {CR_LIMIT:g})"
     )
-    nodes = list(dict.fromkeys(imported.cr["node_id"]))
-    experts = list(dict.fromkeys(imported.cr["expert"]))
+    crs = consistency_table(imported.matrices, imported.experts)
+    nodes = list(dict.fromkeys(crs["node_id"]))
+    experts = list(dict.fromkeys(crs["expert"]))
     table.add_column("node", no_wrap=True, min_width=max((len(n) for n in nodes), default=4))
     for e in experts:
         table.add_column(e, justify="right", no_wrap=True)
-    cr = {(r.node_id, r.expert): r.cr for r in imported.cr.itertuples()}
+    cr = {(r.node_id, r.expert): r.cr for r in crs.itertuples()}
     over = 0
     for nid in nodes:
         cells = []
@@ -113,7 +138,7 @@ def import_judgments_cmd(
             highlight=False,
         )
     try:
-        write_experts_workbook(imported, t, output)
+        write_experts_workbook(imported, t, output, cr=crs)
         if map is None:
             write_map(imported.proposed_map, map_out)
     except EvalkitError as exc:
@@ -132,4 +157,4 @@ def import_judgments_cmd(
         )
 
 
-__all__ = ["import_judgments_cmd"]
+__all__ = ["consistency_table", "import_judgments_cmd"]

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
+from ..saaty import SAATY_MAX, SAATY_MIN
 from ..tree import IndicatorTree, Node
 from .tables import Grid, empty_cells, odd_value, read_grid, sheet_names
 
 _FRACTION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
-SAATY_MIN, SAATY_MAX = 1 / 9, 9.0
 
 
 @dataclass(frozen=True)

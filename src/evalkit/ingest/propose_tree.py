@@ -37,12 +37,28 @@ import numpy as np
 from ..errors import DataError, Issue, Location, SpecError
 from ..tree import IndicatorTree, Node
 from ..yamlio import LineDict, LineList, load_yaml
-from . import platforms as pf
+from .platforms.convert import EMPTY_MARKERS, POINTS, SKIP_CODES, SKIP_MARKERS
+from .platforms.detect import (
+    HEADER_SCAN_ROWS,
+    find_header,
+    platform_name,
+    row_texts,
+    unknown_layout,
+    wjx_variant,
+)
+from .platforms.headers import QCODE_STRICT, TYPE_TAG, parse_columns
+from .platforms.importer import propose_map
+from .platforms.layout import READABLE, Layout, read_any
+from .platforms.match import DISTRICT_NAMES, RESPONDENT_NAMES, STATION_NAMES, pick_named
+from .platforms.rows import filter_rows
+from .platforms.twin import text_twin
+from .tables import column_letter, rows_to_array
+from .text import fold
 
 MAX_CHILDREN = 9  # Saaty's 7 ± 2: an expert compares at most 36 pairs at one node
 SCALE_MAX = 10  # answers above this are codes, not scale points
 
-#: Label sets of common rating scales, lowest first (normalised with platforms.normalise).
+#: Label sets of common rating scales, lowest first (folded with evalkit.ingest.text.fold).
 KNOWN_SCALES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (
         ("非常不同意", "不同意", "一般", "同意", "非常同意"),
@@ -130,9 +146,9 @@ def _empty_tree() -> IndicatorTree:
     return IndicatorTree("proposal", {}, goal, {}, ())
 
 
-def _layout(path: Path, sheet: str | None) -> pf._Layout:
+def _layout(path: Path, sheet: str | None) -> Layout:
     """The export read and its header, questions and groups detected (platforms' own steps)."""
-    if path.suffix.lower() not in pf.READABLE:
+    if path.suffix.lower() not in READABLE:
         raise DataError(
             [
                 Issue(
@@ -146,36 +162,36 @@ def _layout(path: Path, sheet: str | None) -> pf._Layout:
                 )
             ]
         )
-    name, rows, enc = pf._read_any(path, sheet)
-    lay = pf._Layout(str(path), name, enc, pf.rows_to_array(rows))
+    name, rows, enc = read_any(path, sheet)
+    lay = Layout(str(path), name, enc, rows_to_array(rows))
     if lay.arr.size == 0:
-        raise DataError([pf._unknown_layout(lay)])
+        raise DataError([unknown_layout(lay)])
     try:
-        pf._find_header(lay, _empty_tree(), None)
+        find_header(lay, _empty_tree(), None)
     except DataError:
         # a wide table whose headers are question texts (no tree to recognise them yet): the
         # first row filled at least halfway, as for a map without a header row
-        for i in range(min(len(lay.arr), pf.HEADER_SCAN_ROWS)):
-            texts = pf._row_texts(lay.arr, i)
+        for i in range(min(len(lay.arr), HEADER_SCAN_ROWS)):
+            texts = row_texts(lay.arr, i)
             if sum(bool(x) for x in texts) >= max(2, len(texts) // 2):
                 lay.h = i
                 lay.decisions.append(f"header row {i + 1}: the first row filled at least halfway")
                 break
         else:
             raise
-    pf._parse_columns(lay)
+    parse_columns(lay)
     if lay.platform == "generic":
-        qcodes = sum(bool(pf._QCODE_STRICT.match(h)) for h in lay.raw_headers)
+        qcodes = sum(bool(QCODE_STRICT.match(h)) for h in lay.raw_headers)
         if qcodes >= 3 or lay.h > 0:
             lay.platform, lay.variant = "hand", "codes" if qcodes >= 3 else "texts"
         else:
             lay.variant = "wide"
     if lay.platform == "wjx":
-        pf._wjx_variant(lay, path, {})
+        wjx_variant(lay, path, {})
     return lay
 
 
-def _answers(lay: pf._Layout, j: int) -> _Answers:
+def _answers(lay: Layout, j: int) -> _Answers:
     cells = lay.body()
     out = _Answers()
     counts = np.bincount(cells.codes[:, j], minlength=len(cells.uniques))
@@ -188,9 +204,9 @@ def _answers(lay: pf._Layout, j: int) -> _Answers:
             out.other += c
             continue
         t = unicodedata.normalize("NFKC", str(t)).strip()
-        if t in pf.SKIP_MARKERS or t in pf.EMPTY_MARKERS:
+        if t in SKIP_MARKERS or t in EMPTY_MARKERS:
             continue
-        m = pf._POINTS.match(t)
+        m = POINTS.match(t)
         num = t if m is None else m.group(1)
         try:
             x = float(num)
@@ -212,9 +228,9 @@ def _answers(lay: pf._Layout, j: int) -> _Answers:
 
 
 def _known(labels: set[str]) -> ScaleGuess | None:
-    keys = {pf.normalise(x) for x in labels}
+    keys = {fold(x) for x in labels}
     for zh, en in KNOWN_SCALES:
-        names = {pf.normalise(x) for x in (*zh, *en)}
+        names = {fold(x) for x in (*zh, *en)}
         if keys and keys <= names:
             return ScaleGuess(tuple(range(1, len(zh) + 1)), zh, en, f"the labels {'/'.join(zh)}")
     return None
@@ -261,7 +277,7 @@ def _scale_of(ans: _Answers, twin: ScaleGuess | None) -> tuple[ScaleGuess | None
         return None, set()
     lo, hi = run
     answered = sum(ans.numbers.values())
-    outside = {v for v in ans.numbers if not lo <= v <= hi and v not in pf.SKIP_CODES}
+    outside = {v for v in ans.numbers if not lo <= v <= hi and v not in SKIP_CODES}
     if sum(ans.numbers[v] for v in outside) > 0.2 * answered:
         return None, set()
     if twin is not None and len(twin.values) >= hi:
@@ -274,7 +290,7 @@ def _scale_of(ans: _Answers, twin: ScaleGuess | None) -> tuple[ScaleGuess | None
 
 def _twin_scales(path: Path, sheet: str | None, width: int) -> dict[int, ScaleGuess]:
     """Per column, the label scale of a 问卷星 按文本 download beside a 按序号 one."""
-    twin = pf.text_twin(path)
+    twin = text_twin(path)
     if twin is None:
         return {}
     try:
@@ -293,13 +309,13 @@ def _twin_scales(path: Path, sheet: str | None, width: int) -> dict[int, ScaleGu
 # ---- the proposal -------------------------------------------------------------------------------
 
 
-def _stem(lay: pf._Layout, j: int) -> str:
+def _stem(lay: Layout, j: int) -> str:
     """A matrix question's stem from the header of its first row ("2、stem—row" / "2.stem:row")."""
     raw = lay.raw_headers[j]
     row = lay.texts[j]
     head = raw[: raw.rfind(row)] if row and raw.endswith(row) else raw
     head = re.sub(r"^\s*\d+\s*[、.．]\s*", "", head).rstrip(_STEM_SEP + " ")
-    return pf._TYPE_TAG.sub("", head).strip() or row
+    return TYPE_TAG.sub("", head).strip() or row
 
 
 def _q(text: str) -> str:
@@ -320,38 +336,39 @@ def propose_tree(path: Path | str, *, sheet: str | None = None) -> Proposal:
     """Propose an indicator tree (YAML with confirmation marks) from a survey export."""
     path = Path(path)
     lay = _layout(path, sheet)
-    platform = pf._platform_name(lay)
+    platform = platform_name(lay)
     decisions = list(lay.decisions)
     usable = [j for j in range(len(lay.columns)) if lay.kinds[j] == "question"]
     roles: set[int] = set()
-    for names in (pf.RESPONDENT_NAMES, pf.DISTRICT_NAMES, pf.STATION_NAMES):
+    for names in (RESPONDENT_NAMES, DISTRICT_NAMES, STATION_NAMES):
         order = ("序号", *names) if lay.platform == "wjx" else names
-        j = pf._pick_named(lay, order, usable)
+        j = pick_named(lay, order, usable)
         if j is not None:
             roles.add(j)
     candidates = [j for j in usable if j not in roles]
     # summary / note rows of a hand-entered sheet are not answers
     others = [j for j in range(len(lay.columns)) if j not in candidates]
-    nonempty, drop, dropped = pf._row_filter(lay, others, candidates)
+    rows = filter_rows(lay, others, candidates)
+    nonempty, drop, dropped = rows.nonempty, rows.drop, rows.dropped
     lay.keep_rows(nonempty & ~drop)
     for row, why in dropped:
         decisions.append(f"row {row} left out of the answers read: {why}")
     twins = _twin_scales(path, sheet, len(lay.columns)) if lay.platform == "wjx" else {}
     if twins:
-        decisions.append(f"labels read from the 按文本 download {pf.text_twin(path).name}")  # type: ignore[union-attr]
+        decisions.append(f"labels read from the 按文本 download {text_twin(path).name}")  # type: ignore[union-attr]
     scales: dict[int, ScaleGuess] = {}
     codes: set[int] = set()
     left_out: list[str] = []
     for j in candidates:
         guess, outside = _scale_of(_answers(lay, j), twins.get(j))
         if guess is None:
-            left_out.append(f"{lay.columns[j]} (column {pf.column_letter(j)}): no scale answers")
+            left_out.append(f"{lay.columns[j]} (column {column_letter(j)}): no scale answers")
             continue
         scales[j] = guess
         codes |= outside
     for j in sorted(roles):
         left_out.append(
-            f"{lay.columns[j]} (column {pf.column_letter(j)}): respondent/district/station"
+            f"{lay.columns[j]} (column {column_letter(j)}): respondent/district/station"
         )
     if not scales:
         raise DataError(
@@ -427,7 +444,7 @@ def proposed_map(
     """The import map for the export and its proposed tree: the columns of the respondent,
     district and station as evalkit finds them, every item by its header text (or question
     number / column letter where a header repeats), and the proposed missing codes."""
-    base = pf.propose_map(path, tree, sheet=sheet, missing_codes=list(proposal.missing_codes))
+    base = propose_map(path, tree, sheet=sheet, missing_codes=list(proposal.missing_codes))
     base["items"] = dict(proposal.items)
     base["_comments"] = [
         f"evalkit import map for {Path(path).name} and the tree proposed from it by",
@@ -437,21 +454,21 @@ def proposed_map(
     return base
 
 
-def _item_texts(lay: pf._Layout, cols: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+def _item_texts(lay: Layout, cols: list[int]) -> tuple[dict[int, str], dict[int, str]]:
     """Per column: the item text (the row or question text; its header, or "stem—row", when two
     columns share it) and the map's reference (header text if unique, else question number,
     else column letter)."""
     count: Counter[str] = Counter()
     for j in range(len(lay.columns)):  # how many columns each text could name
-        count.update({pf.normalise(t) for t in (lay.texts[j], lay.raw_headers[j]) if t} - {""})
+        count.update({fold(t) for t in (lay.texts[j], lay.raw_headers[j]) if t} - {""})
     numbers = Counter(n for n in lay.numbers if n)
     texts: dict[int, str] = {}
     refs: dict[int, str] = {}
     for j in cols:
         text = lay.texts[j] or lay.columns[j]
         raw = lay.raw_headers[j]
-        unique_raw = bool(raw) and count[pf.normalise(raw)] == 1
-        if count[pf.normalise(text)] > 1:
+        unique_raw = bool(raw) and count[fold(raw)] == 1
+        if count[fold(text)] > 1:
             if unique_raw:
                 text = raw
             elif lay.groups[j] is not None:
@@ -459,18 +476,18 @@ def _item_texts(lay: pf._Layout, cols: list[int]) -> tuple[dict[int, str], dict[
                 text = f"{_stem(lay, first)}—{text}"
         texts[j] = text
         number = lay.numbers[j]
-        if unique_raw and count[pf.normalise(text)] <= 1:
+        if unique_raw and count[fold(text)] <= 1:
             refs[j] = raw
         elif number and numbers[number] == 1:
             refs[j] = number
         else:
-            refs[j] = pf.column_letter(j)
+            refs[j] = column_letter(j)
     return texts, refs
 
 
 def _render(
     path: Path,
-    lay: pf._Layout,
+    lay: Layout,
     platform: str,
     dims: list[tuple[str, list[_Question]]],
     q_scale: dict[str, ScaleGuess],
@@ -487,7 +504,7 @@ def _render(
     texts, refs = _item_texts(lay, sorted(scales))
     title = path.stem
     if lay.h > 0:  # a title row above a hand-entered sheet's header names the survey
-        first = [t for t in pf._row_texts(lay.arr, 0) if t]
+        first = [t for t in row_texts(lay.arr, 0) if t]
         if len(first) == 1:
             title = first[0]
     lines = [

@@ -22,6 +22,7 @@ import pandas as pd
 from ..errors import DataError, Issue, IssueLog, Location, rel, show
 from ..spec import ImportSpec
 from ..tree import IndicatorTree
+from .decision import zh_of
 from .overflow import statistic_overflow
 from .platforms import import_responses, reasons_text
 from .tables import Grid, odd_value, read_grid, sheet_names
@@ -634,7 +635,7 @@ def _read_import(
         log.warn(
             Location(file=shown),
             f"import: {decision}",
-            message_zh=f"导入：{decision}",  # the decisions of ingest.platforms are English only
+            message_zh=f"导入：{zh_of(decision)}",
             check="import",
         )
     for issue in found:

@@ -17,7 +17,6 @@ parses the sheet in one piece: the split is only ever a faster route to the same
 
 from __future__ import annotations
 
-import os
 import posixpath
 import queue
 import re
@@ -30,6 +29,8 @@ from typing import IO
 from xml.etree import ElementTree
 
 from python_calamine import CalamineSheet, CalamineWorkbook
+
+from ..system import cores
 
 SPLIT_MIN_BYTES = 16_000_000  # inflated XML per part; a smaller sheet is parsed in one piece
 PARTS_PER_CORE = 2  # more parts than cores, so converting one part overlaps parsing the next
@@ -60,14 +61,6 @@ Block = tuple[int, int, list[list[object]]]  # first row, first column (0-based)
 
 class NotSplittable(Exception):
     """The sheet cannot be split safely; read it in one piece."""
-
-
-def cores() -> int:
-    """Cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def sheet_path(zf: zipfile.ZipFile, name: str) -> str | None:

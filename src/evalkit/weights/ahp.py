@@ -40,6 +40,11 @@ import pandas as pd
 from ..errors import MethodError
 from ..ritables import RI_TABLE_LABELS, RI_TABLES
 
+# Saaty's scale lives in evalkit.saaty (the judgment readers need it too); named here as before
+from ..saaty import SAATY_SCALE as SAATY_SCALE
+from ..saaty import fmt_judgment
+from ..saaty import saaty_round as saaty_round
+
 Method = Literal["eigenvector", "geometric_mean", "column_mean"]
 METHODS: tuple[str, ...] = ("eigenvector", "geometric_mean", "column_mean")
 METHOD_LABELS: dict[str, str] = {
@@ -49,9 +54,6 @@ METHOD_LABELS: dict[str, str] = {
 }
 LAMBDA_EXACT = "principal eigenvalue"
 LAMBDA_ESTIMATED = "estimated as mean((A w)_i / w_i)"
-
-#: Saaty's fundamental scale with reciprocals, ascending: 1/9 .. 1/2, 1, 2 .. 9.
-SAATY_SCALE: np.ndarray = np.array([1 / k for k in range(9, 1, -1)] + list(range(1, 10)), float)
 
 
 def random_index(n: int, table: str = "saaty") -> float:
@@ -133,16 +135,6 @@ def _labels_of(matrix: Any, labels: Sequence[str] | None) -> tuple[str, ...] | N
 
 def _name(labels: Sequence[str] | None, i: int) -> str:
     return str(labels[i]) if labels is not None else str(i)
-
-
-def fmt_judgment(x: float) -> str:
-    """A judgment as a reviewer reads it: 3, 1/3, 0.42, 2.5."""
-    if not np.isfinite(x):
-        return "missing"
-    if x >= 1:
-        return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.3g}"
-    inv = 1 / x
-    return f"1/{inv:.0f}" if abs(inv - round(inv)) < 1e-9 else f"{x:.3g}"
 
 
 def as_pairwise(
@@ -502,11 +494,3 @@ def complete_reciprocal(upper: np.ndarray) -> np.ndarray:
     a[..., iu[1], iu[0]] = 1.0 / a[..., iu[0], iu[1]]
     a[..., np.arange(n), np.arange(n)] = 1.0
     return a
-
-
-def saaty_round(x: np.ndarray | float) -> np.ndarray | float:
-    """The nearest value on Saaty's scale (1/9 .. 9), nearest on a log scale."""
-    arr = np.asarray(x, dtype=float)
-    d = np.abs(np.log(arr)[..., None] - np.log(SAATY_SCALE))
-    out = SAATY_SCALE[np.argmin(d, axis=-1)]
-    return float(out) if np.ndim(x) == 0 else out
