@@ -35,6 +35,7 @@ LANGS = ("zh", "en")
 SPEC_KEYS = (
     "schema_version",
     "title",
+    "scope",
     "tree",
     "recommendations",
     "data",
@@ -43,6 +44,13 @@ SPEC_KEYS = (
     "uncertainty",
     "report",
 )
+#: The study's scope (``scope:`` of the project file) and the words reports use for it where they
+#: speak of the whole study ("the province mean", 全省均值); Chinese words are accepted as values.
+SCOPES: dict[str, dict[str, str]] = {
+    "province": {"zh": "全省", "en": "province"},
+    "city": {"zh": "全市", "en": "city"},
+    "district": {"zh": "全区县", "en": "district-wide"},
+}
 DATA_KEYS = ("surveys", "responses", "stations", "experts", "missing_codes", "imports")
 IMPORT_KEYS = ("file", "map", "sheet", "district", "station", "labels_from")
 
@@ -155,11 +163,18 @@ class RunSpec:
     uncertainty: UncertaintySpec = field(default_factory=UncertaintySpec)
     file: str = ""
     notes: tuple[Issue, ...] = ()  # warnings about the project file (files a glob skipped)
+    scope: str = "province"  # SCOPES: what the whole study covers
 
     @property
     def output_dir(self) -> Path:
         out = Path(self.report.output)
         return out if out.is_absolute() else self.root / out
+
+    def scope_word(self, lang: str) -> str:
+        """The study's scope in *lang*: 全省 / 全市 / 全区县, "province" / "city" /
+        "district-wide" (where reports say "the province mean", 全省均值)."""
+        words = SCOPES.get(self.scope, SCOPES["province"])
+        return words.get(lang) or words["en"]
 
 
 def _expand(
@@ -408,6 +423,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             zh="`title` 须为一段文字或 {zh: ..., en: ...}",
         )
 
+    scope = _scope(raw, err)
     tree = a_path(raw, "tree")
     tree_path = file_at(raw, "tree", tree, "tree file", "指标体系文件") if tree else None
     if tree_path is None and raw.get("tree") in (None, ""):
@@ -741,7 +757,31 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         uncertainty=us,
         file=file,
         notes=tuple(notes),
+        scope=scope,
     )
+
+
+def _scope(raw: dict, err: Any) -> str:
+    """``scope``: province (the default) | city | district, or its Chinese word (全省 / 全市 /
+    全区县); a problem filed through *err* at its line."""
+    value = raw.get("scope")
+    if value is None:
+        return "province"
+    chinese = {words["zh"]: key for key, words in SCOPES.items()}
+    if isinstance(value, str) and value.strip() in (*SCOPES, *chinese):
+        return chinese.get(value.strip(), value.strip())
+    err(
+        raw,
+        "scope",
+        "unknown scope",
+        "province | city | district",
+        value,
+        zh="未知的 `scope`（研究范围）",
+        expected_zh="province | city | district（或 全省 / 全市 / 全区县）",
+        fix="Write the area the study covers: province, city or district.",
+        fix_zh="写明本次评价覆盖的范围：province（全省）、city（全市）或 district（全区县）。",
+    )
+    return "province"
 
 
 def _same(a: Path, b: Path) -> bool | None:

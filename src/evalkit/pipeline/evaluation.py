@@ -107,6 +107,11 @@ class Evaluation:
         """Districts by rank: total, level and dimension scores."""
         return self.districts.sort_values("rank").reset_index(drop=True)
 
+    def scope_word(self, lang: str) -> str:
+        """The study's scope in *lang* (``scope:`` of the project file): 全省 / 全市 / 全区县,
+        "province" / "city" / "district-wide"; reports use it where they speak of the whole study."""
+        return self.spec.scope_word(lang)
+
     def district_names(self) -> list[str]:
         return self.districts["district"].tolist()
 
