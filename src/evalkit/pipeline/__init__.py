@@ -14,6 +14,7 @@ docs/architecture.md for adding one.
 
 from __future__ import annotations
 
+from . import action_analyses as action_analyses
 from . import aggregators as aggregators
 from . import analyses as analyses
 from . import uncertainty as uncertainty
