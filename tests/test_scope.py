@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from evalkit.errors import SpecError
+from evalkit.pipeline import evaluate
 from evalkit.spec import SCOPES, load_spec
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -70,3 +71,12 @@ def test_misspelt_scope_is_an_unknown_key_with_did_you_mean(project: Path) -> No
     (issue,) = exc.value.issues
     assert issue.fix == "Did you mean `scope`?"
 
+
+def test_the_evaluation_and_its_countermeasures_speak_of_the_city(project: Path) -> None:
+    _scope(project, "scope: city")
+    ev = evaluate(project)
+    assert (ev.scope_word("zh"), ev.scope_word("en")) == ("全市", "city")
+    triggers = ev.analysis("actions").triggers
+    assert triggers["text_zh"].str.contains("全市均值").all()
+    assert not triggers["text_zh"].str.contains("全省").any()
+    assert triggers["text_en"].str.contains("city mean").all()

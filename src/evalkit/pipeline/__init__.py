@@ -17,6 +17,7 @@ from __future__ import annotations
 from . import action_analyses as action_analyses
 from . import aggregators as aggregators
 from . import analyses as analyses
+from . import countermeasures as countermeasures
 from . import uncertainty as uncertainty
 from . import weighters as weighters
 from .evaluation import Evaluation, evaluate, evaluate_data, evaluate_prepared, levels_of
