@@ -12,11 +12,28 @@ from __future__ import annotations
 
 from ..yamlio import LineDict, LineList
 from .load import load_tree
-from .model import AGGREGATES, ID_RE, IndicatorTree, Item, Level, Node, Scale, Source
+from .model import (
+    AGGREGATES,
+    BASES,
+    BASIS_LABELS,
+    ID_RE,
+    LEVEL_RULE_LABELS,
+    LEVEL_RULES,
+    IndicatorTree,
+    Item,
+    Level,
+    Node,
+    Scale,
+    Source,
+)
 
 __all__ = [
     "AGGREGATES",
+    "BASES",
+    "BASIS_LABELS",
     "ID_RE",
+    "LEVEL_RULES",
+    "LEVEL_RULE_LABELS",
     "IndicatorTree",
     "Item",
     "Level",

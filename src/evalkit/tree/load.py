@@ -13,11 +13,34 @@ from typing import Any
 from ..errors import Issue, Location, TreeError
 from ..yamlio import LineDict, line_of, load_yaml, schema_issue
 from .check import _Checker, _names, _number
-from .model import AGGREGATES, ID_RE, IndicatorTree, Item, Level, Node, Scale, Source
+from .model import (
+    AGGREGATES,
+    BASES,
+    ID_RE,
+    LEVEL_RULES,
+    SCALE_BASIS,
+    IndicatorTree,
+    Item,
+    Level,
+    Node,
+    Scale,
+    Source,
+)
 
 # the keys each part of a tree file may have (docs/formats.md); `confirm: true` marks a guess of
 # `evalkit init --from-export` that a person still has to check
-TREE_KEYS = ("schema_version", "id", "title", "scales", "levels", "goal", "confirm")
+TREE_KEYS = (
+    "schema_version",
+    "id",
+    "title",
+    "scales",
+    "levels",
+    "level_rule",
+    "level_basis",
+    "level_note",
+    "goal",
+    "confirm",
+)
 SCALE_KEYS = ("values", "labels", "confirm")
 LEVEL_KEYS = ("id", "name", "min_score", "description")
 CRITERION_KEYS = ("id", "name", "description", "weight", "children", "confirm")
@@ -27,7 +50,7 @@ SURVEY_KEYS = ("scale", "items")
 ITEM_KEYS = ("id", "zh", "en", "reverse")
 PLAIN_KEYS = ("column", "aggregate")
 RATIO_KEYS = ("numerator", "denominator", "multiplier")
-GOALPOST_KEYS = ("worst", "best")
+GOALPOST_KEYS = ("worst", "best", "basis", "note")
 
 
 def _parse_scales(c: _Checker, raw: Any) -> dict[str, Scale]:
@@ -548,7 +571,7 @@ def _parse_node(
         )
         direction = "benefit"
     unit = _names(c, spec, "unit", path, required=False)
-    worst, best = _parse_goalposts(c, spec, path, source, direction, scales)
+    worst, best, basis, note = _parse_goalposts(c, spec, path, source, direction, scales)
     return Node(
         nid,
         name,
@@ -563,6 +586,8 @@ def _parse_node(
         source,
         weight,
         line_of(spec),
+        basis,
+        note,
     )
 
 
@@ -573,13 +598,17 @@ def _parse_goalposts(
     source: Source | None,
     direction: str,
     scales: dict[str, Scale],
-) -> tuple[float, float]:
-    """An indicator's (worst, best): given, or a survey scale's ends (reversed for cost)."""
+) -> tuple[float, float, str, dict[str, str]]:
+    """An indicator's (worst, best, basis, note): given, or a survey scale's ends (reversed for
+    cost; basis ``scale``)."""
     gp = spec.get("goalposts")
     worst = best = math.nan
+    basis, note = "", {}
     c.keys(gp, GOALPOST_KEYS, path, "`goalposts`", "`goalposts`")
     if isinstance(gp, dict):
         worst, best = _number(c, gp, "worst", path), _number(c, gp, "best", path)
+        basis = _choice(c, gp, "basis", path, BASES) or ""
+        note = _names(c, gp, "note", path, required=False)
     elif gp is not None:
         c.err(
             spec,
@@ -592,6 +621,7 @@ def _parse_goalposts(
     elif source is not None and source.kind == "survey" and source.scale in scales:
         sc = scales[source.scale]
         worst, best = (sc.low, sc.high) if direction == "benefit" else (sc.high, sc.low)
+        basis = SCALE_BASIS
     else:
         c.err(
             spec,
@@ -602,7 +632,28 @@ def _parse_goalposts(
             zh="统计类指标须有 `goalposts`",
         )
     _check_goalposts(c, gp or spec, path, direction, worst, best)
-    return worst, best
+    return worst, best, basis, note
+
+
+def _choice(c: _Checker, obj: Any, key: str, path: str, options: tuple[str, ...]) -> str | None:
+    """``obj[key]``, one of *options* (a word); None when absent or not one of them."""
+    value = c.text(obj, key, path, " | ".join(options), " | ".join(options))
+    if value is None:
+        return None
+    if value not in options:
+        c.err(
+            obj,
+            key,
+            path,
+            f"unknown `{key}`",
+            " | ".join(options),
+            value,
+            zh=f"未知的 `{key}`",
+            fix=f"Write one of {', '.join(options)}.",
+            fix_zh=f"请写 {'、'.join(options)} 之一。",
+        )
+        return None
+    return value
 
 
 def _check_goalposts(
@@ -668,6 +719,9 @@ def load_tree(path: Path | str) -> IndicatorTree:
         c.issues.append(dataclasses.replace(bad_version, check="tree"))
     scales = _parse_scales(c, raw.get("scales"))
     levels = _parse_levels(c, raw.get("levels"))
+    level_rule = _choice(c, raw, "level_rule", "level_rule", LEVEL_RULES) or "total"
+    level_basis = _choice(c, raw, "level_basis", "level_basis", BASES) or ""
+    level_note = _names(c, raw, "level_note", "level_note", required=False)
     seen: set[str] = set()
     goal = _parse_node(c, raw.get("goal"), "", 0, scales, seen) if "goal" in raw else None
     if goal is None and "goal" not in raw:
@@ -678,7 +732,17 @@ def load_tree(path: Path | str) -> IndicatorTree:
     tree_id = c.text(raw, "id", "", "a text", "一段文字")
     if c.issues:
         raise TreeError(c.issues, summary=f"{len(c.issues)} problem(s) in the tree {path}")
-    return IndicatorTree(tree_id or goal.id, title, goal, scales, levels, str(path))
+    return IndicatorTree(
+        tree_id or goal.id,
+        title,
+        goal,
+        scales,
+        levels,
+        str(path),
+        level_rule,
+        level_basis,
+        level_note,
+    )
 
 
 __all__ = ["load_tree"]

@@ -13,6 +13,31 @@ from typing import Literal
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 AGGREGATES = ("mean", "sum", "max", "min")
+#: How a unit's maturity level is read from its scores (``level_rule:`` of the tree):
+#: ``total``: the level whose range holds the total; ``staged``: that level, but at most one above
+#: the lowest level among the unit's dimensions (a staged maturity model: a stage is reached only
+#: when no dimension lags more than one stage behind).
+LEVEL_RULES = ("total", "staged")
+#: What a goalpost or a level cut-off rests on (``basis:``): a published standard or norm, the
+#: data of a reference population or pilot, or a calibration guess still to be checked.
+#: ``scale`` is implied for survey indicators without goalposts (the scale's ends); "" is unstated.
+BASES = ("standard", "data", "calibration")
+SCALE_BASIS = "scale"
+#: The bases and level rules in words, for terminals and reports.
+BASIS_LABELS: dict[str, dict[str, str]] = {
+    "standard": {"zh": "依据标准", "en": "standard"},
+    "data": {"zh": "依据数据", "en": "data"},
+    "calibration": {"zh": "校准估计值", "en": "calibration guess"},
+    "scale": {"zh": "量表两端", "en": "the scale's ends"},
+    "": {"zh": "依据未注明", "en": "basis not stated"},
+}
+LEVEL_RULE_LABELS: dict[str, dict[str, str]] = {
+    "total": {"zh": "按总分定级", "en": "the level of the total"},
+    "staged": {
+        "zh": "分级递进：至多高于最弱维度一级",
+        "en": "staged: at most one level above the weakest dimension's",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +99,10 @@ class Node:
     source: Source | None = None
     weight: float | None = None  # fixed local weight, if the tree gives one
     line: int | None = None
+    # what the goalposts rest on: standard | data | calibration (BASES), scale (a survey
+    # indicator's scale ends, implied) or "" (not stated); a note on them in zh / en
+    goalpost_basis: str = ""
+    goalpost_note: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_leaf(self) -> bool:
@@ -82,6 +111,11 @@ class Node:
     def label(self, lang: str) -> str:
         """The node's name in *lang* ("zh" or "en"), else in the other language, else its id."""
         return self.name.get(lang) or self.name.get("en") or self.name.get("zh") or self.id
+
+    @property
+    def goalposts_are_guesses(self) -> bool:
+        """The tree marks this indicator's goalposts as calibration guesses."""
+        return self.is_leaf and self.goalpost_basis == "calibration"
 
     def walk(self) -> Iterator[Node]:
         """Pre-order: this node, then each subtree in order."""
@@ -107,6 +141,9 @@ class IndicatorTree:
     scales: dict[str, Scale]
     levels: tuple[Level, ...]
     file: str = ""
+    level_rule: str = "total"  # LEVEL_RULES
+    level_basis: str = ""  # what the levels' cut-offs rest on (BASES), "" when not stated
+    level_note: dict[str, str] = field(default_factory=dict)
 
     # ---- navigation -------------------------------------------------------------------------
     def nodes(self) -> list[Node]:
@@ -179,3 +216,18 @@ class IndicatorTree:
     def level_bounds(self) -> list[tuple[float, float]]:
         mins = [lv.min_score for lv in self.levels]
         return list(zip(mins, [*mins[1:], 100.0], strict=True))
+
+    # ---- what the numbers rest on ------------------------------------------------------------
+    @property
+    def levels_are_guesses(self) -> bool:
+        """The tree marks its level cut-offs as calibration guesses (``level_basis: calibration``)."""
+        return self.level_basis == "calibration"
+
+    def goalpost_guesses(self) -> list[str]:
+        """Ids of the indicators whose goalposts the tree marks as calibration guesses."""
+        return [leaf.id for leaf in self.leaves() if leaf.goalposts_are_guesses]
+
+    def goalpost_bases(self) -> dict[str, str]:
+        """Indicator id -> what its goalposts rest on: standard, data, calibration, scale (a survey
+        indicator's scale ends) or "" (not stated)."""
+        return {leaf.id: leaf.goalpost_basis for leaf in self.leaves()}
