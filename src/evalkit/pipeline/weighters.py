@@ -40,6 +40,7 @@ from ..ingest.judgments import Judgments
 from ..spec import WeightSpec
 from ..tree import IndicatorTree
 from ..weights.combine import combine
+from ..weights.diagnostics import objective_diagnostics
 from ..weights.entropy import ConstantIndicatorWarning, entropy_weights
 from ..weights.objective import critic_weights, cv_weights, std_weights
 from ..weights.weightset import (
@@ -319,18 +320,100 @@ def weigh(
     issues += obj_issues + [i for i in used.issues if i not in issues]
     table = _table(tree, judgments is not None, group.local, obj_local, used.local)
     ahp_global = globals_from_local(tree, group.local)
+    diagnostics = leaf_diagnostics(data, objective)
+    used_units = len(units[[leaf.id for leaf in tree.leaves()]].dropna()) if obj_local else 0
+    if obj_local is not None:  # the objective weights enter the weights used
+        issues += diagnostic_issues(tree, diagnostics, objective, used_units)
     return WeightSet(
         table,
         group.experts,
         group.group,
         method,
         spec,
-        len(units[[leaf.id for leaf in tree.leaves()]].dropna()) if obj_local else 0,
+        used_units,
         issues,
         dict(used.info),
         hierarchy_cr(tree, group.group, ahp_global, spec),
         objective,
+        diagnostics,
+        source_shares(tree, table),
     )
+
+
+def leaf_diagnostics(data: WeightInput, method: str) -> pd.DataFrame:
+    """Per leaf, across the stations with complete values (those objective weights use): the
+    weights of entropy, CRITIC and standard deviation side by side, ties, and the leave-one-out
+    change of *method*'s weight with the district and station that cause it
+    (:func:`~evalkit.weights.diagnostics.objective_diagnostics`)."""
+    leaves = [leaf.id for leaf in data.tree.leaves()]
+    complete = data.units[leaves].dropna()
+    d = objective_diagnostics(complete.to_numpy(dtype=float), data.directions, leaves, method)
+    pos = d.pop("loo_unit").to_numpy()
+    labels = complete.index[np.maximum(pos, 0)] if len(complete) else pd.Index([""] * len(pos))
+    pairs = [lab if isinstance(lab, tuple) else ("", lab) for lab in labels]
+    at = d.columns.get_loc("loo_change") + 1
+    d.insert(
+        at, "loo_district", [str(p[0]) if k >= 0 else "" for p, k in zip(pairs, pos, strict=True)]
+    )
+    d.insert(
+        at + 1,
+        "loo_station",
+        [str(p[-1]) if k >= 0 else "" for p, k in zip(pairs, pos, strict=True)],
+    )
+    return d
+
+
+def diagnostic_issues(
+    tree: IndicatorTree, d: pd.DataFrame, method: str, stations: int
+) -> list[Issue]:
+    """A warning per flag of a leaf whose objective weight is not 0 (a constant one has its own):
+    few distinct values or many ties, and a weight that one station moves by more than the
+    threshold (:mod:`evalkit.weights.diagnostics`). *stations*: how many the weights use."""
+    zh_m, en_m = OBJECTIVE_LABELS[method]
+    out: list[Issue] = []
+    for row in d[d[method] > 0].itertuples(index=False):
+        leaf, name = str(row.id), tree.label(str(row.id), "zh")
+        w = float(getattr(row, method))
+        if row.few_values:
+            tied = round(row.share_at_mode * stations)
+            out.append(
+                Issue(
+                    Location(path=leaf),
+                    f"indicator {leaf} takes {row.distinct} distinct value(s) across {stations} "
+                    f"stations, {tied} of them at one value: its {en_m} weight ({w:.3f}) rests "
+                    "on ties more than on information",
+                    message_zh=f"指标“{name}”在 {stations} 个派出所中只有 {row.distinct} 个不同"
+                    f"取值，其中 {tied} 个取同一值：其{zh_m}权重（{w:.3f}）更多取决于并列取值，"
+                    "而非指标的信息量",
+                    fix="Compare its entropy, CRITIC and standard-deviation weights (the weights' "
+                    "diagnostics); a count with few possible values may call for another "
+                    "objective method (weights.objective) or a larger weights.alpha (more AHP).",
+                    fix_zh="对照其熵权、CRITIC 与标准差权重（权重诊断表）；可能取值很少的计数类"
+                    "指标宜改用其他客观赋权方法（weights.objective），或增大 weights.alpha（提高"
+                    "层次分析法的比重）。",
+                    severity="warning",
+                    check="entropy",
+                )
+            )
+        if row.few_units:
+            where = " / ".join(x for x in (row.loo_district, row.loo_station) if x)
+            out.append(
+                Issue(
+                    Location(path=leaf),
+                    f"indicator {leaf}: its {en_m} weight ({w:.3f}) changes by "
+                    f"{100 * row.loo_change:.0f} % when station {where} is left out: it is "
+                    "driven by few stations",
+                    message_zh=f"指标“{name}”：剔除派出所 {where} 后，其{zh_m}权重（{w:.3f}）"
+                    f"变化 {100 * row.loo_change:.0f}%，受个别派出所左右",
+                    fix=f"Check {where}'s values of this indicator; read its weight with the "
+                    "uncertainty analysis, which varies the objective method.",
+                    fix_zh=f"请核对 {where} 的该项指标数据，并结合不确定性分析（其中变换了客观"
+                    "赋权方法）看待该权重。",
+                    severity="warning",
+                    check="entropy",
+                )
+            )
+    return out
 
 
 def _table(
@@ -362,3 +445,30 @@ def _table(
             }
         )
     return pd.DataFrame(rows)
+
+
+def source_shares(tree: IndicatorTree, table: pd.DataFrame) -> pd.DataFrame:
+    r"""The share of the total weight resting on each kind of source: index survey (officers'
+    self-reports) and statistic (records); columns ahp, objective and used (the global weights of
+    AHP, of the objective method and of the weights used; NaN where not computed).
+
+    .. math:: s_{survey} = \sum_{l \in \text{survey leaves}} G_l,\qquad
+              s_{statistic} = 1 - s_{survey}
+
+    with :math:`G_l` a leaf's global weight (the product of local weights down its path).
+    """
+    kind = {leaf.id: leaf.source.kind if leaf.source else "" for leaf in tree.leaves()}
+    leaves = table[table["id"].isin(list(kind))].set_index("id")
+    by = leaves.index.map(kind)
+    cols = {"ahp": "ahp_global", "objective": "objective_global", "used": "global"}
+    out = pd.DataFrame(
+        {
+            name: [
+                leaves.loc[by == k, col].sum(min_count=1) if leaves[col].notna().all() else np.nan
+                for k in ("survey", "statistic")
+            ]
+            for name, col in cols.items()
+        },
+        index=pd.Index(["survey", "statistic"], name="source"),
+    )
+    return out.fillna({c: 0.0 for c in cols if table[cols[c]].notna().all()})
