@@ -47,11 +47,12 @@ def test_collection_channels_is_flagged_for_its_ties(prepared, ev) -> None:
     for name, kernel in (("entropy", entropy_weights), ("critic", critic_weights)):
         np.testing.assert_allclose(d[name], kernel(units, prepared.directions), rtol=1e-10)
     np.testing.assert_allclose(d["std"], std_weights(units), rtol=1e-10)
-    (issue,) = [
-        i for i in ev.issues if i.location.path == "collection_channels" and "ties" in i.message
-    ]
-    assert issue.severity == "warning" and "3 distinct value(s) across 27 stations" in issue.message
-    assert "信息采集渠道数" in issue.message_zh and "3 个不同取值" in issue.message_zh
+    (issue,) = [i for i in ev.issues if "rest on ties" in i.message]
+    assert issue.severity == "warning" and "collection_channels" in issue.location.path
+    flagged = d[d["few_values"] & (d["entropy"] > 0)].index
+    assert issue.location.path == ", ".join(flagged)  # one warning naming every indicator
+    assert "collection_channels (3 distinct values, 12 stations at one value" in issue.message
+    assert "信息采集渠道数（3 个不同取值" in issue.message_zh
     assert issue.fix and issue.fix_zh
 
 
@@ -61,10 +62,13 @@ def test_a_weight_one_station_moves_names_that_station(ev) -> None:
     assert len(flagged) > 0 and (flagged["loo_change"] > 0.30).all()
     stations = set(ev.stations["station"])
     assert set(flagged["loo_station"]) <= stations
-    leaf = flagged["loo_change"].idxmax()
-    (issue,) = [i for i in ev.issues if i.location.path == leaf and "few stations" in i.message]
-    assert flagged.at[leaf, "loo_station"] in issue.message
-    assert flagged.at[leaf, "loo_station"] in issue.message_zh
+    (issue,) = [i for i in ev.issues if "driven by few stations" in i.message]
+    order = flagged.sort_values("loo_change", ascending=False)
+    assert issue.location.path == ", ".join(order.index)  # the largest change first
+    top = order.iloc[0]
+    assert f"{order.index[0]} ({100 * top['loo_change']:.0f} % without" in issue.message
+    assert f"{top['loo_district']} / {top['loo_station']}" in issue.message
+    assert top["loo_station"] in issue.message_zh and issue.fix_zh
 
 
 def test_no_warning_when_objective_weights_are_not_used(prepared) -> None:
@@ -72,6 +76,13 @@ def test_no_warning_when_objective_weights_are_not_used(prepared) -> None:
     ws = _weights(prepared, method="ahp")
     assert ws.diagnostics.set_index("id").at["collection_channels", "few_values"]
     assert not [i for i in ws.issues if "ties" in i.message or "few stations" in i.message]
+    critic = _weights(prepared, method="critic")  # the flags follow the objective method used
+    d = critic.diagnostics.set_index("id")
+    few = [i for i in critic.issues if "few stations" in i.message]
+    assert bool(few) == bool(d["few_units"].any())
+    assert all(
+        "CRITIC" in i.message for i in few + [i for i in critic.issues if "ties" in i.message]
+    )
 
 
 def test_self_report_share_under_global_combination(prepared) -> None:

@@ -40,7 +40,7 @@ from ..ingest.judgments import Judgments
 from ..spec import WeightSpec
 from ..tree import IndicatorTree
 from ..weights.combine import combine
-from ..weights.diagnostics import objective_diagnostics
+from ..weights.diagnostics import FEW_DISTINCT, LOO_CHANGE, objective_diagnostics
 from ..weights.entropy import ConstantIndicatorWarning, entropy_weights
 from ..weights.objective import critic_weights, cv_weights, std_weights
 from ..weights.weightset import (
@@ -366,53 +366,71 @@ def leaf_diagnostics(data: WeightInput, method: str) -> pd.DataFrame:
 def diagnostic_issues(
     tree: IndicatorTree, d: pd.DataFrame, method: str, stations: int
 ) -> list[Issue]:
-    """A warning per flag of a leaf whose objective weight is not 0 (a constant one has its own):
-    few distinct values or many ties, and a weight that one station moves by more than the
-    threshold (:mod:`evalkit.weights.diagnostics`). *stations*: how many the weights use."""
+    """A warning per kind of flag, naming every leaf flagged whose objective weight is not 0 (a
+    constant one has its own warning): few distinct values or many ties; a weight one station
+    moves by more than the threshold (:mod:`evalkit.weights.diagnostics`). *stations*: how many
+    the weights use."""
     zh_m, en_m = OBJECTIVE_LABELS[method]
+    live = d[d[method] > 0]
     out: list[Issue] = []
-    for row in d[d[method] > 0].itertuples(index=False):
-        leaf, name = str(row.id), tree.label(str(row.id), "zh")
-        w = float(getattr(row, method))
-        if row.few_values:
-            tied = round(row.share_at_mode * stations)
-            out.append(
-                Issue(
-                    Location(path=leaf),
-                    f"indicator {leaf} takes {row.distinct} distinct value(s) across {stations} "
-                    f"stations, {tied} of them at one value: its {en_m} weight ({w:.3f}) rests "
-                    "on ties more than on information",
-                    message_zh=f"指标“{name}”在 {stations} 个派出所中只有 {row.distinct} 个不同"
-                    f"取值，其中 {tied} 个取同一值：其{zh_m}权重（{w:.3f}）更多取决于并列取值，"
-                    "而非指标的信息量",
-                    fix="Compare its entropy, CRITIC and standard-deviation weights (the weights' "
-                    "diagnostics); a count with few possible values may call for another "
-                    "objective method (weights.objective) or a larger weights.alpha (more AHP).",
-                    fix_zh="对照其熵权、CRITIC 与标准差权重（权重诊断表）；可能取值很少的计数类"
-                    "指标宜改用其他客观赋权方法（weights.objective），或增大 weights.alpha（提高"
-                    "层次分析法的比重）。",
-                    severity="warning",
-                    check="entropy",
-                )
+    ties_ = live[live["few_values"]]
+    if len(ties_):
+        tied = (ties_["share_at_mode"] * stations).round().astype(int)
+        en = [
+            f"{r.id} ({r.distinct} distinct values, {t} stations at one value; weight "
+            f"{getattr(r, method):.3f})"
+            for r, t in zip(ties_.itertuples(index=False), tied, strict=True)
+        ]
+        zh = [
+            f"{tree.label(str(r.id), 'zh')}（{r.distinct} 个不同取值，{t} 个派出所取同一值；"
+            f"权重 {getattr(r, method):.3f}）"
+            for r, t in zip(ties_.itertuples(index=False), tied, strict=True)
+        ]
+        out.append(
+            Issue(
+                Location(path=", ".join(ties_["id"])),
+                f"{len(en)} indicator(s) take fewer than {FEW_DISTINCT} distinct values across "
+                f"the {stations} stations, or have more than a third of them at one value: their "
+                f"{en_m} weights rest on ties more than on information: " + "; ".join(en),
+                message_zh=f"{len(zh)} 个指标在 {stations} 个派出所中不同取值少于 {FEW_DISTINCT} "
+                f"个，或超过三分之一的派出所取同一值：其{zh_m}权重更多取决于并列取值，而非指标的"
+                "信息量：" + "；".join(zh),
+                fix="Compare their entropy, CRITIC and standard-deviation weights (the weights' "
+                "diagnostics); a count with few possible values may call for another objective "
+                "method (weights.objective) or a larger weights.alpha (more AHP).",
+                fix_zh="对照其熵权、CRITIC 与标准差权重（权重诊断表）；可能取值很少的计数类指标"
+                "宜改用其他客观赋权方法（weights.objective），或增大 weights.alpha（提高层次"
+                "分析法的比重）。",
+                severity="warning",
+                check="entropy",
             )
-        if row.few_units:
-            where = " / ".join(x for x in (row.loo_district, row.loo_station) if x)
-            out.append(
-                Issue(
-                    Location(path=leaf),
-                    f"indicator {leaf}: its {en_m} weight ({w:.3f}) changes by "
-                    f"{100 * row.loo_change:.0f} % when station {where} is left out: it is "
-                    "driven by few stations",
-                    message_zh=f"指标“{name}”：剔除派出所 {where} 后，其{zh_m}权重（{w:.3f}）"
-                    f"变化 {100 * row.loo_change:.0f}%，受个别派出所左右",
-                    fix=f"Check {where}'s values of this indicator; read its weight with the "
-                    "uncertainty analysis, which varies the objective method.",
-                    fix_zh=f"请核对 {where} 的该项指标数据，并结合不确定性分析（其中变换了客观"
-                    "赋权方法）看待该权重。",
-                    severity="warning",
-                    check="entropy",
-                )
+        )
+    pulled = live[live["few_units"]].sort_values("loo_change", ascending=False)
+    if len(pulled):
+        rows = list(pulled.itertuples(index=False))
+        where = [" / ".join(x for x in (r.loo_district, r.loo_station) if x) for r in rows]
+        pct = [f"{100 * r.loo_change:.0f} %" for r in rows]
+        en = [f"{r.id} ({p} without {w})" for r, p, w in zip(rows, pct, where, strict=True)]
+        zh = [
+            f"{tree.label(str(r.id), 'zh')}（剔除 {w} 后变化 {p.replace(' ', '')}）"
+            for r, p, w in zip(rows, pct, where, strict=True)
+        ]
+        out.append(
+            Issue(
+                Location(path=", ".join(pulled["id"])),
+                f"the {en_m} weights of {len(en)} indicator(s) change by more than "
+                f"{100 * LOO_CHANGE:.0f} % when one station is left out (driven by few "
+                "stations): " + "; ".join(en),
+                message_zh=f"{len(zh)} 个指标的{zh_m}权重在剔除单个派出所后变化超过 "
+                f"{100 * LOO_CHANGE:.0f}%，受个别派出所左右：" + "；".join(zh),
+                fix="Check those stations' values of these indicators; read the weights with the "
+                "uncertainty analysis, which varies the objective method.",
+                fix_zh="请核对这些派出所的相应指标数据，并结合不确定性分析（其中变换了客观赋权"
+                "方法）看待这些权重。",
+                severity="warning",
+                check="entropy",
             )
+        )
     return out
 
 
