@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "evalkit"
 
 #: Bottom first. A part may import parts of its own layer or below.
 LAYERS: list[set[str]] = [
-    {"errors", "yamlio", "ritables", "fileio", "system", "saaty", "files"},
+    {"errors", "yamlio", "ritables", "fileio", "system", "saaty", "files", "outdir"},
     {"tree", "spec"},
     {"ingest"},
     {"measure"},
@@ -41,7 +41,6 @@ PENDING_IMPORTS: set[str] = set()
 PENDING_MODULES: set[str] = set()
 PENDING_FUNCTIONS = {
     "evalkit.spec.load_spec",
-    "evalkit.run.run_project",
     "evalkit.templates._experts_node_sheet",
     "evalkit.report.tables.district_report",
     "evalkit.cli.import_judgments_cmd.import_judgments_cmd",
