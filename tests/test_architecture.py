@@ -41,8 +41,6 @@ PENDING_IMPORTS: set[str] = set()
 PENDING_MODULES: set[str] = set()
 PENDING_FUNCTIONS = {
     "evalkit.spec.load_spec",
-    "evalkit.tree._parse_source",
-    "evalkit.tree._parse_node",
     "evalkit.templates._experts_node_sheet",
     "evalkit.report.tables.district_report",
     "evalkit.cli.import_judgments_cmd.import_judgments_cmd",

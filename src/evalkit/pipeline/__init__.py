@@ -20,7 +20,14 @@ from . import analyses as analyses
 from . import countermeasures as countermeasures
 from . import uncertainty as uncertainty
 from . import weighters as weighters
-from .evaluation import Evaluation, evaluate, evaluate_data, evaluate_prepared, levels_of
+from .evaluation import (
+    Evaluation,
+    evaluate,
+    evaluate_data,
+    evaluate_prepared,
+    level_table,
+    levels_of,
+)
 from .prepare import Prepared, prepare, prepare_data
 from .registry import AGGREGATORS, ANALYSES, WEIGHTERS, Registry, Stage
 from .weighters import WeightInput, Weights, weigh
@@ -38,6 +45,7 @@ __all__ = [
     "evaluate",
     "evaluate_data",
     "evaluate_prepared",
+    "level_table",
     "levels_of",
     "prepare",
     "prepare_data",

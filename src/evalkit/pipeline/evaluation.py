@@ -37,11 +37,12 @@ class Evaluation:
     """Scores of every node for every unit, with levels, ranks, weights and the spec that made it.
 
     prepared: the data it was computed from (tree, screened survey, judgments, indicator matrix);
-    districts: one row per district: district, district_en, respondents, stations, total, level,
-        rank, then one column per dimension id (scores).
+    districts: one row per district: district, district_en, respondents, stations, total, level
+        (by the tree's level rule), level_by_total, held_back_by (under the staged rule, the
+        dimension that caps the level, else ""), rank, then one column per dimension id (scores).
     stations: one row per station: district, station, station_en, respondents, total, level,
-        shown (meets the minimum group size), rank_in_district, rank_in_province, then dimension
-        scores.
+        level_by_total, held_back_by, shown (meets the minimum group size), rank_in_district,
+        rank_in_province, then dimension scores.
     district_scores / station_scores: every node's score (columns: node ids in tree order).
     """
 
@@ -122,13 +123,66 @@ class Evaluation:
         return self._analyses[name]
 
 
-def levels_of(tree: IndicatorTree, totals: pd.Series) -> pd.Series:
-    """Maturity level (1-based) of each total by the tree's cut-offs; NaN stays NaN."""
-    mins = np.array([lv.min_score for lv in tree.levels])
-    vals = totals.to_numpy(dtype=float)
-    idx = np.searchsorted(mins, vals, side="right")
-    lv = np.where(np.isnan(vals), np.nan, np.clip(idx, 1, len(mins)))
-    return pd.Series(lv, index=totals.index)
+def _cut(cutoffs: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """1-based level of each score by the cut-offs (min scores, increasing); NaN stays NaN."""
+    idx = np.searchsorted(cutoffs, scores, side="right")
+    return np.where(np.isnan(scores), np.nan, np.clip(idx, 1, len(cutoffs)))
+
+
+def level_table(
+    tree: IndicatorTree,
+    totals: pd.Series,
+    dimensions: pd.DataFrame | None = None,
+    rule: str | None = None,
+) -> pd.DataFrame:
+    r"""Maturity levels by the tree's level rule (or *rule*): columns ``level``, ``level_by_total``
+    and ``held_back_by``, indexed as *totals*.
+
+    With cut-offs :math:`c_1 = 0 < c_2 < \dots < c_K` (``min_score``), the level of a score is
+    :math:`L(s) = \max\{k : s \ge c_k\}`. The ``total`` rule gives :math:`L(S)` of the total;
+    the ``staged`` rule caps it at one above the weakest dimension's level,
+
+    .. math:: \ell = \min\bigl(L(S),\ 1 + \min_d L(S_d)\bigr)
+
+    so a stage is reached only when every dimension has reached at least the stage below it: the
+    staged reading of maturity models (Nolan 1979, stages of growth; SEI 2010, CMMI's staged
+    representation, where a level needs every process area of the levels up to it), relaxed by one
+    level for a composite score. ``held_back_by`` names the dimension that binds (the lowest-scoring
+    one) where the cap lowers the level, else "". Dimensions without a score are left out of the
+    minimum; a NaN total stays NaN.
+    """
+    rule = rule or tree.level_rule
+    cutoffs = np.array([lv.min_score for lv in tree.levels], dtype=float)
+    by_total = _cut(cutoffs, totals.to_numpy(dtype=float))
+    level = by_total
+    held = np.full(len(totals), "", dtype=object)
+    if rule == "staged":
+        if dimensions is None:
+            raise ValueError("the staged level rule needs the dimensions' scores")
+        dims = [d.id for d in tree.dimensions]
+        x = dimensions[dims].to_numpy(dtype=float)
+        some = ~np.isnan(x).all(axis=1)
+        low = np.argmin(np.where(np.isnan(x), np.inf, x), axis=1)
+        weakest = _cut(cutoffs, np.where(some, x[np.arange(len(x)), low], np.nan))
+        level = np.where(some, np.fmin(by_total, weakest + 1), by_total)
+        binds = level < by_total
+        held[binds] = np.asarray(dims, dtype=object)[low[binds]]
+    elif rule != "total":
+        raise ValueError(f"unknown level rule {rule!r}; expected total or staged")
+    return pd.DataFrame(
+        {"level": level, "level_by_total": by_total, "held_back_by": held}, index=totals.index
+    )
+
+
+def levels_of(
+    tree: IndicatorTree,
+    totals: pd.Series,
+    dimensions: pd.DataFrame | None = None,
+    rule: str | None = None,
+) -> pd.Series:
+    """Maturity level (1-based) of each unit by the tree's level rule (:func:`level_table`);
+    the staged rule needs *dimensions* (a column per dimension id); NaN stays NaN."""
+    return level_table(tree, totals, dimensions, rule)["level"]
 
 
 def _coverage_issues(tree: IndicatorTree, name: str, frame: pd.DataFrame) -> list[Issue]:
@@ -168,7 +222,9 @@ def _district_table(p: Prepared, scores: pd.DataFrame) -> pd.DataFrame:
     d["respondents"] = m.district_n.reindex(d.index).fillna(0).astype(int)
     d["stations"] = m.station_counts.reindex(d.index).fillna(0).astype(int)
     d["total"] = scores[tree.goal.id]
-    d["level"] = levels_of(tree, d["total"])
+    levels = level_table(tree, d["total"], scores)
+    for col in levels:
+        d[col] = levels[col]
     d["rank"] = rank_desc(d["total"])
     for dim in tree.dimensions:
         d[dim.id] = scores[dim.id]
@@ -187,7 +243,9 @@ def _station_table(p: Prepared, scores: pd.DataFrame) -> tuple[pd.DataFrame, lis
     )
     s["respondents"] = p.station_respondents.reindex(s.index).fillna(0).astype(int)
     s["total"] = scores[tree.goal.id]
-    s["level"] = levels_of(tree, s["total"])
+    levels = level_table(tree, s["total"], scores)
+    for col in levels:
+        s[col] = levels[col]
     s["shown"] = (s["respondents"] >= min_n).to_numpy()
     shown_total = s["total"].where(s["shown"])
     s["rank_in_district"] = shown_total.groupby(s["district"]).rank(ascending=False, method="min")

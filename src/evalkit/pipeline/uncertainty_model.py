@@ -231,6 +231,7 @@ class Model:
     cutoffs: np.ndarray  # level min scores
     combine: str  # linear | multiplicative | game_theory
     survey_leaf: np.ndarray  # (L,) leaves measured by the survey (their goalposts: scale ends)
+    rule: int = 0  # the tree's level rule (index into LEVEL_RULES): the nominal runs' rule
 
     @property
     def n_units(self) -> int:
@@ -293,6 +294,7 @@ def build_model(
         survey_leaf=np.array(
             [lf.source is not None and lf.source.kind == "survey" for lf in leaves], dtype=bool
         ),
+        rule=LEVEL_RULES.index(tree.level_rule),
     )
 
 
