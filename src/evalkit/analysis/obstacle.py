@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -81,4 +82,43 @@ def obstacle_degree(x: np.ndarray, weights: np.ndarray) -> ObstacleDegrees:
     return ObstacleDegrees(deg, dev, none)
 
 
-__all__ = ["ObstacleDegrees", "obstacle_degree"]
+@dataclass(frozen=True)
+class ObstacleTable:
+    """Obstacle degrees of one kind of unit, labelled.
+
+    indicators: units x indicator ids; dimensions: units x dimension ids (sums of their
+    indicators); each row sums to 1 (NaN for an indicator without data). unobstructed: units at
+    the best on every indicator (no obstacle: their rows are 0).
+    """
+
+    indicators: pd.DataFrame
+    dimensions: pd.DataFrame
+    unobstructed: pd.Series
+
+    def ranked(self, unit: object, level: str = "indicator") -> pd.Series:
+        """One unit's degrees, the largest obstacle first (level ``indicator`` or ``dimension``)."""
+        frame = self.indicators if level == "indicator" else self.dimensions
+        return frame.loc[unit].dropna().sort_values(ascending=False, kind="stable")
+
+
+def obstacle_table(
+    leaf_scores: pd.DataFrame, weights: pd.Series, dimension_of: dict[str, str]
+) -> ObstacleTable:
+    """Obstacle degrees of 0-100 indicator scores (x = score / 100) with global *weights*,
+    grouped into dimensions by *dimension_of* (indicator id -> dimension id, dimensions in the
+    order they first appear)."""
+    ids = list(leaf_scores.columns)
+    o = obstacle_degree(
+        leaf_scores.to_numpy(dtype=float) / 100.0, weights.reindex(ids).to_numpy(dtype=float)
+    )
+    dims = list(dict.fromkeys(dimension_of[i] for i in ids))
+    groups = np.array([dims.index(dimension_of[i]) for i in ids])
+    index = leaf_scores.index
+    return ObstacleTable(
+        indicators=pd.DataFrame(o.degrees, index=index, columns=ids),
+        dimensions=pd.DataFrame(o.grouped(groups, len(dims)), index=index, columns=dims),
+        unobstructed=pd.Series(o.unobstructed, index=index, name="unobstructed"),
+    )
+
+
+__all__ = ["ObstacleDegrees", "ObstacleTable", "obstacle_degree", "obstacle_table"]
