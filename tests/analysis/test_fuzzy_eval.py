@@ -159,7 +159,9 @@ def test_a_station_without_answers_drops_its_survey_indicators(tmp_path: Path) -
     st, di = _scores()
     st.loc[("D", "C"), "x2"] = 50.0
     fe = fuzzy_comprehensive(tree, _responses(), st, di, LOCAL)
-    assert np.isnan(_m(_row(fe.stations, "x1", station="C"))).all()
+    x1 = _row(fe.stations, "x1", station="C")
+    assert np.isnan(_m(x1)).all()
+    assert pd.isna(x1["grade"]) and x1["grade_zh"] == "" and not x1["fragile"]
     # d1 is x2 alone (its sibling's weight renormalised away); x3 has no data either
     np.testing.assert_allclose(_m(_row(fe.stations, "d1", station="C")), [0, 0, 1, 0, 0])
     total = _row(fe.stations, "g", station="C")

@@ -255,11 +255,11 @@ def _long_table(
     frame["depth"] = [node.depth for node in order] * u
     for j in range(k):
         frame[f"m{j + 1}"] = flat[:, j]
-    frame["grade"] = pd.array(
-        [int(x) + 1 if x >= 0 else None for x in grade.grade.tolist()], dtype="Int64"
-    )
+    none = grade.grade < 0
+    frame["grade"] = pd.arrays.IntegerArray((grade.grade + 1).astype("int64"), none)
     for lang in ("zh", "en"):
-        frame[f"grade_{lang}"] = [cs.name(int(x), lang) if x >= 0 else "" for x in grade.grade]
+        names = np.array([*(cs.name(j, lang) for j in range(k)), ""], dtype=object)
+        frame[f"grade_{lang}"] = names[grade.grade]  # -1 (no data) picks the empty name
     frame["fragile"] = grade.fragile
     frame["top_gap"] = grade.margin
     frame["score"] = fuzzy_score(flat, cs.scores)
