@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "evalkit"
 
 #: Bottom first. A part may import parts of its own layer or below.
 LAYERS: list[set[str]] = [
-    {"errors", "yamlio", "ritables", "fileio", "system", "saaty", "files"},
+    {"errors", "yamlio", "ritables", "fileio", "system", "saaty", "files", "outdir"},
     {"tree", "spec"},
     {"ingest"},
     {"measure"},
@@ -43,7 +43,6 @@ PENDING_FUNCTIONS = {
     "evalkit.spec.load_spec",
     "evalkit.tree._parse_source",
     "evalkit.tree._parse_node",
-    "evalkit.run.run_project",
     "evalkit.templates._experts_node_sheet",
     "evalkit.report.tables.district_report",
     "evalkit.cli.import_judgments_cmd.import_judgments_cmd",
