@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import glob
 import os
 from dataclasses import dataclass, field, fields
@@ -26,8 +27,8 @@ PROJECT_FILE = "evalkit.yaml"
 #: (AHP with one objective method).
 WEIGHT_METHODS = ("combined", "ahp", "entropy", "critic", "std", "cv", "equal", "fixed")
 OBJECTIVE_METHODS = ("entropy", "critic", "std", "cv")
-#: Aggregators of the project file (evalkit.pipeline.aggregators registers them).
-SCORING_METHODS = ("weighted_sum", "geometric")
+#: Aggregators of the project file (evalkit.pipeline.aggregators and .mcda register them).
+SCORING_METHODS = ("weighted_sum", "geometric", "topsis", "grey_relational", "fuzzy")
 COMBINE_METHODS = ("linear", "multiplicative", "game_theory")
 COMBINE_LEVELS = ("node", "global")
 EXPERT_POLICIES = ("keep", "exclude", "repair")
@@ -76,6 +77,8 @@ class WeightSpec:
 @dataclass(frozen=True)
 class ScoringSpec:
     method: str = "weighted_sum"  # how indicator scores are aggregated up the tree
+    # other aggregators computed beside the headline one (ev.analysis("methods") compares them)
+    compare: tuple[str, ...] = ()
 
 
 #: The choices the uncertainty analysis may vary, with the values each may take.
@@ -663,7 +666,7 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             sc.get("method"),
             zh="未知的 `scoring.method`",
         )
-    ss = ScoringSpec(scoring)
+    ss = ScoringSpec(scoring, _scoring_compare(sc, scoring, err))
     u_raw = raw.get("uncertainty")
     if u_raw not in (None, False) and not isinstance(u_raw, dict):
         mapping(raw, "uncertainty", "{draws: 1000, factors: {...}}")  # a problem at its line
@@ -742,6 +745,43 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         file=file,
         notes=tuple(notes),
     )
+
+
+def _scoring_compare(sc: dict, method: str, err: Any) -> tuple[str, ...]:
+    """``scoring.compare``: a list of aggregators to compute beside *method*, each known; the
+    headline method and repeats are dropped. Problems filed through *err* at the key's line."""
+    value = sc.get("compare")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        err(
+            sc,
+            "compare",
+            "scoring.compare must be a list of aggregators",
+            "[topsis, grey_relational, fuzzy]",
+            value,
+            zh="`scoring.compare` 须为汇总方法的列表",
+            fix="Write the names in brackets, e.g. compare: [topsis].",
+            fix_zh="把方法名写在方括号里，如 compare: [topsis]。",
+        )
+        return ()
+    out: list[str] = []
+    for name in value:
+        if not isinstance(name, str) or name not in SCORING_METHODS:
+            near = difflib.get_close_matches(str(name), SCORING_METHODS, n=1, cutoff=0.6)
+            err(
+                sc,
+                "compare",
+                "unknown aggregator in scoring.compare",
+                " | ".join(SCORING_METHODS),
+                name,
+                zh="`scoring.compare` 中有未知的汇总方法",
+                fix=f"Did you mean `{near[0]}`?" if near else "",
+                fix_zh=f"是否应为 `{near[0]}`？" if near else "",
+            )
+        elif name != method and name not in out:
+            out.append(name)
+    return tuple(out)
 
 
 def _same(a: Path, b: Path) -> bool | None:
