@@ -40,7 +40,6 @@ MAX_FUNCTION_LINES = 100
 PENDING_IMPORTS: set[str] = set()
 PENDING_MODULES: set[str] = set()
 PENDING_FUNCTIONS = {
-    "evalkit.spec.load_spec",
     "evalkit.tree._parse_source",
     "evalkit.tree._parse_node",
     "evalkit.run.run_project",
