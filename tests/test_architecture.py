@@ -43,7 +43,6 @@ PENDING_FUNCTIONS = {
     "evalkit.tree._parse_source",
     "evalkit.tree._parse_node",
     "evalkit.run.run_project",
-    "evalkit.templates._experts_node_sheet",
     "evalkit.report.tables.district_report",
     "evalkit.cli.import_judgments_cmd.import_judgments_cmd",
     "evalkit.cli.weights_cmd.show_weights",
