@@ -44,8 +44,6 @@ PENDING_FUNCTIONS = {
     "evalkit.tree._parse_node",
     "evalkit.run.run_project",
     "evalkit.report.tables.district_report",
-    "evalkit.ingest.propose_tree.propose_tree",
-    "evalkit.ingest.propose_tree._render",
     "evalkit.ingest.survey.load_survey_data",
 }
 
