@@ -44,7 +44,6 @@ PENDING_FUNCTIONS = {
     "evalkit.tree._parse_node",
     "evalkit.run.run_project",
     "evalkit.report.tables.district_report",
-    "evalkit.ingest.survey.load_survey_data",
 }
 
 
