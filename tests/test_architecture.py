@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "evalkit"
 
 #: Bottom first. A part may import parts of its own layer or below.
 LAYERS: list[set[str]] = [
-    {"errors", "yamlio", "ritables", "fileio", "system", "saaty", "files"},
+    {"errors", "yamlio", "ritables", "fileio", "system", "saaty", "files", "outdir"},
     {"tree", "spec"},
     {"ingest"},
     {"measure"},
@@ -42,7 +42,6 @@ PENDING_MODULES: set[str] = set()
 PENDING_FUNCTIONS = {
     "evalkit.tree._parse_source",
     "evalkit.tree._parse_node",
-    "evalkit.run.run_project",
     "evalkit.report.tables.district_report",
 }
 

@@ -62,6 +62,7 @@ def test_questionnaire_only_tree_validates_runs_and_reports(project: Path) -> No
         [
             "comparison.xlsx",
             "issues.xlsx",
+            "manifest.json",
             "东湖区.xlsx",
             "北岭区.xlsx",
             "南港区.xlsx",

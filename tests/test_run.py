@@ -167,6 +167,7 @@ def test_errors_block_only_their_district(project: Path) -> None:
         [
             "comparison.xlsx",
             "issues.xlsx",
+            "manifest.json",
             "南港区.pdf",
             *(f"{d}.{ext}" for d in ("东湖区", "北岭区", "西山区") for ext in ("pdf", "xlsx")),
         ]

@@ -4,6 +4,7 @@ read back from the workbooks (calamine) and PDFs (pypdf)."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -187,8 +188,17 @@ def test_a_failed_run_keeps_the_earlier_reports_and_says_why(
     after = _files(out)  # nothing hidden is left behind either
     assert sorted(after) == sorted(before)
     for name, data in before.items():
-        if name != "issues.xlsx":
+        if name not in ("issues.xlsx", "manifest.json"):
             assert after[name] == data, f"{name} was replaced by a failed run"
+    # the manifest changes only where the failed run wrote: its issues.xlsx
+    entries = [
+        json.loads(x.decode("utf-8"))["files"]
+        for x in (before["manifest.json"], after["manifest.json"])
+    ]
+    assert {k: v for k, v in entries[0].items() if k != "issues.xlsx"} == {
+        k: v for k, v in entries[1].items() if k != "issues.xlsx"
+    }
+    assert entries[1]["issues.xlsx"]["stopped"] is True
     # issues.xlsx says what stopped the run (in the run's language), beside the data issues
     rows = _records(out / "issues.xlsx", "Data issues")
     stop = [r for r in rows if r["Check"] == "run"]

@@ -7,24 +7,49 @@ an earlier complete report set is never mixed with a partial one (say a workbook
 a Chinese PDF). A run that stops after reading its inputs, whatever the cause (bad input in every
 district, no font, a failed render), leaves the earlier reports as they were and writes
 ``issues.xlsx``, the table of problems, saying what happened.
+
+The output folder is locked while a run writes there (:class:`~evalkit.outdir.OutputLock`); the
+temporary files of earlier, killed runs are removed first; every district gets a unique, safe file
+name (:func:`~evalkit.outdir.report_names`); and ``manifest.json`` records which run wrote each
+file. Report workers end when the run ends, however it ends (:func:`_worker_start`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import EvalkitError, FontError, InputError, Issue, Location, PartialRunError
+from .outdir import (
+    MANIFEST,
+    MAX_STEM_BYTES,
+    OutputError,
+    OutputLock,
+    ReportName,
+    clean_stale,
+    manifest,
+    os_error,
+    output_error,
+    read_manifest,
+    record_stopped,
+    renamed_issues,
+    report_names,
+    run_inputs,
+    safe_filename,
+    write_manifest,
+)
 from .pipeline import Evaluation, evaluate
 from .report.fonts import FontChain
 from .report.model import DistrictReport
@@ -34,39 +59,34 @@ from .system import cores
 Progress = Callable[[str, int, int], None]
 
 ISSUES_FILE = "issues.xlsx"
-MAX_STEM_BYTES = 240  # a report's file name stem; with ".xlsx" within the usual 255-byte limit
 
 
 @dataclass(frozen=True)
 class RunResult:
+    """What a run did: the evaluation, the files written (manifest.json last), the file name of
+    every district's reports (``names``: district -> ReportName, with why a name was changed) and
+    the run's id (as in manifest.json)."""
+
     evaluation: Evaluation
     files: list[Path]
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    names: dict[str, ReportName] = field(default_factory=dict)
+    run_id: str = ""
 
-
-def safe_filename(name: str) -> str:
-    """A district name as a file name: path separators and control characters replaced; a name
-    longer than :data:`MAX_STEM_BYTES` in UTF-8 is cut and ends with a short hash of the whole name
-    (two long names sharing their start stay two files)."""
-    bad = '<>:"/\\|?*'
-    out = "".join("_" if (c in bad or ord(c) < 32) else c for c in name).strip(" .")
-    out = out or "district"
-    if len(out.encode("utf-8")) > MAX_STEM_BYTES:
-        tag = "~" + hashlib.sha1(out.encode("utf-8")).hexdigest()[:8]
-        cut = out.encode("utf-8")[: MAX_STEM_BYTES - len(tag)].decode("utf-8", errors="ignore")
-        out = cut.rstrip(" .") + tag
-    return out
+    @property
+    def renamed(self) -> list[ReportName]:
+        """The districts whose reports' file name is not their name."""
+        return [r for r in self.names.values() if r.changed]
 
 
 def _render_district(
-    model: DistrictReport, out_dir: Path, font: FontChain | None, pdf: bool
+    model: DistrictReport, stem: str, out_dir: Path, font: FontChain | None, pdf: bool
 ) -> tuple[list[Path], float]:
     from .report.excel import write_district_workbook
     from .report.pdf import render_district_pdf
 
     t0 = time.perf_counter()
-    stem = safe_filename(model.district_id)
     files = [write_district_workbook(model, out_dir / f"{stem}.xlsx")]
     if pdf:
         files.append(render_district_pdf(model, out_dir / f"{stem}.pdf", font=font))
@@ -94,6 +114,38 @@ def resolve_font(spec: RunSpec, lang: str, font: Path | str | None) -> FontChain
 
 
 DISTRICTS_PER_WORKER = 4  # measured: 2 workers gain nothing at 4 districts, 33 % at 40
+PARENT_POLL = 0.5  # seconds between a worker's looks at whether its run still lives
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def _worker_start(parent: int, alive: Any) -> None:
+    """Set up a report worker so that it ends when the run that started it ends, however that
+    ends (``kill -9`` included): on Linux the kernel kills it (``prctl(PR_SET_PDEATHSIG,
+    SIGKILL)``); everywhere a thread ends it once the pipe *alive*, whose other end only the run
+    holds open, reports end-of-file, or (POSIX) once its parent's process id changes."""
+    if sys.platform.startswith("linux"):
+        with suppress(Exception):  # a libc without prctl: the thread below still watches
+            import ctypes
+            import signal
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.name != "nt" and os.getppid() != parent:
+        os._exit(1)  # the run ended before this worker had started
+    threading.Thread(
+        target=_watch_parent, args=(parent, alive), name="evalkit-parent-watch", daemon=True
+    ).start()
+
+
+def _watch_parent(parent: int, alive: Any) -> None:
+    while True:
+        try:
+            if alive.poll(PARENT_POLL):
+                alive.recv()  # the run never sends: this is end-of-file, raised as EOFError
+        except (EOFError, OSError):
+            break
+        if os.name != "nt" and os.getppid() != parent:
+            break
+    os._exit(1)
 
 
 class _Staging:
@@ -172,12 +224,36 @@ def _stopped(exc: BaseException, district: str = "") -> Issue:
 
 
 def _write_issues(
-    issues: Sequence[Issue], path: Path, lang: str, names: dict[str, str] | None = None
+    issues: Sequence[Issue],
+    path: Path,
+    lang: str,
+    report_date: str,
+    run_id: str,
+    names: dict[str, str] | None = None,
 ) -> Path:
+    """``issues.xlsx`` of a run that stopped, entered in the folder's manifest as that run's."""
     from .report.excel import write_issues_workbook
     from .report.tables import issues_table
 
-    return write_issues_workbook(issues_table(issues, lang, names=names), path, lang)
+    write_issues_workbook(issues_table(issues, lang, names=names), path, lang, report_date)
+    with suppress(OSError):  # the list of problems matters more than its entry
+        record_stopped(path.parent, path.name, run_id, lang)
+    return path
+
+
+def _district_files(ev: Evaluation) -> dict[str, set[str]]:
+    """Each district's input files, as the issues name them: where its survey rows and stations
+    came from, and the files with errors that held it."""
+    out: dict[str, set[str]] = {}
+    for frame in (ev.survey.responses, ev.survey.stations):
+        if "_file" in frame.columns and "district" in frame.columns:
+            pairs = frame[["district", "_file"]].drop_duplicates()
+            for d, f in zip(pairs["district"], pairs["_file"], strict=True):
+                out.setdefault(str(d), set()).add(str(f))
+    for f, districts in ev.blocked.items():
+        for d in districts:
+            out.setdefault(d, set()).add(f)
+    return out
 
 
 def run_project(
@@ -195,36 +271,56 @@ def run_project(
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
     about what they save).
 
-    Raises InputError (every problem; ``issues.xlsx`` lists them) when no district can be scored,
-    PartialRunError after writing the reports of the others when some districts' files have errors,
-    and FontError or EvalkitError when the reports cannot be written; no earlier report is then
-    replaced, and ``issues.xlsx`` says what happened."""
-    from .report.coverage import glyph_issues, user_texts
-    from .report.excel import write_comparison_workbook, write_issues_workbook
-    from .report.tables import (
-        comparison_report,
-        district_names,
-        district_report,
-        districts_total,
-        issues_table,
-        load_rules,
-    )
-
+    The output folder is locked for the run (OutputError when another run holds it, or when it
+    cannot be made or written: a file in its place, no permission, a full disk); temporary files
+    of earlier killed runs are removed first. Raises InputError (every problem; ``issues.xlsx``
+    lists them) when no district can be scored, PartialRunError after writing the reports of the
+    others when some districts' files have errors, and FontError or EvalkitError when the reports
+    cannot be written; no earlier report is then replaced, and ``issues.xlsx`` says what
+    happened."""
     t0 = time.perf_counter()
     spec = project if isinstance(project, RunSpec) else load_spec(project)
-    lang = lang or spec.report.lang
+    with OutputLock(spec.output_dir):
+        stale = clean_stale(spec.output_dir)
+        return _run_locked(spec, lang or spec.report.lang, font, jobs, pdf, progress, stale, t0)
+
+
+def _run_locked(
+    spec: RunSpec,
+    lang: str,
+    font: Path | str | None,
+    jobs: int | None,
+    pdf: bool,
+    progress: Progress | None,
+    stale: list[Issue],
+    t0: float,
+) -> RunResult:
+    from .report.coverage import glyph_issues, user_texts
+    from .report.tables import district_names, district_report, districts_total, load_rules
+
     out_dir = spec.output_dir
     issues_path = out_dir / ISSUES_FILE
+    date = spec.report.date
+    run_id = run_inputs(spec, {}, lang=lang, pdf=pdf, font=_font_path(spec, font)).run_id
     try:
         ev = evaluate(spec, isolate=True)
     except InputError as exc:
-        _write_issues(exc.issues, issues_path, lang)
+        try:
+            _write_issues([*exc.issues, *stale], issues_path, lang, date, run_id)
+        except OSError as err:  # the input's problems first; then why they are not in a file
+            exc.summary += f" ({issues_path} could not be written: {output_error(err, out_dir)})"
         raise
     t_eval = time.perf_counter() - t0
-    names = district_names(ev, lang)
-    stage = _Staging(out_dir)
-    failed = ""  # the district whose report was being rendered when the run stopped
-    render_times: list[float] = []
+    order = ev.districts.sort_values("rank")["district"].tolist()
+    names = report_names(order)
+    renamed = renamed_issues(names, pdf, _district_files(ev))
+    ev = dataclasses.replace(ev, issues=[*ev.issues, *stale, *renamed])
+    display = district_names(ev, lang)
+    try:
+        stage = _Staging(out_dir)
+    except OSError as exc:
+        raise output_error(exc, out_dir, "making its staging folder", "创建暂存文件夹") from exc
+    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf)
     try:
         fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
@@ -235,73 +331,201 @@ def run_project(
             unprintable = glyph_issues(ev, fonts, rules)
             if unprintable:
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
-        models = [
-            district_report(ev, d, lang, rules)
-            for d in ev.districts.sort_values("rank")["district"].tolist()
-        ]
-        staged: list[Path] = []
-        total = len(models)
-        if jobs is None:
-            jobs = max(1, min(cores(), total // DISTRICTS_PER_WORKER))
-        if jobs > 1 and total > 1:
-            # spawn, not fork: the parent may hold threads (Typst, BLAS) that a fork would copy
-            # locked
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx) as pool:
-                futures: list[Future[tuple[list[Path], float]]] = [
-                    pool.submit(_render_district, m, stage.dir, fonts, pdf) for m in models
-                ]
-                try:
-                    for i, (m, fut) in enumerate(zip(models, futures, strict=True), start=1):
-                        failed = m.district_id
-                        written, secs = fut.result()
-                        staged += written
-                        render_times.append(secs)
-                        if progress:
-                            progress(m.district, i, total)
-                finally:
-                    for fut in futures:
-                        fut.cancel()  # the rest are not needed once one failed
-        else:
-            for i, m in enumerate(models, start=1):
-                failed = m.district_id
-                written, secs = _render_district(m, stage.dir, fonts, pdf)
-                staged += written
-                render_times.append(secs)
-                if progress:
-                    progress(m.district, i, total)
-        failed = ""
-        staged.append(
-            write_comparison_workbook(comparison_report(ev, lang), stage.dir / "comparison.xlsx")
+        models = [district_report(ev, d, lang, rules) for d in order]
+        render.all(models, fonts, jobs, progress)
+        record = _write_the_rest(
+            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
         )
-        if ev.issues:
-            table = issues_table(ev.issues, lang, names=names)
-            staged.append(write_issues_workbook(table, stage.dir / ISSUES_FILE, lang))
-        # a list of problems from an earlier run would mislead when this one has none
-        files = stage.commit(staged, remove=() if ev.issues else (ISSUES_FILE,))
+        written_files = stage.commit(render.staged, remove=record.removed)
     except BaseException as exc:
         stage.discard()
         if isinstance(exc, Exception):
-            found = exc.issues if isinstance(exc, InputError) else [_stopped(exc, failed)]
-            with suppress(Exception):  # the original failure is what the user must see
-                _write_issues([*ev.issues, *found], issues_path, lang, names)
-            if not isinstance(exc, EvalkitError):
-                what = f"the report of {failed}" if failed else "the reports"
-                raise EvalkitError(
-                    f"{what} could not be written: {type(exc).__name__}: {exc}. No earlier "
-                    f"report was replaced; {issues_path} says what happened."
-                ) from exc
+            _stop(exc, ev, render.failed, issues_path, lang, date, run_id, display)
         raise
     if ev.blocked:
         raise PartialRunError(
             ev.errors, summary=_partial_summary(ev, len(models), districts_total(ev), issues_path)
         )
     seconds = time.perf_counter() - t0
+    times = render.times
     timings = {
         "evaluate": t_eval,
-        "per_district_mean": sum(render_times) / len(render_times) if render_times else 0.0,
+        "per_district_mean": sum(times) / len(times) if times else 0.0,
     }
-    return RunResult(ev, files, seconds, timings)
+    return RunResult(ev, written_files, seconds, timings, names, record.run_id)
+
+
+@dataclass
+class _Renderer:
+    """Renders the districts' reports into the staging folder, in worker processes or here;
+    ``failed`` names the district being waited for when something went wrong."""
+
+    stems: dict[str, str]
+    folder: Path
+    pdf: bool
+    staged: list[Path] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    failed: str = ""
+
+    def all(
+        self,
+        models: list[DistrictReport],
+        fonts: FontChain | None,
+        jobs: int | None,
+        progress: Progress | None,
+    ) -> None:
+        total = len(models)
+        if jobs is None:
+            jobs = max(1, min(cores(), total // DISTRICTS_PER_WORKER))
+        if jobs > 1 and total > 1:
+            self._in_workers(models, fonts, min(jobs, total), progress)
+        else:
+            for i, m in enumerate(models, start=1):
+                self.failed = m.district_id
+                self._done(m, i, total, _render_district(*self._args(m, fonts)), progress)
+        self.failed = ""
+
+    def _args(self, m: DistrictReport, fonts: FontChain | None) -> tuple[Any, ...]:
+        return m, self.stems[m.district_id], self.folder, fonts, self.pdf
+
+    def _done(
+        self,
+        m: DistrictReport,
+        i: int,
+        total: int,
+        result: tuple[list[Path], float],
+        progress: Progress | None,
+    ) -> None:
+        self.staged += result[0]
+        self.times.append(result[1])
+        if progress:
+            progress(m.district, i, total)
+
+    def _in_workers(
+        self,
+        models: list[DistrictReport],
+        fonts: FontChain | None,
+        workers: int,
+        progress: Progress | None,
+    ) -> None:
+        # spawn, not fork: the parent may hold threads (Typst, BLAS) that a fork would copy locked
+        ctx = multiprocessing.get_context("spawn")
+        alive, keep_alive = ctx.Pipe(duplex=False)  # workers watch it; only we can close it
+        try:
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=ctx,
+                initializer=_worker_start,
+                initargs=(os.getpid(), alive),
+            ) as pool:
+                futures: list[Future[tuple[list[Path], float]]] = [
+                    pool.submit(_render_district, *self._args(m, fonts)) for m in models
+                ]
+                try:
+                    for i, (m, fut) in enumerate(zip(models, futures, strict=True), start=1):
+                        self.failed = m.district_id
+                        self._done(m, i, len(models), fut.result(), progress)
+                finally:
+                    for fut in futures:
+                        fut.cancel()  # the rest are not needed once one failed
+        finally:
+            keep_alive.close()
+            alive.close()
+
+
+@dataclass(frozen=True)
+class _Record:
+    run_id: str
+    removed: tuple[str, ...]
+
+
+def _write_the_rest(
+    ev: Evaluation,
+    spec: RunSpec,
+    lang: str,
+    font: Path | str | None,
+    pdf: bool,
+    names: dict[str, ReportName],
+    display: dict[str, str],
+    folder: Path,
+    staged: list[Path],
+) -> _Record:
+    """comparison.xlsx, issues.xlsx and manifest.json into the staging *folder* beside the
+    districts' reports (appended to *staged*)."""
+    from .report.excel import write_comparison_workbook, write_issues_workbook
+    from .report.tables import comparison_report, files_table, issues_table
+
+    files = files_table(names, display, lang, pdf)
+    comparison = comparison_report(ev, lang, files=files)
+    staged.append(write_comparison_workbook(comparison, folder / "comparison.xlsx"))
+    if ev.issues:
+        table = issues_table(ev.issues, lang, names=display)
+        staged.append(write_issues_workbook(table, folder / ISSUES_FILE, lang, spec.report.date))
+    # a list of problems from an earlier run would mislead when this one has none
+    remove = () if ev.issues else (ISSUES_FILE,)
+    inputs = run_inputs(spec, _district_files(ev), lang=lang, pdf=pdf, font=_font_path(spec, font))
+    record = manifest(
+        inputs,
+        lang,
+        names,
+        staged,
+        left_out=[d for ds in ev.blocked.values() for d in ds if d not in names],
+        earlier=read_manifest(spec.output_dir),
+        out_dir=spec.output_dir,
+        removed=remove,
+    )
+    staged.append(write_manifest(record, folder / MANIFEST))
+    return _Record(inputs.run_id, remove)
+
+
+def _font_path(spec: RunSpec, font: Path | str | None) -> Path | None:
+    """The font file given (``--font``, else ``report.font``, already relative to the project),
+    as :func:`resolve_font` reads it."""
+    given = font or spec.report.font
+    return Path(given) if given else None
+
+
+def _stop(
+    exc: Exception,
+    ev: Evaluation,
+    failed: str,
+    issues_path: Path,
+    lang: str,
+    date: str,
+    run_id: str,
+    display: dict[str, str],
+) -> None:
+    """After a run stopped while writing: list why in ``issues.xlsx`` (beside the data issues)
+    and raise what the user must read; an InputError or EvalkitError is raised by the caller."""
+    out_dir = issues_path.parent
+    what = f"the report of {failed}" if failed else "the reports"
+    what_zh = f"{failed}的报告" if failed else "报告"
+    oserr = None if isinstance(exc, EvalkitError) else os_error(exc)
+    cause: BaseException = exc
+    if oserr is not None:
+        cause = output_error(oserr, out_dir, f"writing {what}", f"写入{what_zh}时")
+    found = exc.issues if isinstance(exc, InputError) else [_stopped(cause, failed)]
+    wrote = False
+    with suppress(Exception):  # the original failure is what the user must see
+        _write_issues([*ev.issues, *found], issues_path, lang, date, run_id, display)
+        wrote = True
+    if isinstance(exc, EvalkitError):
+        return
+    told = (
+        f"{issues_path} says what happened"
+        if wrote
+        else f"{issues_path} could not be written either"
+    )
+    told_zh = f"{issues_path} 说明了原因" if wrote else f"{issues_path} 也未能写入"
+    if oserr is not None:
+        raise OutputError(
+            f"the run stopped: {cause}. No earlier report was replaced; {told}.",
+            zh=f"运行中止：{getattr(cause, 'zh', '') or cause}。原有的报告均未被替换；{told_zh}。",
+        ) from exc
+    raise EvalkitError(
+        f"{what} could not be written: {type(exc).__name__}: {exc}. No earlier "
+        f"report was replaced; {told}."
+    ) from exc
 
 
 def _partial_summary(ev: Evaluation, written: int, total: int, issues_path: Path) -> str:
@@ -321,4 +545,11 @@ def _partial_summary(ev: Evaluation, written: int, total: int, issues_path: Path
     )
 
 
-__all__ = ["EvalkitError", "RunResult", "run_project", "safe_filename"]
+__all__ = [
+    "MAX_STEM_BYTES",
+    "EvalkitError",
+    "OutputError",
+    "RunResult",
+    "run_project",
+    "safe_filename",
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import glob
+import os
 from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -196,7 +197,13 @@ def _expand(
         return []
     out: list[Path] = []
     for pat in patterns:
-        matches = sorted(glob.glob(str(root / pat)))
+        given = Path(str(pat))
+        full = given if given.is_absolute() else root / given
+        if full.exists():  # a file named as it is, brackets and all: "[2024]东湖区.xlsx"
+            matches = [str(full)]
+        else:  # the project's own folder may hold glob characters: "[" and "]" there are letters
+            base = "" if given.is_absolute() else glob.escape(str(root)) + os.sep
+            matches = sorted(glob.glob(base + str(pat)))
         if not matches:
             issues.append(
                 Issue(

@@ -138,6 +138,7 @@ def test_survey_without_read_permission_blocks_only_its_district(
     assert got["written"] == [
         "comparison.xlsx",
         "issues.xlsx",
+        "manifest.json",
         "东湖区.xlsx",
         "南港区.xlsx",
         "西山区.xlsx",

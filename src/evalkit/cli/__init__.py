@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from ..errors import EvalkitError, issues_frame
-from .common import console, err_console, project_lang, show_warnings
+from .common import console, err_console, project_lang, show_warnings, styled
 from .common import fail as _fail
 
 app = typer.Typer(
@@ -105,10 +105,35 @@ def run(
     ev = result.evaluation
     out = ev.spec.output_dir
     console.print(_districts_table(ev, lang or ev.spec.report.lang))
+    _show_renamed(result.renamed, lang or ev.spec.report.lang, pdf)
     show_warnings(ev.issues, out / "issues.xlsx")
     console.print(
         f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
     )
+
+
+def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
+    """The districts whose report files are not named as the district is, and why."""
+    from ..outdir import reason_text
+
+    if not renamed:
+        return
+    if lang == "zh":
+        console.print(
+            f"{len(renamed)} 个区县的报告文件名与区县名不同（comparison.xlsx 的“报告文件”工作表"
+            "和 manifest.json 列出了每个区县的文件）："
+        )
+    else:
+        console.print(
+            f"{len(renamed)} district(s) have report files named otherwise than the district "
+            "(the sheet Files of comparison.xlsx and manifest.json list every district's files):"
+        )
+    for r in renamed:
+        files = f"{r.stem}.xlsx" + (f", {r.stem}.pdf" if pdf else "")
+        why = reason_text(r.reasons, lang)
+        console.print(
+            f"  {r.district} -> {files}" + (f"（{why}）" if lang == "zh" else f" ({why})")
+        )
 
 
 def _districts_table(ev: Any, lang: str) -> Table:
@@ -225,7 +250,7 @@ def tree(
         _fail(exc)
         return
     lang = lang or project_lang(path) or "zh"
-    console.print(f"[bold]{text(t.title, lang)}[/]  ({tree_path})", highlight=False)
+    console.print(styled(text(t.title, lang), "bold"), f"  ({tree_path})", sep="")
     for n in t.goal.walk():
         pad = "  " * n.depth
         if n.is_leaf and n.source is not None:

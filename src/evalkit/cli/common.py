@@ -1,34 +1,79 @@
 """What every command shares: the consoles, the mapping of evalkit's errors to exit code 1, and the
-listing of warnings on the terminal."""
+listing of warnings on the terminal.
+
+Every string the commands print is shown literally: the consoles read no markup (``A[/]B`` or
+``[bold red]`` in a district, station, node name or a path is printed as it is), no emoji codes
+(``:police_car:``) and highlight nothing; control characters (tabs and line breaks aside: an ESC
+would start a terminal control sequence) and direction marks (U+202E would print the rest of the
+line reversed) are shown as ``[U+XXXX]``, as the PDF reports show them. Styles are given as
+``Text(..., style=...)``, never as markup around a user's string.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from ..errors import EvalkitError, InputError, Issue
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
 SHOWN = 20  # problems printed on the terminal; all of them are in the issue table
+# direction marks, embeddings, overrides and isolates: they reorder what follows them
+DIRECTION_MARKS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _hidden(ch: str) -> bool:
+    return ch in DIRECTION_MARKS or (unicodedata.category(ch) == "Cc" and ch not in "\t\n")
+
+
+def terminal_text(text: str) -> str:
+    """*text* as the terminal shows it: control characters (not tabs and line breaks) and
+    direction marks as ``[U+XXXX]``, every other character as it is."""
+    if not any(_hidden(ch) for ch in text):
+        return text
+    return "".join(f"[U+{ord(ch):04X}]" if _hidden(ch) else ch for ch in text)
+
+
+class LiteralConsole(Console):
+    """A rich console that shows every string literally (see the module's docstring): markup,
+    emoji codes and highlighting are off, and every string it renders (printed, or a table's
+    cell or title) passes through :func:`terminal_text`."""
+
+    def __init__(self, **kw: Any) -> None:
+        kw.setdefault("soft_wrap", True)
+        super().__init__(markup=False, emoji=False, highlight=False, **kw)
+
+    def render_str(self, text: str, **kw: Any) -> Text:  # type: ignore[override]
+        return super().render_str(terminal_text(text), **kw)
+
+
+def styled(text: str, style: str) -> Text:
+    """*text* (shown literally) in *style*: ``styled(title, "bold")``."""
+    return Text(terminal_text(text), style=style)
+
+
+console = LiteralConsole()
+err_console = LiteralConsole(stderr=True)
 
 
 def fail(exc: EvalkitError | str) -> NoReturn:
     """Print ``Error: ...`` (and every problem of an InputError, up to SHOWN) and exit with 1."""
     if isinstance(exc, InputError):
-        err_console.print(f"[bold red]Error:[/] {exc.summary}", highlight=False)
+        err_console.print(styled("Error:", "bold red"), exc.summary)
         errors = [i for i in exc.issues if i.severity == "error"]
         for issue in errors[:SHOWN]:
-            err_console.print(f"  {issue}", highlight=False, markup=False)
+            err_console.print(f"  {issue}")
         if len(errors) > SHOWN:
-            err_console.print(f"  ... and {len(errors) - SHOWN} more", highlight=False)
+            err_console.print(f"  ... and {len(errors) - SHOWN} more")
     else:
-        err_console.print("[bold red]Error:[/] ", end="", highlight=False)
-        err_console.print(str(exc), highlight=False, markup=False)
+        err_console.print(styled("Error:", "bold red"), str(exc))
     raise typer.Exit(1)
 
 

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from ..errors import EvalkitError, InputError, Issue
-from .common import SHOWN, console, err_console
+from .common import SHOWN, console, err_console, styled
 from .common import fail as _fail
 
 if TYPE_CHECKING:
@@ -104,10 +104,11 @@ def inspect_cmd(
         _fail(exc)
         return
     console.print(
-        f"[bold]{file}[/]: {platform_label(det)}"
+        styled(str(file), "bold"),
+        f": {platform_label(det)}"
         + (f", encoding {det.encoding}" if det.encoding else "")
         + f', sheet "{det.sheet}", header row {det.header_row}, {len(det.columns)} columns',
-        highlight=False,
+        sep="",
     )
     qt = Table(title="Questions")
     qt.add_column("col", no_wrap=True, min_width=3)
@@ -143,7 +144,7 @@ def inspect_cmd(
 def _show_decisions_and_problems(decisions: list[str], issues: list[Issue]) -> bool:
     """The decisions, warnings and problems of an inspected file (surveys and judgments alike);
     True when a problem would stop the import."""
-    console.print("[bold]Decisions[/]")
+    console.print(styled("Decisions", "bold"))
     for d in decisions:
         console.print(f"  - {d}", highlight=False, markup=False)
     errors = [i for i in issues if i.severity == "error"]
@@ -162,7 +163,7 @@ def _show_decisions_and_problems(decisions: list[str], issues: list[Issue]) -> b
             markup=False,
         )
     if errors:
-        console.print(f"[bold]{len(errors)} problem(s) to fix before import[/]", highlight=False)
+        console.print(styled(f"{len(errors)} problem(s) to fix before import", "bold"))
         for e in errors[:SHOWN]:
             console.print(f"  {e}", highlight=False, markup=False)
         if len(errors) > SHOWN:
@@ -174,9 +175,9 @@ def _show_judgments(judged: JudgmentInspection, file: Path, tree: Path, map: Pat
     """``evalkit inspect`` of a judgments file: layout, experts, pairs per node, the command;
     True when a problem would stop the import."""
     console.print(
-        f"[bold]{file}[/]: experts' pairwise judgments (layout {judged.layout}), not a survey "
-        "export",
-        highlight=False,
+        styled(str(file), "bold"),
+        f": experts' pairwise judgments (layout {judged.layout}), not a survey export",
+        sep="",
     )
     console.print(f"  {judged.why}", highlight=False, markup=False)
     shown = ", ".join(judged.experts[:SHOWN]) + (" ..." if len(judged.experts) > SHOWN else "")

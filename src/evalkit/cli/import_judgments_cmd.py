@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import EvalkitError, InputError
 from .common import console, err_console
@@ -167,7 +168,7 @@ def _print_consistency(crs: pd.DataFrame) -> None:
                 cells.append("")
             elif v > CR_LIMIT:
                 over += 1
-                cells.append(f"[red]{v:.3f}*[/]")
+                cells.append(Text(f"{v:.3f}*", style="red"))
             else:
                 cells.append(f"{v:.3f}")
         table.add_row(nid, *cells)

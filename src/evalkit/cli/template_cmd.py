@@ -9,16 +9,15 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
 from ..errors import EvalkitError
+from .common import console as _out
 from .common import fail
 
 template_app = typer.Typer(
     no_args_is_help=True,
     help="Write questionnaire workbooks (officers' survey, experts' AHP judgments) from a tree.",
 )
-_out = Console(soft_wrap=True)
 
 TreeOpt = Annotated[
     Path | None,

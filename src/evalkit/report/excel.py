@@ -231,14 +231,23 @@ def write_comparison_workbook(report: ComparisonReport, path: Path) -> Path:
         lv.add(["level", "name", "min_score", "max_score", "description"])
         lv.write(_add_sheet(wb, "levels", lang), styles, color=False)
         _issues(_add_sheet(wb, "issues", lang), styles, report.issues, lang)
+        if report.files is not None:
+            f = _Table(report.files, lang)
+            f.add(["district", "name_in_data", "workbook", "pdf_file"])
+            f.add(["file_note"], kind="wrap")
+            f.write(_add_sheet(wb, "files", lang), styles, color=False)
 
     return _atomic_write(Path(path), build)
 
 
-def write_issues_workbook(issues: pd.DataFrame, path: Path, lang: str) -> Path:
-    """Write a one-sheet workbook listing data issues (columns of ``ISSUE_COLUMNS``)."""
+def write_issues_workbook(
+    issues: pd.DataFrame, path: Path, lang: str, report_date: str = ""
+) -> Path:
+    """Write a one-sheet workbook listing data issues (columns of ``ISSUE_COLUMNS``), dated
+    *report_date* (never the clock: the same issues give the same bytes)."""
 
     def build(wb: Workbook) -> None:
+        _set_properties(wb, "", "", report_date)
         _issues(_add_sheet(wb, "issues", lang), _Styles(wb), issues, lang)
 
     return _atomic_write(Path(path), build)
@@ -310,8 +319,14 @@ def _label(key: str, lang: str) -> str:
     return pair[0] if lang == "zh" else pair[1]
 
 
+# the creation time of a workbook without a report date: xlsxwriter's own default is the clock,
+# which would make two runs of the same inputs differ
+NO_DATE = dt.datetime(1980, 1, 1)
+
+
 def _set_properties(wb: Workbook, title: str, subject: str, report_date: str) -> None:
     props: dict[str, Any] = {"title": title, "subject": subject, "comments": "evalkit"}
+    props["created"] = NO_DATE
     with suppress(ValueError):
         props["created"] = dt.datetime.fromisoformat(str(report_date))
     wb.set_properties(props)

@@ -8,7 +8,8 @@ nothing installed. A font given with ``--font`` / ``report.font`` comes first, t
 after it. A character that no font of that chain has (a rare place-name character, an emoji) is
 looked for in the fonts installed on the machine (:func:`find_fallback_fonts`); one that no font
 has is shown as ``[U+XXXX]`` (:func:`visible`), never as an empty box, and the run lists where it
-occurs.
+occurs. Control characters and direction marks in the user's text are shown as ``[U+XXXX]`` too
+(:func:`unprintable`): invisible, they would hide characters or reverse a name's letters (U+202E).
 
 For system fonts given with ``--font`` the family to ask Typst/matplotlib for is the SC member of a
 ``.ttc`` collection, never JP, whose glyph variants differ.
@@ -451,6 +452,24 @@ def _fallbacks(chars: frozenset[str]) -> tuple[Path, ...]:
 def placeholder(ch: str) -> str:
     """What the PDF shows for a character no font has: ``[U+1F46E]``."""
     return f"[U+{ord(ch):04X}]"
+
+
+# characters a PDF would not show, or that would silently reorder the text around them: control
+# characters (tab and line breaks aside) and the direction marks, embeddings, overrides and isolates
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def unprintable(texts: Iterable[str]) -> set[str]:
+    """Characters of *texts* that a report shows as ``[U+XXXX]`` although a font may have them:
+    a name shown literally must not hide characters or reverse its own letters (U+202E)."""
+    return {
+        ch
+        for t in texts
+        for ch in str(t)
+        if ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r")
+    }
 
 
 def visible(text: str, missing: set[str] | frozenset[str]) -> str:

@@ -108,6 +108,11 @@ HEADERS: dict[str, tuple[str, str]] = {
     "bartlett_chi2": ("Bartlett χ²", "Bartlett χ²"),
     "df": ("自由度", "df"),
     "p_value": ("p 值", "p"),
+    # comparison.xlsx, sheet Files: each district's report files
+    "name_in_data": ("数据中的区县名称", "Name in the data"),
+    "workbook": ("Excel 报告", "Workbook"),
+    "pdf_file": ("PDF 报告", "PDF report"),
+    "file_note": ("文件名与区县名不同的原因", "Why the file name differs from the name"),
 }
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -155,6 +160,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "file": ("文件", "file"),
     "files": ("文件", "files"),
     "font_coverage": ("字体覆盖", "font coverage"),
+    "report_files": ("报告文件名", "report file names"),
 }
 
 
@@ -203,6 +209,7 @@ SHEETS: dict[str, tuple[str, str]] = {
     "levels": ("等级标准", "Levels"),
     "reliability": ("信度分析", "Reliability"),
     "screening": ("问卷筛查", "Screening"),
+    "files": ("报告文件", "Files"),
 }
 
 # Labels of the Excel summary sheet and of table columns that are not model columns.

@@ -128,6 +128,10 @@ class ComparisonReport:
     ``indicators``: one row per district, one column per indicator id (scores 0-100);
         ``indicator_columns`` maps ids to display names.
     ``weights``: as in DistrictReport.
+    ``files``: one row per district assessed: district (display name), name_in_data (the name the
+        file name is made from; only when a display name differs from it), workbook, pdf_file
+        (file names; no pdf_file column when no PDF is written), file_note (why the file name
+        differs from the district's name; empty when it does not). None: no sheet.
     """
 
     lang: str
@@ -145,6 +149,7 @@ class ComparisonReport:
     # localised notes under the districts table: districts left out of the run and why, and that
     # ranks cover the districts assessed
     notes: list[str] = field(default_factory=list)
+    files: pd.DataFrame | None = None
 
 
 def cr_threshold(method: dict[str, str]) -> float:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from evalkit.errors import FontError
 from evalkit.report import charts
-from evalkit.report.fonts import FontChain, font_chain, visible
+from evalkit.report.fonts import FontChain, font_chain, unprintable, visible
 from evalkit.report.i18n import header, word
 from evalkit.report.model import DistrictReport, cr_threshold
 from evalkit.weights.weightset import WEIGHT_COLUMNS
@@ -906,7 +906,9 @@ def render_district_pdf(
 
     The report is set in evalkit's bundled font (after *font*, a ``--font`` file, when given); a
     character that no font of that chain has is looked for in the machine's fonts, and one that
-    no font has is shown as ``[U+XXXX]``: the PDF never holds an empty box.
+    no font has is shown as ``[U+XXXX]``: the PDF never holds an empty box. Control characters
+    and direction marks (:func:`~evalkit.report.fonts.unprintable`) are shown the same way, so
+    a name can neither hide characters nor reverse its own letters.
     """
     import typst
 
@@ -916,13 +918,14 @@ def render_district_pdf(
     data = build_data(report, [])
     texts = list(_strings({k: v for k, v in data.items() if k not in ("fonts", "accent")}))
     chain = chain.with_fallbacks(texts)
-    missing = chain.missing(texts)
+    missing = chain.missing(texts) | unprintable(texts)
     if missing:
         data = _replace_strings(data, missing)
     data["fonts"] = chain.families
 
     def shown(values: Iterable[object]) -> list[str]:
-        return [visible(str(x), missing) for x in values]
+        # a tab is a space in a chart label (matplotlib has no glyph for it and says so)
+        return [visible(str(x), missing).replace("\t", " ") for x in values]
 
     radar = ""
     if data["has_radar"]:

@@ -7,7 +7,7 @@ read the :class:`DistrictReport` / :class:`ComparisonReport` made here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from ..analysis.diagnose import (
 )
 from ..analysis.reliability import reliability_report
 from ..errors import Issue, issues_frame
+from ..outdir import ReportName, reason_text
 from ..pipeline import Evaluation
 from ..tree import IndicatorTree
 from ..weights.ahp import fmt_judgment
@@ -609,8 +610,34 @@ def district_report(
     )
 
 
-def comparison_report(ev: Evaluation, lang: str) -> ComparisonReport:
-    """The model of comparison.xlsx: every district and station side by side."""
+def files_table(
+    names: Mapping[str, ReportName], display: Mapping[str, str], lang: str, pdf: bool = True
+) -> pd.DataFrame:
+    """Each district's report files (comparison.xlsx, sheet Files): district (display name),
+    name_in_data (the name the file name is made from, when a display name differs from it),
+    workbook, pdf_file, file_note (why the file name is not the district's name)."""
+    rows = list(names.values())
+    shown = [display.get(r.district, r.district) for r in rows]
+    frame = pd.DataFrame(
+        {
+            "district": shown,
+            "name_in_data": [r.district for r in rows],
+            "workbook": [f"{r.stem}.xlsx" for r in rows],
+            "pdf_file": [f"{r.stem}.pdf" for r in rows],
+            "file_note": [reason_text(r.reasons, lang) for r in rows],
+        },
+        dtype=object,
+    )
+    if shown == [r.district for r in rows]:
+        frame = frame.drop(columns=["name_in_data"])
+    return frame if pdf else frame.drop(columns=["pdf_file"])
+
+
+def comparison_report(
+    ev: Evaluation, lang: str, *, files: pd.DataFrame | None = None
+) -> ComparisonReport:
+    """The model of comparison.xlsx: every district and station side by side; *files*
+    (:func:`files_table`) each district's report files."""
     tree = ev.tree
     dims = [d.id for d in tree.dimensions]
     names = {n.id: text(n.name, lang) for n in tree.nodes()}
@@ -670,6 +697,7 @@ def comparison_report(ev: Evaluation, lang: str) -> ComparisonReport:
         issues=_issues_table(ev, lang),
         method=method_dict(ev, lang),
         notes=[n for n in [left_out_notice(ev, lang)] if n],
+        files=files,
     )
 
 
