@@ -40,16 +40,7 @@ MAX_FUNCTION_LINES = 100
 PENDING_IMPORTS: set[str] = set()
 PENDING_MODULES: set[str] = set()
 PENDING_FUNCTIONS = {
-    "evalkit.spec.load_spec",
-    "evalkit.templates._experts_node_sheet",
     "evalkit.report.tables.district_report",
-    "evalkit.cli.import_judgments_cmd.import_judgments_cmd",
-    "evalkit.cli.weights_cmd.show_weights",
-    "evalkit.ingest.judgments._block_matrices",
-    "evalkit.ingest.quality.screen_responses",
-    "evalkit.ingest.propose_tree.propose_tree",
-    "evalkit.ingest.propose_tree._render",
-    "evalkit.ingest.survey.load_survey_data",
 }
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import glob
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 from .errors import Issue, IssueLog, Location, SpecError
 from .files import file_problem
 from .ritables import RI_TABLES
-from .yamlio import NOTHING, YamlProblems, line_of, load_yaml, schema_issue, unknown_keys
+from .yamlio import YamlProblems, line_of, load_yaml, schema_issue, unknown_keys
 
 PROJECT_FILE = "evalkit.yaml"
 #: Weighters of the project file (evalkit.pipeline.weighters registers them; a test keeps the two
@@ -26,8 +28,8 @@ PROJECT_FILE = "evalkit.yaml"
 #: (AHP with one objective method).
 WEIGHT_METHODS = ("combined", "ahp", "entropy", "critic", "std", "cv", "equal", "fixed")
 OBJECTIVE_METHODS = ("entropy", "critic", "std", "cv")
-#: Aggregators of the project file (evalkit.pipeline.aggregators registers them).
-SCORING_METHODS = ("weighted_sum", "geometric")
+#: Aggregators of the project file (evalkit.pipeline.aggregators and .mcda register them).
+SCORING_METHODS = ("weighted_sum", "geometric", "topsis", "grey_relational", "fuzzy")
 COMBINE_METHODS = ("linear", "multiplicative", "game_theory")
 COMBINE_LEVELS = ("node", "global")
 EXPERT_POLICIES = ("keep", "exclude", "repair")
@@ -84,6 +86,8 @@ class WeightSpec:
 @dataclass(frozen=True)
 class ScoringSpec:
     method: str = "weighted_sum"  # how indicator scores are aggregated up the tree
+    # other aggregators computed beside the headline one (ev.analysis("methods") compares them)
+    compare: tuple[str, ...] = ()
 
 
 #: The choices the uncertainty analysis may vary, with the values each may take.
@@ -254,14 +258,73 @@ def _expand(
     return out
 
 
+@dataclass(frozen=True)
+class _DataFiles:
+    """The ``data:`` section read: the files and settings RunSpec takes from it."""
+
+    surveys: tuple[Path, ...] = ()
+    responses: tuple[Path, ...] = ()
+    stations: tuple[Path, ...] = ()
+    missing_codes: tuple[float | str, ...] = ()
+    imports: tuple[ImportSpec, ...] = ()
+    experts: Path | None = None
+
+
 def load_spec(project: Path | str = ".") -> RunSpec:
     """Read ``evalkit.yaml`` from a project folder (or the file itself) and check it.
 
     Every problem is listed at once with its line: unknown keys (with the nearest known key), an
     unsupported ``schema_version``, values of the wrong type (a list where a text belongs, a text
     where a mapping does, a number in quotes, true/false), files that do not exist or are no
-    regular files."""
-    project = Path(project)
+    regular files. Each section of the file is read by a function of its own, all filing their
+    problems through one :class:`~evalkit.yamlio.YamlProblems` (``err``) in the order of the
+    sections."""
+    path = _project_path(Path(project))
+    root = path.parent
+    file = str(path)
+    raw = _project_mapping(path)
+    issues: list[Issue] = []
+    notes: list[Issue] = []
+    err = YamlProblems(file, IssueLog(issues))
+    issues += unknown_keys(raw, SPEC_KEYS, file=file)
+    bad_version = schema_issue(raw, file=file, what="project file", what_zh="项目文件")
+    if bad_version is not None:
+        issues.append(bad_version)
+    title = _title(raw, err)
+    scope = _scope(raw, err)
+    tree_path = _tree_path(raw, root, err)
+    recs_path = _recommendations_path(raw, root, err)
+    data = _data(raw, root, notes, err)
+    weights = _weights(raw, data.experts, err)
+    scoring = _scoring(raw, err)
+    uncertainty = _uncertainty(raw, err)
+    report = _report(raw, root, err)
+    if issues:
+        raise SpecError(issues, summary=f"{len(issues)} problem(s) in {file}")
+    assert tree_path is not None
+    return RunSpec(
+        root=root,
+        title=title,
+        tree=tree_path,
+        recommendations=recs_path,
+        surveys=data.surveys,
+        responses=data.responses,
+        stations=data.stations,
+        missing_codes=data.missing_codes,
+        imports=data.imports,
+        experts=data.experts,
+        weights=weights,
+        report=report,
+        scoring=scoring,
+        uncertainty=uncertainty,
+        file=file,
+        notes=tuple(notes),
+        scope=scope,
+    )
+
+
+def _project_path(project: Path) -> Path:
+    """The project file of a folder (or the file given); SpecError when there is none."""
     path = project if project.is_file() else project / PROJECT_FILE
     if not path.exists():
         raise SpecError(
@@ -277,140 +340,162 @@ def load_spec(project: Path | str = ".") -> RunSpec:
                 )
             ]
         )
-    root = path.parent
-    file = str(path)
+    return path
+
+
+def _project_mapping(path: Path) -> dict:
+    """The project file read (with its lines); SpecError when it is no YAML mapping."""
     raw = load_yaml(path, error=SpecError)
-    issues: list[Issue] = []
-    notes: list[Issue] = []
     if not isinstance(raw, dict):
         raise SpecError(
             [
                 Issue(
-                    Location(file=file),
+                    Location(file=str(path)),
                     "the project file must be a YAML mapping",
                     message_zh="项目文件须为 YAML 映射（键: 值）",
                 )
             ]
         )
+    return raw
 
-    problems = YamlProblems(file, IssueLog(issues))
 
-    def err(
-        obj: Any,
-        key: str | None,
-        msg: str,
-        expected: str = "",
-        found: Any = NOTHING,
-        *,
-        zh: str,
-        expected_zh: str = "",
-        fix: str = "",
-        fix_zh: str = "",
-    ) -> None:
-        """A problem at the line of *key* in *obj* (yamlio.YamlProblems), in English (*msg*,
-        *expected*, *fix*) and Chinese (*zh*, *expected_zh*, *fix_zh*; an expected that is a YAML
-        literal needs no Chinese)."""
-        problems(obj, key, msg, expected, found, fix, zh=zh, expected_zh=expected_zh, fix_zh=fix_zh)
+# ---- values of the project file, each with a problem at its line when it is of the wrong type ---
 
-    def mapping(obj: dict, key: str, example: str) -> dict:
-        """``obj[key]`` when it is a mapping (absent or empty: {}); else a problem."""
-        value = obj.get(key)
-        if value is None:
-            return {}
-        if isinstance(value, dict):
-            return value
-        err(
-            obj,
-            key,
-            f"`{key}` must be a mapping (key: value lines indented under it)",
-            example,
-            value,
-            zh=f"`{key}` 须为映射（其下缩进的“键: 值”行）",
-        )
+
+def _mapping(obj: dict, key: str, example: str, err: YamlProblems) -> dict:
+    """``obj[key]`` when it is a mapping (absent or empty: {}); else a problem."""
+    value = obj.get(key)
+    if value is None:
         return {}
+    if isinstance(value, dict):
+        return value
+    err(
+        obj,
+        key,
+        f"`{key}` must be a mapping (key: value lines indented under it)",
+        example,
+        value,
+        zh=f"`{key}` 须为映射（其下缩进的“键: 值”行）",
+    )
+    return {}
 
-    def text(obj: dict, key: str, what: str, what_zh: str) -> str | None:
-        """``obj[key]`` as a text: a text, or a number (a district named 101); None when absent.
-        A list, a mapping or true/false is a problem."""
-        value = obj.get(key)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        hint = (
-            "YAML reads yes/no/true/false/on/off as true or false: put the text in quotes."
-            if isinstance(value, bool)
-            else "Write one text."
-        )
-        hint_zh = (
-            "YAML 会把 yes/no/true/false/on/off 读作真假值：请给文字加引号。"
-            if isinstance(value, bool)
-            else "请只写一段文字。"
-        )
+
+def _text(obj: dict, key: str, what: str, what_zh: str, err: YamlProblems) -> str | None:
+    """``obj[key]`` as a text: a text, or a number (a district named 101); None when absent.
+    A list, a mapping or true/false is a problem."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    hint = (
+        "YAML reads yes/no/true/false/on/off as true or false: put the text in quotes."
+        if isinstance(value, bool)
+        else "Write one text."
+    )
+    hint_zh = (
+        "YAML 会把 yes/no/true/false/on/off 读作真假值：请给文字加引号。"
+        if isinstance(value, bool)
+        else "请只写一段文字。"
+    )
+    err(
+        obj,
+        key,
+        f"`{key}` must be {what}",
+        found=value,
+        zh=f"`{key}` 须为{what_zh}",
+        fix=hint,
+        fix_zh=hint_zh,
+    )
+    return None
+
+
+def _a_path(obj: dict, key: str, err: YamlProblems) -> str | None:
+    """``obj[key]`` as a path (a text; None when absent or empty)."""
+    value = obj.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    return _text(obj, key, "a path (a text)", "路径（文字）", err)
+
+
+def _file_at(
+    obj: dict, key: str, given: str, what: str, what_zh: str, root: Path, err: YamlProblems
+) -> Path:
+    """The file *given* (relative to the project folder), with a problem at its line when it
+    is not a readable regular file (a folder, a pipe, a loop, no read permission)."""
+    target = root / given
+    problem = file_problem(target)
+    if problem is None:
+        return target
+    if problem.message == "file not found":
         err(
             obj,
             key,
-            f"`{key}` must be {what}",
-            found=value,
-            zh=f"`{key}` 须为{what_zh}",
-            fix=hint,
-            fix_zh=hint_zh,
+            f"the {what} does not exist",
+            "an existing file",
+            given,
+            zh=f"{what_zh}不存在",
+            expected_zh="一个存在的文件",
         )
-        return None
+    else:
+        err(
+            obj,
+            key,
+            f"the {what} {given}: {problem.message}",
+            "a readable file",
+            zh=f"{what_zh} {given}：{problem.message_zh}",
+            expected_zh="可读取的文件",
+            fix=problem.fix,
+            fix_zh=problem.fix_zh,
+        )
+    return target
 
-    def a_path(obj: dict, key: str) -> str | None:
-        value = obj.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, str):
-            return value
-        return text(obj, key, "a path (a text)", "路径（文字）")
 
-    def file_at(obj: dict, key: str, given: str, what: str, what_zh: str) -> Path:
-        """The file *given* (relative to the project folder), with a problem at its line when it
-        is not a readable regular file (a folder, a pipe, a loop, no read permission)."""
-        target = root / given
-        problem = file_problem(target)
-        if problem is None:
-            return target
-        if problem.message == "file not found":
-            err(
-                obj,
-                key,
-                f"the {what} does not exist",
-                "an existing file",
-                given,
-                zh=f"{what_zh}不存在",
-                expected_zh="一个存在的文件",
-            )
-        else:
-            err(
-                obj,
-                key,
-                f"the {what} {given}: {problem.message}",
-                "a readable file",
-                zh=f"{what_zh} {given}：{problem.message_zh}",
-                expected_zh="可读取的文件",
-                fix=problem.fix,
-                fix_zh=problem.fix_zh,
-            )
-        return target
+def _choice(
+    obj: dict,
+    where: str,
+    key: str,
+    default: str,
+    choices: Collection[str],
+    err: YamlProblems,
+    message: str = "",
+    message_zh: str = "",
+) -> str:
+    """``obj[key]`` of the section *where* (*default* when absent) as a text, with a problem when
+    it is none of *choices* ("unknown <where>.<key>" unless *message* says otherwise); the value is
+    returned as given either way."""
+    value = str(obj.get(key, default))
+    if value not in choices:
+        err(
+            obj,
+            key,
+            message or f"unknown {where}.{key}",
+            " | ".join(choices),
+            obj.get(key),
+            zh=message_zh or f"未知的 `{where}.{key}`",
+        )
+    return value
 
-    issues += unknown_keys(raw, SPEC_KEYS, file=file)
-    bad_version = schema_issue(raw, file=file, what="project file", what_zh="项目文件")
-    if bad_version is not None:
-        issues.append(bad_version)
 
+# ---- the sections of the project file, in the order of their problems ------------------------
+
+
+def _title(raw: dict, err: YamlProblems) -> dict[str, str]:
+    """``title``: one text for both languages, or ``{zh: ..., en: ...}``."""
     title_raw = raw.get("title")
     title: dict[str, str] = {}
     if isinstance(title_raw, str):
         title = {"zh": title_raw, "en": title_raw}
     elif isinstance(title_raw, dict):
-        issues += unknown_keys(title_raw, LANGS, file=file, where="title", where_zh="title")
+        err.issues.extend(
+            unknown_keys(title_raw, LANGS, file=err.file, where="title", where_zh="title")
+        )
         for lang in LANGS:
-            t = text(title_raw, lang, "a text", "文字")
+            t = _text(title_raw, lang, "a text", "文字", err)
             if t is not None:
                 title[lang] = t
     elif title_raw is not None:
@@ -422,25 +507,31 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             title_raw,
             zh="`title` 须为一段文字或 {zh: ..., en: ...}",
         )
+    return title
 
-    scope = _scope(raw, err)
-    tree = a_path(raw, "tree")
-    tree_path = file_at(raw, "tree", tree, "tree file", "指标体系文件") if tree else None
+
+def _tree_path(raw: dict, root: Path, err: YamlProblems) -> Path | None:
+    """``tree``: the tree file (required)."""
+    tree = _a_path(raw, "tree", err)
+    tree_path = (
+        _file_at(raw, "tree", tree, "tree file", "指标体系文件", root, err) if tree else None
+    )
     if tree_path is None and raw.get("tree") in (None, ""):
         err(raw, None, "missing `tree`", "tree: indicators/<tree>.yaml", zh="缺少 `tree`")
-    recs = a_path(raw, "recommendations")
-    recs_path = (
-        file_at(raw, "recommendations", recs, "recommendations file", "对策建议文件")
-        if recs
-        else None
-    )
+    return tree_path
 
-    experts_path: Path | None = None
-    missing_codes: tuple[float | str, ...] = ()
-    imports: list[ImportSpec] = []
-    surveys: list[Path] = []
-    responses: list[Path] = []
-    stations: list[Path] = []
+
+def _recommendations_path(raw: dict, root: Path, err: YamlProblems) -> Path | None:
+    """``recommendations``: the recommendation library (optional)."""
+    recs = _a_path(raw, "recommendations", err)
+    if not recs:
+        return None
+    return _file_at(raw, "recommendations", recs, "recommendations file", "对策建议文件", root, err)
+
+
+def _data(raw: dict, root: Path, notes: list[Issue], err: YamlProblems) -> _DataFiles:
+    """``data``: experts, surveys, responses, stations, missing_codes, imports; what a glob
+    matches that is no regular file is skipped with a warning in *notes*."""
     data_raw = raw.get("data")
     if data_raw is not None and not isinstance(data_raw, dict):
         err(
@@ -451,147 +542,205 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             data_raw,
             zh="`data` 须为映射",
         )
-    else:
-        data = data_raw or {}
-        issues += unknown_keys(data, DATA_KEYS, file=file, where="data")
-        exp = a_path(data, "experts")
-        if exp:
-            experts_path = root / exp
-            problem = file_problem(experts_path, readable=False)
-            if problem is not None and problem.kind in ("missing", "loop"):
-                plain = problem.message == "file not found"
-                err(
-                    data,
-                    "experts",
-                    "the experts file does not exist"
-                    if plain
-                    else f"the experts file {exp} {problem.message}",
-                    found=exp if plain else "",
-                    zh="专家判断文件不存在"
-                    if plain
-                    else f"专家判断文件 {exp} {problem.message_zh}",
-                    fix="" if plain else problem.fix,
-                    fix_zh="" if plain else problem.fix_zh,
-                )
-        surveys = _expand(root, data.get("surveys"), "surveys", data, issues, notes, file)
-        if experts_path is not None:
-            surveys = [p for p in surveys if _same(p, experts_path) is not True]
-        surveys = [p for p in surveys if not p.name.startswith(("~$", "."))]
-        responses = _expand(root, data.get("responses"), "responses", data, issues, notes, file)
-        stations = _expand(root, data.get("stations"), "stations", data, issues, notes, file)
-        codes = data.get("missing_codes") or []
-        if not isinstance(codes, list) or any(
-            isinstance(c, bool) or not isinstance(c, (int, float, str)) for c in codes
-        ):
-            err(
-                data,
-                "missing_codes",
-                "data.missing_codes must list numbers or texts",
-                found=codes,
-                zh="`data.missing_codes` 须列出数值或文字",
-            )
-            codes = []
-        missing_codes = tuple(float(c) if isinstance(c, (int, float)) else str(c) for c in codes)
-        raw_imports = data.get("imports") or []
-        if not isinstance(raw_imports, list):
-            err(
-                data,
-                "imports",
-                "data.imports must be a list",
-                "[{file: ..., map: ...}]",
-                zh="`data.imports` 须为列表",
-            )
-            raw_imports = []
-        for entry in raw_imports:
-            if not isinstance(entry, dict) or not entry.get("file"):
-                err(
-                    entry if isinstance(entry, dict) else data,
-                    None if isinstance(entry, dict) else "imports",
-                    "each import needs a `file`",
-                    "{file: ..., map: ...}",
-                    entry,
-                    zh="每项导入须有 `file`",
-                )
-                continue
-            issues += unknown_keys(
-                entry, IMPORT_KEYS, file=file, where="an import", where_zh="导入项"
-            )
-            given_file = a_path(entry, "file")
-            if given_file is None:
-                continue
-            f = root / given_file
-            given_map = a_path(entry, "map")
-            m = root / given_map if given_map else None
-            given = entry.get("labels_from")
-            lf: Path | bool | None = None
-            if given is False:
-                lf = False
-            elif given is not None:
-                lf_text = a_path(entry, "labels_from")
-                lf = root / lf_text if lf_text else None
-            for key, q in (("file", f), ("map", m), ("labels_from", lf)):
-                if not isinstance(q, Path):
-                    continue
-                problem = file_problem(q, readable=False)
-                if problem is not None and problem.kind in ("missing", "loop"):
-                    plain = problem.message == "file not found"
-                    err(
-                        entry,
-                        key,
-                        f"the import {key} does not exist"
-                        if plain
-                        else f"the import {key} {q.name} {problem.message}",
-                        found=str(q.name) if plain else "",
-                        zh=f"导入项的 `{key}` 文件不存在"
-                        if plain
-                        else f"导入项的 `{key}` 文件 {q.name} {problem.message_zh}",
-                        fix="" if plain else problem.fix,
-                        fix_zh="" if plain else problem.fix_zh,
-                    )
-            imports.append(
-                ImportSpec(
-                    f,
-                    m,
-                    text(entry, "sheet", "a sheet name (a text)", "工作表名称（文字）") or None,
-                    text(entry, "district", "a district name (a text)", "区县名称（文字）") or None,
-                    text(entry, "station", "a station name (a text)", "派出所名称（文字）") or None,
-                    lf,
-                )
-            )
-        if not (surveys or responses or imports):
-            err(
-                data,
-                None,
-                "no survey data given",
-                "data.surveys, data.responses or data.imports",
-                zh="没有给出问卷数据",
-                expected_zh="data.surveys、data.responses 或 data.imports",
-            )
+        return _DataFiles()
+    data = data_raw or {}
+    issues, file = err.issues, err.file
+    issues += unknown_keys(data, DATA_KEYS, file=file, where="data")
+    experts_path = _experts_path(data, root, err)
+    surveys = _expand(root, data.get("surveys"), "surveys", data, issues, notes, file)
+    if experts_path is not None:
+        surveys = [p for p in surveys if _same(p, experts_path) is not True]
+    surveys = [p for p in surveys if not p.name.startswith(("~$", "."))]
+    responses = _expand(root, data.get("responses"), "responses", data, issues, notes, file)
+    stations = _expand(root, data.get("stations"), "stations", data, issues, notes, file)
+    missing_codes = _missing_codes(data, err)
+    imports = _imports(data, root, err)
+    if not (surveys or responses or imports):
+        err(
+            data,
+            None,
+            "no survey data given",
+            "data.surveys, data.responses or data.imports",
+            zh="没有给出问卷数据",
+            expected_zh="data.surveys、data.responses 或 data.imports",
+        )
+    return _DataFiles(
+        tuple(surveys), tuple(responses), tuple(stations), missing_codes, imports, experts_path
+    )
 
-    w = mapping(raw, "weights", "{method: combined, alpha: 0.5}")
-    issues += unknown_keys(w, [f.name for f in fields(WeightSpec)], file=file, where="weights")
+
+def _experts_path(data: dict, root: Path, err: YamlProblems) -> Path | None:
+    """``data.experts``: the experts workbook; one that does not exist (or is a link loop) is a
+    problem here, what else is wrong with it its reader says."""
+    exp = _a_path(data, "experts", err)
+    if not exp:
+        return None
+    experts_path = root / exp
+    problem = file_problem(experts_path, readable=False)
+    if problem is not None and problem.kind in ("missing", "loop"):
+        plain = problem.message == "file not found"
+        err(
+            data,
+            "experts",
+            "the experts file does not exist"
+            if plain
+            else f"the experts file {exp} {problem.message}",
+            found=exp if plain else "",
+            zh="专家判断文件不存在" if plain else f"专家判断文件 {exp} {problem.message_zh}",
+            fix="" if plain else problem.fix,
+            fix_zh="" if plain else problem.fix_zh,
+        )
+    return experts_path
+
+
+def _missing_codes(data: dict, err: YamlProblems) -> tuple[float | str, ...]:
+    """``data.missing_codes``: the answers that mean "no answer" (numbers as floats)."""
+    codes = data.get("missing_codes") or []
+    if not isinstance(codes, list) or any(
+        isinstance(c, bool) or not isinstance(c, (int, float, str)) for c in codes
+    ):
+        err(
+            data,
+            "missing_codes",
+            "data.missing_codes must list numbers or texts",
+            found=codes,
+            zh="`data.missing_codes` 须列出数值或文字",
+        )
+        codes = []
+    return tuple(float(c) if isinstance(c, (int, float)) else str(c) for c in codes)
+
+
+def _imports(data: dict, root: Path, err: YamlProblems) -> tuple[ImportSpec, ...]:
+    """``data.imports``: a list of ``{file, map, sheet, district, station, labels_from}``."""
+    raw_imports = data.get("imports") or []
+    if not isinstance(raw_imports, list):
+        err(
+            data,
+            "imports",
+            "data.imports must be a list",
+            "[{file: ..., map: ...}]",
+            zh="`data.imports` 须为列表",
+        )
+        raw_imports = []
+    imports: list[ImportSpec] = []
+    for entry in raw_imports:
+        if not isinstance(entry, dict) or not entry.get("file"):
+            err(
+                entry if isinstance(entry, dict) else data,
+                None if isinstance(entry, dict) else "imports",
+                "each import needs a `file`",
+                "{file: ..., map: ...}",
+                entry,
+                zh="每项导入须有 `file`",
+            )
+            continue
+        imported = _import(entry, root, err)
+        if imported is not None:
+            imports.append(imported)
+    return tuple(imports)
+
+
+def _import(entry: dict, root: Path, err: YamlProblems) -> ImportSpec | None:
+    """One entry of ``data.imports`` (None when its file is no text)."""
+    err.issues.extend(
+        unknown_keys(entry, IMPORT_KEYS, file=err.file, where="an import", where_zh="导入项")
+    )
+    given_file = _a_path(entry, "file", err)
+    if given_file is None:
+        return None
+    f = root / given_file
+    given_map = _a_path(entry, "map", err)
+    m = root / given_map if given_map else None
+    given = entry.get("labels_from")
+    lf: Path | bool | None = None
+    if given is False:
+        lf = False
+    elif given is not None:
+        lf_text = _a_path(entry, "labels_from", err)
+        lf = root / lf_text if lf_text else None
+    for key, q in (("file", f), ("map", m), ("labels_from", lf)):
+        if isinstance(q, Path):
+            _import_file_problem(entry, key, q, err)
+    return ImportSpec(
+        f,
+        m,
+        _text(entry, "sheet", "a sheet name (a text)", "工作表名称（文字）", err) or None,
+        _text(entry, "district", "a district name (a text)", "区县名称（文字）", err) or None,
+        _text(entry, "station", "a station name (a text)", "派出所名称（文字）", err) or None,
+        lf,
+    )
+
+
+def _import_file_problem(entry: dict, key: str, q: Path, err: YamlProblems) -> None:
+    """A problem at *key* of an import when its file *q* does not exist (or is a link loop);
+    what else is wrong with it the importer says."""
+    problem = file_problem(q, readable=False)
+    if problem is None or problem.kind not in ("missing", "loop"):
+        return
+    plain = problem.message == "file not found"
+    err(
+        entry,
+        key,
+        f"the import {key} does not exist"
+        if plain
+        else f"the import {key} {q.name} {problem.message}",
+        found=str(q.name) if plain else "",
+        zh=f"导入项的 `{key}` 文件不存在"
+        if plain
+        else f"导入项的 `{key}` 文件 {q.name} {problem.message_zh}",
+        fix="" if plain else problem.fix,
+        fix_zh="" if plain else problem.fix_zh,
+    )
+
+
+def _weights(raw: dict, experts_path: Path | None, err: YamlProblems) -> WeightSpec:
+    """``weights``: method, combine, alpha, ri_table, cr_threshold, inconsistent_experts,
+    objective, combine_level; AHP and combined need ``data.experts``."""
+    w = _mapping(raw, "weights", "{method: combined, alpha: 0.5}", err)
+    err.issues.extend(
+        unknown_keys(w, [f.name for f in fields(WeightSpec)], file=err.file, where="weights")
+    )
     ws = WeightSpec()
-    method = str(w.get("method", ws.method))
-    if method not in WEIGHT_METHODS:
+    method = _choice(w, "weights", "method", ws.method, WEIGHT_METHODS, err)
+    combine = _choice(w, "weights", "combine", ws.combine, COMBINE_METHODS, err)
+    alpha = _alpha(w, ws.alpha, err)
+    ri = _choice(
+        w,
+        "weights",
+        "ri_table",
+        ws.ri_table,
+        RI_TABLES,
+        err,
+        message="unknown RI table",
+        message_zh="未知的 RI 表",
+    )
+    thr = _cr_threshold(w, ws.cr_threshold, err)
+    pol = _choice(
+        w,
+        "weights",
+        "inconsistent_experts",
+        ws.inconsistent_experts,
+        EXPERT_POLICIES,
+        err,
+        message="unknown policy",
+        message_zh="未知的处理方式",
+    )
+    objective = _choice(w, "weights", "objective", ws.objective, OBJECTIVE_METHODS, err)
+    level = _choice(w, "weights", "combine_level", ws.combine_level, COMBINE_LEVELS, err)
+    if method in ("ahp", "combined") and experts_path is None:
         err(
-            w,
-            "method",
-            "unknown weights.method",
-            " | ".join(WEIGHT_METHODS),
-            w.get("method"),
-            zh="未知的 `weights.method`",
+            w if "method" in w else raw,
+            "method" if "method" in w else "weights" if "weights" in raw else None,
+            f"weights.method {method} needs expert judgments",
+            "data.experts",
+            zh=f"`weights.method: {method}` 需要专家判断",
         )
-    combine = str(w.get("combine", ws.combine))
-    if combine not in COMBINE_METHODS:
-        err(
-            w,
-            "combine",
-            "unknown weights.combine",
-            " | ".join(COMBINE_METHODS),
-            w.get("combine"),
-            zh="未知的 `weights.combine`",
-        )
-    alpha = w.get("alpha", ws.alpha)
+    return WeightSpec(method, combine, alpha, ri, thr, pol, objective, level)
+
+
+def _alpha(w: dict, default: float, err: YamlProblems) -> float:
+    """``weights.alpha``, a number in [0, 1] (*default* when absent or wrong)."""
+    alpha = w.get("alpha", default)
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
         err(
             w,
@@ -603,18 +752,13 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             fix=_unquote_hint(alpha),
             fix_zh=_unquote_hint_zh(alpha),
         )
-        alpha = ws.alpha
-    ri = str(w.get("ri_table", ws.ri_table))
-    if ri not in RI_TABLES:
-        err(
-            w,
-            "ri_table",
-            "unknown RI table",
-            " | ".join(RI_TABLES),
-            w.get("ri_table"),
-            zh="未知的 RI 表",
-        )
-    thr = w.get("cr_threshold", ws.cr_threshold)
+        alpha = default
+    return float(alpha)
+
+
+def _cr_threshold(w: dict, default: float, err: YamlProblems) -> float:
+    """``weights.cr_threshold``, a number in (0, 1) (*default* when absent or wrong)."""
+    thr = w.get("cr_threshold", default)
     if isinstance(thr, bool) or not isinstance(thr, (int, float)) or not 0 < thr < 1:
         err(
             w,
@@ -627,109 +771,61 @@ def load_spec(project: Path | str = ".") -> RunSpec:
             fix=_unquote_hint(thr),
             fix_zh=_unquote_hint_zh(thr),
         )
-        thr = ws.cr_threshold
-    pol = str(w.get("inconsistent_experts", ws.inconsistent_experts))
-    if pol not in EXPERT_POLICIES:
-        err(
-            w,
-            "inconsistent_experts",
-            "unknown policy",
-            " | ".join(EXPERT_POLICIES),
-            w.get("inconsistent_experts"),
-            zh="未知的处理方式",
-        )
-    objective = str(w.get("objective", ws.objective))
-    if objective not in OBJECTIVE_METHODS:
-        err(
-            w,
-            "objective",
-            "unknown weights.objective",
-            " | ".join(OBJECTIVE_METHODS),
-            w.get("objective"),
-            zh="未知的 `weights.objective`",
-        )
-    level = str(w.get("combine_level", ws.combine_level))
-    if level not in COMBINE_LEVELS:
-        err(
-            w,
-            "combine_level",
-            "unknown weights.combine_level",
-            " | ".join(COMBINE_LEVELS),
-            w.get("combine_level"),
-            zh="未知的 `weights.combine_level`",
-        )
-    ws = WeightSpec(method, combine, float(alpha), ri, float(thr), pol, objective, level)
-    if method in ("ahp", "combined") and experts_path is None:
-        err(
-            w if "method" in w else raw,
-            "method" if "method" in w else "weights" if "weights" in raw else None,
-            f"weights.method {method} needs expert judgments",
-            "data.experts",
-            zh=f"`weights.method: {method}` 需要专家判断",
-        )
-    sc = mapping(raw, "scoring", "{method: weighted_sum}")
-    issues += unknown_keys(sc, [f.name for f in fields(ScoringSpec)], file=file, where="scoring")
-    scoring = str(sc.get("method", ScoringSpec.method))
-    if scoring not in SCORING_METHODS:
-        err(
-            sc,
-            "method",
-            "unknown scoring.method",
-            " | ".join(SCORING_METHODS),
-            sc.get("method"),
-            zh="未知的 `scoring.method`",
-        )
-    ss = ScoringSpec(scoring)
+        thr = default
+    return float(thr)
+
+
+def _scoring(raw: dict, err: YamlProblems) -> ScoringSpec:
+    """``scoring``: the aggregation method."""
+    sc = _mapping(raw, "scoring", "{method: weighted_sum}", err)
+    err.issues.extend(
+        unknown_keys(sc, [f.name for f in fields(ScoringSpec)], file=err.file, where="scoring")
+    )
+    method = _choice(sc, "scoring", "method", ScoringSpec.method, SCORING_METHODS, err)
+    return ScoringSpec(method, _scoring_compare(sc, method, err))
+
+
+def _uncertainty(raw: dict, err: YamlProblems) -> UncertaintySpec:
+    """``uncertainty``: absent (the defaults), false (off) or a mapping (its keys and factors'
+    keys checked after its values)."""
     u_raw = raw.get("uncertainty")
     if u_raw not in (None, False) and not isinstance(u_raw, dict):
-        mapping(raw, "uncertainty", "{draws: 1000, factors: {...}}")  # a problem at its line
-        us = UncertaintySpec()
-    else:
-        us = _uncertainty_spec(u_raw, err)
-    if isinstance(raw.get("uncertainty"), dict):
-        u = raw["uncertainty"]
-        issues += unknown_keys(u, UNCERTAINTY_KEYS, file=file, where="uncertainty")
-        issues += unknown_keys(
-            u.get("factors"), UNCERTAINTY_FACTORS, file=file, where="uncertainty.factors"
+        _mapping(raw, "uncertainty", "{draws: 1000, factors: {...}}", err)  # a problem at its line
+        return UncertaintySpec()
+    us = _uncertainty_spec(u_raw, err)
+    if isinstance(u_raw, dict):
+        err.issues.extend(unknown_keys(u_raw, UNCERTAINTY_KEYS, file=err.file, where="uncertainty"))
+        err.issues.extend(
+            unknown_keys(
+                u_raw.get("factors"),
+                UNCERTAINTY_FACTORS,
+                file=err.file,
+                where="uncertainty.factors",
+            )
         )
-    r = mapping(raw, "report", "{lang: zh, output: reports}")
-    issues += unknown_keys(r, [f.name for f in fields(ReportSpec)], file=file, where="report")
+    return us
+
+
+def _report(raw: dict, root: Path, err: YamlProblems) -> ReportSpec:
+    """``report``: lang, date, output, font, weakest, min_respondents."""
+    r = _mapping(raw, "report", "{lang: zh, output: reports}", err)
+    err.issues.extend(
+        unknown_keys(r, [f.name for f in fields(ReportSpec)], file=err.file, where="report")
+    )
     rs = ReportSpec()
-    lang = str(r.get("lang", rs.lang))
-    if lang not in LANGS:
-        err(r, "lang", "unknown report.lang", "zh | en", r.get("lang"), zh="未知的 `report.lang`")
-    weakest = r.get("weakest", rs.weakest)
-    if isinstance(weakest, bool) or not isinstance(weakest, int) or weakest < 1:
-        err(
-            r,
-            "weakest",
-            "report.weakest must be a positive whole number",
-            found=weakest,
-            zh="`report.weakest` 须为正整数",
-            fix=_unquote_hint(weakest),
-            fix_zh=_unquote_hint_zh(weakest),
-        )
-        weakest = rs.weakest
-    minr = r.get("min_respondents", rs.min_respondents)
-    if isinstance(minr, bool) or not isinstance(minr, int) or minr < 1:
-        err(
-            r,
-            "min_respondents",
-            "report.min_respondents must be a positive whole number",
-            found=minr,
-            zh="`report.min_respondents` 须为正整数",
-            fix=_unquote_hint(minr),
-            fix_zh=_unquote_hint_zh(minr),
-        )
-        minr = rs.min_respondents
+    lang = _choice(r, "report", "lang", rs.lang, LANGS, err)
+    weakest = _positive_whole(r, "weakest", rs.weakest, err)
+    minr = _positive_whole(r, "min_respondents", rs.min_respondents, err)
     date = r.get("date")
     if isinstance(date, (dt.date, dt.datetime)):
         date = date.isoformat()  # date: 2026-11-01 without quotes is read as a date
     else:
-        date = text(r, "date", 'a date (a text such as "2026-11-01")', '日期（如 "2026-11-01"）')
-    output = a_path(r, "output")
-    font = a_path(r, "font")
-    rs = ReportSpec(
+        date = _text(
+            r, "date", 'a date (a text such as "2026-11-01")', '日期（如 "2026-11-01"）', err
+        )
+    output = _a_path(r, "output", err)
+    font = _a_path(r, "font", err)
+    return ReportSpec(
         lang=lang,
         date=date or "",
         output=output or rs.output,
@@ -737,31 +833,63 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         weakest=weakest,
         min_respondents=minr,
     )
-    if issues:
-        raise SpecError(issues, summary=f"{len(issues)} problem(s) in {file}")
-    assert tree_path is not None
-    return RunSpec(
-        root=root,
-        title=title,
-        tree=tree_path,
-        recommendations=recs_path,
-        surveys=tuple(surveys),
-        responses=tuple(responses),
-        stations=tuple(stations),
-        missing_codes=missing_codes,
-        imports=tuple(imports),
-        experts=experts_path,
-        weights=ws,
-        report=rs,
-        scoring=ss,
-        uncertainty=us,
-        file=file,
-        notes=tuple(notes),
-        scope=scope,
-    )
 
 
-def _scope(raw: dict, err: Any) -> str:
+def _positive_whole(r: dict, key: str, default: int, err: YamlProblems) -> int:
+    """``report.<key>``, a whole number of at least 1 (*default* when absent or wrong)."""
+    value = r.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        err(
+            r,
+            key,
+            f"report.{key} must be a positive whole number",
+            found=value,
+            zh=f"`report.{key}` 须为正整数",
+            fix=_unquote_hint(value),
+            fix_zh=_unquote_hint_zh(value),
+        )
+        value = default
+    return value
+
+
+def _scoring_compare(sc: dict, method: str, err: Any) -> tuple[str, ...]:
+    """``scoring.compare``: a list of aggregators to compute beside *method*, each known; the
+    headline method and repeats are dropped. Problems filed through *err* at the key's line."""
+    value = sc.get("compare")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        err(
+            sc,
+            "compare",
+            "scoring.compare must be a list of aggregators",
+            "[topsis, grey_relational, fuzzy]",
+            value,
+            zh="`scoring.compare` 须为汇总方法的列表",
+            fix="Write the names in brackets, e.g. compare: [topsis].",
+            fix_zh="把方法名写在方括号里，如 compare: [topsis]。",
+        )
+        return ()
+    out: list[str] = []
+    for name in value:
+        if not isinstance(name, str) or name not in SCORING_METHODS:
+            near = difflib.get_close_matches(str(name), SCORING_METHODS, n=1, cutoff=0.6)
+            err(
+                sc,
+                "compare",
+                "unknown aggregator in scoring.compare",
+                " | ".join(SCORING_METHODS),
+                name,
+                zh="`scoring.compare` 中有未知的汇总方法",
+                fix=f"Did you mean `{near[0]}`?" if near else "",
+                fix_zh=f"是否应为 `{near[0]}`？" if near else "",
+            )
+        elif name != method and name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def _scope(raw: dict, err: YamlProblems) -> str:
     """``scope``: province (the default) | city | district, or its Chinese word (全省 / 全市 /
     全区县); a problem filed through *err* at its line."""
     value = raw.get("scope")
@@ -807,7 +935,7 @@ def _unquote_hint_zh(value: Any) -> str:
     return "数字不要加引号。" if _unquote_hint(value) else ""
 
 
-def _uncertainty_spec(u: Any, err: Any) -> UncertaintySpec:
+def _uncertainty_spec(u: Any, err: YamlProblems) -> UncertaintySpec:
     """The ``uncertainty:`` section; every problem through *err* with its line."""
     base = UncertaintySpec()
     if u is None:
@@ -872,7 +1000,7 @@ def _uncertainty_spec(u: Any, err: Any) -> UncertaintySpec:
     return dataclasses.replace(base, **values)
 
 
-def _uncertainty_ranges(f: dict, err: Any) -> dict[str, Any]:
+def _uncertainty_ranges(f: dict, err: YamlProblems) -> dict[str, Any]:
     """The factors of ``uncertainty.factors`` that are a range, a switch or a band: alpha,
     experts, respondents, leave_one_out, goalposts."""
     values: dict[str, Any] = {}

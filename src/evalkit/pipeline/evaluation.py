@@ -282,8 +282,9 @@ def evaluate_prepared(
     """
     p = prepared
     wspec = weights or p.spec.weights
-    if isinstance(scoring, str):
-        scoring = ScoringSpec(scoring)
+    if isinstance(scoring, str):  # another headline method, the spec's comparisons kept
+        compare = tuple(m for m in p.spec.scoring.compare if m != scoring)
+        scoring = dataclasses.replace(p.spec.scoring, method=scoring, compare=compare)
     sspec = scoring or p.spec.scoring
     if wspec is not p.spec.weights or sspec is not p.spec.scoring:
         spec = dataclasses.replace(p.spec, weights=wspec, scoring=sspec)

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.sensitivity import pooled_indices, sobol_indices
+from ..errors import MethodError
 from ..spec import UncertaintySpec
 from . import uncertainty_fast as fast
 from .uncertainty_model import (
@@ -221,6 +222,15 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
     u = settings or ev.spec.uncertainty
     if u.draws <= 0:
         return None
+    if ev.scoring not in AGGREGATIONS:  # topsis, grey_relational, fuzzy: not varied here
+        shown = " | ".join(AGGREGATIONS)
+        raise MethodError(
+            f"the uncertainty analysis varies the aggregation among {shown}; the headline "
+            f"method {ev.scoring} is not one of them: evaluate with scoring.method weighted_sum "
+            "or geometric for it, or set uncertainty: false",
+            zh=f"不确定性分析只在 {shown} 之间变换汇总方法，主方法 {ev.scoring} 不在其中："
+            "请以 scoring.method: weighted_sum 或 geometric 评价后再做此分析，或设 uncertainty: false",
+        )
     t0 = time.perf_counter()
     p = ev.prepared
     has_judgments = p.judgments is not None
