@@ -157,3 +157,50 @@ def test_a_relative_aggregator_gets_no_path_and_says_why(prepared, relative_aggr
     assert (nl.units["status"] == "relative").all()
     assert nl.units["summary_zh"].iloc[0] == "相对的得分相对于其他参评单位，不按分数线给出晋级路径"
     assert "relative to the other units" in nl.units["summary_en"].iloc[0]
+
+
+def test_staged_rule_lifts_the_dimension_that_holds_the_level_back(project: Path) -> None:
+    """Under the tree's `level_rule: staged`, 南港区 (规范级 by its total) is held at
+    基础级 by 研判能力 (below 60): 规范级 needs that dimension at 基础级 (60), which one indicator of
+    it gives; 东湖区 needs 信息来源 at 规范级 (70) on its way to 融合级. Applying the steps and
+    evaluating again reaches the next level under the staged rule, for districts and stations
+    (AHP weights, so the stations' changes leave the weights as they are)."""
+    tree = project / "indicators" / "community_policing.yaml"
+    tree.write_text(
+        tree.read_text(encoding="utf-8").replace("level_rule: total", "level_rule: staged"),
+        encoding="utf-8",
+    )
+    p = prepare(project)
+    w = dataclasses.replace(p.spec.weights, method="ahp")
+    ev = evaluate_prepared(p, weights=w)
+    nl = ev.analysis("next_level")
+    assert nl.rule == "staged"
+    u = nl.units.set_index(["kind", "district", "station"])
+    ng = u.loc[("district", "南港区", "")]
+    held = ev.districts.set_index("district").loc["南港区"]
+    assert (held["level"], held["level_by_total"], held["held_back_by"]) == (
+        2.0,
+        3.0,
+        "analysis_ability",
+    )
+    assert ng["dimension"] == "analysis_ability" and ng["shortfall"] < 0
+    assert ng["summary_zh"] == (
+        f"总分 {ng['total']:.1f} 已过规范级线（70 分），但维度“研判能力”须达到基础级（60 分）："
+        "改进 1 项指标即可"
+    )
+    steps = nl.of("南港区").steps
+    leaves_of = {leaf.id for leaf in ev.tree.node("analysis_ability").walk() if leaf.is_leaf}
+    assert set(steps["indicator"]) <= leaves_of and (steps["reason"] == "analysis_ability").all()
+    dh = nl.of("东湖区").steps
+    assert dh["reason"].iloc[0] == "info_sources"
+    ev2 = evaluate_prepared(_apply(p, nl.steps, True), weights=w)
+    got = pd.concat(
+        [
+            ev2.districts.assign(kind="district", station=""),
+            ev2.stations.assign(kind="station"),
+        ]
+    ).set_index(["kind", "district", "station"])
+    got = got.reindex(u.index)
+    assert (got["level"].to_numpy() >= u["target"].to_numpy()).all()
+    assert got["total"].to_numpy() == pytest.approx(u["total_after"].to_numpy(), abs=1e-9)
+    assert (u["dimension"] != "").sum() > 10
