@@ -297,16 +297,23 @@ def synth(
     ),
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 20261101,
     districts: Annotated[int, typer.Option(help="Number of districts.")] = 4,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="Write another survey period of the same province (e.g. 2025): drifted "
+            "strengths, new officers, no experts workbook."
+        ),
+    ] = None,
 ) -> None:
     """Write a synthetic province (survey workbooks + experts) made by a seeded generator."""
     from ..synth import synthesize
 
     try:
-        files = synthesize(tree_path, out, seed=seed, districts=districts)
+        files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
     except EvalkitError as exc:
         _fail(exc)
         return
-    except ValueError as exc:  # the number of districts
+    except ValueError as exc:  # the number of districts, an empty period label
         _fail(str(exc))
         return
     for f in files:

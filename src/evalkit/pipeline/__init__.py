@@ -7,6 +7,7 @@
     ev2 = evaluate_prepared(prepared, scoring="geometric")                      # no I/O
     ev3 = evaluate_prepared(prepared, weights=replace(prepared.spec.weights, method="critic"))
     ev.analysis("reliability")                     # analyses on first use
+    cmp = evaluate_periods("project/")             # survey periods on the base period's weights
 
 Stages are registered by name in :data:`WEIGHTERS`, :data:`AGGREGATORS` and :data:`ANALYSES`; see
 docs/architecture.md for adding one.
@@ -28,6 +29,7 @@ from .evaluation import (
     level_table,
     levels_of,
 )
+from .periods import PeriodComparison, compare_periods, evaluate_periods, prepare_periods
 from .prepare import Prepared, prepare, prepare_data
 from .registry import AGGREGATORS, ANALYSES, WEIGHTERS, Registry, Stage
 from .weighters import WeightInput, Weights, weigh
@@ -37,17 +39,21 @@ __all__ = [
     "ANALYSES",
     "WEIGHTERS",
     "Evaluation",
+    "PeriodComparison",
     "Prepared",
     "Registry",
     "Stage",
     "WeightInput",
     "Weights",
+    "compare_periods",
     "evaluate",
     "evaluate_data",
+    "evaluate_periods",
     "evaluate_prepared",
     "level_table",
     "levels_of",
     "prepare",
     "prepare_data",
+    "prepare_periods",
     "weigh",
 ]

@@ -44,6 +44,9 @@ class Evaluation:
         level_by_total, held_back_by, shown (meets the minimum group size), rank_in_district,
         rank_in_province, then dimension scores.
     district_scores / station_scores: every node's score (columns: node ids in tree order).
+    period: the survey period scored ("" for a project of one period); weights_period: the period
+    whose data and experts gave the weights (the base period; equal to ``period`` for the base
+    itself, "" for a project of one period).
     """
 
     prepared: Prepared
@@ -54,6 +57,8 @@ class Evaluation:
     district_scores: pd.DataFrame
     station_scores: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
+    period: str = ""
+    weights_period: str = ""
     _analyses: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # ---- the prepared data, by the names the reports use
@@ -274,11 +279,18 @@ def evaluate_prepared(
     *,
     weights: WeightSpec | None = None,
     scoring: ScoringSpec | str | None = None,
+    weight_set: WeightSet | None = None,
+    period: str = "",
+    weights_period: str = "",
 ) -> Evaluation:
     """Weigh and score prepared data; *weights* / *scoring* override the spec's (no file read).
 
     ``evaluate_prepared(p, weights=dataclasses.replace(p.spec.weights, method="critic"))`` is
     the same project weighted by CRITIC; ``scoring="geometric"`` aggregates geometrically.
+    *weight_set* scores with weights already computed (another survey period's, see
+    :mod:`evalkit.pipeline.periods`) instead of weighing this data: its local weights are used as
+    they are, nothing is recomputed on *prepared*; *period* / *weights_period* name the period
+    scored and the one the weights come from.
     """
     p = prepared
     wspec = weights or p.spec.weights
@@ -289,11 +301,15 @@ def evaluate_prepared(
     if wspec is not p.spec.weights or sspec is not p.spec.scoring:
         spec = dataclasses.replace(p.spec, weights=wspec, scoring=sspec)
         p = dataclasses.replace(p, spec=spec)
-    ws = weigh(p.tree, wspec, p.judgments, p.objective_units, p.directions)
+    if weight_set is None:
+        ws = weigh(p.tree, wspec, p.judgments, p.objective_units, p.directions)
+        issues = [*p.issues, *ws.issues]
+    else:  # the weights' own findings belong to the data they were computed on
+        ws = weight_set
+        issues = list(p.issues)
     aggregate = AGGREGATORS[sspec.method].func
     st_scores = aggregate(p.tree, p.station_leaf_scores, ws.local)
     di_scores = aggregate(p.tree, p.district_leaf_scores, ws.local)
-    issues = [*p.issues, *ws.issues]
     issues += _coverage_issues(p.tree, "station", p.matrix.stations)
     issues += _coverage_issues(p.tree, "district", p.matrix.districts)
     stations, privacy = _station_table(p, st_scores)
@@ -307,6 +323,8 @@ def evaluate_prepared(
         district_scores=di_scores,
         station_scores=st_scores,
         issues=issues,
+        period=period,
+        weights_period=weights_period,
     )
 
 

@@ -231,6 +231,14 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
             zh=f"不确定性分析只在 {shown} 之间变换汇总方法，主方法 {ev.scoring} 不在其中："
             "请以 scoring.method: weighted_sum 或 geometric 评价后再做此分析，或设 uncertainty: false",
         )
+    if ev.weights_period != ev.period:
+        raise MethodError(
+            f"the evaluation of period {ev.period} is scored with the weights of period "
+            f"{ev.weights_period}; the uncertainty analysis reweighs the data it is given: run it "
+            f"on the evaluation of period {ev.weights_period}",
+            zh=f"时期 {ev.period} 的评价采用时期 {ev.weights_period} 的权重；不确定性分析会在其"
+            f"数据上重新赋权：请对时期 {ev.weights_period} 的评价进行此分析",
+        )
     t0 = time.perf_counter()
     p = ev.prepared
     has_judgments = p.judgments is not None

@@ -25,11 +25,13 @@ from .model import (
     SPEC_KEYS,
     WEIGHT_METHODS,
     ImportSpec,
+    PeriodSpec,
     ReportSpec,
     RunSpec,
     ScoringSpec,
     WeightSpec,
 )
+from .periods import _periods
 from .uncertainty import _uncertainty
 from .values import (
     _a_path,
@@ -83,15 +85,16 @@ def load_spec(project: Path | str = ".") -> RunSpec:
     scope = _scope(raw, err)
     tree_path = _tree_path(raw, root, err)
     recs_path = _recommendations_path(raw, root, err)
-    data = _data(raw, root, notes, err)
-    weights = _weights(raw, data.experts, err)
+    periods = _periods(raw, root, notes, err, _data)
+    data = _period_data(periods.chosen) if "periods" in raw else _data(raw, root, notes, err)
+    weights = _weights(raw, data.experts, err, experts_unknown=periods.experts_unknown)
     scoring = _scoring(raw, err)
     uncertainty = _uncertainty(raw, err)
     report = _report(raw, root, err)
     if issues:
         raise SpecError(issues, summary=f"{len(issues)} problem(s) in {file}")
     assert tree_path is not None
-    return RunSpec(
+    spec = RunSpec(
         root=root,
         title=title,
         tree=tree_path,
@@ -109,7 +112,19 @@ def load_spec(project: Path | str = ".") -> RunSpec:
         file=file,
         notes=tuple(notes),
         scope=scope,
+        periods=periods.periods,
+        base_period=periods.base,
+        period_change=periods.change,
     )
+    return spec.for_period(periods.base) if periods.periods else spec
+
+
+def _period_data(period: PeriodSpec | None) -> _DataFiles:
+    """The data of the base period (with periods, the RunSpec's own data are the base's)."""
+    if period is None:
+        return _DataFiles()
+    p = period
+    return _DataFiles(p.surveys, p.responses, p.stations, p.missing_codes, p.imports, p.experts)
 
 
 def _title(raw: dict, err: YamlProblems) -> dict[str, str]:
@@ -344,9 +359,12 @@ def _import_file_problem(entry: dict, key: str, q: Path, err: YamlProblems) -> N
     )
 
 
-def _weights(raw: dict, experts_path: Path | None, err: YamlProblems) -> WeightSpec:
+def _weights(
+    raw: dict, experts_path: Path | None, err: YamlProblems, *, experts_unknown: bool = False
+) -> WeightSpec:
     """``weights``: method, combine, alpha, ri_table, cr_threshold, inconsistent_experts,
-    objective, combine_level; AHP and combined need ``data.experts``."""
+    objective, combine_level; AHP and combined need ``data.experts`` (not checked when which
+    experts there are is unknown: periods without a base period read)."""
     w = _mapping(raw, "weights", "{method: combined, alpha: 0.5}", err)
     err.issues.extend(
         unknown_keys(w, [f.name for f in fields(WeightSpec)], file=err.file, where="weights")
@@ -378,7 +396,7 @@ def _weights(raw: dict, experts_path: Path | None, err: YamlProblems) -> WeightS
     )
     objective = _choice(w, "weights", "objective", ws.objective, OBJECTIVE_METHODS, err)
     level = _choice(w, "weights", "combine_level", ws.combine_level, COMBINE_LEVELS, err)
-    if method in ("ahp", "combined") and experts_path is None:
+    if method in ("ahp", "combined") and experts_path is None and not experts_unknown:
         err(
             w if "method" in w else raw,
             "method" if "method" in w else "weights" if "weights" in raw else None,

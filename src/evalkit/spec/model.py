@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,9 @@ SPEC_KEYS = (
     "scoring",
     "uncertainty",
     "report",
+    "periods",
+    "base_period",
+    "period_change",
 )
 
 
@@ -60,6 +64,12 @@ DATA_KEYS = ("surveys", "responses", "stations", "experts", "missing_codes", "im
 
 
 IMPORT_KEYS = ("file", "map", "sheet", "district", "station", "labels_from")
+
+
+PERIOD_KEYS = ("id", "label", "tree", "data")
+
+
+PERIOD_CHANGE_KEYS = ("draws", "seed")
 
 
 @dataclass(frozen=True)
@@ -157,6 +167,31 @@ class ReportSpec:
 
 
 @dataclass(frozen=True)
+class PeriodSpec:
+    """One survey period of ``periods:``: its id, its label in zh / en, its tree (None: the
+    project's ``tree``) and the files and settings of its ``data:`` section."""
+
+    id: str
+    label: dict[str, str]
+    tree: Path | None = None
+    surveys: tuple[Path, ...] = ()
+    responses: tuple[Path, ...] = ()
+    stations: tuple[Path, ...] = ()
+    missing_codes: tuple[float | str, ...] = ()
+    imports: tuple[ImportSpec, ...] = ()
+    experts: Path | None = None
+
+
+@dataclass(frozen=True)
+class PeriodChangeSpec:
+    """``period_change:``: bootstrap draws of the changes between periods (0: no intervals) and
+    their seed."""
+
+    draws: int = 1000
+    seed: int = 20261201
+
+
+@dataclass(frozen=True)
 class RunSpec:
     root: Path
     title: dict[str, str]
@@ -175,6 +210,11 @@ class RunSpec:
     file: str = ""
     notes: tuple[Issue, ...] = ()  # warnings about the project file (files a glob skipped)
     scope: str = "province"  # SCOPES: what the whole study covers
+    # survey periods (``periods:``), in the project's order; with periods, the tree and data
+    # fields above are the base period's (for_period gives any period's)
+    periods: tuple[PeriodSpec, ...] = ()
+    base_period: str = ""
+    period_change: PeriodChangeSpec = field(default_factory=PeriodChangeSpec)
 
     @property
     def output_dir(self) -> Path:
@@ -186,3 +226,19 @@ class RunSpec:
         "district-wide" (where reports say "the province mean", 全省均值)."""
         words = SCOPES.get(self.scope, SCOPES["province"])
         return words.get(lang) or words["en"]
+
+    def for_period(self, period_id: str) -> RunSpec:
+        """This spec with the tree and data of the period *period_id* (KeyError when none)."""
+        for p in self.periods:
+            if p.id == period_id:
+                return dataclasses.replace(
+                    self,
+                    tree=p.tree or self.tree,
+                    surveys=p.surveys,
+                    responses=p.responses,
+                    stations=p.stations,
+                    missing_codes=p.missing_codes,
+                    imports=p.imports,
+                    experts=p.experts,
+                )
+        raise KeyError(period_id)
