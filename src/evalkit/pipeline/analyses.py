@@ -53,3 +53,4 @@ def diagnosis(ev: Evaluation) -> dict[str, pd.DataFrame]:
 
 # the evaluation toolbox's analyses (fuzzy, methods, obstacles), registered after these
 from . import method_analyses as method_analyses  # noqa: E402
+from . import redundancy as redundancy  # noqa: E402
