@@ -50,6 +50,7 @@ WHY: dict[str, dict[str, str]] = {
         "en": "both indicators divide the same count: check they are not two ways of one measure",
     },
 }
+LISTED = 10  # pairs a warning names; evalkit tree --check lists them all
 HEADERS = {
     "zh": {"kind": "类型", "a": "甲", "b": "乙", "figures": "数据", "why": "说明"},
     "en": {"kind": "kind", "a": "A", "b": "B", "figures": "figures", "why": "why it matters"},
@@ -67,12 +68,12 @@ def _name(tree: IndicatorTree, ident: str, lang: str) -> str:
 
 
 def _pair_figures(row: pd.Series, lang: str) -> str:
-    same = bool(row["same_dimension"])
+    rho, r, n = f"{row['spearman']:.2f}", f"{row['pearson']:.2f}", int(row["n"])
     if lang == "zh":
-        text = f"斯皮尔曼 ρ = {row['spearman']:.2f}，皮尔逊 r = {row['pearson']:.2f}，{int(row['n'])} 个派出所"
-        return text + ("；同一维度" if same else "；不同维度")
-    text = f"Spearman rho = {row['spearman']:.2f}, Pearson r = {row['pearson']:.2f}, {int(row['n'])} stations"
-    return text + ("; same dimension" if same else "; different dimensions")
+        dim = "同一维度" if row["same_dimension"] else "不同维度"
+        return f"ρ = {rho}，r = {r}，{n} 个派出所，{dim}"
+    dim = "same dimension" if row["same_dimension"] else "different dimensions"
+    return f"rho = {rho}, r = {r}, {n} stations, {dim}"
 
 
 def _scaling_figures(tree: IndicatorTree, row: pd.Series, lang: str) -> str:
@@ -135,18 +136,23 @@ def headers(lang: str) -> dict[str, str]:
 
 def summary_line(red: Redundancy, lang: str) -> str:
     """What was checked, on how much data, with which threshold."""
-    t = f"{red.threshold:g}"
+    t, found = f"{red.threshold:g}", len(findings_table(red, lang))
     if lang == "zh":
-        return (
-            f"冗余检查：{red.stations} 个派出所的指标得分（|ρ| 或 |r| ≥ {t} 标出），"
-            f"{red.respondents} 名民警的答卷（多特质量表分析），以及指标树中的定义。"
-            f"共 {len(findings_table(red, lang))} 项发现。"
+        data = (
+            f"{red.stations} 个派出所的指标得分（斯皮尔曼 ρ 或皮尔逊 r 的绝对值 ≥ {t} 即标出）、"
+            f"{red.respondents} 名民警的答卷（多特质量表分析）以及"
+            if red.stations or red.respondents
+            else ""
         )
-    return (
-        f"Redundancy check: indicator scores of {red.stations} stations (flagged at |rho| or "
-        f"|r| >= {t}), answers of {red.respondents:,} officers (multitrait scaling), and the "
-        f"tree's definitions. {len(findings_table(red, lang))} finding(s)."
+        return f"冗余检查：{data}指标树中的定义。共 {found} 项发现。"
+    data = (
+        f"indicator scores of {red.stations} stations (flagged when Spearman's rho or Pearson's "
+        f"r reaches {t} in absolute value), answers of {red.respondents:,} officers (multitrait "
+        "scaling) and "
+        if red.stations or red.respondents
+        else ""
     )
+    return f"Redundancy check: {data}the tree's definitions. {found} finding(s)."
 
 
 def redundancy_issues(red: Redundancy) -> list[Issue]:
@@ -157,13 +163,16 @@ def redundancy_issues(red: Redundancy) -> list[Issue]:
         mask = (en["kind"] == KIND_LABELS[kind]["en"]).to_numpy()
         if not mask.any():
             continue
-        z, e = zh[mask], en[mask]
+        z, e = zh[mask].head(LISTED), en[mask].head(LISTED)
+        more = int(mask.sum()) - len(e)
         listed_en = "; ".join(
             f"{a} - {b} ({f})" for a, b, f in zip(e["a"], e["b"], e["figures"], strict=True)
         )
+        listed_en += f"; and {more} more" if more else ""
         listed_zh = "；".join(
             f"{a} 与 {b}（{f}）" for a, b, f in zip(z["a"], z["b"], z["figures"], strict=True)
         )
+        listed_zh += f"；另有 {more} 项" if more else ""
         out.append(
             Issue(
                 Location(file=red.tree.file),

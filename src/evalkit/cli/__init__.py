@@ -189,7 +189,9 @@ def validate(project: ProjectArg = Path(".")) -> None:
         ),
         highlight=False,
     )
-    show_warnings([*marks, *ev.issues])
+    from ..analysis.redundancy_text import redundancy_issues
+
+    show_warnings([*marks, *ev.issues, *redundancy_issues(ev.analysis("redundancy"))])
 
 
 def _confirm_warnings(project: Path) -> list[Any]:
@@ -235,14 +237,29 @@ def tree(
         Path, typer.Argument(help="A tree YAML file, or a project folder (uses its tree).")
     ] = Path("."),
     lang: NamesLangOpt = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Look for what may be counted twice: indicators whose station scores "
+            "correlate, items fitting another dimension, overlaps the tree defines.",
+        ),
+    ] = False,
+    threshold: Annotated[
+        float,
+        typer.Option(help="With --check: flag pairs correlating at |rho| or |r| >= this."),
+    ] = 0.8,
 ) -> None:
     """Print an indicator tree: dimensions, indicators, sources, goalposts and what they rest on,
-    levels and the level rule."""
+    levels and the level rule. With --check, the redundancy check of the tree and its data."""
     from ..report.i18n import text
     from ..spec import load_spec
     from ..tree import BASIS_LABELS, LEVEL_RULE_LABELS, load_tree
 
     _check_lang(lang)
+    if check:
+        _tree_check(path, lang, threshold)
+        return
     try:
         is_tree = path.suffix in (".yaml", ".yml") and path.name != "evalkit.yaml"
         tree_path = path if is_tree else load_spec(path).tree
@@ -285,6 +302,19 @@ def tree(
         console.print(f"    {text(t.level_note, lang)}", highlight=False, markup=False)
     rule = text(LEVEL_RULE_LABELS[t.level_rule], lang)
     console.print(f"level rule: {t.level_rule} ({rule})", highlight=False, markup=False)
+
+
+def _tree_check(path: Path, lang: str | None, threshold: float) -> None:
+    """``evalkit tree --check``: findings are warnings (exit 0), bad input an error (exit 1)."""
+    from .tree_check_cmd import redundancy_for, show_tree_check
+
+    tree_only = path.suffix in (".yaml", ".yml") and path.name != "evalkit.yaml"
+    try:
+        red = redundancy_for(path, tree_only, threshold)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    show_tree_check(red, lang or project_lang(path) or "zh", tree_only, console)
 
 
 @app.command()
