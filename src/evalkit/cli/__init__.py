@@ -7,6 +7,7 @@ errors to ``Error: ...`` on stderr and exit code 1.
 from __future__ import annotations
 
 import datetime
+import math
 import shutil
 import sys
 from importlib import resources
@@ -137,30 +138,39 @@ def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
 
 
 def _districts_table(ev: Any, lang: str) -> Table:
-    """The run's summary: districts by rank, with names and level names in the report language."""
+    """The run's summary: districts by rank, with names and level names in the report language,
+    and the spread of each district's station totals (Gini, range: ev.analysis("imbalance"))."""
     from ..report.i18n import text
 
     zh = lang == "zh"
     heads = (
-        ("名次", "区县", "总分", "成熟度等级", "有效问卷", "派出所")
+        ("名次", "区县", "总分", "成熟度等级", "有效问卷", "派出所", "所间基尼", "所间极差")
         if zh
-        else ("rank", "district", "total", "level", "respondents", "stations")
+        else ("rank", "district", "total", "level", "respondents", "stations", "Gini", "range")
     )
     table = Table(title="各区县" if zh else "Districts", show_lines=False)
     for k, col in enumerate(heads):
         table.add_column(col, justify="left" if k in (1, 3) else "right")
     names = {lv.level: text(lv.name, lang) for lv in ev.tree.levels}
+    spread = ev.analysis("imbalance").totals
+
+    def num(v: Any, fmt: str) -> str:
+        return "" if v != v else format(v, fmt)
+
     for _, r in ev.summary().iterrows():
         name = r["district"] if zh else (r.get("district_en") or r["district"])
         level = r["level"]
         shown = "" if level != level else f"{names.get(int(level), int(level))} ({int(level)})"
+        s = spread.loc[r["district"]] if r["district"] in spread.index else {}
         table.add_row(
             "" if r["rank"] != r["rank"] else f"{int(r['rank'])}",
             str(name),
-            "" if r["total"] != r["total"] else f"{r['total']:.1f}",
+            num(r["total"], ".1f"),
             shown,
             str(r["respondents"]),
             str(r["stations"]),
+            num(s.get("gini", math.nan), ".3f"),
+            num(s.get("range", math.nan), ".1f"),
         )
     return table
 

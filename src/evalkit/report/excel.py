@@ -32,6 +32,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from evalkit.errors import ISSUE_COLUMNS
 from evalkit.report.i18n import LABELS, SHEETS, header, word
+from evalkit.report.imbalance import HEADERS as IMBALANCE_HEADERS
+from evalkit.report.imbalance import KINDS as IMBALANCE_KINDS
+from evalkit.report.imbalance import LABEL as IMBALANCE_LABEL
 from evalkit.report.model import ComparisonReport, DistrictReport, cr_threshold
 from evalkit.weights.weightset import WEIGHT_COLUMNS
 
@@ -201,6 +204,8 @@ def write_comparison_workbook(report: ComparisonReport, path: Path) -> Path:
         _set_properties(wb, report.title, "", report.report_date)
         d = _Table(report.districts, lang, names=report.dimension_columns)
         d.add(["district", "total", "level", "level_name", "rank", "respondents", "stations"])
+        for col, pair in IMBALANCE_HEADERS.items():  # the spread of the station totals
+            d.add([col], kind=IMBALANCE_KINDS.get(col, "text"), title=pair[lang != "zh"])
         d.add_rest(kind="score", skip=("note",))
         d.add(["note"], kind="wrap")
         ws = _add_sheet(wb, "districts", lang)
@@ -724,6 +729,8 @@ def _district_summary(ws: Worksheet, styles: _Styles, r: DistrictReport) -> None
         kv(_label("left_out", lang), ("；" if lang == "zh" else "; ").join(r.left_out))
     kv(header("province_mean", lang), r.province_mean, "score")
     kv(header("best_in_province", lang), r.province_best, "score")
+    if r.imbalance:
+        kv(IMBALANCE_LABEL[lang != "zh"], r.imbalance)
     counts = r.counts or {}
     for key in ("respondents", "stations"):
         if key in counts:

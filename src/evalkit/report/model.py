@@ -113,14 +113,17 @@ class DistrictReport:
     n_districts_total: int = 0
     # each district left out, with why (localised): "西山区（surveys/西山区.xlsx 中有 2 个错误）"
     left_out: list[str] = field(default_factory=list)
+    # the spread of the district's station totals in a sentence (report.imbalance.summary_text)
+    imbalance: str = ""
 
 
 @dataclass(frozen=True)
 class ComparisonReport:
     """The cross-district comparison workbook.
 
-    ``districts``: district, total, level, level_name, rank, respondents, stations, then one column per
-        dimension id; when districts were left out of the run, they follow unscored, with why in
+    ``districts``: district, total, level, level_name, rank, respondents, stations, the spread of
+        the district's station totals (station_cv, station_gini, station_range, lowest_station,
+        highest_station: report.imbalance), then one column per dimension id; when districts were left out of the run, they follow unscored, with why in
         ``note``.
     ``issues``: every issue, with ``district`` naming the district it concerns or the whole study.
     ``stations``: district, station, respondents, total, level, level_name, rank_in_district,

@@ -28,6 +28,7 @@ from ..weights.consistency import CONSENSUS_MEASURE
 from ..weights.weightset import WEIGHT_COLUMNS
 from .i18n import check as check_name
 from .i18n import text, word
+from .imbalance import district_columns, summary_text
 from .model import ComparisonReport, DistrictReport, Recommendation
 
 _METHOD_WORDS = {
@@ -607,6 +608,7 @@ def district_report(
         reliability_items=reliability_items,
         kmo=kmo,
         screening=screening,
+        imbalance=summary_text(ev, district, lang),
     )
 
 
@@ -653,6 +655,9 @@ def comparison_report(
             "stations": d["stations"],
         }
     )
+    # the spread of the district's station totals beside its score
+    spread = district_columns(ev, d["district"], lang).set_axis(districts.index)
+    districts = pd.concat([districts, spread], axis=1)
     for dim in dims:
         districts[dim] = d[dim].to_numpy()
     reasons = _left_out_reasons(ev, lang)
