@@ -261,3 +261,19 @@ def test_the_three_known_overlaps_of_the_shipped_tree_are_flagged_on_the_example
     data = {frozenset((a, b)) for a, b in red.pairs[["a", "b"]].values}
     assert frozenset(("analysis_skill", "platform_proficiency_share")) in data
     assert red.stations == 27  # the stations shown (one has 3 officers)
+
+
+def test_cross_pearson_equals_pairwise_complete_corrcoef() -> None:
+    from evalkit.analysis.redundancy import cross_pearson
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(50, 10, (60, 4))
+    y = np.c_[x[:, :2] @ rng.normal(size=(2, 2)) + rng.normal(size=(60, 2)), np.full(60, 3.0)]
+    x[rng.random(x.shape) < 0.2] = np.nan
+    y[rng.random(y.shape) < 0.1] = np.nan
+    got = cross_pearson(x, y)
+    assert got.shape == (4, 3) and np.isnan(got[:, 2]).all()  # a constant column
+    for i in range(4):
+        for j in range(2):
+            ok = ~(np.isnan(x[:, i]) | np.isnan(y[:, j]))
+            assert got[i, j] == pytest.approx(np.corrcoef(x[ok, i], y[ok, j])[0, 1], abs=1e-12)

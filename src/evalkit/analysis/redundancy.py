@@ -75,6 +75,33 @@ def _row_pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where((n >= 3) & ~flat, np.clip(r, -1.0, 1.0), np.nan)
 
 
+def cross_pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Pearson's r of every column of *x* (units x p) with every column of *y* (units x q), each
+    pair on the units where both are present: p x q, by matrix products of the masked sums (no
+    array of pairs x units). NaN for fewer than 3 units or a constant column."""
+    px, py = ~np.isnan(x), ~np.isnan(y)
+    # centring by each column's own mean leaves r unchanged and keeps the sums small
+    x0 = np.where(px, x - _column_mean(x, px), 0.0)
+    y0 = np.where(py, y - _column_mean(y, py), 0.0)
+    fx, fy = px.astype(float), py.astype(float)
+    n = fx.T @ fy
+    sx, sy = x0.T @ fy, fx.T @ y0
+    sxx, syy = (x0 * x0).T @ fy, fx.T @ (y0 * y0)
+    sxy = x0.T @ y0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vx, vy = n * sxx - sx * sx, n * syy - sy * sy
+        r = (n * sxy - sx * sy) / np.sqrt(vx * vy)
+    tiny = 1e-12 * np.maximum(n * sxx, 1e-300)
+    flat = (vx <= tiny) | (vy <= 1e-12 * np.maximum(n * syy, 1e-300))
+    return np.where((n >= 3) & ~flat, np.clip(r, -1.0, 1.0), np.nan)
+
+
+def _column_mean(x: np.ndarray, present: np.ndarray) -> np.ndarray:
+    count = present.sum(axis=0)
+    total = np.where(present, x, 0.0).sum(axis=0)
+    return np.divide(total, count, out=np.zeros(x.shape[1]), where=count > 0)
+
+
 def pair_correlations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pearson's r, Spearman's rho and the number of complete cells of each row pair of *a* and
     *b* (pairs x units, NaN missing), on the cells where both are present.
@@ -143,11 +170,14 @@ def item_scaling(keyed: pd.DataFrame, item_dimension: dict[str, str]) -> pd.Data
         own = member.argmax(axis=1)
         rest_n = counts[:, own] - present
         rest = np.where(rest_n > 0, (sums[:, own] - x0) / rest_n, np.nan)
-    r_own, _, n_own = pair_correlations(x.T, rest.T)
-    m, d = len(items), len(dims)
-    a = np.repeat(x.T, d, axis=0)  # (items * dimensions) x respondents
-    b = np.tile(dim_score.T, (m, 1))
-    r_all = pair_correlations(a, b)[0].reshape(m, d)
+    both = ~(np.isnan(x) | np.isnan(rest))
+    n_own = both.sum(axis=0)
+    r_own = _row_pearson(
+        np.ascontiguousarray(np.where(both, x, np.nan).T),
+        np.ascontiguousarray(np.where(both, rest, np.nan).T),
+    )
+    m = len(items)
+    r_all = cross_pearson(x, dim_score)  # items x dimensions
     r_all[np.arange(m), own] = np.nan
     has_other = ~np.all(np.isnan(r_all), axis=1)
     best = np.where(has_other, np.nanargmax(np.where(has_other[:, None], r_all, 0.0), axis=1), 0)
