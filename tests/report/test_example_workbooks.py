@@ -1,0 +1,79 @@
+"""The example's workbooks, cell by cell: a change of structure must not change a value.
+
+``tests/data/example_workbooks.json`` holds every cell value of the example's district workbooks
+and comparison.xlsx in both languages (``python tests/data/make_example_workbooks.py`` writes
+it). A fresh run must give the same values in the same cells. What was added on purpose since the
+snapshot is named here and only that is set aside: sheets of their own (:data:`ADDED_SHEETS`)
+and rows of the summary sheet that carry one of the labels of :data:`ADDED_SUMMARY_ROWS` in
+their first cell.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT = ROOT / "tests" / "data" / "example_workbooks.json"
+
+#: Sheets written since the snapshot was taken.
+ADDED_SHEETS: set[str] = set()
+#: First-cell labels of summary rows written since the snapshot was taken.
+ADDED_SUMMARY_ROWS: set[str] = set()
+SUMMARY_SHEETS = ("概览", "Summary")
+
+
+def _maker() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "make_example_workbooks", ROOT / "tests" / "data" / "make_example_workbooks.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    return _maker().example_workbooks(tmp_path_factory.mktemp("workbooks"))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return type(a) is type(b) and a == b
+
+
+def _kept_rows(sheet: str, rows: list[list[Any]]) -> list[list[Any]]:
+    if sheet not in SUMMARY_SHEETS:
+        return rows
+    return [r for r in rows if not (r and r[0] in ADDED_SUMMARY_ROWS)]
+
+
+def test_every_cell_of_the_example_workbooks_is_unchanged(fresh: dict[str, Any]) -> None:
+    pinned = json.loads(SNAPSHOT.read_text("utf-8"))
+    assert set(fresh) == set(pinned)
+    for lang, books in pinned.items():
+        assert set(fresh[lang]) == set(books), lang
+        for name, sheets in books.items():
+            got = fresh[lang][name]
+            assert [s for s in got if s not in ADDED_SHEETS] == list(sheets), (lang, name)
+            for sheet, rows in sheets.items():
+                now = _kept_rows(sheet, got[sheet])
+                assert len(now) == len(rows), (lang, name, sheet)
+                for i, (a, b) in enumerate(zip(now, rows, strict=True)):
+                    # JSON has no tuples and keeps ints and floats apart as the file did
+                    a = [
+                        float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in a
+                    ]
+                    b = [
+                        float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in b
+                    ]
+                    assert len(a) == len(b) and all(
+                        _same(x, y) for x, y in zip(a, b, strict=True)
+                    ), (lang, name, sheet, i + 1, a, b)
