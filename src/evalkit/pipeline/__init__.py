@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from . import aggregators as aggregators
 from . import analyses as analyses
+from . import province as province
 from . import uncertainty as uncertainty
 from . import weighters as weighters
 from .evaluation import Evaluation, evaluate, evaluate_data, evaluate_prepared, levels_of
