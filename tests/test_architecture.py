@@ -44,7 +44,6 @@ PENDING_FUNCTIONS = {
     "evalkit.tree._parse_source",
     "evalkit.tree._parse_node",
     "evalkit.templates._experts_node_sheet",
-    "evalkit.report.tables.district_report",
     "evalkit.cli.import_judgments_cmd.import_judgments_cmd",
     "evalkit.cli.weights_cmd.show_weights",
     "evalkit.ingest.judgments._block_matrices",

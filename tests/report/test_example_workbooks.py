@@ -21,10 +21,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "tests" / "data" / "example_workbooks.json"
 
-#: Sheets written since the snapshot was taken.
-ADDED_SHEETS: set[str] = set()
-#: First-cell labels of summary rows written since the snapshot was taken.
-ADDED_SUMMARY_ROWS: set[str] = set()
+#: Sheets written since the snapshot was taken: the uncertainty analysis' (issue 12).
+ADDED_SHEETS: set[str] = {"Uncertainty", "Sensitivity", "Factors"}
+#: First-cell labels of summary rows written since the snapshot was taken: the summary
+#: paragraph (issue 11) and the district's uncertainty figures (issue 12).
+ADDED_SUMMARY_ROWS: set[str] = {
+    "评估综述",
+    "In brief",
+    "排名区间（5%–95%）",
+    "Rank interval (5–95 %)",
+    "得分区间（5%–95%）",
+    "Score interval (5–95 %)",
+    "等级概率",
+    "Level probability",
+}
 SUMMARY_SHEETS = ("概览", "Summary")
 
 
