@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # Agg canvas, no py
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from evalkit.report.fonts import FontChain, font_chain
+from evalkit.report.fonts import FontChain, bundled_font, font_chain
 
 Fonts = FontChain | Path | None
 
@@ -42,10 +42,11 @@ _registered: set[str] = set()
 
 def _family(fonts: Fonts) -> list[str]:
     """Font family list for matplotlib (the report's chain, then matplotlib's own DejaVu Sans),
-    registering each font file once per process. ``None`` is the bundled font; a path is a
-    ``--font`` file (the bundled font after it)."""
+    registering each font file once per process, and the bundled font's bold face for labels
+    set in bold. ``None`` is the bundled font; a path is a ``--font`` file (the bundled font
+    after it)."""
     chain = fonts if isinstance(fonts, FontChain) else font_chain(fonts)
-    for f in chain.fonts:
+    for f in [*chain.fonts, bundled_font("bold")]:
         key = str(Path(f).resolve())
         if key not in _registered:
             font_manager.fontManager.addfont(key)
