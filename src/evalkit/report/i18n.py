@@ -157,6 +157,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "tree": ("指标体系", "indicator tree"),
     "units": ("区县与派出所", "districts and stations"),
     "run": ("运行", "run"),
+    "uncertainty": ("不确定性分析", "uncertainty analysis"),
     "file": ("文件", "file"),
     "files": ("文件", "files"),
     "font_coverage": ("字体覆盖", "font coverage"),

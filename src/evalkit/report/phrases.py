@@ -118,7 +118,7 @@ PHRASES: dict[str, dict[str, str]] = {
             "设定（见附录“不确定性分析的因素”），每次重新计算全部得分、排名与等级。排名区间为 5%–95% "
             "分位数；等级概率只计目标值法标准化的抽样。"
         ),
-        "unc_summary": "不确定性分析：排名区间第 {lo}–{hi} 名（5%–95%），得分区间 {slo}–{shi}；等级为{level_prob}。",
+        "unc_summary": "不确定性分析：排名区间第 {ranks} 名（5%–95%），得分区间 {scores}；等级为{level_prob}。",
         "unc_level": "{level}（概率 {p}{others}）",
         "unc_level_other": "；{level} {p}",
         "unc_level_label": "等级概率",
@@ -284,7 +284,7 @@ PHRASES: dict[str, dict[str, str]] = {
             "count the draws with goalpost normalisation only."
         ),
         "unc_summary": (
-            "Uncertainty analysis: rank interval {lo}–{hi} (5–95 %), score {slo}–{shi}; "
+            "Uncertainty analysis: rank interval {ranks} (5–95 %), score {scores}; "
             "maturity level {level_prob}."
         ),
         "unc_level": "{level} with probability {p}{others}",

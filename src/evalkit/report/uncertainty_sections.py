@@ -347,10 +347,8 @@ def summary_sentence(view: DistrictUncertainty, ev: Evaluation, lang: str) -> st
     """The PDF summary's sentence: rank and score intervals and the level's probability."""
     row = view.own.iloc[0]
     return phrases(lang)["unc_summary"].format(
-        lo=fmt(row["rank_p05"], "rank"),
-        hi=fmt(row["rank_p95"], "rank"),
-        slo=fmt(row["score_p05"], "score"),
-        shi=fmt(row["score_p95"], "score"),
+        ranks=rank_range(row["rank_p05"], row["rank_p95"]),
+        scores=fmt_range(row["score_p05"], row["score_p95"], "score"),
         level_prob=level_probability(row, ev, lang),
     )
 
