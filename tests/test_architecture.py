@@ -39,19 +39,7 @@ MAX_FUNCTION_LINES = 100
 #: lists only shrink. Both must end empty.
 PENDING_IMPORTS: set[str] = set()
 PENDING_MODULES: set[str] = set()
-PENDING_FUNCTIONS = {
-    "evalkit.spec.load_spec",
-    "evalkit.tree._parse_source",
-    "evalkit.tree._parse_node",
-    "evalkit.templates._experts_node_sheet",
-    "evalkit.cli.import_judgments_cmd.import_judgments_cmd",
-    "evalkit.cli.weights_cmd.show_weights",
-    "evalkit.ingest.judgments._block_matrices",
-    "evalkit.ingest.quality.screen_responses",
-    "evalkit.ingest.propose_tree.propose_tree",
-    "evalkit.ingest.propose_tree._render",
-    "evalkit.ingest.survey.load_survey_data",
-}
+PENDING_FUNCTIONS: set[str] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -68,6 +68,21 @@ def test_tree_prints_dimensions(project: Path) -> None:
         assert name in res.output
 
 
+def test_tree_prints_what_goalposts_and_levels_rest_on(project: Path) -> None:
+    res = runner.invoke(app, ["tree", str(project), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    coverage = next(ln for ln in lines if "basic_info_coverage" in ln)
+    assert "50 -> 100 (calibration guess)" in coverage
+    standard = next(ln for ln in lines if "collection_standardization" in ln)
+    assert "1 -> 5 (the scale's ends)" in standard
+    assert any(ln.startswith("levels (calibration guess): 1 Initial >= 0") for ln in lines)
+    assert "level rule: total (the level of the total)" in lines
+    assert any("Worst raised from 0 to 30" in ln for ln in lines)  # a goalpost's note
+    zh = runner.invoke(app, ["tree", str(project), "--lang", "zh"]).output
+    assert "50 -> 100 (校准估计值)" in zh and "levels (校准估计值)" in zh
+
+
 def test_synth_is_deterministic(tmp_path: Path) -> None:
     tree = ROOT / "indicators" / "community_policing.yaml"
     for d in ("a", "b"):
@@ -200,8 +215,9 @@ def test_run_lists_warnings_and_names_levels_and_districts_in_the_report_languag
     assert "Donghu District" in out and "东湖区 " not in out.split("Districts")[1].split("\n\n")[0]
     rows = [line for line in out.splitlines() if "Donghu District" in line and "│" in line]
     assert rows and "Standardized (3)" in rows[0]  # the level's name, not a bare "3"
-    assert "4 warning(s) (all of them are in" in out
-    assert out.count("  warning: ") == 4 and "E06" in out and "梅岭派出所" in out
+    assert "6 warning(s) (all of them are in" in out
+    assert out.count("  warning: ") == 6 and "E06" in out and "梅岭派出所" in out
+    assert "rest on ties" in out and "driven by few stations" in out  # the objective weights
     res = _evalkit("run", str(project), "--no-pdf", "--lang", "zh")
     assert res.returncode == 0, res.stderr
     row = next(line for line in res.stdout.splitlines() if "东湖区" in line and "│" in line)

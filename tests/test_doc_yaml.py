@@ -38,6 +38,8 @@ def _kind(block: str) -> str:
         return "tree"
     if "tree" in data and "data" in data:
         return "project"
+    if "tree" in data and "periods" in data:
+        return "periods project"
     if isinstance(data.get("recommendations"), list):
         return "library"
     if "nodes" in data or "layout" in data:
@@ -63,6 +65,22 @@ def _project_of(block: str, tmp_path: Path) -> Path:
     return project
 
 
+def _periods_project_of(block: str, tmp_path: Path) -> Path:
+    """A project folder holding the example's project file with periods, each period's survey
+    folder holding copies of the example's district workbooks."""
+    project = tmp_path / "example"
+    shutil.copytree(ROOT / "indicators", project / "indicators")
+    shutil.copytree(ROOT / "surveys", project / "surveys")
+    (project / "evalkit.yaml").write_text(block, encoding="utf-8")
+    for period in yaml.safe_load(block)["periods"]:
+        for pattern in period["data"].get("surveys") or []:
+            folder = (project / pattern).parent
+            folder.mkdir(parents=True, exist_ok=True)
+            for f in (ROOT / "surveys").glob("*区.xlsx"):
+                shutil.copyfile(f, folder / f.name)
+    return project
+
+
 EXAMPLES = [
     pytest.param(doc, line, block, id=f"{doc.name}:{line}")
     for doc in (ROOT / "README.md", ROOT / "docs" / "formats.md")
@@ -72,7 +90,7 @@ EXAMPLES = [
 
 def test_the_docs_hold_examples_of_each_kind() -> None:
     kinds = sorted(_kind(block) for _, _, block in (p.values for p in EXAMPLES))
-    assert kinds == ["import map", "judgment map", "library", "project", "tree"]
+    assert kinds == ["import map", "judgment map", "library", "periods project", "project", "tree"]
 
 
 @pytest.mark.parametrize(("doc", "line", "block"), EXAMPLES)
@@ -84,6 +102,10 @@ def test_yaml_example_of_the_docs_loads(doc: Path, line: int, block: str, tmp_pa
     if kind == "project":
         spec = load_spec(_project_of(block, tmp_path))
         assert spec.weights.method == "combined" and len(spec.imports) == 3
+    elif kind == "periods project":
+        spec = load_spec(_periods_project_of(block, tmp_path))
+        assert [p.id for p in spec.periods] == ["2025", "2026"] and spec.base_period == "2025"
+        assert all(p.surveys for p in spec.periods)
     elif kind == "tree":
         # the tree example elides texts and levels with "..."; its keys must all be known
         with pytest.raises(TreeError) as exc:

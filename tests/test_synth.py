@@ -12,7 +12,13 @@ import pytest
 import yaml
 from python_calamine import CalamineWorkbook
 
-from evalkit.synth import DISTRICTS, INCONSISTENT_EXPERT, SMALL_STATION_RESPONDENTS, synthesize
+from evalkit.synth import (
+    DISTRICTS,
+    INCONSISTENT_EXPERT,
+    PERIOD_DRIFT,
+    SMALL_STATION_RESPONDENTS,
+    synthesize,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TREE = ROOT / "indicators" / "community_policing.yaml"
@@ -434,3 +440,89 @@ def test_bad_tree_is_a_located_error_not_a_key_error(tmp_path: Path) -> None:
     path.write_text("schema_version: 1\nid: t\ngoal: {id: g}\n", encoding="utf-8")
     with pytest.raises(TreeError):
         synthesize(path, tmp_path / "out")
+
+
+# ----------------------------------------------------------------- another survey period
+
+
+def test_another_period_has_the_same_stations_new_officers_and_no_experts(
+    province: list[Path], tmp_path: Path
+) -> None:
+    later = synthesize(TREE, tmp_path / "p2025", period="2025")
+    assert [p.name for p in later] == [p.name for p in district_files(province)]
+    assert not (tmp_path / "p2025" / "experts.xlsx").exists()
+    for a, b in zip(district_files(province), later, strict=True):
+        sa, sb = read_sheet(a, "stations"), read_sheet(b, "stations")
+        assert [r[:4] for r in sa] == [r[:4] for r in sb]  # district, station and English names
+        assert sa[1:] != sb[1:]  # records drawn anew
+        ids_a = {r[0] for r in read_sheet(a, "responses")[1:]}
+        ids_b = {r[0] for r in read_sheet(b, "responses")[1:]}
+        assert ids_a.isdisjoint(ids_b)
+        assert all(str(i).startswith("2025-R") for i in ids_b)
+    # the small station keeps its 3 officers: it is still not shown on its own
+    small = later[1]
+    rows = read_sheet(small, "responses")[1:]
+    last = read_sheet(small, "stations")[-1][1]
+    assert sum(r[2] == last for r in rows) == SMALL_STATION_RESPONDENTS
+
+
+def test_another_period_drifts_by_design_and_repeats_itself(
+    province: list[Path], tmp_path: Path
+) -> None:
+    """西山区 is 8 points lower in the period written than in the example, 南港区 3 points higher
+    (PERIOD_DRIFT): on a 1-5 scale, about 0.32 and 0.12 of a point in the items' good direction."""
+    specs = item_specs(yaml.safe_load(TREE.read_text(encoding="utf-8")))
+    later = synthesize(TREE, tmp_path / "a", period="2025")
+    again = synthesize(TREE, tmp_path / "b", period="2025")
+    other = synthesize(TREE, tmp_path / "c", period="2024")
+    assert [read_sheet(p, "responses") for p in later] == [
+        read_sheet(p, "responses") for p in again
+    ]
+    assert read_sheet(later[0], "responses")[1:] != read_sheet(other[0], "responses")[1:]
+
+    def good_mean(path: Path) -> float:
+        rows = read_sheet(path, "responses")
+        header, body = rows[0], rows[1:]
+        values = []
+        for c, item in enumerate(header[3:], start=3):
+            _, reverse, cost = specs[item]
+            x = np.array([r[c] for r in body if isinstance(r[c], (int, float))], float)
+            values.append(np.mean(6 - x if reverse != cost else x))
+        return float(np.mean(values))
+
+    names = [p.name for p in district_files(province)]
+    shift = {
+        n: good_mean(b) - good_mean(a)
+        for n, a, b in zip(names, district_files(province), later, strict=True)
+    }
+    assert shift["西山区.xlsx"] < -0.2
+    assert shift["南港区.xlsx"] > 0.04
+    assert shift["西山区.xlsx"] < min(v for k, v in shift.items() if k != "西山区.xlsx")
+    assert PERIOD_DRIFT["西山区"] == -8.0
+
+
+def test_cli_synth_writes_another_period(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "evalkit", "synth", str(tmp_path / "2025")),
+            *("--tree", str(TREE), "--period", "2025", "--districts", "2"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "2025").iterdir()) == ["东湖区.xlsx", "西山区.xlsx"]
+    assert "2 files written" in done.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "evalkit", "synth", str(tmp_path / "x"), "--period", " "],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert "the period must be a printable label" in bad.stdout + bad.stderr
+    assert "Traceback" not in bad.stdout + bad.stderr

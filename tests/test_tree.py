@@ -184,3 +184,66 @@ def test_comma_in_an_unquoted_flow_text_is_an_error_not_a_cut_unit(tmp_path: Pat
 def test_shipped_units_are_whole() -> None:
     tree = load_tree(ROOT / "indicators" / "community_policing.yaml")
     assert tree.node("community_tipoffs_rate").unit["en"] == "items per 1,000 residents per year"
+
+
+# ---- level rule and the bases of goalposts and cut-offs ------------------------------------------
+
+
+def test_level_rule_defaults_to_total(tmp_path: Path) -> None:
+    tree = load_tree(_write(tmp_path, GOOD))
+    assert tree.level_rule == "total"
+    assert tree.level_basis == "" and not tree.levels_are_guesses
+    assert tree.goalpost_bases() == {"x1": "scale", "x2": ""}  # survey: the scale's ends
+    assert tree.goalpost_guesses() == []
+
+
+def test_level_rule_and_bases_are_read(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "levels:\n",
+        "level_rule: staged\nlevel_basis: calibration\n"
+        "level_note: {zh: 待试点校准, en: to be calibrated}\nlevels:\n",
+    ).replace(
+        "goalposts: {worst: 0, best: 10}",
+        "goalposts: {worst: 0, best: 10, basis: calibration, note: pilot of 2025}",
+    )
+    tree = load_tree(_write(tmp_path, text))
+    assert (tree.level_rule, tree.level_basis) == ("staged", "calibration")
+    assert tree.levels_are_guesses and tree.level_note["en"] == "to be calibrated"
+    x2 = tree.node("x2")
+    assert (x2.worst, x2.best, x2.goalpost_basis) == (0.0, 10.0, "calibration")
+    assert x2.goalpost_note == {"zh": "pilot of 2025", "en": "pilot of 2025"}
+    assert tree.goalpost_guesses() == ["x2"]
+    standard = load_tree(_write(tmp_path, text.replace("basis: calibration,", "basis: standard,")))
+    assert standard.goalpost_guesses() == [] and standard.node("x2").goalpost_basis == "standard"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("levels:\n", "level_rule: strict\nlevels:\n", "level_rule"),
+        ("levels:\n", "level_basis: guess\nlevels:\n", "level_basis"),
+        ("best: 10}", "best: 10, basis: pilot}", "basis"),
+    ],
+)
+def test_unknown_level_rule_or_basis_is_an_error_at_its_line(
+    tmp_path: Path, old: str, new: str, key: str
+) -> None:
+    bad = GOOD.replace(old, new)
+    with pytest.raises(TreeError) as info:
+        load_tree(_write(tmp_path, bad))
+    (issue,) = info.value.issues
+    assert issue.message == f"unknown `{key}`" and issue.message_zh
+    assert issue.location.line == _line_of(bad, new.split("\n")[0].strip())
+    assert "|" in issue.expected
+
+
+def test_shipped_tree_marks_its_calibration_guesses() -> None:
+    """Every statistic's goalposts and the level cut-offs are marked as calibration guesses;
+    the survey indicators' goalposts are their scale's ends."""
+    tree = load_tree(ROOT / "indicators" / "community_policing.yaml")
+    stats = [lf.id for lf in tree.leaves() if lf.source.kind == "statistic"]
+    assert tree.goalpost_guesses() == stats and len(stats) == 17
+    assert all(lf.goalpost_basis == "scale" for lf in tree.leaves() if lf.source.kind == "survey")
+    assert tree.levels_are_guesses and tree.level_note["zh"] and tree.level_note["en"]
+    assert tree.level_rule == "total"
+    assert tree.node("mobile_terminal_rate").goalpost_note["en"].startswith("Worst raised")

@@ -327,6 +327,54 @@ def test_library_text_as_a_list_and_a_repeated_id(library: Path) -> None:
     ]
 
 
+def test_library_effort_words_and_numbers(library: Path) -> None:
+    tree = load_tree(TREE)
+    _edit(library, "    priority: high\n", "    priority: high\n    effort: low\n")
+    _edit(library, "    priority: medium\n", "    priority: medium\n    effort: 2.5\n")
+    rules = {r.id: r for r in load_recommendations(library, tree)}
+    assert (rules["ic_unified_standard"].effort, rules["ic_unified_standard"].effort_units) == (
+        "low",
+        1.0,
+    )
+    assert rules["ic_reuse_existing_data"].effort_units == 2.5
+    assert rules["ic_multi_source_mechanism"].effort is None
+    assert rules["ic_multi_source_mechanism"].effort_units is None
+
+
+def test_library_effort_problems_at_their_lines(library: Path) -> None:
+    tree = load_tree(TREE)
+    _edit(library, "    priority: high\n", "    priority: high\n    effort: huge\n")
+    _edit(library, "    priority: medium\n", '    priority: medium\n    effort: "2"\n')
+    _edit(
+        library,
+        "  - id: is_department_linkage\n",
+        "  - id: is_department_linkage\n    effort: -1\n",
+    )
+    _edit(
+        library,
+        "  - id: is_strengthen_mass_base\n",
+        "  - id: is_strengthen_mass_base\n    efort: low\n",
+    )
+    with pytest.raises(SpecError) as exc:
+        load_recommendations(library, tree)
+    got = sorted((i.location.line, i.message, i.found, i.fix) for i in exc.value.issues)
+    wrong = "`effort` must be low, medium, high or a positive number"
+    assert got == sorted(
+        [
+            (_line(library, "effort: huge"), wrong, "'huge'", ""),
+            (_line(library, 'effort: "2"'), wrong, "'2'", "Write the number without quotes."),
+            (_line(library, "effort: -1"), wrong, "-1", ""),
+            (
+                _line(library, "efort: low"),
+                "unknown key `efort` in a recommendation",
+                "",
+                "Did you mean `effort`?",
+            ),
+        ]
+    )
+    assert all(CJK.search(i.message_zh) or "`" in i.message_zh for i in exc.value.issues)
+
+
 # ---- the import map --------------------------------------------------------------------------
 
 

@@ -152,7 +152,7 @@ def test_an_empty_value_reads_alike_in_every_yaml_file(tmp_path: Path, project: 
     tree_path = project / "indicators" / "community_policing.yaml"
     tree_text = tree_path.read_text(encoding="utf-8")
     tree_path.write_text(
-        tree_text.replace("{worst: 50, best: 100}", "{worst: ~, best: 100}"), "utf-8"
+        tree_text.replace("{worst: 50, best: 100,", "{worst: ~, best: 100,"), "utf-8"
     )
     survey_map = _write(tmp_path, "items:\n  ic_std_1: ~\n", "survey.map.yaml")
     judgment_map = _write(

@@ -7,7 +7,16 @@ The library API works the same from Python, Jupyter and the ``evalkit`` command 
 """
 
 from .errors import DataError, EvalkitError, InputError, Issue, Location, SpecError, TreeError
-from .pipeline import Evaluation, Prepared, evaluate, evaluate_data, evaluate_prepared, prepare
+from .pipeline import (
+    Evaluation,
+    PeriodComparison,
+    Prepared,
+    evaluate,
+    evaluate_data,
+    evaluate_periods,
+    evaluate_prepared,
+    prepare,
+)
 from .run import RunResult, run_project
 from .spec import RunSpec, load_spec
 from .tree import IndicatorTree, load_tree
@@ -22,6 +31,7 @@ __all__ = [
     "InputError",
     "Issue",
     "Location",
+    "PeriodComparison",
     "Prepared",
     "RunResult",
     "RunSpec",
@@ -29,6 +39,7 @@ __all__ = [
     "TreeError",
     "evaluate",
     "evaluate_data",
+    "evaluate_periods",
     "evaluate_prepared",
     "load_spec",
     "load_tree",

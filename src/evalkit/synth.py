@@ -31,10 +31,23 @@ inconsistent at the first node that has three or more, and at none if no node ha
 
 Everything is drawn from one ``numpy.random.Generator`` seeded by ``seed``; workbooks carry a fixed
 creation date, so the same seed gives byte-identical files.
+
+Another survey period
+---------------------
+``synthesize(..., period="2025")`` writes the same province (the same districts and stations,
+planned from the same ``seed``) surveyed in another period: every station's strengths move by its
+district's drift (:data:`PERIOD_DRIFT`: the period written minus the example's; N(0, 3) for
+districts beyond the designed four) plus a station drift N(0, 1.5) and an indicator drift N(0, 1)
+per station, then a new wave of officers answers (20-60 per station, the small station again 3;
+respondent ids ``<period>-R00001`` ..., never those of the example) and the records are drawn
+anew. What follows the plan is drawn from a generator seeded by ``seed`` and the period's label,
+so another label gives another wave. No experts workbook is written: the weights of every period
+come from the base period's experts.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,7 +58,14 @@ import xlsxwriter
 
 from .tree import load_tree
 
-__all__ = ["DISTRICTS", "INCONSISTENT_EXPERT", "SMALL_STATION", "DistrictDesign", "synthesize"]
+__all__ = [
+    "DISTRICTS",
+    "INCONSISTENT_EXPERT",
+    "PERIOD_DRIFT",
+    "SMALL_STATION",
+    "DistrictDesign",
+    "synthesize",
+]
 
 
 @dataclass(frozen=True)
@@ -183,6 +203,11 @@ SMALL_STATION: tuple[int, int] = (1, -1)
 """(district index, station index) of the station with only 3 respondents: 西山区's last station."""
 SMALL_STATION_RESPONDENTS = 3
 
+PERIOD_DRIFT: dict[str, float] = {"东湖区": -2.0, "西山区": -8.0, "南港区": 3.0, "北岭区": 0.0}
+"""Latent strength of a period written with ``period=`` minus the example's, per designed district
+(points on the 0-100 scale): read as an earlier survey, 西山区 has since improved by about 8 points,
+东湖区 by 2, 南港区 has declined by 3 and 北岭区 stayed where it was."""
+
 EXPERTS: tuple[str, ...] = tuple(f"E{k:02d}" for k in range(1, 9))
 INCONSISTENT_EXPERT = "E06"
 """The expert whose goal-node matrix is clearly inconsistent (0.2 < CR < 0.5)."""
@@ -308,6 +333,24 @@ def _plan_districts(tree: _Tree, rng: np.random.Generator, n_districts: int) -> 
         names = tuple((f"{s_zh}派出所", f"{s_en} Police Station") for s_zh, s_en in stems)
         plans.append(_District(zh, en, names, respondents, strength))
     return plans
+
+
+def _drifted(plans: list[_District], rng: np.random.Generator) -> list[_District]:
+    """The same districts and stations in another period: strengths drifted (the district's
+    :data:`PERIOD_DRIFT`, a station drift N(0, 1.5), an indicator drift N(0, 1) per station), a
+    new number of officers per station (the small station keeps its count)."""
+    out = []
+    for plan in plans:
+        n_st, n_ind = plan.strength.shape
+        shift = PERIOD_DRIFT.get(plan.zh)
+        if shift is None:
+            shift = float(rng.normal(0.0, 3.0))
+        station = rng.normal(0.0, 1.5, (n_st, 1))
+        indicator = rng.normal(0.0, 1.0, (n_st, n_ind))
+        respondents = np.where(plan.respondents < 20, plan.respondents, rng.integers(20, 61, n_st))
+        strength = plan.strength + shift + station + indicator
+        out.append(_District(plan.zh, plan.en, plan.stations, respondents, strength))
+    return out
 
 
 # Statistic columns with a realistic generator when they serve as denominators; any other
@@ -509,8 +552,10 @@ def _write_district(
     rng: np.random.Generator,
     first_respondent: int,
     invalid: bool = False,
+    prefix: str = "R",
 ) -> int:
-    """Write one district workbook; return the number of respondent ids used.
+    """Write one district workbook; return the number of respondent ids used (``<prefix>00001``
+    ...).
 
     With ``invalid``, two questionnaires a survey team would reject are appended (no random
     numbers drawn, so the rest of the province is unchanged): a second copy of the first
@@ -520,10 +565,10 @@ def _write_district(
     stats = _station_table(tree, plan, rng)
     n_resp = int(plan.respondents.sum())
     station_of = np.repeat(np.arange(len(plan.stations)), plan.respondents)
-    ids = [f"R{k:05d}" for k in range(first_respondent, first_respondent + n_resp)]
+    ids = [f"{prefix}{k:05d}" for k in range(first_respondent, first_respondent + n_resp)]
     if invalid:
         target = int(np.argmin(np.where(plan.respondents >= 10, plan.respondents, 10**6)))
-        ids += [ids[0], f"R{first_respondent + n_resp:05d}"]
+        ids += [ids[0], f"{prefix}{first_respondent + n_resp:05d}"]
         station_of = np.append(station_of, [station_of[0], target])
         item_cols = [[*col, col[0], 4] for col in item_cols]
         n_written = n_resp + 2
@@ -559,7 +604,12 @@ def _write_district(
 
 
 def synthesize(
-    tree_path: Path, out_dir: Path, *, seed: int = 20261101, districts: int = 4
+    tree_path: Path,
+    out_dir: Path,
+    *,
+    seed: int = 20261101,
+    districts: int = 4,
+    period: str | None = None,
 ) -> list[Path]:
     """Write a synthetic province for the tree at ``tree_path`` into ``out_dir``.
 
@@ -569,21 +619,36 @@ def synthesize(
     (:data:`SMALL_STATION`) has only 3 respondents; the first district also holds two invalid
     questionnaires (a duplicated respondent id and one with the same answer everywhere) for the
     data-quality screening to find. Returns the paths written, districts first.
-    The output depends only on the tree and ``seed``.
+    The output depends only on the tree and ``seed`` (and ``period``).
+
+    With ``period`` (a label such as "2025"), the same districts and stations surveyed in another
+    period (see the module docstring): drifted strengths, a new wave of officers with ids
+    ``<period>-R00001`` ..., new records, and no experts workbook.
     """
     if not 1 <= districts <= MAX_DISTRICTS:
         raise ValueError(f"districts must be between 1 and {MAX_DISTRICTS}, got {districts}")
+    if period is not None and (not period.strip() or not period.isprintable()):
+        raise ValueError(f"the period must be a printable label such as 2025, got {period!r}")
     tree = _read_tree(Path(tree_path))
     rng = np.random.default_rng(seed)
     plans = _plan_districts(tree, rng, districts)
+    prefix = "R"
+    if period is not None:  # the same plan; what follows it drawn for this period
+        rng = np.random.default_rng([seed, zlib.crc32(period.encode("utf-8"))])
+        plans = _drifted(plans, rng)
+        prefix = f"{period}-R"
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     next_respondent = 1
     for k, plan in enumerate(plans):
         path = out_dir / f"{plan.zh}.xlsx"
-        next_respondent += _write_district(tree, plan, path, rng, next_respondent, invalid=k == 0)
+        next_respondent += _write_district(
+            tree, plan, path, rng, next_respondent, invalid=k == 0, prefix=prefix
+        )
         written.append(path)
+    if period is not None:
+        return written
     experts = out_dir / "experts.xlsx"
     _write_experts(tree, experts, rng)
     written.append(experts)

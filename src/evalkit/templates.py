@@ -21,6 +21,7 @@ workbook reads as "lower triangle empty".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -660,171 +661,265 @@ def _experts_instructions(
     ws.activate()
 
 
+@dataclass(frozen=True)
+class _SheetColumns:
+    """The columns of a node's sheet for a node of *n* children (:func:`_sheet_columns`).
+
+    expert | item | name | <children: the grid, from g0> | gap | geo. mean | w | (Aw)_i/w_i |
+    filled | lambda_max | CI | RI | CR | status (the last six on the first row of each block).
+    """
+
+    n: int
+    g0: int
+    gap: int
+    geo: int
+    w: int
+    ratio: int
+    fill: int
+    lam: int
+    ci: int
+    ri: int
+    cr: int
+    status: int
+    pairs: int  # the judgments of a complete block (the upper triangle)
+
+
+def _sheet_columns(n: int) -> _SheetColumns:
+    g0 = 3  # first grid column
+    gap = g0 + n
+    return _SheetColumns(n, g0, gap, *range(gap + 1, gap + 10), n * (n - 1) // 2)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The cell references of one expert's block of n rows, the first at row *top*
+    (:func:`_block`)."""
+
+    cols: _SheetColumns
+    top: int
+    grid: str  # the judgment cells
+    complete: str  # true in Excel when every judgment of the block is filled
+    w_refs: tuple[str, ...]  # each row's weight
+    g_range: str  # the rows' geometric means
+    r_range: str  # the rows' (Aw)_i / w_i
+
+    def cell(self, i: int, j: int) -> str:
+        """The judgment cell a[i, j]."""
+        return xl_rowcol_to_cell(self.top + i, self.cols.g0 + j)
+
+    def term(self, i: int, j: int) -> str:
+        """a[i, j] as a number: 1 on the diagonal, the reciprocal of a[j, i] below it."""
+        if i == j:
+            return "1"
+        return _num(self.cell(i, j)) if i < j else f"1/{_num(self.cell(j, i))}"
+
+
+def _block(cols: _SheetColumns, top: int) -> _Block:
+    def fixed(row: int, col: int) -> str:
+        return xl_rowcol_to_cell(row, col, True, True)
+
+    last = top + cols.n - 1
+    return _Block(
+        cols,
+        top,
+        grid=f"{fixed(top, cols.g0)}:{fixed(last, cols.g0 + cols.n - 1)}",
+        complete=f"{fixed(top, cols.fill)}={cols.pairs}",
+        w_refs=tuple(fixed(top + j, cols.w) for j in range(cols.n)),
+        g_range=f"{fixed(top, cols.geo)}:{fixed(last, cols.geo)}",
+        r_range=f"{xl_rowcol_to_cell(top, cols.ratio)}:{xl_rowcol_to_cell(last, cols.ratio)}",
+    )
+
+
 def _experts_node_sheet(
     wb: Workbook, node: Node, experts: list[str], lang: str, f: dict[str, Any]
 ) -> None:
-    """One block of n rows per expert, a blank row between blocks, nothing below the last block.
-
-    Columns: expert | item | name | <children: the grid> | gap | geo. mean | w | (Aw)_i/w_i | filled
-    | lambda_max | CI | RI | CR | status (the last six on the first row of each block).
-    """
-    t = _T[lang]
+    """One block of n rows per expert, a blank row between blocks, nothing below the last block
+    (the columns: :class:`_SheetColumns`)."""
     ws = wb.add_worksheet(node.id)
     kids = list(node.children)
-    n = len(kids)
-    g0 = 3  # first grid column
-    gap = g0 + n
-    c_g, c_w, c_r = gap + 1, gap + 2, gap + 3
-    c_fill, c_lam, c_ci, c_ri, c_cr, c_st = range(gap + 4, gap + 10)
-    pairs = n * (n - 1) // 2
+    cols = _sheet_columns(len(kids))
     try:
-        ri = random_index(n) if n > 2 else 0.0
+        ri = random_index(cols.n) if cols.n > 2 else 0.0
     except EvalkitError:
         ri = None
+    _node_sheet_head(ws, kids, cols, lang, f)
+    for b, expert in enumerate(experts):
+        block = _block(cols, 1 + b * (cols.n + 1))
+        for i in range(cols.n):
+            _block_row(ws, block, i, expert, kids, lang, f)
+        _block_consistency(ws, block, ri, lang, f)
+    _node_sheet_layout(ws, kids, cols, len(experts), lang)
+
+
+def _node_sheet_head(
+    ws: Worksheet, kids: list[Node], cols: _SheetColumns, lang: str, f: dict[str, Any]
+) -> None:
+    """Row 1: the machine header (expert, item, the children's ids) and the helper columns'
+    titles, the children's names and the CR rule in comments."""
+    t = _T[lang]
     head = {
         0: "expert",
         1: "item",
         2: t["name_col"],
-        c_g: t["g_col"],
-        c_w: t["w_col"],
-        c_r: t["r_col"],
-        c_fill: t["filled_col"].format(m=pairs),
-        c_lam: t["lam_col"],
-        c_ci: t["ci_col"],
-        c_ri: t["ri_col"],
-        c_cr: t["cr_col"],
-        c_st: t["status_col"],
+        cols.geo: t["g_col"],
+        cols.w: t["w_col"],
+        cols.ratio: t["r_col"],
+        cols.fill: t["filled_col"].format(m=cols.pairs),
+        cols.lam: t["lam_col"],
+        cols.ci: t["ci_col"],
+        cols.ri: t["ri_col"],
+        cols.cr: t["cr_col"],
+        cols.status: t["status_col"],
     }
     for j, kid in enumerate(kids):
-        head[g0 + j] = kid.id
+        head[cols.g0 + j] = kid.id
     for col, h in head.items():
-        ws.write_string(0, col, h, f["head"] if col < g0 else f["ghead"])
+        ws.write_string(0, col, h, f["head"] if col < cols.g0 else f["ghead"])
     for j, kid in enumerate(kids):
         ws.write_comment(
-            0, g0 + j, f"{_name(kid.name, lang)}\n{kid.name.get('en', '')}", {"x_scale": 1.6}
+            0, cols.g0 + j, f"{_name(kid.name, lang)}\n{kid.name.get('en', '')}", {"x_scale": 1.6}
         )
-    ws.write_comment(0, c_cr, t["e3"], {"x_scale": 3, "y_scale": 2})
-    for b, expert in enumerate(experts):
-        top = 1 + b * (n + 1)
-        grid = f"{xl_rowcol_to_cell(top, g0, True, True)}:" + xl_rowcol_to_cell(
-            top + n - 1, g0 + n - 1, True, True
-        )
-        fill_ref = xl_rowcol_to_cell(top, c_fill, True, True)
-        complete = f"{fill_ref}={pairs}"
+    ws.write_comment(0, cols.cr, t["e3"], {"x_scale": 3, "y_scale": 2})
 
-        def cell(i: int, j: int, top: int = top) -> str:
-            return xl_rowcol_to_cell(top + i, g0 + j)
 
-        def term(i: int, j: int) -> str:
-            if i == j:
-                return "1"
-            return _num(cell(i, j)) if i < j else f"1/{_num(cell(j, i))}"
+def _block_row(
+    ws: Worksheet,
+    block: _Block,
+    i: int,
+    expert: str,
+    kids: list[Node],
+    lang: str,
+    f: dict[str, Any],
+) -> None:
+    """Row i of a block: expert, item and name, the judgment cells, then the row's geometric
+    mean, weight and (Aw)_i / w_i."""
+    cols, row = block.cols, block.top + i
+    kid = kids[i]
+    ws.write_string(row, 0, expert, f["expert"])
+    ws.write_string(row, 1, kid.id, f["item"])
+    ws.write_string(row, 2, _name(kid.name, lang), f["number"])
+    for j in range(cols.n):
+        _judgment_cell(ws, block, i, j, kids, lang, f)
+    g_ref = xl_rowcol_to_cell(row, cols.geo)
+    w_ref = xl_rowcol_to_cell(row, cols.w)
+    terms = ",".join(block.term(i, j) for j in range(cols.n))
+    ws.write_formula(row, cols.geo, f'=IF({block.complete},GEOMEAN({terms}),"")', f["calc"], "")
+    ws.write_formula(
+        row, cols.w, f'=IF({g_ref}="","",{g_ref}/SUM({block.g_range}))', f["calc_cr"], ""
+    )
+    w_refs = block.w_refs
+    aw = "+".join(w_refs[j] if i == j else f"{block.term(i, j)}*{w_refs[j]}" for j in range(cols.n))
+    ws.write_formula(row, cols.ratio, f'=IF({w_ref}="","",({aw})/{w_ref})', f["calc"], "")
 
-        w_refs = [xl_rowcol_to_cell(top + j, c_w, True, True) for j in range(n)]
-        g_range = f"{xl_rowcol_to_cell(top, c_g, True, True)}:" + xl_rowcol_to_cell(
-            top + n - 1, c_g, True, True
-        )
-        r_range = f"{xl_rowcol_to_cell(top, c_r)}:{xl_rowcol_to_cell(top + n - 1, c_r)}"
-        for i, kid in enumerate(kids):
-            row = top + i
-            ws.write_string(row, 0, expert, f["expert"])
-            ws.write_string(row, 1, kid.id, f["item"])
-            ws.write_string(row, 2, _name(kid.name, lang), f["number"])
-            for j in range(n):
-                col = g0 + j
-                if i == j:
-                    ws.write_number(row, col, 1, f["diag"])
-                elif i > j:
-                    up = cell(j, i)
-                    ws.write_formula(
-                        row,
-                        col,
-                        f'=IF({up}="","",IF(ISNUMBER({up}),1/{up},IF(LEFT({up},2)="1/",'
-                        f'MID({up},3,9),IF({up}="1","1","1/"&{up}))))',
-                        f["lower"],
-                        "",
-                    )
-                else:
-                    ws.write_blank(row, col, None, f["upper"])
-                    a, c = _name(kid.name, lang), _name(kids[j].name, lang)
-                    ws.data_validation(
-                        row,
-                        col,
-                        row,
-                        col,
-                        {
-                            "validate": "list",
-                            "source": list(SAATY_VALUES),
-                            "ignore_blank": True,
-                            "input_title": t["cell_title"][:32],
-                            "input_message": t["cell_msg"].format(a=a, b=c)[:255],
-                            "error_title": t["bad"][:32],
-                            "error_message": t["cell_err"],
-                            "error_type": "stop",
-                        },
-                    )
-            g_ref = xl_rowcol_to_cell(row, c_g)
-            w_ref = xl_rowcol_to_cell(row, c_w)
-            terms = ",".join(term(i, j) for j in range(n))
-            ws.write_formula(row, c_g, f'=IF({complete},GEOMEAN({terms}),"")', f["calc"], "")
-            ws.write_formula(
-                row, c_w, f'=IF({g_ref}="","",{g_ref}/SUM({g_range}))', f["calc_cr"], ""
-            )
-            aw = "+".join(w_refs[j] if i == j else f"{term(i, j)}*{w_refs[j]}" for j in range(n))
-            ws.write_formula(row, c_r, f'=IF({w_ref}="","",({aw})/{w_ref})', f["calc"], "")
-        lam, ci, cr = (xl_rowcol_to_cell(top, c) for c in (c_lam, c_ci, c_cr))
-        ri_ref = xl_rowcol_to_cell(top, c_ri)
-        ws.write_formula(top, c_fill, f"=(SUMPRODUCT(--(LEN({grid})>0))-{n})/2", None, 0)
-        ws.write_formula(top, c_lam, f'=IF({complete},AVERAGE({r_range}),"")', f["calc"], "")
+
+def _judgment_cell(
+    ws: Worksheet,
+    block: _Block,
+    i: int,
+    j: int,
+    kids: list[Node],
+    lang: str,
+    f: dict[str, Any],
+) -> None:
+    """a[i, j]: 1 on the diagonal, the mirror of a[j, i] by formula below it, above it a blank
+    cell with the drop-down of Saaty's values."""
+    row, col = block.top + i, block.cols.g0 + j
+    if i == j:
+        ws.write_number(row, col, 1, f["diag"])
+    elif i > j:
+        up = block.cell(j, i)
         ws.write_formula(
-            top, c_ci, f'=IF({lam}="","",MAX(0,({lam}-{n})/{max(n - 1, 1)}))', f["calc"], ""
+            row,
+            col,
+            f'=IF({up}="","",IF(ISNUMBER({up}),1/{up},IF(LEFT({up},2)="1/",'
+            f'MID({up},3,9),IF({up}="1","1","1/"&{up}))))',
+            f["lower"],
+            "",
         )
-        if ri is None:
-            ws.write_string(top, c_ri, "n/a")
-            ws.write_string(top, c_cr, "n/a")
-        else:
-            ws.write_number(top, c_ri, ri, f["calc"])
-            cr_expr = "0" if ri == 0 else f"{ci}/{ri_ref}"
-            ws.write_formula(top, c_cr, f'=IF({ci}="","",{cr_expr})', f["calc_cr"], "")
-        ws.write_formula(
-            top,
-            c_st,
-            f'=IF({cr}="","{t["todo"]}",IF({cr}<={CR_LIMIT},"{t["ok"]}","{t["bad_cr"]}"))',
-            None,
-            t["todo"],
+    else:
+        t = _T[lang]
+        ws.write_blank(row, col, None, f["upper"])
+        a, c = _name(kids[i].name, lang), _name(kids[j].name, lang)
+        ws.data_validation(
+            row,
+            col,
+            row,
+            col,
+            {
+                "validate": "list",
+                "source": list(SAATY_VALUES),
+                "ignore_blank": True,
+                "input_title": t["cell_title"][:32],
+                "input_message": t["cell_msg"].format(a=a, b=c)[:255],
+                "error_title": t["bad"][:32],
+                "error_message": t["cell_err"],
+                "error_type": "stop",
+            },
         )
-        for c in (c_cr, c_st):
-            ref = xl_rowcol_to_cell(top, c)
+
+
+def _block_consistency(
+    ws: Worksheet, block: _Block, ri: float | None, lang: str, f: dict[str, Any]
+) -> None:
+    """The first row of a block, right of the weights: judgments filled, lambda_max, CI, RI, CR
+    and the status, the CR and status red above CR_LIMIT and green at or below it."""
+    t = _T[lang]
+    cols, top, n = block.cols, block.top, block.cols.n
+    lam, ci, cr = (xl_rowcol_to_cell(top, c) for c in (cols.lam, cols.ci, cols.cr))
+    ri_ref = xl_rowcol_to_cell(top, cols.ri)
+    ws.write_formula(top, cols.fill, f"=(SUMPRODUCT(--(LEN({block.grid})>0))-{n})/2", None, 0)
+    ws.write_formula(
+        top, cols.lam, f'=IF({block.complete},AVERAGE({block.r_range}),"")', f["calc"], ""
+    )
+    ws.write_formula(
+        top, cols.ci, f'=IF({lam}="","",MAX(0,({lam}-{n})/{max(n - 1, 1)}))', f["calc"], ""
+    )
+    if ri is None:
+        ws.write_string(top, cols.ri, "n/a")
+        ws.write_string(top, cols.cr, "n/a")
+    else:
+        ws.write_number(top, cols.ri, ri, f["calc"])
+        cr_expr = "0" if ri == 0 else f"{ci}/{ri_ref}"
+        ws.write_formula(top, cols.cr, f'=IF({ci}="","",{cr_expr})', f["calc_cr"], "")
+    ws.write_formula(
+        top,
+        cols.status,
+        f'=IF({cr}="","{t["todo"]}",IF({cr}<={CR_LIMIT},"{t["ok"]}","{t["bad_cr"]}"))',
+        None,
+        t["todo"],
+    )
+    for c in (cols.cr, cols.status):
+        ref = xl_rowcol_to_cell(top, c)
+        for criteria, colour in ((f"{cr}>{CR_LIMIT}", "red"), (f"{cr}<={CR_LIMIT}", "green")):
             ws.conditional_format(
                 ref,
                 {
                     "type": "formula",
-                    "criteria": f"=AND(ISNUMBER({cr}),{cr}>{CR_LIMIT})",
-                    "format": f["red"],
+                    "criteria": f"=AND(ISNUMBER({cr}),{criteria})",
+                    "format": f[colour],
                 },
             )
-            ws.conditional_format(
-                ref,
-                {
-                    "type": "formula",
-                    "criteria": f"=AND(ISNUMBER({cr}),{cr}<={CR_LIMIT})",
-                    "format": f["green"],
-                },
-            )
+
+
+def _node_sheet_layout(
+    ws: Worksheet, kids: list[Node], cols: _SheetColumns, n_experts: int, lang: str
+) -> None:
+    """Column widths, the frozen header, the legend of Saaty's values below the last block, the
+    protection (only the judgment and expert cells are open) and the print setup."""
     ws.set_column(0, 0, 10)
     ws.set_column(1, 1, max(12, max(len(k.id) for k in kids) * 1.1 + 2))
     ws.set_column(2, 2, min(max(10, max(_display_width(_name(k.name, lang)) for k in kids)), 40))
     for j, kid in enumerate(kids):
-        ws.set_column(g0 + j, g0 + j, min(max(8, len(kid.id) * 0.9), 15))
-    ws.set_column(gap, gap, 2)
-    ws.set_column(c_g, c_r, 9)
-    ws.set_column(c_fill, c_fill, 11)
-    ws.set_column(c_lam, c_cr, 7)
-    ws.set_column(c_st, c_st, 22)
+        ws.set_column(cols.g0 + j, cols.g0 + j, min(max(8, len(kid.id) * 0.9), 15))
+    ws.set_column(cols.gap, cols.gap, 2)
+    ws.set_column(cols.geo, cols.ratio, 9)
+    ws.set_column(cols.fill, cols.fill, 11)
+    ws.set_column(cols.lam, cols.cr, 7)
+    ws.set_column(cols.status, cols.status, 22)
     ws.set_row(0, 32)
     ws.freeze_panes(1, 3)
-    last_row = len(experts) * (n + 1) - 1
-    legend = t["legend"] + "\n" + "\n".join(saaty_labels(lang))
+    last_row = n_experts * (cols.n + 1) - 1
+    legend = _T[lang]["legend"] + "\n" + "\n".join(saaty_labels(lang))
     ws.insert_textbox(
         last_row + 2,
         1,

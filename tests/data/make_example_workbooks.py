@@ -5,7 +5,10 @@ The workbooks are made by a real run of a copy of the example project (no PDFs) 
 with openpyxl; a cell is its value as the file holds it (numbers at full precision, text as
 written, None for an empty cell). ``tests/report/test_example_workbooks.py`` compares a fresh run
 with this snapshot; regenerate it only when a change of the numbers or of the layout is meant,
-and say why in the commit.
+and say why in the commit. The snapshot is made without the uncertainty analysis (``uncertainty=0``):
+its Monte Carlo figures are compared with the analysis itself by
+``tests/report/test_uncertainty_reports.py``, and the test here sets its sheets and summary rows
+aside.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def example_workbooks(tmp: Path, **run_options: Any) -> dict[str, dict[str, Any]
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        data = example_workbooks(Path(tmp))
+        data = example_workbooks(Path(tmp), uncertainty=0)
     SNAPSHOT.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"wrote {SNAPSHOT} ({SNAPSHOT.stat().st_size:,} bytes)", file=sys.stderr)
 

@@ -14,6 +14,7 @@ from evalkit.pipeline.uncertainty import monte_carlo
 from evalkit.pipeline.uncertainty_model import (
     AGGREGATIONS,
     COMBINE_LEVELS,
+    LEVEL_RULES,
     METHOD_FAMILIES,
     OBJECTIVES,
     Runs,
@@ -75,20 +76,69 @@ def _nominal_runs(p, c: int = 1) -> Runs:
         norm=z,
         agg=z + AGGREGATIONS.index(p.spec.scoring.method),
         shift=np.zeros((c, 2, leaves)),
-        rule=z,
+        rule=z + LEVEL_RULES.index(p.tree.level_rule),
     )
 
 
-def test_nominal_run_equals_the_evaluation(prepared, ev) -> None:
-    model = build_model(
-        prepared, prepared.spec.weights, replicates=3, seed=1, respondents=True, experts=True
-    )
-    out = run(model, _nominal_runs(prepared), has_judgments=True)
+def _with_rule(p, rule: str):
+    return dataclasses.replace(p, tree=dataclasses.replace(p.tree, level_rule=rule))
+
+
+@pytest.mark.parametrize("rule", LEVEL_RULES)
+def test_nominal_run_equals_the_evaluation(prepared, rule: str) -> None:
+    """Under either level rule of the tree, run 0 of the nominal choices is the evaluation."""
+    p = _with_rule(prepared, rule)
+    ev = evaluate_prepared(p)
+    model = build_model(p, p.spec.weights, replicates=3, seed=1, respondents=True, experts=True)
+    assert LEVEL_RULES[model.rule] == rule
+    out = run(model, _nominal_runs(p), has_judgments=True)
     s = len(ev.stations)
     np.testing.assert_allclose(out.total[0, :s], ev.stations["total"], atol=1e-9)
     np.testing.assert_allclose(out.total[0, s:], ev.districts["total"], atol=1e-9)
     np.testing.assert_array_equal(out.rank[0, s:], ev.districts["rank"])
+    np.testing.assert_array_equal(out.level[0, :s], ev.stations["level"])
     np.testing.assert_array_equal(out.level[0, s:], ev.districts["level"])
+    capped = (ev.stations["level"] < ev.stations["level_by_total"]).sum()
+    assert (capped > 0) == (rule == "staged")  # the staged rule binds on the example
+
+
+def test_the_trees_staged_rule_is_the_nominal_level_rule(prepared) -> None:
+    """With no level rule drawn, every draw keeps the tree's: identical draws under a staged tree
+    give each unit its staged level with probability 1."""
+    ev = evaluate_prepared(_with_rule(prepared, "staged"))
+    u = monte_carlo(ev, OFF)
+    t = u.units[u.units["shown"]]
+    assert (t["p_level"] == 1.0).all()
+    capped = ev.stations[ev.stations["level"] < ev.stations["level_by_total"]]
+    got = t.set_index("unit").loc[capped["station"], "level"].to_numpy()
+    np.testing.assert_array_equal(got, capped["level"].to_numpy())
+    assert u.factors.set_index("factor").at["level_rule", "range"] == "staged"
+
+
+def test_goalposts_on_a_standard_stay_fixed(prepared) -> None:
+    """Only goalposts marked as calibration guesses (or unmarked) move within the band: a tree
+    whose statistics' goalposts rest on a standard has no goalpost factor."""
+    tree = prepared.tree
+    marked = []
+    for leaf in tree.leaves():
+        basis = "standard" if leaf.source.kind == "statistic" else leaf.goalpost_basis
+        marked.append(dataclasses.replace(leaf, goalpost_basis=basis))
+    by_id = {leaf.id: leaf for leaf in marked}
+
+    def rebuild(node):
+        if node.is_leaf:
+            return by_id[node.id]
+        return dataclasses.replace(node, children=tuple(rebuild(c) for c in node.children))
+
+    p = dataclasses.replace(prepared, tree=dataclasses.replace(tree, goal=rebuild(tree.goal)))
+    spec = dataclasses.replace(OFF, goalposts=0.1)
+    guessed = monte_carlo(evaluate_prepared(prepared), spec).factors.set_index("factor")
+    assert (
+        guessed.at["goalposts", "varied"]
+        and guessed.at["goalposts", "range"] == "± 0.1 of the span"
+    )
+    fixed = monte_carlo(evaluate_prepared(p), spec).factors.set_index("factor")
+    assert not fixed.at["goalposts", "varied"]
 
 
 def test_identical_draws_give_zero_width_intervals(ev) -> None:

@@ -9,6 +9,7 @@ they address, at most ``per_dimension`` per dimension and ``limit`` in all.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from ..yamlio import line_of, load_yaml, schema_issue, unknown_keys
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 CONDITIONS = ("indicator_below", "dimension_below", "level_at_most")
 LIBRARY_KEYS = ("schema_version", "tree", "recommendations")
-RULE_KEYS = ("id", "dimension", "indicators", "when", "priority", "text")
+RULE_KEYS = ("id", "dimension", "indicators", "when", "priority", "effort", "text")
+#: The words an `effort:` may be, as units of effort (a number may be given instead).
+EFFORTS = {"low": 1.0, "medium": 2.0, "high": 3.0}
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,15 @@ class RecommendationRule:
     threshold: float
     priority: str
     text: dict[str, str]
+    # `effort:` of the library: low | medium | high, or a positive number; None when not given
+    effort: str | float | None = None
+
+    @property
+    def effort_units(self) -> float | None:
+        """The effort as a number: low 1, medium 2, high 3, a number as given; None if not given."""
+        if self.effort is None:
+            return None
+        return EFFORTS[self.effort] if isinstance(self.effort, str) else float(self.effort)
 
 
 def _library_issues(raw: object, file: str) -> list[Issue]:
@@ -194,6 +206,33 @@ class _RuleChecker:
             return None
         return {"zh": text["zh"], "en": text["en"]}
 
+    def effort(self, rec: dict) -> str | float | None:
+        """The rule's `effort:` (low | medium | high or a positive number), None when absent or
+        wrong (a problem filed)."""
+        value = rec.get("effort")
+        if value is None:
+            return None
+        if isinstance(value, str) and value in EFFORTS:
+            return value
+        if (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value > 0
+        ):
+            return float(value)
+        quoted = isinstance(value, str) and _is_number(value)
+        self.bad(
+            rec,
+            "`effort` must be low, medium, high or a positive number",
+            "`effort` 须为 low、medium、high 或正数",
+            value,
+            "effort",
+            fix="Write the number without quotes." if quoted else "",
+            fix_zh="数字不要加引号。" if quoted else "",
+        )
+        return None
+
     def rule(self, rec: object) -> RecommendationRule | None:
         """One rule of the library, or None when it has a problem that leaves it unusable."""
         if not isinstance(rec, dict):
@@ -219,6 +258,7 @@ class _RuleChecker:
             cond[1],
             str(prio),
             text,
+            self.effort(rec),
         )
 
 

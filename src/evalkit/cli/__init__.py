@@ -291,10 +291,11 @@ def tree(
     ] = Path("."),
     lang: NamesLangOpt = None,
 ) -> None:
-    """Print an indicator tree: dimensions, indicators, sources, goalposts."""
+    """Print an indicator tree: dimensions, indicators, sources, goalposts and what they rest on,
+    levels and the level rule."""
     from ..report.i18n import text
     from ..spec import load_spec
-    from ..tree import load_tree
+    from ..tree import BASIS_LABELS, LEVEL_RULE_LABELS, load_tree
 
     _check_lang(lang)
     try:
@@ -319,16 +320,26 @@ def tree(
                     else f"{s.aggregate}({s.column})"
                 )
             )
+            basis = text(BASIS_LABELS[n.goalpost_basis], lang)
             console.print(
-                f"{pad}- {n.id}: {text(n.name, lang)} [{n.direction}; {n.worst:g} -> {n.best:g}; "
-                f"{src}]",
+                f"{pad}- {n.id}: {text(n.name, lang)} [{n.direction}; {n.worst:g} -> {n.best:g} "
+                f"({basis}); {src}]",
                 highlight=False,
                 markup=False,
             )
+            if n.goalpost_note:
+                console.print(
+                    f"{pad}    {text(n.goalpost_note, lang)}", highlight=False, markup=False
+                )
         else:
             console.print(f"{pad}{n.id}: {text(n.name, lang)}", highlight=False, markup=False)
     levels = ", ".join(f"{lv.level} {text(lv.name, lang)} >= {lv.min_score:g}" for lv in t.levels)
-    console.print(f"levels: {levels}", highlight=False)
+    basis = text(BASIS_LABELS[t.level_basis], lang)
+    console.print(f"levels ({basis}): {levels}", highlight=False, markup=False)
+    if t.level_note:
+        console.print(f"    {text(t.level_note, lang)}", highlight=False, markup=False)
+    rule = text(LEVEL_RULE_LABELS[t.level_rule], lang)
+    console.print(f"level rule: {t.level_rule} ({rule})", highlight=False, markup=False)
 
 
 @app.command()
@@ -341,16 +352,23 @@ def synth(
     ),
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 20261101,
     districts: Annotated[int, typer.Option(help="Number of districts.")] = 4,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="Write another survey period of the same province (e.g. 2025): drifted "
+            "strengths, new officers, no experts workbook."
+        ),
+    ] = None,
 ) -> None:
     """Write a synthetic province (survey workbooks + experts) made by a seeded generator."""
     from ..synth import synthesize
 
     try:
-        files = synthesize(tree_path, out, seed=seed, districts=districts)
+        files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
     except EvalkitError as exc:
         _fail(exc)
         return
-    except ValueError as exc:  # the number of districts
+    except ValueError as exc:  # the number of districts, an empty period label
         _fail(str(exc))
         return
     for f in files:

@@ -10,7 +10,7 @@ the map it proposes) is written beside the output as ``<output name>.map.yaml``,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,10 @@ from rich.text import Text
 from ..errors import EvalkitError, InputError
 from .common import console, err_console
 from .common import fail as _fail
+
+if TYPE_CHECKING:
+    from ..ingest.judgment_formats import ImportedJudgments
+    from ..tree import IndicatorTree
 
 CR_LIMIT = 0.1
 
@@ -71,11 +75,7 @@ def import_judgments_cmd(
     Without --map, the map used is written beside the output as <output name>.map.yaml (also when
     the import fails, with what could not be read): check it and re-run with --map.
     """
-    from ..ingest.judgment_formats import (
-        import_judgments,
-        propose_judgment_map,
-        write_experts_workbook,
-    )
+    from ..ingest.judgment_formats import write_experts_workbook
     from ..ingest.platforms.mapfile import proposed_map_path, write_map
     from ..tree import load_tree
 
@@ -84,22 +84,60 @@ def import_judgments_cmd(
         _fail(EvalkitError(f"-o {output} would overwrite the file read; choose another output"))
     try:
         t = load_tree(tree)
-        try:
-            imported = import_judgments(file, t, map_path=map)
-        except InputError:
-            if map is None:  # still propose a map the user can correct
-                try:
-                    write_map(propose_judgment_map(file, t), map_out)
-                    err_console.print(
-                        f"A proposed map was written to {map_out}: correct it and pass --map.",
-                        highlight=False,
-                    )
-                except EvalkitError:
-                    pass
-            raise
+        imported = _import_or_propose(file, t, map, map_out)
     except EvalkitError as exc:
         _fail(exc)
         return
+    _print_import(imported)
+    crs = consistency_table(imported.matrices, imported.experts)
+    _print_consistency(crs)
+    try:
+        write_experts_workbook(imported, t, output, cr=crs)
+        if map is None:
+            write_map(imported.proposed_map, map_out)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    console.print(
+        f"{len(dict.fromkeys(crs['expert']))} expert(s), {len(imported.matrices)} node(s) "
+        f"written to {output}",
+        highlight=False,
+        markup=False,
+    )
+    if map is None:
+        console.print(
+            f"Proposed map written to {map_out}: check it, then re-run with --map {map_out}.",
+            highlight=False,
+            markup=False,
+        )
+
+
+def _import_or_propose(
+    file: Path, tree: IndicatorTree, map: Path | None, map_out: Path
+) -> ImportedJudgments:
+    """The judgments of *file* read (through *map* when given); when that fails without a map,
+    the map proposed for the file is written to *map_out* for the user to correct, and the
+    error raised."""
+    from ..ingest.judgment_formats import import_judgments, propose_judgment_map
+    from ..ingest.platforms.mapfile import write_map
+
+    try:
+        return import_judgments(file, tree, map_path=map)
+    except InputError:
+        if map is None:  # still propose a map the user can correct
+            try:
+                write_map(propose_judgment_map(file, tree), map_out)
+                err_console.print(
+                    f"A proposed map was written to {map_out}: correct it and pass --map.",
+                    highlight=False,
+                )
+            except EvalkitError:
+                pass
+        raise
+
+
+def _print_import(imported: ImportedJudgments) -> None:
+    """The layout detected, every automatic decision and every warning."""
     console.print(f"Layout: {imported.layout}", highlight=False, markup=False)
     if imported.decisions:
         console.print("Decisions:", highlight=False)
@@ -107,10 +145,14 @@ def import_judgments_cmd(
             console.print(f"  - {d}", highlight=False, markup=False)
     for w in imported.issues:
         console.print(f"  warning: {w}", highlight=False, markup=False)
+
+
+def _print_consistency(crs: pd.DataFrame) -> None:
+    """The CR of every expert per node (a node a row, an expert a column; * and red above
+    CR_LIMIT), and how many matrices are above it."""
     table = Table(
         title=f"Consistency ratio per node and expert (Saaty's RI; * = CR > {CR_LIMIT:g})"
     )
-    crs = consistency_table(imported.matrices, imported.experts)
     nodes = list(dict.fromkeys(crs["node_id"]))
     experts = list(dict.fromkeys(crs["expert"]))
     table.add_column("node", no_wrap=True, min_width=max((len(n) for n in nodes), default=4))
@@ -136,24 +178,6 @@ def import_judgments_cmd(
             f"{over} matrix(es) with CR > {CR_LIMIT:g}: see `evalkit weights` for the judgment "
             "to revise, or ask the expert again.",
             highlight=False,
-        )
-    try:
-        write_experts_workbook(imported, t, output, cr=crs)
-        if map is None:
-            write_map(imported.proposed_map, map_out)
-    except EvalkitError as exc:
-        _fail(exc)
-        return
-    console.print(
-        f"{len(experts)} expert(s), {len(imported.matrices)} node(s) written to {output}",
-        highlight=False,
-        markup=False,
-    )
-    if map is None:
-        console.print(
-            f"Proposed map written to {map_out}: check it, then re-run with --map {map_out}.",
-            highlight=False,
-            markup=False,
         )
 
 

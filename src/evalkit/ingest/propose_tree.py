@@ -27,6 +27,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -136,6 +137,42 @@ class Proposal:
     missing_codes: tuple[int, ...]
     left_out: list[str]  # columns not read as scale questions, with why
     decisions: list[str]
+
+
+@dataclass(frozen=True)
+class _ColumnScales:
+    """The scale of each answer column (column -> guess), the codes answered outside the scales,
+    and the columns left out of the tree with why."""
+
+    scales: dict[int, ScaleGuess]
+    codes: set[int]
+    left_out: list[str]
+
+
+@dataclass(frozen=True)
+class _Dimension:
+    """A proposed dimension: its name ("" for one to be named from its questions' numbers) and
+    its questions, in column order."""
+
+    name: str
+    questions: list[_Question]
+
+
+@dataclass(frozen=True)
+class _Grouping:
+    """The questions' dimensions and how they were found (for the decisions)."""
+
+    how: str
+    dimensions: list[_Dimension]
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """The proposed tree as YAML text, and the map's reference of each item (item id -> header
+    text, question number or column letter)."""
+
+    yaml_text: str
+    items: dict[str, str]
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -339,23 +376,56 @@ def propose_tree(path: Path | str, *, sheet: str | None = None) -> Proposal:
     platform = platform_name(lay)
     decisions = list(lay.decisions)
     usable = [j for j in range(len(lay.columns)) if lay.kinds[j] == "question"]
+    roles = _role_columns(lay, usable)
+    candidates = [j for j in usable if j not in roles]
+    decisions += _keep_answer_rows(lay, candidates)
+    twins = _twin_scales(path, sheet, len(lay.columns)) if lay.platform == "wjx" else {}
+    if twins:
+        decisions.append(f"labels read from the 按文本 download {text_twin(path).name}")  # type: ignore[union-attr]
+    read = _column_scales(lay, candidates, roles, twins)
+    if not read.scales:
+        raise _no_scale_answers(path, lay, candidates)
+    questions = _questions(lay, read.scales)
+    q_scale = {q.key: _widest(read.scales[j] for j in q.columns) for q in questions}
+    grouping = _dimensions(questions)
+    decisions.append(f"dimensions: {grouping.how}")
+    rendered = _render(path, lay, platform, _split(grouping.dimensions), q_scale, read)
+    return Proposal(
+        rendered.yaml_text,
+        platform,
+        rendered.items,
+        tuple(sorted(read.codes)),
+        read.left_out,
+        decisions,
+    )
+
+
+def _role_columns(lay: Layout, usable: list[int]) -> set[int]:
+    """The columns of the respondent, the district and the station (not questions of the tree);
+    问卷星's 序号 first as the respondent."""
     roles: set[int] = set()
     for names in (RESPONDENT_NAMES, DISTRICT_NAMES, STATION_NAMES):
         order = ("序号", *names) if lay.platform == "wjx" else names
         j = pick_named(lay, order, usable)
         if j is not None:
             roles.add(j)
-    candidates = [j for j in usable if j not in roles]
-    # summary / note rows of a hand-entered sheet are not answers
+    return roles
+
+
+def _keep_answer_rows(lay: Layout, candidates: list[int]) -> list[str]:
+    """Keep the rows holding answers (the summary / note rows of a hand-entered sheet are not
+    answers); the decisions, one per row left out."""
     others = [j for j in range(len(lay.columns)) if j not in candidates]
     rows = filter_rows(lay, others, candidates)
-    nonempty, drop, dropped = rows.nonempty, rows.drop, rows.dropped
-    lay.keep_rows(nonempty & ~drop)
-    for row, why in dropped:
-        decisions.append(f"row {row} left out of the answers read: {why}")
-    twins = _twin_scales(path, sheet, len(lay.columns)) if lay.platform == "wjx" else {}
-    if twins:
-        decisions.append(f"labels read from the 按文本 download {text_twin(path).name}")  # type: ignore[union-attr]
+    lay.keep_rows(rows.nonempty & ~rows.drop)
+    return [f"row {row} left out of the answers read: {why}" for row, why in rows.dropped]
+
+
+def _column_scales(
+    lay: Layout, candidates: list[int], roles: set[int], twins: dict[int, ScaleGuess]
+) -> _ColumnScales:
+    """The scale of every candidate column holding scale answers; the others and the role
+    columns left out."""
     scales: dict[int, ScaleGuess] = {}
     codes: set[int] = set()
     left_out: list[str] = []
@@ -370,26 +440,31 @@ def propose_tree(path: Path | str, *, sheet: str | None = None) -> Proposal:
         left_out.append(
             f"{lay.columns[j]} (column {column_letter(j)}): respondent/district/station"
         )
-    if not scales:
-        raise DataError(
-            [
-                Issue(
-                    Location(file=str(path), sheet=lay.sheet, row=lay.h + 1),
-                    "no column holds scale answers, so no tree can be proposed",
-                    message_zh="没有一列是量表题的作答，无法据此生成指标体系",
-                    expected="columns of answers on a rating scale (1-5, 非常同意 …, A.…)",
-                    expected_zh="量表题的作答列（1-5、非常同意……、A.……）",
-                    found=f"{len(candidates)} question column(s) with other answers",
-                    found_zh=f"{len(candidates)} 个题目列，作答均非量表",
-                    fix="Check that the export has the answers in it (not only the questions).",
-                    fix_zh="请确认导出文件中含有作答数据（而不只是题目）。",
-                )
-            ]
-        )
-    # questions: matrix groups and single questions, in column order
+    return _ColumnScales(scales, codes, left_out)
+
+
+def _no_scale_answers(path: Path, lay: Layout, candidates: list[int]) -> DataError:
+    return DataError(
+        [
+            Issue(
+                Location(file=str(path), sheet=lay.sheet, row=lay.h + 1),
+                "no column holds scale answers, so no tree can be proposed",
+                message_zh="没有一列是量表题的作答，无法据此生成指标体系",
+                expected="columns of answers on a rating scale (1-5, 非常同意 …, A.…)",
+                expected_zh="量表题的作答列（1-5、非常同意……、A.……）",
+                found=f"{len(candidates)} question column(s) with other answers",
+                found_zh=f"{len(candidates)} 个题目列，作答均非量表",
+                fix="Check that the export has the answers in it (not only the questions).",
+                fix_zh="请确认导出文件中含有作答数据（而不只是题目）。",
+            )
+        ]
+    )
+
+
+def _questions(lay: Layout, scales: dict[int, ScaleGuess]) -> list[_Question]:
+    """The matrix groups and single questions of the scale columns, in column order."""
     questions: list[_Question] = []
     by_key: dict[str, _Question] = {}
-    k_single = 0
     for j in sorted(scales):
         group = lay.groups[j]
         dim = lay.dims[j] if lay.dims else ""
@@ -401,41 +476,49 @@ def propose_tree(path: Path | str, *, sheet: str | None = None) -> Proposal:
                 questions.append(q)
             by_key[key].columns.append(j)
             continue
-        k_single += 1
         number = lay.numbers[j] or ""
         text = lay.texts[j] or lay.columns[j]
-        q = _Question(f"s{j}", number, text, dim, [j], False)
-        questions.append(q)
-    # one scale per question: the widest of its rows
-    q_scale: dict[str, ScaleGuess] = {}
-    for q in questions:
-        guesses = [scales[j] for j in q.columns]
-        q_scale[q.key] = max(guesses, key=lambda g: (len(g.values), g.how.startswith("the labels")))
-    # dimensions
-    dims: list[tuple[str, list[_Question]]] = []
+        questions.append(_Question(f"s{j}", number, text, dim, [j], False))
+    return questions
+
+
+def _widest(guesses: Iterable[ScaleGuess]) -> ScaleGuess:
+    """A question's scale: the widest of its rows' (labels before numbers among equals)."""
+    return max(guesses, key=lambda g: (len(g.values), g.how.startswith("the labels")))
+
+
+def _dimensions(questions: list[_Question]) -> _Grouping:
+    """How the questions are grouped, and the groups: by the grouping rows above the header,
+    else one per matrix question (the single questions after it join it), else one."""
+    dims: list[_Dimension] = []
     if any(q.dimension for q in questions):
-        how = "the grouping row above the header"
         for q in questions:
-            if not dims or dims[-1][0] != q.dimension:
-                dims.append((q.dimension, []))
-            dims[-1][1].append(q)
-    elif sum(q.matrix for q in questions) >= 2:
-        how = "one per matrix question (the single questions after it join it)"
+            if not dims or dims[-1].name != q.dimension:
+                dims.append(_Dimension(q.dimension, []))
+            dims[-1].questions.append(q)
+        return _Grouping("the grouping row above the header", dims)
+    if sum(q.matrix for q in questions) >= 2:
         for q in questions:
             if q.matrix or not dims:
-                dims.append((q.name if q.matrix else "", []))
-            dims[-1][1].append(q)
-    else:
-        how = "a single dimension (the export has no grouping rows and at most one matrix)"
-        dims = [("", questions)]
-    split: list[tuple[str, list[_Question]]] = []
-    for name, qs in dims:
+                dims.append(_Dimension(q.name if q.matrix else "", []))
+            dims[-1].questions.append(q)
+        return _Grouping("one per matrix question (the single questions after it join it)", dims)
+    return _Grouping(
+        "a single dimension (the export has no grouping rows and at most one matrix)",
+        [_Dimension("", questions)],
+    )
+
+
+def _split(dims: list[_Dimension]) -> list[_Dimension]:
+    """Dimensions of at most MAX_CHILDREN questions: a larger one in parts, "name (1)", ..."""
+    split: list[_Dimension] = []
+    for dim in dims:
+        qs = dim.questions
         parts = [qs[i : i + MAX_CHILDREN] for i in range(0, len(qs), MAX_CHILDREN)]
         for p_i, part in enumerate(parts, start=1):
-            split.append((f"{name} ({p_i})" if name and len(parts) > 1 else name, part))
-    decisions.append(f"dimensions: {how}")
-    yaml_text, items = _render(path, lay, platform, split, q_scale, scales, codes, left_out)
-    return Proposal(yaml_text, platform, items, tuple(sorted(codes)), left_out, decisions)
+            name = dim.name
+            split.append(_Dimension(f"{name} ({p_i})" if name and len(parts) > 1 else name, part))
+    return split
 
 
 def proposed_map(
@@ -489,24 +572,75 @@ def _render(
     path: Path,
     lay: Layout,
     platform: str,
-    dims: list[tuple[str, list[_Question]]],
+    dims: list[_Dimension],
     q_scale: dict[str, ScaleGuess],
-    scales: dict[int, ScaleGuess],
-    codes: set[int],
-    left_out: list[str],
-) -> tuple[str, dict[str, str]]:
+    read: _ColumnScales,
+) -> _Rendered:
+    """The tree's YAML: comments (what was left out, the codes), scales, the default tree's
+    levels, and goal -> dimensions -> one indicator per question -> one item per column."""
+    scale_ids = _scale_ids(dims, q_scale)
+    texts, refs = _item_texts(lay, sorted(read.scales))
+    title = _survey_title(path, lay)
+    node_ids = _node_ids(lay, dims)
+    lines = _preamble(path, platform, read.left_out, read.codes) + _tree_head(title, scale_ids)
+    items: dict[str, str] = {}
+    for d_i, dim in enumerate(dims, start=1):
+        lines += _dimension_lines(d_i, dim)
+        for q in dim.questions:
+            nid = node_ids[q.key]
+            lines += _question_lines(q, nid, scale_ids[q_scale[q.key]], texts)
+            items.update({f"{nid}_{r_i}": refs[j] for r_i, j in enumerate(q.columns, start=1)})
+    return _Rendered("\n".join(lines) + "\n", items)
+
+
+def _scale_ids(dims: list[_Dimension], q_scale: dict[str, ScaleGuess]) -> dict[ScaleGuess, str]:
+    """An id per distinct scale, in the order of the questions: likert5 for the default
+    labels, else scale1, scale2, ..."""
     scale_ids: dict[ScaleGuess, str] = {}
-    for q_key in [q.key for _, qs in dims for q in qs]:
+    for q_key in [q.key for dim in dims for q in dim.questions]:
         g = q_scale[q_key]
         if g not in scale_ids:
             default = g.zh == KNOWN_SCALES[0][0]
             scale_ids[g] = "likert5" if default else f"scale{len(scale_ids) + 1}"
-    texts, refs = _item_texts(lay, sorted(scales))
-    title = path.stem
-    if lay.h > 0:  # a title row above a hand-entered sheet's header names the survey
+    return scale_ids
+
+
+def _survey_title(path: Path, lay: Layout) -> str:
+    """The file's name, or the one text of a title row above a hand-entered sheet's header."""
+    if lay.h > 0:
         first = [t for t in row_texts(lay.arr, 0) if t]
         if len(first) == 1:
-            title = first[0]
+            return first[0]
+    return path.stem
+
+
+def _node_ids(lay: Layout, dims: list[_Dimension]) -> dict[str, str]:
+    """Per question (its key) the id of its indicator: q<number>, a hand-entered sheet's question
+    code, or d<dimension>_<question>; made unique with _2, _3, ... against the indicators and the
+    items (<indicator id>_<row>) before it."""
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for d_i, dim in enumerate(dims, start=1):
+        for q_i, q in enumerate(dim.questions, start=1):
+            code = lay.columns[q.columns[0]]  # a hand-entered sheet's question code (Q7)
+            if q.number:
+                base = re.sub(r"[^A-Za-z0-9_]", "_", f"q{q.number}")
+            elif not q.matrix and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", code):
+                base = code
+            else:
+                base = f"d{d_i}_{q_i}"
+            nid = base
+            n = 2
+            while nid in used:
+                nid, n = f"{base}_{n}", n + 1
+            used.add(nid)
+            used.update(f"{nid}_{r_i}" for r_i in range(1, len(q.columns) + 1))
+            ids[q.key] = nid
+    return ids
+
+
+def _preamble(path: Path, platform: str, left_out: list[str], codes: set[int]) -> list[str]:
+    """The comments above the tree: how to confirm it, the columns left out, the codes."""
     lines = [
         f"# Indicator tree proposed from {path.name} ({platform}) by `evalkit init --from-export`.",
         "# Every line marked `confirm: true` / `# confirm` is a guess: check it against the",
@@ -523,7 +657,12 @@ def _render(
             + ", ".join(map(str, sorted(codes)))
             + " (evalkit.yaml data.missing_codes, or `--missing` for `evalkit import`)"
         )
-    lines += [
+    return lines
+
+
+def _tree_head(title: str, scale_ids: dict[ScaleGuess, str]) -> list[str]:
+    """The tree's keys down to the goal's ``children:`` (scales, the default levels)."""
+    lines = [
         "schema_version: 1",
         "id: questionnaire",
         f"title: {_names(title)}  # confirm",
@@ -544,65 +683,42 @@ def _render(
         lines.append(f"  - id: {lv['id']}")
         lines.append(f"    name: {_names(lv['name']['zh'], lv['name']['en'])}")
         lines.append(f"    min_score: {lv['min_score']}")
-    lines += [
-        "goal:",
-        "  id: goal",
-        f"  name: {_names(title)}  # confirm",
-        "  children:",
+    lines += ["goal:", "  id: goal", f"  name: {_names(title)}  # confirm", "  children:"]
+    return lines
+
+
+def _dimension_lines(d_i: int, dim: _Dimension) -> list[str]:
+    """A dimension's head, named by its grouping row or by its questions' numbers."""
+    first, last = dim.questions[0], dim.questions[-1]
+    numbered = bool(first.number and last.number)
+    name = dim.name or (f"第 {first.number or d_i}–{last.number} 题" if numbered else f"维度 {d_i}")
+    en = dim.name or (f"Questions {first.number}-{last.number}" if numbered else f"Dimension {d_i}")
+    return [
+        f"    - id: d{d_i}",
+        f"      name: {_names(name, en)}  # confirm",
+        "      confirm: true",
+        "      children:",
     ]
-    items: dict[str, str] = {}
-    used: set[str] = set()
-    for d_i, (dname, qs) in enumerate(dims, start=1):
-        first, last = qs[0], qs[-1]
-        name = dname or (
-            f"第 {first.number or d_i}–{last.number} 题"
-            if first.number and last.number
-            else f"维度 {d_i}"
+
+
+def _question_lines(q: _Question, nid: str, sid: str, texts: dict[int, str]) -> list[str]:
+    """A question's indicator with one item per column."""
+    kind = "matrix question" if q.matrix else "question"
+    lines = [
+        f"        - id: {nid}  # confirm: {kind} {q.number}".rstrip(),
+        f"          name: {_names(q.name)}",
+        "          confirm: true",
+        "          direction: benefit",
+        "          source:",
+        "            survey:",
+        f"              scale: {sid}",
+        "              items:",
+    ]
+    for r_i, j in enumerate(q.columns, start=1):
+        lines.append(
+            f"                - {{id: {nid}_{r_i}, zh: {_q(texts[j])}, en: {_q(texts[j])}}}"
         )
-        en = dname or (
-            f"Questions {first.number}-{last.number}"
-            if first.number and last.number
-            else f"Dimension {d_i}"
-        )
-        lines += [
-            f"    - id: d{d_i}",
-            f"      name: {_names(name, en)}  # confirm",
-            "      confirm: true",
-            "      children:",
-        ]
-        for q_i, q in enumerate(qs, start=1):
-            code = lay.columns[q.columns[0]]  # a hand-entered sheet's question code (Q7)
-            if q.number:
-                base = re.sub(r"[^A-Za-z0-9_]", "_", f"q{q.number}")
-            elif not q.matrix and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", code):
-                base = code
-            else:
-                base = f"d{d_i}_{q_i}"
-            nid = base
-            n = 2
-            while nid in used:
-                nid, n = f"{base}_{n}", n + 1
-            used.add(nid)
-            sid = scale_ids[q_scale[q.key]]
-            kind = "matrix question" if q.matrix else "question"
-            lines += [
-                f"        - id: {nid}  # confirm: {kind} {q.number}".rstrip(),
-                f"          name: {_names(q.name)}",
-                "          confirm: true",
-                "          direction: benefit",
-                "          source:",
-                "            survey:",
-                f"              scale: {sid}",
-                "              items:",
-            ]
-            for r_i, j in enumerate(q.columns, start=1):
-                iid = f"{nid}_{r_i}"
-                used.add(iid)
-                items[iid] = refs[j]
-                lines.append(
-                    f"                - {{id: {iid}, zh: {_q(texts[j])}, en: {_q(texts[j])}}}"
-                )
-    return "\n".join(lines) + "\n", items
+    return lines
 
 
 # ---- confirmation marks -------------------------------------------------------------------------

@@ -91,6 +91,27 @@ def _fmt(v: pd.Series) -> pd.Series:
     return f.round().astype("Int64").astype(str).where(whole, f.astype(str))
 
 
+@dataclass(frozen=True)
+class _Answers:
+    """The tree's survey items of each questionnaire (a row per questionnaire), for every rule."""
+
+    k: int  # the tree's survey items
+    missing: np.ndarray  # (rows, k): unanswered (or no such column)
+    n_missing: np.ndarray  # (rows,)
+    n_answered: np.ndarray  # (rows,)
+    hi: np.ndarray  # (rows,) the highest answer (-inf when none)
+    lo: np.ndarray  # (rows,) the lowest answer (inf when none)
+    reverse: np.ndarray  # (k,) reverse-worded items
+
+
+@dataclass(frozen=True)
+class _Details:
+    """Why each excluded questionnaire is excluded, in English and Chinese."""
+
+    en: np.ndarray
+    zh: np.ndarray
+
+
 def screen_responses(
     tree: IndicatorTree,
     responses: pd.DataFrame,
@@ -110,85 +131,65 @@ def screen_responses(
         raise ValueError(f"max_missing_share must lie in [0, 1], got {max_missing_share}")
     if straightline_min_items < 2:
         raise ValueError(f"straightline_min_items must be at least 2, got {straightline_min_items}")
+    ans = _answers(tree, responses)
+    dup = _column(responses, "respondent", "").duplicated(keep="first").to_numpy()
+    share = ans.n_missing / ans.k if ans.k else np.zeros(len(responses))
+    too_many = share > max_missing_share + 1e-12
+    straight = (ans.n_answered >= straightline_min_items) & (ans.hi == ans.lo)
+    reason = np.select([dup, too_many, straight], list(REASONS), default="")
+    out = reason != ""
+    share_text = f"{max_missing_share * 100:g}%"
+    excluded = _excluded(responses, ans, reason, dup, share_text)
+    return Screening(
+        kept=responses[~out],
+        excluded=excluded,
+        counts=_counts(responses, reason),
+        issues=_issues(excluded, ans.k, share_text),
+        max_missing_share=max_missing_share,
+        straightline_min_items=straightline_min_items,
+    )
+
+
+def _answers(tree: IndicatorTree, responses: pd.DataFrame) -> _Answers:
     pairs = tree.items()
     item_ids = [item.id for _, item in pairs]
-    reverse = np.array([item.reverse for _, item in pairs], dtype=bool)
-    k = len(item_ids)
     x = responses.reindex(columns=item_ids).to_numpy(dtype=float)
     missing = np.isnan(x)
     n_missing = missing.sum(axis=1)
-    n_answered = k - n_missing
-    hi = np.where(missing, -np.inf, x).max(axis=1, initial=-np.inf)
-    lo = np.where(missing, np.inf, x).min(axis=1, initial=np.inf)
+    return _Answers(
+        k=len(item_ids),
+        missing=missing,
+        n_missing=n_missing,
+        n_answered=len(item_ids) - n_missing,
+        hi=np.where(missing, -np.inf, x).max(axis=1, initial=-np.inf),
+        lo=np.where(missing, np.inf, x).min(axis=1, initial=np.inf),
+        reverse=np.array([item.reverse for _, item in pairs], dtype=bool),
+    )
 
-    ids = _column(responses, "respondent", "")
-    dup = ids.duplicated(keep="first").to_numpy()
-    share = n_missing / k if k else np.zeros(len(responses))
-    too_many = share > max_missing_share + 1e-12
-    straight = (n_answered >= straightline_min_items) & (hi == lo)
-    reason = np.select([dup, too_many, straight], list(REASONS), default="")
-    out = reason != ""
 
-    files = _column(responses, "_file", "").to_numpy()
-    sheets = _column(responses, "_sheet", "").to_numpy()
-    rows = _column(responses, "_row", None).to_numpy()
-    idv = ids.to_numpy()
-
-    # details, built column-wise for the excluded rows only (positions `pos`)
-    pos = np.flatnonzero(out)
-    share_text = f"{max_missing_share * 100:g}%"
+def _excluded(
+    responses: pd.DataFrame, ans: _Answers, reason: np.ndarray, dup: np.ndarray, share_text: str
+) -> pd.DataFrame:
+    """One row per excluded questionnaire (the columns EXCLUDED_COLUMNS), in input order; the
+    details built column-wise for the excluded rows only (positions ``pos``)."""
+    pos = np.flatnonzero(reason != "")
     why = reason[pos]
+    files = _column(responses, "_file", "").to_numpy()
+    rows = _column(responses, "_row", None).to_numpy()
+    idv = _column(responses, "respondent", "").to_numpy()
     detail = np.full(len(pos), "", dtype=object)
     detail_zh = np.full(len(pos), "", dtype=object)
-    is_dup = why == "duplicate_id"
+    is_dup, is_missing, is_straight = (why == r for r in REASONS)
     if is_dup.any():
-        keep = ~dup
-        first = pd.Series(
-            pd.Series(files[keep]).astype(str) + " row " + pd.Series(rows[keep]).astype(str)
-        )
-        first.index = pd.Index(idv[keep])
-        first_zh = pd.Series(
-            pd.Series(files[keep]).astype(str) + " 第 " + pd.Series(rows[keep]).astype(str) + " 行"
-        )
-        first_zh.index = pd.Index(idv[keep])
-        dup_ids = pd.Series(idv[pos[is_dup]])
-        detail[is_dup] = (
-            "respondent id " + dup_ids.astype(str) + " already used at " + dup_ids.map(first)
-        ).to_numpy()
-        detail_zh[is_dup] = (
-            "问卷编号 " + dup_ids.astype(str) + " 已用于 " + dup_ids.map(first_zh)
-        ).to_numpy()
-    is_missing = why == "too_many_missing"
+        found = _duplicate_details(idv, files, rows, dup, pos[is_dup])
+        detail[is_dup], detail_zh[is_dup] = found.en, found.zh
     if is_missing.any():
-        n_miss = pd.Series(n_missing[pos[is_missing]]).astype(str)
-        detail[is_missing] = (n_miss + f" of {k} items missing (more than {share_text})").to_numpy()
-        detail_zh[is_missing] = (f"{k} 题中缺答 " + n_miss + f" 题（超过 {share_text}）").to_numpy()
-    is_straight = why == "straight_lining"
+        found = _missing_details(ans, pos[is_missing], share_text)
+        detail[is_missing], detail_zh[is_missing] = found.en, found.zh
     if is_straight.any():
-        p_sl = pos[is_straight]
-        n_rev = (~missing[p_sl][:, reverse]).sum(axis=1)
-        text = (
-            "all "
-            + pd.Series(n_answered[p_sl]).astype(str)
-            + " answered items = "
-            + _fmt(pd.Series(hi[p_sl]))
-        )
-        contradiction = (
-            "; contradictory: " + pd.Series(n_rev).astype(str) + " of them are reverse-worded"
-        ).where(n_rev > 0, "")
-        detail[is_straight] = (text + contradiction).to_numpy()
-        text_zh = (
-            "所答 "
-            + pd.Series(n_answered[p_sl]).astype(str)
-            + " 题均为 "
-            + _fmt(pd.Series(hi[p_sl]))
-        )
-        contradiction_zh = (
-            "；其中 " + pd.Series(n_rev).astype(str) + " 题为反向题，答案自相矛盾"
-        ).where(n_rev > 0, "")
-        detail_zh[is_straight] = (text_zh + contradiction_zh).to_numpy()
-
-    excluded = pd.DataFrame(
+        found = _straight_details(ans, pos[is_straight])
+        detail[is_straight], detail_zh[is_straight] = found.en, found.zh
+    return pd.DataFrame(
         {
             "respondent": idv[pos],
             "district": _column(responses, "district", "").to_numpy()[pos],
@@ -197,19 +198,70 @@ def screen_responses(
             "detail": detail,
             "detail_zh": detail_zh,
             "_file": files[pos],
-            "_sheet": sheets[pos],
+            "_sheet": _column(responses, "_sheet", "").to_numpy()[pos],
             "_row": rows[pos],
         },
         columns=EXCLUDED_COLUMNS,
     )
 
+
+def _duplicate_details(
+    idv: np.ndarray, files: np.ndarray, rows: np.ndarray, dup: np.ndarray, at: np.ndarray
+) -> _Details:
+    """For the repeated ids at positions *at*: where the id was first used."""
+    keep = ~dup
+    first = pd.Series(
+        pd.Series(files[keep]).astype(str) + " row " + pd.Series(rows[keep]).astype(str)
+    )
+    first.index = pd.Index(idv[keep])
+    first_zh = pd.Series(
+        pd.Series(files[keep]).astype(str) + " 第 " + pd.Series(rows[keep]).astype(str) + " 行"
+    )
+    first_zh.index = pd.Index(idv[keep])
+    dup_ids = pd.Series(idv[at])
+    return _Details(
+        (
+            "respondent id " + dup_ids.astype(str) + " already used at " + dup_ids.map(first)
+        ).to_numpy(),
+        ("问卷编号 " + dup_ids.astype(str) + " 已用于 " + dup_ids.map(first_zh)).to_numpy(),
+    )
+
+
+def _missing_details(ans: _Answers, at: np.ndarray, share_text: str) -> _Details:
+    """For the questionnaires at positions *at*: how many items are unanswered."""
+    n_miss = pd.Series(ans.n_missing[at]).astype(str)
+    return _Details(
+        (n_miss + f" of {ans.k} items missing (more than {share_text})").to_numpy(),
+        (f"{ans.k} 题中缺答 " + n_miss + f" 题（超过 {share_text}）").to_numpy(),
+    )
+
+
+def _straight_details(ans: _Answers, at: np.ndarray) -> _Details:
+    """For the questionnaires at positions *at*: the one answer given, and how many of the items
+    are reverse-worded (the answers then contradict each other)."""
+    n_rev = (~ans.missing[at][:, ans.reverse]).sum(axis=1)
+    answered = pd.Series(ans.n_answered[at]).astype(str)
+    value = _fmt(pd.Series(ans.hi[at]))
+    text = "all " + answered + " answered items = " + value
+    contradiction = (
+        "; contradictory: " + pd.Series(n_rev).astype(str) + " of them are reverse-worded"
+    ).where(n_rev > 0, "")
+    text_zh = "所答 " + answered + " 题均为 " + value
+    contradiction_zh = (
+        "；其中 " + pd.Series(n_rev).astype(str) + " 题为反向题，答案自相矛盾"
+    ).where(n_rev > 0, "")
+    return _Details((text + contradiction).to_numpy(), (text_zh + contradiction_zh).to_numpy())
+
+
+def _counts(responses: pd.DataFrame, reason: np.ndarray) -> pd.DataFrame:
+    """Per (district, station), sorted: questionnaires, exclusions by reason, excluded, kept."""
     units = pd.DataFrame(
         {
             "district": _column(responses, "district", ""),
             "station": _column(responses, "station", ""),
             "respondents": 1,
             **{r: reason == r for r in REASONS},
-            "excluded": out,
+            "excluded": reason != "",
         },
         index=responses.index,
     )
@@ -220,8 +272,11 @@ def screen_responses(
         .reset_index()
     )
     counts["kept"] = counts["respondents"] - counts["excluded"]
-    counts = counts[COUNT_COLUMNS]
+    return counts[COUNT_COLUMNS]
 
+
+def _issues(excluded: pd.DataFrame, k: int, share_text: str) -> list[Issue]:
+    """A warning per excluded questionnaire, at its row and the column "respondent"."""
     expected = {
         "duplicate_id": "each respondent id once",
         "too_many_missing": f"at most {share_text} of the {k} items unanswered",
@@ -232,7 +287,7 @@ def screen_responses(
         "too_many_missing": f"{k} 题中未答的不超过 {share_text}",
         "straight_lining": "各题答案有所不同",
     }
-    issues = [
+    return [
         Issue(
             Location(
                 file=str(file),
@@ -264,14 +319,6 @@ def screen_responses(
             strict=True,
         )
     ]
-    return Screening(
-        kept=responses[~out],
-        excluded=excluded,
-        counts=counts,
-        issues=issues,
-        max_missing_share=max_missing_share,
-        straightline_min_items=straightline_min_items,
-    )
 
 
 __all__ = ["REASONS", "Screening", "screen_responses"]

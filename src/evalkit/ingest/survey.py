@@ -12,7 +12,7 @@ import dataclasses
 import gc
 import os
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -342,6 +342,18 @@ def _read_stations(grid: Grid, tree: IndicatorTree, log: IssueLog) -> pd.DataFra
     return out[~dup.to_numpy()]
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """Every table read, before the checks across them: the responses (a column for every item
+    of the tree) and stations, the files in reading order, and the districts the project file
+    names for its imports (file -> districts)."""
+
+    responses: pd.DataFrame
+    stations: pd.DataFrame
+    files: list[str]
+    declared: dict[str, set[str]]
+
+
 def load_survey_data(
     tree: IndicatorTree,
     *,
@@ -363,9 +375,29 @@ def load_survey_data(
     surveys, responses, stations, imports = _distinct_files(
         surveys, responses, stations, imports, base, log
     )
-    resp_frames: list[pd.DataFrame] = []
-    stat_frames: list[pd.DataFrame] = []
-    files: list[str] = []
+    jobs = _jobs(tree, surveys, responses, stations)
+    tables = _read_tables(jobs, imports, tree, base, missing_codes, log)
+    resp = tables.responses
+    stat = _stations_once(tables.stations, log)
+    # sums of station figures beyond the floating-point range (two cells of 1e308)
+    log.issues += statistic_overflow(tree, stat)
+    _cross_check_units(resp, stat, log)
+    log.issues = list(dict.fromkeys(log.issues))  # a broken file is read for each of its sheets
+    log.issues = _with_districts(log.issues, [resp, stat], tables.declared)
+    if not isolate or not log.errors:
+        log.raise_if_errors(DataError)
+        return SurveyData(resp, stat, log.warnings, tables.files)
+    return _isolated(resp, stat, tables, log)
+
+
+def _jobs(
+    tree: IndicatorTree,
+    surveys: Sequence[Path],
+    responses: Sequence[Path],
+    stations: Sequence[Path],
+) -> list[tuple[Path, str | None, str]]:
+    """The (file, sheet, kind) to read: a survey workbook's responses and stations sheets, a
+    responses or stations table (a CSV file has no sheet)."""
     jobs: list[tuple[Path, str | None, str]] = []
     # a tree without statistics (a questionnaire only) needs no stations sheet; one that is
     # there still gives the stations' English names
@@ -376,15 +408,37 @@ def load_survey_data(
         (p, None if p.suffix.lower() == ".csv" else "responses", "responses") for p in responses
     ]
     jobs += [(p, None if p.suffix.lower() == ".csv" else "stations", "stations") for p in stations]
-    # millions of cell objects: the cyclic garbage collector would walk them again and again
-    # while they are built (none of them form cycles), so it pauses while the files are read
+    return jobs
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while: while millions of cell objects are built it
+    would walk them again and again (none of them form cycles)."""
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        _read_jobs(jobs, tree, base, missing_codes, log, files, resp_frames, stat_frames)
+        yield
     finally:
         if gc_was_on:
             gc.enable()
+
+
+def _read_tables(
+    jobs: list[tuple[Path, str | None, str]],
+    imports: Sequence[ImportSpec],
+    tree: IndicatorTree,
+    base: Path | None,
+    missing_codes: Sequence[float | str],
+    log: IssueLog,
+) -> _Tables:
+    """The sheets and tables of *jobs* (with the garbage collector paused), then the imports,
+    each table's rows joined."""
+    resp_frames: list[pd.DataFrame] = []
+    stat_frames: list[pd.DataFrame] = []
+    files: list[str] = []
+    with _gc_paused():
+        _read_jobs(jobs, tree, base, missing_codes, log, files, resp_frames, stat_frames)
     declared: dict[str, set[str]] = {}  # districts named for imports in the project file
     for spec in imports:
         frame = _read_import(spec, tree, base, missing_codes, log)
@@ -409,72 +463,81 @@ def load_survey_data(
     for iid in item_ids:
         if iid not in resp.columns:
             resp[iid] = np.nan
-    # a station in two stations sheets (a copied workbook): located at the second
+    return _Tables(resp, stat, files, declared)
+
+
+def _stations_once(stat: pd.DataFrame, log: IssueLog) -> pd.DataFrame:
+    """The stations without a station listed again (a copied workbook), which is a problem
+    located at the second listing."""
     again = stat.duplicated(["district", "station"], keep="first").to_numpy()
-    if again.any():
-        first = stat.drop_duplicates(["district", "station"]).set_index(["district", "station"])
-        for _, r in stat[again].iterrows():
-            f = first.loc[(r["district"], r["station"])]
-            log.add(
-                _loc(r, "station"),
-                "station listed twice",
-                message_zh="派出所重复列出",
-                expected="one row per (district, station) in all the stations sheets together",
-                expected_zh="所有派出所统计表合在一起，每个（区县，派出所）一行",
-                found=f"{r['district']} / {r['station']}, already at {f['_file']} sheet "
-                f'"{f["_sheet"]}" row {int(f["_row"])}',
-                found_zh=f"{r['district']} / {r['station']}，已见于 {f['_file']} 工作表"
-                f"“{f['_sheet']}”第 {int(f['_row'])} 行",
-                fix="Delete the repeated row, or the copy of the workbook.",
-                fix_zh="删除重复的行，或删除工作簿的副本。",
-                check="ids",
-            )
-        stat = stat[~again]
-    # sums of station figures beyond the floating-point range (two cells of 1e308)
-    log.issues += statistic_overflow(tree, stat)
-    # cross-check units: a station in one table and not the other (problem rows only are visited)
-    if not stat.empty and not resp.empty:
-        unit = ["district", "station"]
-        first = resp.drop_duplicates(unit)  # each station's first response row, for the message
-        seen = first.merge(stat[unit].drop_duplicates(), on=unit, how="left", indicator=True)
-        for _, r in first[(seen["_merge"] == "left_only").to_numpy()].iterrows():
-            log.add(
-                _loc(r, "station"),
-                "station has responses but no row in the stations sheet",
-                message_zh="该派出所有问卷，但派出所统计表中没有它的行",
-                expected="a stations row for every (district, station) in responses",
-                expected_zh="问卷中的每个（区县，派出所）在统计表中都有一行",
-                found=f"{r['district']} / {r['station']}",
-                fix="Add the station's statistics, or correct the spelling of its name.",
-                fix_zh="补上该派出所的统计数据，或改正其名称的写法。",
-                check="units",
-                district=str(r["district"]),
-            )
-        listed = stat.merge(first[unit], on=unit, how="left", indicator=True)
-        for _, r in stat[(listed["_merge"] == "left_only").to_numpy()].iterrows():
-            log.warn(
-                _loc(r, "station"),
-                "station has statistics but no survey responses; its survey indicators are "
-                "missing and it is left out of the station ranking",
-                message_zh="该派出所有统计数据但没有问卷：其问卷类指标缺失，不参加派出所排名",
-                found=f"{r['district']} / {r['station']}",
-                check="units",
-                district=str(r["district"]),
-            )
-    log.issues = list(dict.fromkeys(log.issues))  # a broken file is read for each of its sheets
-    log.issues = _with_districts(log.issues, [resp, stat], declared)
-    if not isolate or not log.errors:
-        log.raise_if_errors(DataError)
-        return SurveyData(resp, stat, log.warnings, files)
+    if not again.any():
+        return stat
+    first = stat.drop_duplicates(["district", "station"]).set_index(["district", "station"])
+    for _, r in stat[again].iterrows():
+        f = first.loc[(r["district"], r["station"])]
+        log.add(
+            _loc(r, "station"),
+            "station listed twice",
+            message_zh="派出所重复列出",
+            expected="one row per (district, station) in all the stations sheets together",
+            expected_zh="所有派出所统计表合在一起，每个（区县，派出所）一行",
+            found=f"{r['district']} / {r['station']}, already at {f['_file']} sheet "
+            f'"{f["_sheet"]}" row {int(f["_row"])}',
+            found_zh=f"{r['district']} / {r['station']}，已见于 {f['_file']} 工作表"
+            f"“{f['_sheet']}”第 {int(f['_row'])} 行",
+            fix="Delete the repeated row, or the copy of the workbook.",
+            fix_zh="删除重复的行，或删除工作簿的副本。",
+            check="ids",
+        )
+    return stat[~again]
+
+
+def _cross_check_units(resp: pd.DataFrame, stat: pd.DataFrame, log: IssueLog) -> None:
+    """A station with responses and no stations row is an error, one with statistics and no
+    responses a warning (only the problem rows are visited)."""
+    if stat.empty or resp.empty:
+        return
+    unit = ["district", "station"]
+    first = resp.drop_duplicates(unit)  # each station's first response row, for the message
+    seen = first.merge(stat[unit].drop_duplicates(), on=unit, how="left", indicator=True)
+    for _, r in first[(seen["_merge"] == "left_only").to_numpy()].iterrows():
+        log.add(
+            _loc(r, "station"),
+            "station has responses but no row in the stations sheet",
+            message_zh="该派出所有问卷，但派出所统计表中没有它的行",
+            expected="a stations row for every (district, station) in responses",
+            expected_zh="问卷中的每个（区县，派出所）在统计表中都有一行",
+            found=f"{r['district']} / {r['station']}",
+            fix="Add the station's statistics, or correct the spelling of its name.",
+            fix_zh="补上该派出所的统计数据，或改正其名称的写法。",
+            check="units",
+            district=str(r["district"]),
+        )
+    listed = stat.merge(first[unit], on=unit, how="left", indicator=True)
+    for _, r in stat[(listed["_merge"] == "left_only").to_numpy()].iterrows():
+        log.warn(
+            _loc(r, "station"),
+            "station has statistics but no survey responses; its survey indicators are "
+            "missing and it is left out of the station ranking",
+            message_zh="该派出所有统计数据但没有问卷：其问卷类指标缺失，不参加派出所排名",
+            found=f"{r['district']} / {r['station']}",
+            check="units",
+            district=str(r["district"]),
+        )
+
+
+def _isolated(resp: pd.DataFrame, stat: pd.DataFrame, tables: _Tables, log: IssueLog) -> SurveyData:
+    """The data without the files that have errors and the districts they held (isolate=True);
+    DataError when no file, or no response, is left, or a problem belongs to no file."""
     bad_files = {i.location.file for i in log.errors}
-    if bad_files >= set(files) or "" in bad_files:
+    if bad_files >= set(tables.files) or "" in bad_files:
         log.raise_if_errors(DataError)
     blocked: dict[str, list[str]] = {}
     for f in sorted(bad_files):
         held = (
             set(resp.loc[resp["_file"] == f, "district"])
             | set(stat.loc[stat["_file"] == f, "district"])
-            | declared.get(f, set())
+            | tables.declared.get(f, set())
         )
         blocked[f] = sorted(str(d) for d in held if str(d))
     dropped = {d for ds in blocked.values() for d in ds}
@@ -487,7 +550,7 @@ def load_survey_data(
     resp, stat = resp[keep_r.to_numpy()], stat[keep_s.to_numpy()]
     if resp.empty:
         log.raise_if_errors(DataError)
-    return SurveyData(resp, stat, log.warnings, files, log.errors, blocked, blocked_en)
+    return SurveyData(resp, stat, log.warnings, tables.files, log.errors, blocked, blocked_en)
 
 
 def _file_key(path: Path) -> object:

@@ -11,7 +11,9 @@ loop runs over tree levels.
   compensation: a low score is harder to make up (Handbook 2008, §6.2). Scores are floored at 1
   on the 0-100 scale, since a single 0 would make every ancestor 0.
 
-Adding an aggregator is adding one function registered with ``@AGGREGATORS.register``.
+``topsis``, ``grey_relational`` and ``fuzzy`` are in :mod:`evalkit.pipeline.mcda` (imported at
+the end of this module). Adding an aggregator is adding one function registered with
+``@AGGREGATORS.register``.
 """
 
 from __future__ import annotations
@@ -64,3 +66,7 @@ def geometric(tree: IndicatorTree, leaf_scores: pd.DataFrame, local: pd.Series) 
     visit(tree.goal)
     order = [n.id for n in tree.goal.walk()]
     return pd.DataFrame({k: out[k] for k in order}, index=leaf_scores.index)
+
+
+# the evaluation toolbox's aggregators (topsis, grey_relational, fuzzy), registered after these
+from . import mcda as mcda  # noqa: E402

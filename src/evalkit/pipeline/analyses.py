@@ -8,6 +8,9 @@ An analysis is a function of the Evaluation (no file read) registered with
 - ``diagnosis``: each district's indicators ordered by points lost, global weight x (100 - score)
   (:func:`evalkit.analysis.diagnose.weakest_indicators`), as {district: DataFrame}, all
   indicators listed.
+
+``fuzzy``, ``methods`` and ``obstacles`` are in :mod:`evalkit.pipeline.method_analyses`
+(imported at the end of this module).
 """
 
 from __future__ import annotations
@@ -46,3 +49,7 @@ def diagnosis(ev: Evaluation) -> dict[str, pd.DataFrame]:
     scores = ev.district_scores[leaves]
     w = ev.weights.global_
     return {str(d): weakest_indicators(scores.loc[d], w, len(leaves)) for d in scores.index}
+
+
+# the evaluation toolbox's analyses (fuzzy, methods, obstacles), registered after these
+from . import method_analyses as method_analyses  # noqa: E402

@@ -37,12 +37,16 @@ class Evaluation:
     """Scores of every node for every unit, with levels, ranks, weights and the spec that made it.
 
     prepared: the data it was computed from (tree, screened survey, judgments, indicator matrix);
-    districts: one row per district: district, district_en, respondents, stations, total, level,
-        rank, then one column per dimension id (scores).
+    districts: one row per district: district, district_en, respondents, stations, total, level
+        (by the tree's level rule), level_by_total, held_back_by (under the staged rule, the
+        dimension that caps the level, else ""), rank, then one column per dimension id (scores).
     stations: one row per station: district, station, station_en, respondents, total, level,
-        shown (meets the minimum group size), rank_in_district, rank_in_province, then dimension
-        scores.
+        level_by_total, held_back_by, shown (meets the minimum group size), rank_in_district,
+        rank_in_province, then dimension scores.
     district_scores / station_scores: every node's score (columns: node ids in tree order).
+    period: the survey period scored ("" for a project of one period); weights_period: the period
+    whose data and experts gave the weights (the base period; equal to ``period`` for the base
+    itself, "" for a project of one period).
     """
 
     prepared: Prepared
@@ -53,6 +57,8 @@ class Evaluation:
     district_scores: pd.DataFrame
     station_scores: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
+    period: str = ""
+    weights_period: str = ""
     _analyses: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # ---- the prepared data, by the names the reports use
@@ -107,6 +113,11 @@ class Evaluation:
         """Districts by rank: total, level and dimension scores."""
         return self.districts.sort_values("rank").reset_index(drop=True)
 
+    def scope_word(self, lang: str) -> str:
+        """The study's scope in *lang* (``scope:`` of the project file): 全省 / 全市 / 全区县,
+        "province" / "city" / "district-wide"; reports use it where they speak of the whole study."""
+        return self.spec.scope_word(lang)
+
     def district_names(self) -> list[str]:
         return self.districts["district"].tolist()
 
@@ -117,13 +128,66 @@ class Evaluation:
         return self._analyses[name]
 
 
-def levels_of(tree: IndicatorTree, totals: pd.Series) -> pd.Series:
-    """Maturity level (1-based) of each total by the tree's cut-offs; NaN stays NaN."""
-    mins = np.array([lv.min_score for lv in tree.levels])
-    vals = totals.to_numpy(dtype=float)
-    idx = np.searchsorted(mins, vals, side="right")
-    lv = np.where(np.isnan(vals), np.nan, np.clip(idx, 1, len(mins)))
-    return pd.Series(lv, index=totals.index)
+def _cut(cutoffs: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """1-based level of each score by the cut-offs (min scores, increasing); NaN stays NaN."""
+    idx = np.searchsorted(cutoffs, scores, side="right")
+    return np.where(np.isnan(scores), np.nan, np.clip(idx, 1, len(cutoffs)))
+
+
+def level_table(
+    tree: IndicatorTree,
+    totals: pd.Series,
+    dimensions: pd.DataFrame | None = None,
+    rule: str | None = None,
+) -> pd.DataFrame:
+    r"""Maturity levels by the tree's level rule (or *rule*): columns ``level``, ``level_by_total``
+    and ``held_back_by``, indexed as *totals*.
+
+    With cut-offs :math:`c_1 = 0 < c_2 < \dots < c_K` (``min_score``), the level of a score is
+    :math:`L(s) = \max\{k : s \ge c_k\}`. The ``total`` rule gives :math:`L(S)` of the total;
+    the ``staged`` rule caps it at one above the weakest dimension's level,
+
+    .. math:: \ell = \min\bigl(L(S),\ 1 + \min_d L(S_d)\bigr)
+
+    so a stage is reached only when every dimension has reached at least the stage below it: the
+    staged reading of maturity models (Nolan 1979, stages of growth; SEI 2010, CMMI's staged
+    representation, where a level needs every process area of the levels up to it), relaxed by one
+    level for a composite score. ``held_back_by`` names the dimension that binds (the lowest-scoring
+    one) where the cap lowers the level, else "". Dimensions without a score are left out of the
+    minimum; a NaN total stays NaN.
+    """
+    rule = rule or tree.level_rule
+    cutoffs = np.array([lv.min_score for lv in tree.levels], dtype=float)
+    by_total = _cut(cutoffs, totals.to_numpy(dtype=float))
+    level = by_total
+    held = np.full(len(totals), "", dtype=object)
+    if rule == "staged":
+        if dimensions is None:
+            raise ValueError("the staged level rule needs the dimensions' scores")
+        dims = [d.id for d in tree.dimensions]
+        x = dimensions[dims].to_numpy(dtype=float)
+        some = ~np.isnan(x).all(axis=1)
+        low = np.argmin(np.where(np.isnan(x), np.inf, x), axis=1)
+        weakest = _cut(cutoffs, np.where(some, x[np.arange(len(x)), low], np.nan))
+        level = np.where(some, np.fmin(by_total, weakest + 1), by_total)
+        binds = level < by_total
+        held[binds] = np.asarray(dims, dtype=object)[low[binds]]
+    elif rule != "total":
+        raise ValueError(f"unknown level rule {rule!r}; expected total or staged")
+    return pd.DataFrame(
+        {"level": level, "level_by_total": by_total, "held_back_by": held}, index=totals.index
+    )
+
+
+def levels_of(
+    tree: IndicatorTree,
+    totals: pd.Series,
+    dimensions: pd.DataFrame | None = None,
+    rule: str | None = None,
+) -> pd.Series:
+    """Maturity level (1-based) of each unit by the tree's level rule (:func:`level_table`);
+    the staged rule needs *dimensions* (a column per dimension id); NaN stays NaN."""
+    return level_table(tree, totals, dimensions, rule)["level"]
 
 
 def _coverage_issues(tree: IndicatorTree, name: str, frame: pd.DataFrame) -> list[Issue]:
@@ -163,7 +227,9 @@ def _district_table(p: Prepared, scores: pd.DataFrame) -> pd.DataFrame:
     d["respondents"] = m.district_n.reindex(d.index).fillna(0).astype(int)
     d["stations"] = m.station_counts.reindex(d.index).fillna(0).astype(int)
     d["total"] = scores[tree.goal.id]
-    d["level"] = levels_of(tree, d["total"])
+    levels = level_table(tree, d["total"], scores)
+    for col in levels:
+        d[col] = levels[col]
     d["rank"] = rank_desc(d["total"])
     for dim in tree.dimensions:
         d[dim.id] = scores[dim.id]
@@ -182,7 +248,9 @@ def _station_table(p: Prepared, scores: pd.DataFrame) -> tuple[pd.DataFrame, lis
     )
     s["respondents"] = p.station_respondents.reindex(s.index).fillna(0).astype(int)
     s["total"] = scores[tree.goal.id]
-    s["level"] = levels_of(tree, s["total"])
+    levels = level_table(tree, s["total"], scores)
+    for col in levels:
+        s[col] = levels[col]
     s["shown"] = (s["respondents"] >= min_n).to_numpy()
     shown_total = s["total"].where(s["shown"])
     s["rank_in_district"] = shown_total.groupby(s["district"]).rank(ascending=False, method="min")
@@ -211,25 +279,37 @@ def evaluate_prepared(
     *,
     weights: WeightSpec | None = None,
     scoring: ScoringSpec | str | None = None,
+    weight_set: WeightSet | None = None,
+    period: str = "",
+    weights_period: str = "",
 ) -> Evaluation:
     """Weigh and score prepared data; *weights* / *scoring* override the spec's (no file read).
 
     ``evaluate_prepared(p, weights=dataclasses.replace(p.spec.weights, method="critic"))`` is
     the same project weighted by CRITIC; ``scoring="geometric"`` aggregates geometrically.
+    *weight_set* scores with weights already computed (another survey period's, see
+    :mod:`evalkit.pipeline.periods`) instead of weighing this data: its local weights are used as
+    they are, nothing is recomputed on *prepared*; *period* / *weights_period* name the period
+    scored and the one the weights come from.
     """
     p = prepared
     wspec = weights or p.spec.weights
-    if isinstance(scoring, str):
-        scoring = ScoringSpec(scoring)
+    if isinstance(scoring, str):  # another headline method, the spec's comparisons kept
+        compare = tuple(m for m in p.spec.scoring.compare if m != scoring)
+        scoring = dataclasses.replace(p.spec.scoring, method=scoring, compare=compare)
     sspec = scoring or p.spec.scoring
     if wspec is not p.spec.weights or sspec is not p.spec.scoring:
         spec = dataclasses.replace(p.spec, weights=wspec, scoring=sspec)
         p = dataclasses.replace(p, spec=spec)
-    ws = weigh(p.tree, wspec, p.judgments, p.objective_units, p.directions)
+    if weight_set is None:
+        ws = weigh(p.tree, wspec, p.judgments, p.objective_units, p.directions)
+        issues = [*p.issues, *ws.issues]
+    else:  # the weights' own findings belong to the data they were computed on
+        ws = weight_set
+        issues = list(p.issues)
     aggregate = AGGREGATORS[sspec.method].func
     st_scores = aggregate(p.tree, p.station_leaf_scores, ws.local)
     di_scores = aggregate(p.tree, p.district_leaf_scores, ws.local)
-    issues = [*p.issues, *ws.issues]
     issues += _coverage_issues(p.tree, "station", p.matrix.stations)
     issues += _coverage_issues(p.tree, "district", p.matrix.districts)
     stations, privacy = _station_table(p, st_scores)
@@ -243,6 +323,8 @@ def evaluate_prepared(
         district_scores=di_scores,
         station_scores=st_scores,
         issues=issues,
+        period=period,
+        weights_period=weights_period,
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..analysis.diagnose import RecommendationRule, load_recommendations
 from ..analysis.reliability import Reliability, reliability_report
 from ..errors import DataError, InputError, Issue
 from ..ingest.judgments import Judgments, load_judgments
@@ -32,7 +33,8 @@ class Prepared:
     survey: the responses kept by the screening, and the stations; matrix: raw indicator values of
     every station (index district, station) and district (index district); issues: what reading,
     screening, reliability and measuring found (warnings, and under ``isolate`` the errors that
-    blocked files).
+    blocked files); rules: the recommendation library (``spec.recommendations``) read by
+    :func:`prepare`, empty when the project names none or the data was prepared from memory.
     """
 
     spec: RunSpec
@@ -43,6 +45,7 @@ class Prepared:
     reliability: Reliability
     matrix: IndicatorMatrix
     issues: list[Issue] = field(default_factory=list)
+    rules: tuple[RecommendationRule, ...] = ()
 
     @cached_property
     def leaf_ids(self) -> list[str]:
@@ -77,9 +80,14 @@ class Prepared:
 
 
 def prepare_data(
-    spec: RunSpec, tree: IndicatorTree, survey: SurveyData, judgments: Judgments | None
+    spec: RunSpec,
+    tree: IndicatorTree,
+    survey: SurveyData,
+    judgments: Judgments | None,
+    rules: tuple[RecommendationRule, ...] = (),
 ) -> Prepared:
-    """Screen and measure already-loaded data (no file is read)."""
+    """Screen and measure already-loaded data (no file is read); *rules*: the recommendation
+    library, already read."""
     issues: list[Issue] = [*spec.notes, *survey.errors, *survey.issues]
     if judgments is not None:
         issues += judgments.issues
@@ -92,7 +100,9 @@ def prepare_data(
     issues += reliability.issues
     matrix = compute_indicator_values(tree, survey)
     issues += matrix.issues
-    return Prepared(spec, tree, survey, judgments, screening, reliability, matrix, issues)
+    return Prepared(
+        spec, tree, survey, judgments, screening, reliability, matrix, issues, tuple(rules)
+    )
 
 
 def prepare(project: RunSpec | Path | str = ".", *, isolate: bool = False) -> Prepared:
@@ -123,9 +133,15 @@ def prepare(project: RunSpec | Path | str = ".", *, isolate: bool = False) -> Pr
         judgments = load_judgments(spec.experts, tree, base=spec.root) if spec.experts else None
     except InputError as exc:
         problems += exc.issues
+    rules: list[RecommendationRule] = []
+    try:
+        if spec.recommendations is not None:
+            rules = load_recommendations(spec.recommendations, tree)
+    except InputError as exc:
+        problems += exc.issues
     if problems or survey is None:
         raise DataError(problems)
-    return prepare_data(spec, tree, survey, judgments)
+    return prepare_data(spec, tree, survey, judgments, tuple(rules))
 
 
 __all__ = ["IndicatorMatrix", "Prepared", "prepare", "prepare_data"]

@@ -15,9 +15,11 @@ question are drawn at random and the whole evaluation is recomputed for each dra
 - ``experts``: a bootstrap replicate of the experts; ``respondents``: of the officers within
   each station;
 - ``leave_one_out``: one indicator left out (its siblings share its weight), or none;
-- ``goalposts``: goalposts marked as calibration guesses moved within a band;
+- ``goalposts``: statistics' goalposts marked as calibration guesses in the tree (``basis:
+  calibration``, or no basis stated) moved within a band;
 - ``level_rule``: maturity level from the total, or staged (at most one above the weakest
-  dimension's level); it changes levels only, so it is drawn outside the sensitivity design.
+  dimension's level); it changes levels only, so it is drawn outside the sensitivity design; with
+  none listed, the tree's own ``level_rule`` holds.
 
 The draws follow Saltelli's design: two independent samples A and B of ``draws`` rows and, for
 each factor, A with that factor taken from B; the 2 x draws runs of A and B give the
@@ -36,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.sensitivity import pooled_indices, sobol_indices
+from ..errors import MethodError
 from ..spec import UncertaintySpec
 from . import uncertainty_fast as fast
 from .uncertainty_model import (
@@ -232,6 +235,7 @@ def _nominal(ev) -> dict[str, object]:
         "alpha": ws.alpha,
         "combine_level": ws.combine_level,
         "aggregation": ev.scoring,
+        "rule": ev.tree.level_rule,
     }
 
 
@@ -240,6 +244,23 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
     u = settings or ev.spec.uncertainty
     if u.draws <= 0:
         return None
+    if ev.scoring not in AGGREGATIONS:  # topsis, grey_relational, fuzzy: not varied here
+        shown = " | ".join(AGGREGATIONS)
+        raise MethodError(
+            f"the uncertainty analysis varies the aggregation among {shown}; the headline "
+            f"method {ev.scoring} is not one of them: evaluate with scoring.method weighted_sum "
+            "or geometric for it, or set uncertainty: false",
+            zh=f"不确定性分析只在 {shown} 之间变换汇总方法，主方法 {ev.scoring} 不在其中："
+            "请以 scoring.method: weighted_sum 或 geometric 评价后再做此分析，或设 uncertainty: false",
+        )
+    if ev.weights_period != ev.period:
+        raise MethodError(
+            f"the evaluation of period {ev.period} is scored with the weights of period "
+            f"{ev.weights_period}; the uncertainty analysis reweighs the data it is given: run it "
+            f"on the evaluation of period {ev.weights_period}",
+            zh=f"时期 {ev.period} 的评价采用时期 {ev.weights_period} 的权重；不确定性分析会在其"
+            f"数据上重新赋权：请对时期 {ev.weights_period} 的评价进行此分析",
+        )
     t0 = time.perf_counter()
     p = ev.prepared
     has_judgments = p.judgments is not None
@@ -260,7 +281,9 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
     n = u.draws
     a = rng.random((n, width))
     b = rng.random((n, width))
-    rules = np.array([LEVEL_RULES.index(r) for r in (u.level_rule or ("total",))])
+    # the level rule is drawn among those listed; with none listed, the tree's own rule holds
+    drawn = u.level_rule or (ev.tree.level_rule,)
+    rules = np.array([LEVEL_RULES.index(r) for r in drawn])
     rule = rules[rng.integers(0, len(rules), 2 * n)]
     leaves = len(model.worst)
     minmax = "minmax" in u.normalisation
@@ -284,14 +307,14 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
 
 
 def _guess_mask(ev) -> np.ndarray:
-    """Leaves whose goalposts are calibration guesses: the statistics whose goalposts do not name
-    another basis (survey indicators use their scale's ends)."""
+    """Statistics whose goalposts the tree marks as calibration guesses (``basis: calibration``),
+    or whose basis it does not state: goalposts resting on a standard or on data stay fixed, and
+    survey indicators use their scale's ends (basis ``scale``)."""
     out = []
     for leaf in ev.tree.leaves():
-        basis = getattr(leaf, "goalpost_basis", "")
         src = leaf.source
         stat = src is not None and src.kind == "statistic"
-        out.append(stat and basis in ("", "calibration"))
+        out.append(stat and leaf.goalpost_basis in ("", "calibration"))
     return np.array(out, dtype=bool)
 
 
@@ -464,8 +487,8 @@ def _factor_table(
         {
             "factor": "level_rule",
             "varied": len(u.level_rule) > 1,
-            "range": " | ".join(u.level_rule),
-            "range_zh": " | ".join(u.level_rule),
+            "range": " | ".join(u.level_rule or (str(nominal["rule"]),)),
+            "range_zh": " | ".join(u.level_rule or (str(nominal["rule"]),)),
         }
     )
     return pd.DataFrame(rows)

@@ -116,9 +116,12 @@ class Outputs:
     level: np.ndarray  # (C, U), 1-based
 
 
-def _replicate_values(p: Prepared, r: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _replicate_values(
+    p: Prepared, r: int, seed: int | np.random.SeedSequence
+) -> tuple[np.ndarray, np.ndarray]:
     """Raw values of (stations, districts) for r respondent replicates resampled within stations:
-    arrays (r + 1, S, L) and (r + 1, D, L), replicate 0 the data as collected."""
+    arrays (r + 1, S, L) and (r + 1, D, L), replicate 0 the data as collected. *seed* seeds the
+    draws (a number, or a SeedSequence for independent streams: periods, blocks of replicates)."""
     tree = p.tree
     st_index = p.matrix.stations.index
     di_index = p.matrix.districts.index
@@ -231,6 +234,7 @@ class Model:
     cutoffs: np.ndarray  # level min scores
     combine: str  # linear | multiplicative | game_theory
     survey_leaf: np.ndarray  # (L,) leaves measured by the survey (their goalposts: scale ends)
+    rule: int = 0  # the tree's level rule (index into LEVEL_RULES): the nominal runs' rule
 
     @property
     def n_units(self) -> int:
@@ -293,6 +297,7 @@ def build_model(
         survey_leaf=np.array(
             [lf.source is not None and lf.source.kind == "survey" for lf in leaves], dtype=bool
         ),
+        rule=LEVEL_RULES.index(tree.level_rule),
     )
 
 
@@ -413,7 +418,17 @@ def _normalised(m: Model, runs: Runs) -> np.ndarray:
 
 def _aggregate(m: Model, z: np.ndarray, local: np.ndarray, agg: np.ndarray) -> np.ndarray:
     """(C, U, nodes) scores of every node; weighted sum or geometric per run."""
-    ta = m.tree
+    return aggregate_nodes(m.tree, z, local, agg)
+
+
+def aggregate_nodes(
+    ta: TreeArrays, z: np.ndarray, local: np.ndarray, agg: np.ndarray
+) -> np.ndarray:
+    r"""(C, U, nodes) scores of every node from (C, U, L) leaf scores, level by level: per run c,
+    weighted sum (agg 0) :math:`S_p = \sum_j w_j S_j / \sum_{j\ known} w_j` or geometric mean
+    (agg 1) :math:`S_p = \exp(\sum_j w_j \ln \max(S_j, 1) / \sum_{j\ known} w_j)` with the local
+    weights ``local[c]``; a missing child drops out and its siblings' weights are renormalised, as
+    :mod:`evalkit.pipeline.aggregators` does (OECD/JRC Handbook 2008, 6.1 and 6.2)."""
     c, u, _ = z.shape
     ns = np.full((c, u, len(ta.ids)), np.nan)
     ns[:, :, ta.leaves] = z

@@ -40,6 +40,7 @@ from ..ingest.judgments import Judgments
 from ..spec import WeightSpec
 from ..tree import IndicatorTree
 from ..weights.combine import combine
+from ..weights.diagnostics import FEW_DISTINCT, LOO_CHANGE, objective_diagnostics
 from ..weights.entropy import ConstantIndicatorWarning, entropy_weights
 from ..weights.objective import critic_weights, cv_weights, std_weights
 from ..weights.weightset import (
@@ -319,18 +320,118 @@ def weigh(
     issues += obj_issues + [i for i in used.issues if i not in issues]
     table = _table(tree, judgments is not None, group.local, obj_local, used.local)
     ahp_global = globals_from_local(tree, group.local)
+    diagnostics = leaf_diagnostics(data, objective)
+    used_units = len(units[[leaf.id for leaf in tree.leaves()]].dropna()) if obj_local else 0
+    if obj_local is not None:  # the objective weights enter the weights used
+        issues += diagnostic_issues(tree, diagnostics, objective, used_units)
     return WeightSet(
         table,
         group.experts,
         group.group,
         method,
         spec,
-        len(units[[leaf.id for leaf in tree.leaves()]].dropna()) if obj_local else 0,
+        used_units,
         issues,
         dict(used.info),
         hierarchy_cr(tree, group.group, ahp_global, spec),
         objective,
+        diagnostics,
+        source_shares(tree, table),
     )
+
+
+def leaf_diagnostics(data: WeightInput, method: str) -> pd.DataFrame:
+    """Per leaf, across the stations with complete values (those objective weights use): the
+    weights of entropy, CRITIC and standard deviation side by side, ties, and the leave-one-out
+    change of *method*'s weight with the district and station that cause it
+    (:func:`~evalkit.weights.diagnostics.objective_diagnostics`)."""
+    leaves = [leaf.id for leaf in data.tree.leaves()]
+    complete = data.units[leaves].dropna()
+    d = objective_diagnostics(complete.to_numpy(dtype=float), data.directions, leaves, method)
+    pos = d.pop("loo_unit").to_numpy()
+    labels = complete.index[np.maximum(pos, 0)] if len(complete) else pd.Index([""] * len(pos))
+    pairs = [lab if isinstance(lab, tuple) else ("", lab) for lab in labels]
+    at = d.columns.get_loc("loo_change") + 1
+    d.insert(
+        at, "loo_district", [str(p[0]) if k >= 0 else "" for p, k in zip(pairs, pos, strict=True)]
+    )
+    d.insert(
+        at + 1,
+        "loo_station",
+        [str(p[-1]) if k >= 0 else "" for p, k in zip(pairs, pos, strict=True)],
+    )
+    return d
+
+
+def diagnostic_issues(
+    tree: IndicatorTree, d: pd.DataFrame, method: str, stations: int
+) -> list[Issue]:
+    """A warning per kind of flag, naming every leaf flagged whose objective weight is not 0 (a
+    constant one has its own warning): few distinct values or many ties; a weight one station
+    moves by more than the threshold (:mod:`evalkit.weights.diagnostics`). *stations*: how many
+    the weights use."""
+    zh_m, en_m = OBJECTIVE_LABELS[method]
+    live = d[d[method] > 0]
+    out: list[Issue] = []
+    ties_ = live[live["few_values"]]
+    if len(ties_):
+        tied = (ties_["share_at_mode"] * stations).round().astype(int)
+        en = [
+            f"{r.id} ({r.distinct} distinct values, {t} stations at one value; weight "
+            f"{getattr(r, method):.3f})"
+            for r, t in zip(ties_.itertuples(index=False), tied, strict=True)
+        ]
+        zh = [
+            f"{tree.label(str(r.id), 'zh')}（{r.distinct} 个不同取值，{t} 个派出所取同一值；"
+            f"权重 {getattr(r, method):.3f}）"
+            for r, t in zip(ties_.itertuples(index=False), tied, strict=True)
+        ]
+        out.append(
+            Issue(
+                Location(path=", ".join(ties_["id"])),
+                f"{len(en)} indicator(s) take fewer than {FEW_DISTINCT} distinct values across "
+                f"the {stations} stations, or have more than a third of them at one value: their "
+                f"{en_m} weights rest on ties more than on information: " + "; ".join(en),
+                message_zh=f"{len(zh)} 个指标在 {stations} 个派出所中不同取值少于 {FEW_DISTINCT} "
+                f"个，或超过三分之一的派出所取同一值：其{zh_m}权重更多取决于并列取值，而非指标的"
+                "信息量：" + "；".join(zh),
+                fix="Compare their entropy, CRITIC and standard-deviation weights (the weights' "
+                "diagnostics); a count with few possible values may call for another objective "
+                "method (weights.objective) or a larger weights.alpha (more AHP).",
+                fix_zh="对照其熵权、CRITIC 与标准差权重（权重诊断表）；可能取值很少的计数类指标"
+                "宜改用其他客观赋权方法（weights.objective），或增大 weights.alpha（提高层次"
+                "分析法的比重）。",
+                severity="warning",
+                check="entropy",
+            )
+        )
+    pulled = live[live["few_units"]].sort_values("loo_change", ascending=False)
+    if len(pulled):
+        rows = list(pulled.itertuples(index=False))
+        where = [" / ".join(x for x in (r.loo_district, r.loo_station) if x) for r in rows]
+        pct = [f"{100 * r.loo_change:.0f} %" for r in rows]
+        en = [f"{r.id} ({p} without {w})" for r, p, w in zip(rows, pct, where, strict=True)]
+        zh = [
+            f"{tree.label(str(r.id), 'zh')}（剔除 {w} 后变化 {p.replace(' ', '')}）"
+            for r, p, w in zip(rows, pct, where, strict=True)
+        ]
+        out.append(
+            Issue(
+                Location(path=", ".join(pulled["id"])),
+                f"the {en_m} weights of {len(en)} indicator(s) change by more than "
+                f"{100 * LOO_CHANGE:.0f} % when one station is left out (driven by few "
+                "stations): " + "; ".join(en),
+                message_zh=f"{len(zh)} 个指标的{zh_m}权重在剔除单个派出所后变化超过 "
+                f"{100 * LOO_CHANGE:.0f}%，受个别派出所左右：" + "；".join(zh),
+                fix="Check those stations' values of these indicators; read the weights with the "
+                "uncertainty analysis, which varies the objective method.",
+                fix_zh="请核对这些派出所的相应指标数据，并结合不确定性分析（其中变换了客观赋权"
+                "方法）看待这些权重。",
+                severity="warning",
+                check="entropy",
+            )
+        )
+    return out
 
 
 def _table(
@@ -362,3 +463,30 @@ def _table(
             }
         )
     return pd.DataFrame(rows)
+
+
+def source_shares(tree: IndicatorTree, table: pd.DataFrame) -> pd.DataFrame:
+    r"""The share of the total weight resting on each kind of source: index survey (officers'
+    self-reports) and statistic (records); columns ahp, objective and used (the global weights of
+    AHP, of the objective method and of the weights used; NaN where not computed).
+
+    .. math:: s_{survey} = \sum_{l \in \text{survey leaves}} G_l,\qquad
+              s_{statistic} = 1 - s_{survey}
+
+    with :math:`G_l` a leaf's global weight (the product of local weights down its path).
+    """
+    kind = {leaf.id: leaf.source.kind if leaf.source else "" for leaf in tree.leaves()}
+    leaves = table[table["id"].isin(list(kind))].set_index("id")
+    by = leaves.index.map(kind)
+    cols = {"ahp": "ahp_global", "objective": "objective_global", "used": "global"}
+    out = pd.DataFrame(
+        {
+            name: [
+                leaves.loc[by == k, col].sum(min_count=1) if leaves[col].notna().all() else np.nan
+                for k in ("survey", "statistic")
+            ]
+            for name, col in cols.items()
+        },
+        index=pd.Index(["survey", "statistic"], name="source"),
+    )
+    return out.fillna({c: 0.0 for c in cols if table[cols[c]].notna().all()})

@@ -109,6 +109,9 @@ class WeightSet:
     consensus_measure
     combination: for method "combined", how AHP and entropy were combined, e.g.
     {"method": "game_theory", "ahp": 0.61, "entropy": 0.39}
+    diagnostics: how far the objective weights can be trusted, per leaf (ties, one station's
+    pull; :mod:`evalkit.weights.diagnostics`); source_shares and ``self_report_share``: the share
+    of the total weight resting on officers' self-reports (survey) and on records (statistics).
     """
 
     table: pd.DataFrame
@@ -123,10 +126,27 @@ class WeightSet:
     # sum W_j CI_j / sum W_j RI_j over the nodes j (Saaty's hierarchic composition)
     hierarchy: pd.DataFrame = field(default_factory=pd.DataFrame)
     objective: str = "entropy"  # the objective method of the objective columns
+    # per leaf, across the stations objective weights use: entropy, critic, std (and the objective
+    # method's column when it is another) side by side, distinct, share_at_min, share_at_mode,
+    # loo_change (largest relative change of the objective method's weight when one station is
+    # left out), loo_district, loo_station (that station), few_values, few_units (the flags;
+    # thresholds in evalkit.weights.diagnostics)
+    diagnostics: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # share of the total weight on each kind of source: index survey (officers' self-reports),
+    # statistic (records); columns ahp, objective, used (NaN where not computed)
+    source_shares: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def local(self) -> pd.Series:
         return self.table.set_index("id")["local"]
+
+    @property
+    def self_report_share(self) -> float:
+        """The share of the total weight (of the weights used) resting on officers' self-reports:
+        the sum of the global weights of the survey indicators."""
+        if self.source_shares.empty:
+            return float("nan")
+        return float(self.source_shares.at["survey", "used"])
 
     @property
     def global_(self) -> pd.Series:
