@@ -15,6 +15,7 @@ import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Evaluation
+    from .sections import Section
 
 #: Column id -> (zh, en) header; the ids are the model's (ComparisonReport.districts).
 HEADERS: dict[str, tuple[str, str]] = {
@@ -26,6 +27,7 @@ HEADERS: dict[str, tuple[str, str]] = {
 }
 KINDS = {"station_cv": "ratio", "station_gini": "ratio", "station_range": "score"}
 LABEL = ("派出所间发展差异", "Imbalance between stations")
+LABEL_TOTAL = ("总分", "Total")
 
 
 def district_columns(ev: Evaluation, districts: pd.Series, lang: str) -> pd.DataFrame:
@@ -66,4 +68,53 @@ def summary_text(ev: Evaluation, district: str, lang: str) -> str:
     return (
         f"CV {t['cv']:.3f}, Gini {t['gini']:.3f}, range {t['range']:.1f} points (lowest "
         f"{low} {t['lowest_score']:.1f}, highest {high} {t['highest_score']:.1f}; {n} stations compared)"
+    )
+
+
+#: The district sheet's columns: id -> ((zh, en) header, quantity).
+SHEET_COLUMNS: dict[str, tuple[tuple[str, str], str]] = {
+    "name": (("得分", "Score"), "text"),
+    "n": (("参与比较的派出所", "Stations compared"), "count"),
+    "mean": (("派出所均值", "Mean of stations"), "score"),
+    "cv": (("变异系数", "CV"), "ratio"),
+    "gini": (("基尼系数", "Gini"), "ratio"),
+    "range": (("极差", "Range"), "score"),
+    "lowest": (("最低派出所", "Lowest station"), "text"),
+    "lowest_score": (("最低分", "Lowest score"), "score"),
+    "highest": (("最高派出所", "Highest station"), "text"),
+    "highest_score": (("最高分", "Highest score"), "score"),
+}
+
+
+def district_section(ev: Evaluation | None, district: str, lang: str) -> Section | None:
+    """The district workbook's sheet 派出所差异 / Imbalance: the spread of its shown stations'
+    totals and of each dimension's station scores (None without an Evaluation or a station)."""
+    from .sections import SHEET_ONLY, Column, Note, Section, Table
+
+    if ev is None:
+        return None
+    rows = ev.analysis("imbalance").of(district)
+    if rows.empty or not rows["n"].any():
+        return None
+    k = 0 if lang == "zh" else 1
+    names = {d.id: d.label(lang) for d in ev.tree.dimensions}
+    frame = rows.assign(name=[names.get(x, LABEL_TOTAL[k]) for x in rows["node"]])
+    if lang != "zh":
+        frame = frame.assign(lowest=rows["lowest_en"], highest=rows["highest_en"])
+    cols = tuple(Column(c, pair[k], q) for c, (pair, q) in SHEET_COLUMNS.items())
+    note = (
+        "变异系数 = 标准差 / 均值（总体标准差）；基尼系数 = Σ|xi − xj| / (2n²μ)，0 为完全均衡；"
+        "只比较有单独结果的派出所。"
+        if k == 0
+        else "CV = standard deviation / mean (population); Gini = Σ|xi − xj| / (2n²μ), 0 when "
+        "all stations score alike; only the stations shown on their own are compared."
+    )
+    return Section(
+        "imbalance",
+        LABEL[k],
+        (
+            Table(frame, cols, id="imbalance", targets=SHEET_ONLY, freeze_col=1),
+            Note(note, targets=SHEET_ONLY),
+        ),
+        sheet="imbalance",
     )
