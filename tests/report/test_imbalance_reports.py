@@ -59,6 +59,17 @@ def test_imbalance_is_shown_beside_each_district_score(project: Path) -> None:
     assert sentence.startswith(f"CV {t['cv']:.3f}, Gini {t['gini']:.3f}, range {t['range']:.1f}")
     assert t["lowest_en"] in sentence and f"{int(t['n'])} stations compared" in sentence
 
+    # the district's sheet Imbalance: the total, then every dimension
+    sheet = list(wb["Imbalance"].iter_rows(values_only=True))
+    head = list(sheet[0])
+    body = [r for r in sheet[1 : 2 + len(ev.tree.dimensions)]]
+    rows = ev.analysis("imbalance").of(district)
+    assert [r[0] for r in body] == ["Total", *(d.label("en") for d in ev.tree.dimensions)]
+    for r, (_, want) in zip(body, rows.iterrows(), strict=True):
+        assert r[head.index("Gini")] == pytest.approx(want["gini"], abs=1e-12)
+        assert r[head.index("CV")] == pytest.approx(want["cv"], abs=1e-12)
+        assert r[head.index("Highest station")] == want["highest_en"]
+
 
 def test_a_district_with_one_shown_station_has_no_spread(project: Path) -> None:
     from evalkit.report.imbalance import summary_text
