@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
+from . import basis_sections as basis
 from . import uncertainty_sections as unc
 from .district_sections import issues_sheet_table
 from .formats import quantity_of
@@ -98,16 +99,20 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
             lang,
             Table(frame, tuple(indicators), targets=SHEET_ONLY, freeze_col=1, header_wrap=True),
         ),
-        _sheet(
+        Section(
             "weights",
-            lang,
-            Table(
-                r.weights,
-                tuple(_columns(r.weights, w_ids, lang)),
-                targets=SHEET_ONLY,
-                freeze_col=2,
-                sheet_indent="name",
+            _title("weights", lang),
+            (
+                Table(
+                    r.weights,
+                    tuple(_columns(r.weights, w_ids, lang)),
+                    targets=SHEET_ONLY,
+                    freeze_col=2,
+                    sheet_indent="name",
+                ),
+                *basis.weights_sheet_tables(ev, lang),
             ),
+            sheet="weights",
         ),
         _sheet(
             "levels",
