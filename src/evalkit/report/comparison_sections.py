@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
 from . import basis_sections as basis
+from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
 from .district_sections import issues_sheet_table
 from .formats import quantity_of
@@ -131,6 +132,12 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
         )
     if ev is not None:
         out += unc.comparison_sections(ev, lang)
+        extra = (
+            toolbox.methods_section(ev, None, lang),
+            toolbox.fuzzy_section(ev, None, lang),
+            toolbox.comparison_obstacles(ev, lang),
+        )
+        out += [s for s in extra if s is not None]
     return tuple(out)
 
 
