@@ -107,6 +107,14 @@ def test_weights_sheets_show_the_objective_weights_side_by_side(runs: dict[str, 
         ev = res.evaluation
         diag = ev.weights.diagnostics.set_index("id")
         assert len(diag) == len(ev.tree.leaves())
+        st = ev.stations  # the English reports name stations in English
+        station_name = dict(
+            zip(
+                zip(st["district"], st["station"], strict=True),
+                st["station" if lang == "zh" else "station_en"],
+                strict=True,
+            )
+        )
         for book in ("南港区.xlsx", "comparison.xlsx"):
             ws = _sheet(_out(res, book), "weights", lang)
             weights = _table_below(ws, header("id", lang), header("name", lang))
@@ -121,7 +129,10 @@ def test_weights_sheets_show_the_objective_weights_side_by_side(runs: dict[str, 
                 assert cells[header("distinct", lang)].value == int(want["distinct"])
                 assert cells[header("entropy", lang)].number_format == FORMATS["weight"].excel
                 assert cells[header("loo_change", lang)].number_format == "0.0%"
-                assert cells[header("loo_station", lang)].value == want["loo_station"]
+                assert (
+                    cells[header("loo_station", lang)].value
+                    == station_name[(want["loo_district"], want["loo_station"])]
+                )
                 for flag in ("few_values", "few_units"):  # written as the words yes / no
                     yes_no = word("yes" if want[flag] else "no", lang)
                     assert cells[header(flag, lang)].value == yes_no, (leaf, flag)

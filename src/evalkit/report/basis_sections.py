@@ -79,6 +79,17 @@ def diagnostics_frame(ev: Evaluation, lang: str) -> pd.DataFrame:
     ]
     for c in ("loo_district", "loo_station"):
         out[c] = out[c].fillna("").astype(str) if c in out else ""
+    if lang != "zh":  # the names of the English reports (district_en, station_en)
+        en_d = dict(zip(ev.districts["district"], ev.districts["district_en"], strict=True))
+        st = ev.stations
+        en_s = dict(
+            zip(zip(st["district"], st["station"], strict=True), st["station_en"], strict=True)
+        )
+        out["loo_station"] = [
+            en_s.get((d, s), s)
+            for d, s in zip(out["loo_district"], out["loo_station"], strict=True)
+        ]
+        out["loo_district"] = [en_d.get(d, d) for d in out["loo_district"]]
     return out
 
 
