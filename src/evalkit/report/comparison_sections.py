@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
 from . import basis_sections as basis
+from . import period_sections
 from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
 from .district_sections import issues_sheet_table
@@ -136,6 +137,7 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
             toolbox.methods_section(ev, None, lang),
             toolbox.fuzzy_section(ev, None, lang),
             toolbox.comparison_obstacles(ev, lang),
+            period_sections.comparison_section(ev, lang),
         )
         out += [s for s in extra if s is not None]
     return tuple(out)
