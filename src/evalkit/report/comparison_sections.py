@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
+from . import basis_sections as basis
 from . import imbalance as imb
 from . import period_sections
 from . import toolbox_sections as toolbox
@@ -107,16 +108,20 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
             lang,
             Table(frame, tuple(indicators), targets=SHEET_ONLY, freeze_col=1, header_wrap=True),
         ),
-        _sheet(
+        Section(
             "weights",
-            lang,
-            Table(
-                r.weights,
-                tuple(_columns(r.weights, w_ids, lang)),
-                targets=SHEET_ONLY,
-                freeze_col=2,
-                sheet_indent="name",
+            _title("weights", lang),
+            (
+                Table(
+                    r.weights,
+                    tuple(_columns(r.weights, w_ids, lang)),
+                    targets=SHEET_ONLY,
+                    freeze_col=2,
+                    sheet_indent="name",
+                ),
+                *basis.weights_sheet_tables(ev, lang),
             ),
+            sheet="weights",
         ),
         _sheet(
             "levels",

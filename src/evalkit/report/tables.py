@@ -26,6 +26,7 @@ from ..tree import IndicatorTree
 from ..weights.ahp import fmt_judgment
 from ..weights.weightset import WEIGHT_COLUMNS
 from . import narrative
+from .basis_sections import basis_label
 from .comparison_sections import comparison_sections
 from .district_sections import district_sections
 from .i18n import check as check_name
@@ -208,6 +209,7 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
                 "direction_label": word(n.direction, lang) if n.is_leaf else "",
                 "worst": n.worst if n.is_leaf else np.nan,
                 "best": n.best if n.is_leaf else np.nan,
+                "goalpost_basis": basis_label(n.goalpost_basis, lang) if n.is_leaf else "",
                 "unit": text(n.unit, lang) if n.is_leaf else "",
             }
         )
@@ -433,6 +435,7 @@ def _indicator_table(ev: Evaluation, district: str, lang: str) -> pd.DataFrame:
                 "raw": float(raw[leaf.id]),
                 "worst": leaf.worst,
                 "best": leaf.best,
+                "goalpost_basis": basis_label(leaf.goalpost_basis, lang),
                 "score": s,
                 "province_mean": float(prov.mean[leaf.id]),
                 "local_weight": float(w.at[leaf.id, "local"]),
@@ -459,6 +462,9 @@ def _station_table(ev: Evaluation, district: str, lang: str) -> tuple[pd.DataFra
             "rank": st["rank_in_district"],
         }
     )
+    if ev.tree.level_rule == "staged":  # the dimension that holds the level back
+        names = {n.id: text(n.name, lang) for n in ev.tree.dimensions}
+        stations["held_back_by"] = [names.get(str(x), "") for x in st["held_back_by"]]
     for d in ev.dimension_ids:
         stations[d] = st[d].to_numpy(dtype=float)
     return stations.reset_index(drop=True), hidden
