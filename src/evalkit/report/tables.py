@@ -86,8 +86,10 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         "exclude": ("剔除", "excluded"),
         "repair": ("按最小改动修正至阈值以内", "repaired with the fewest changed judgments"),
     }[spec.inconsistent_experts]
+    level = _combine_level_text(spec.combine_level, zh) if ws.method == "combined" else ""
     return {
         "weights": weights,
+        **({"combine_level": level} if level else {}),
         "ri_table": ws.ri_label,
         "cr_threshold": f"{spec.cr_threshold:.2f}",
         "inconsistent_experts": policy[0] if zh else policy[1],
@@ -112,6 +114,25 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         if zh
         else "ratio statistics pooled to districts as Σ numerator / Σ denominator",
     }
+
+
+def _combine_level_text(level: str, zh: bool) -> str:
+    """Where the subjective and objective weights are combined, and why the default is chosen."""
+    if level == "global":
+        return (
+            "按全局叶节点权重组合（combine_level: global）：指标较多的维度，其组合权重会随指标个数增大"
+            if zh
+            else "on global leaf weights (combine_level: global): a dimension with more indicators "
+            "gains combined weight with their number"
+        )
+    return (
+        "逐节点组合（默认）：每个准则下，子节点的 AHP 局部权重与在这些子节点之间计算的客观权重"
+        "相组合，维度的权重因而不随其指标个数变化"
+        if zh
+        else "at every node (the default): each criterion's children combine their AHP local "
+        "weights with objective weights computed among those children, so a dimension's weight "
+        "does not change with its number of indicators"
+    )
 
 
 def _consensus(measure: str, zh: bool) -> str:
