@@ -304,21 +304,60 @@ def synth(
             "strengths, new officers, no experts workbook."
         ),
     ] = None,
+    stations: Annotated[
+        int | None,
+        typer.Option(
+            help="Stations in all (spread over the districts): a province or country of any "
+            "size, generated as whole arrays (up to 2,800 districts and more)."
+        ),
+    ] = None,
+    respondents: Annotated[
+        int | None,
+        typer.Option(help="Officers in all (spread over the stations); with --stations."),
+    ] = None,
 ) -> None:
     """Write a synthetic province (survey workbooks + experts) made by a seeded generator."""
-    from ..synth import synthesize
+    from ..synth import MAX_DISTRICTS, synthesize
 
     try:
-        files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
+        if stations is not None or respondents is not None or districts > MAX_DISTRICTS:
+            files = _synth_scale(tree_path, out, seed, districts, stations, respondents, period)
+        else:
+            files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
     except EvalkitError as exc:
         _fail(exc)
         return
     except ValueError as exc:  # the number of districts, an empty period label
         _fail(str(exc))
         return
-    for f in files:
-        console.print(f"  {f}", highlight=False)
-    console.print(f"{len(files)} files written to {out}", highlight=False)
+    for f in files[:20]:
+        console.print(f"  {f}", highlight=False, markup=False)
+    if len(files) > 20:
+        console.print(f"  … {len(files) - 20} more", highlight=False, markup=False)
+    console.print(f"{len(files)} files written to {out}", highlight=False, markup=False)
+
+
+def _synth_scale(
+    tree_path: Path,
+    out: Path,
+    seed: int,
+    districts: int,
+    stations: int | None,
+    respondents: int | None,
+    period: str | None,
+) -> list[Path]:
+    """The array generator (evalkit.synth_scale): 7 stations per district and 30 officers per
+    station unless given."""
+    from ..synth_scale import plan_country, write_country
+
+    if period is not None:
+        raise ValueError("--period writes the example-sized province only; leave out --stations")
+    stations = stations if stations is not None else 7 * districts
+    respondents = respondents if respondents is not None else 30 * stations
+    country = plan_country(
+        tree_path, districts=districts, stations=stations, respondents=respondents, seed=seed
+    )
+    return write_country(country, out)
 
 
 @app.command()
