@@ -16,7 +16,7 @@ with the model of :mod:`evalkit.synth`, vectorised over every unit at once:
 - statistics, answers (officer, officer x dimension and item effects, rounding, mirrored reverse
   items), blanks (2 %) and answers written as the Chinese label (3 %) follow :mod:`evalkit.synth`.
 
-District names are two characters drawn from two pools (56 x 50 = 2,800 names, then numbered);
+District names are two characters drawn from two pools (52 x 54 = 2,808 names, then numbered);
 station names are unique within their district. Answers are drawn in blocks of districts of at
 most :data:`BLOCK_OFFICERS` officers (the random stream does not depend on anything else), so the
 memory a country takes is that of its answers as one byte each plus one block: about 0.4 GiB for
@@ -52,21 +52,22 @@ __all__ = ["BLOCK_OFFICERS", "MAX_SCALE_DISTRICTS", "MIN_OFFICERS", "Country", "
 MIN_OFFICERS = 5
 BLOCK_OFFICERS = 200_000
 
-_FIRST = (
-    "安宁平和兴华昌盛永定广德长乐清江新河东南西北中青白金银玉丰泰嘉康福寿"
-    "云山海川林石松柏桂兰梅竹荷桃杏柳凤龙"
-)
-_FIRST_PY = (
-    "An Ning Ping He Xing Hua Chang Sheng Yong Ding Guang De Zhang Le Qing Jiang Xin Hai "
-    "Dong Nan Xi Bei Zhong Qing Bai Jin Yin Yu Feng Tai Jia Kang Fu Shou Yun Shan Hai Chuan "
-    "Lin Shi Song Bai Gui Lan Mei Zhu He Tao Xing Liu Feng Long"
-).split()
-_SECOND = "阳城源州台原谷田坪湾桥口坝岗岭峰溪湖泉塘洲滩浦渡津港关门堡寨集镇庄村营屯亭苑园坊里街府岸湾沟"
-_SECOND_PY = (
-    "yang cheng yuan zhou tai yuan gu tian ping wan qiao kou ba gang ling feng xi hu quan tang "
-    "zhou tan pu du jin gang guan men bao zhai ji zhen zhuang cun ying tun ting yuan yuan fang "
-    "li jie fu an wan gou"
-).split()
+_FIRST = "安宁平和兴华昌盛永定广德长乐清江新河东南西北中青白金银玉丰泰嘉康福寿云山海川林石松柏桂兰梅竹荷桃杏柳凤龙"
+_FIRST_PY = [
+    "An", "Ning", "Ping", "He", "Xing", "Hua", "Chang", "Sheng", "Yong", "Ding", "Guang", "De",
+    "Chang", "Le", "Qing", "Jiang", "Xin", "He", "Dong", "Nan", "Xi", "Bei", "Zhong", "Qing",
+    "Bai", "Jin", "Yin", "Yu", "Feng", "Tai", "Jia", "Kang", "Fu", "Shou", "Yun", "Shan", "Hai",
+    "Chuan", "Lin", "Shi", "Song", "Bai", "Gui", "Lan", "Mei", "Zhu", "He", "Tao", "Xing", "Liu",
+    "Feng", "Long",
+]  # fmt: skip
+_SECOND = "阳城源州台原谷田坪湾桥口坝岗岭峰溪湖泉塘洲滩浦渡津港关门堡寨集镇庄村营屯亭苑园坊里街府岸汇沟滨坡垣店埠屏畈墩"
+_SECOND_PY = [
+    "yang", "cheng", "yuan", "zhou", "tai", "yuan", "gu", "tian", "ping", "wan", "qiao", "kou",
+    "ba", "gang", "ling", "feng", "xi", "hu", "quan", "tang", "zhou", "tan", "pu", "du", "jin",
+    "gang", "guan", "men", "bao", "zhai", "ji", "zhen", "zhuang", "cun", "ying", "tun", "ting",
+    "yuan", "yuan", "fang", "li", "jie", "fu", "an", "hui", "gou", "bin", "po", "yuan", "dian",
+    "bu", "ping", "fan", "dun",
+]  # fmt: skip
 MAX_SCALE_DISTRICTS = 9 * len(_FIRST) * len(_SECOND)
 
 
@@ -105,8 +106,11 @@ def _district_names(n: int) -> tuple[np.ndarray, np.ndarray]:
     first, second = np.array(list(_FIRST)), np.array(list(_SECOND))
     fpy, spy = np.array(_FIRST_PY), np.array(_SECOND_PY)
     zh = np.char.add(np.char.add(np.char.add(first[a], second[b]), ordz), "区")
-    en = np.char.add(np.char.add(np.char.add(fpy[a], spy[b]), orde), " District")
-    return zh.astype(object), en.astype(object)
+    en = np.char.add(np.char.add(fpy[a], spy[b]), orde)
+    # pinyin repeats (源, 原, 园 are all yuan): the second Anyuan is Anyuan-2, and so on
+    again = pd.Series(en).groupby(en).cumcount().to_numpy()
+    en = np.where(again > 0, np.char.add(np.char.add(en, "-"), (again + 1).astype(str)), en)
+    return zh.astype(object), np.char.add(en, " District").astype(object)
 
 
 def _spread(total: int, parts: int, low: float, high: float, floor: int, rng) -> np.ndarray:
@@ -308,7 +312,9 @@ def write_country(country: Country, out_dir: Path) -> list[Path]:
             rows = slice(bounds[d - b.d0], bounds[d - b.d0 + 1])
             path = out_dir / f"{country.district_zh[d]}.xlsx"
             sheet = stations.iloc[first[d] : first[d + 1]]
-            _write_workbook(path, country, d, items.ids, ids[rows], b.station[rows], cells[rows], sheet)
+            _write_workbook(
+                path, country, d, items.ids, ids[rows], b.station[rows], cells[rows], sheet
+            )
             written.append(path)
     experts = out_dir / "experts.xlsx"
     _write_experts(country.tree, experts, np.random.default_rng([country.seed, 3]))
@@ -353,3 +359,18 @@ def _write_workbook(
     for c, col in enumerate(stations.columns):
         sheet.write_column(1, c, stations[col].tolist())
     workbook.close()
+
+
+def survey_data(country: Country):
+    """The country as evalkit's reader would return its workbooks (a SurveyData; ``_file`` and
+    ``_row`` name each respondent's workbook and Excel row), without writing or reading one."""
+    from .ingest.survey import SurveyData
+
+    responses = response_frame(country)
+    district = responses["district"].to_numpy()
+    first = np.flatnonzero(np.r_[True, district[1:] != district[:-1]])
+    row = np.arange(len(responses)) - np.repeat(first, np.diff(np.r_[first, len(responses)]))
+    responses["_file"] = np.char.add(district.astype(str), ".xlsx")
+    responses["_row"] = row + 2
+    stations = station_frame(country)
+    return SurveyData(responses=responses, stations=stations, files=[])

@@ -88,17 +88,41 @@ def run(
         ),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write PDF reports.")] = True,
+    executor: Annotated[
+        str,
+        typer.Option(
+            help="Where the reports are rendered: local (worker processes on this machine) or "
+            "dask (Dask distributed; pip install 'evalkit[dask]')."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="With --executor dask: the scheduler of a running cluster, tcp://HOST:PORT "
+            "(default: a local cluster of --jobs workers for this run)."
+        ),
+    ] = None,
 ) -> None:
     """Score every district of PROJECT and write its Excel and PDF reports plus comparison.xlsx."""
     from ..run import run_project
 
     _check_lang(lang)
+    _check_executor(executor, scheduler)
 
     def progress(name: str, i: int, total: int) -> None:
         console.print(f"  [{i}/{total}] {name}", highlight=False)
 
     try:
-        result = run_project(project, lang=lang, font=font, jobs=jobs, pdf=pdf, progress=progress)
+        result = run_project(
+            project,
+            lang=lang,
+            font=font,
+            jobs=jobs,
+            pdf=pdf,
+            progress=progress,
+            executor=executor,
+            scheduler=scheduler,
+        )
     except EvalkitError as exc:
         _fail(exc)
         return
@@ -110,6 +134,23 @@ def run(
     console.print(
         f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
     )
+
+
+def _check_executor(executor: str, scheduler: str | None) -> None:
+    if executor not in ("local", "dask"):
+        _fail(
+            EvalkitError(
+                f"--executor must be local or dask, not {executor!r}",
+                zh=f"--executor 应为 local 或 dask，而不是 {executor!r}",
+            )
+        )
+    if scheduler is not None and executor != "dask":
+        _fail(
+            EvalkitError(
+                "--scheduler goes with --executor dask",
+                zh="--scheduler 需与 --executor dask 一起使用",
+            )
+        )
 
 
 def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
