@@ -37,9 +37,20 @@ def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+_CPU = [time.process_time()]
+
+
 def stage(name: str, t0: float) -> float:
+    """Print a stage's wall time, the CPU time this process used in it (all its threads; on a
+    shared machine wall time grows with the others' load, CPU time much less), peak memory."""
     t = time.perf_counter() - t0
-    print(f"  {name:<34} {t:7.2f} s   peak RSS {peak_gib():5.2f} GiB   {load()}", flush=True)
+    cpu = time.process_time() - _CPU[0]
+    _CPU[0] = time.process_time()
+    print(
+        f"  {name:<34} {t:7.2f} s wall  {cpu:7.2f} s CPU   peak RSS {peak_gib():5.2f} GiB   "
+        f"{load()}",
+        flush=True,
+    )
     return t
 
 
@@ -57,6 +68,7 @@ def main() -> None:
         f"{args.respondents} officers, {args.draws} draws; {load()}"
     )
     t = time.perf_counter()
+    _CPU[0] = time.process_time()
     example = prepare(ROOT)  # the example project's settings, tree, experts and library
     country = plan_country(
         example.spec.tree,

@@ -69,20 +69,20 @@ class SobolStream:
     Built from f(A) and f(B) (N, *out), which give the centre :math:`c` (their mean) and
     :math:`V`; :meth:`add` takes rows ``start:start + m`` of one factor's outputs and adds
     :math:`\sum_j (f(B)_j - c)\, d_j` and :math:`\sum_j d_j^2`, :math:`d_j = f(A_B^{(i)})_j -
-    f(A)_j`, so no factor's outputs need be kept once added. f(A), f(B) are kept as given (say
-    float32) and widened to float64 per block: the same numbers as widening them first.
+    f(A)_j`, so no factor's outputs need be kept once added.
     """
 
     def __init__(self, f_a: np.ndarray, f_b: np.ndarray, k: int) -> None:
-        self.f_a, self.f_b = np.asarray(f_a), np.asarray(f_b)
-        both = np.concatenate(
-            [np.asarray(self.f_a, dtype=float), np.asarray(self.f_b, dtype=float)], axis=0
-        )
+        f_a = np.asarray(f_a, dtype=float)
+        f_b = np.asarray(f_b, dtype=float)
+        both = np.concatenate([f_a, f_b], axis=0)
         # centred on the sample mean: the estimators do not change in expectation, and their
         # Monte Carlo error no longer grows with the output's mean (a score near 80, spread 2)
         self.centre = both.mean(axis=0)
         self.variance = np.var(both, axis=0)
         del both
+        self.f_a = f_a - self.centre  # centred, float64
+        self.f_b = f_b - self.centre
         self.n = len(self.f_a)
         self.num1 = np.zeros((k, *self.variance.shape))
         self.numt = np.zeros((k, *self.variance.shape))
@@ -90,12 +90,14 @@ class SobolStream:
 
     def add(self, i: int, f_ab: np.ndarray, start: int = 0) -> None:
         """Rows ``start:start + len(f_ab)`` of factor *i*'s outputs f(A_B^(i))."""
-        f_ab = np.asarray(f_ab, dtype=float)
         rows = slice(start, start + len(f_ab))
-        f_a = np.asarray(self.f_a[rows], dtype=float) - self.centre
-        d = f_ab - self.centre - f_a
-        self.num1[i] += np.sum((np.asarray(self.f_b[rows], dtype=float) - self.centre) * d, axis=0)
-        self.numt[i] += np.sum(d * d, axis=0)
+        d = np.asarray(f_ab, dtype=float) - self.centre
+        d -= self.f_a[rows]
+        flat = d.reshape(len(d), -1)
+        self.num1[i] += np.einsum("ij,ij->j", self.f_b[rows].reshape(len(d), -1), flat).reshape(
+            self.variance.shape
+        )
+        self.numt[i] += np.einsum("ij,ij->j", flat, flat).reshape(self.variance.shape)
         self.rows[i] += len(f_ab)
 
     def indices(self) -> SobolIndices:

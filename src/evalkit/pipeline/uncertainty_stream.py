@@ -10,12 +10,15 @@ those of evaluating and storing every run first (the same runs, in the same batc
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from ..analysis.sensitivity import SobolStream, pooled_indices
+from ..system import cores
 from . import uncertainty_fast as fast
 from .uncertainty_model import Model, Runs
 
@@ -74,11 +77,30 @@ def stream_factors(
     n: int,
     designs: list[Runs],
     evaluate: Callable[[Runs], fast.Result],
+    threads: int | None = None,
 ) -> None:
     """Evaluate each factor's design (runs of A with that factor from B) block by block and add
-    the outputs to *streams*."""
+    the outputs to *streams*. Factors are evaluated in *threads* threads (one per core by
+    default; numpy's sorts, products and element-wise work run outside the interpreter lock):
+    each block is the same computation whichever thread runs it, and the sums are added under a
+    lock in any order, which changes them only by rounding in the last bits of a float64."""
     rows = block_rows(n, model.n_units)
-    for i, runs in enumerate(designs):
-        for start in range(0, n, rows):  # blocks of draws (memory), each evaluated at once
-            sel = np.arange(start, min(n, start + rows))
-            streams.add(i, evaluate(runs if len(sel) == n else runs.take(sel)), start)
+    jobs = [(i, start) for i in range(len(designs)) for start in range(0, n, rows)]
+    lock = threading.Lock()
+
+    def one(job: tuple[int, int]) -> None:
+        i, start = job
+        sel = np.arange(start, min(n, start + rows))
+        runs = designs[i]
+        out = evaluate(runs if len(sel) == n else runs.take(sel))
+        with lock:
+            streams.add(i, out, start)
+
+    workers = max(1, min(threads or cores(), len(jobs)))
+    if workers == 1:
+        for job in jobs:  # blocks of factors' draws (memory), each evaluated at once
+            one(job)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(one, jobs):  # re-raises a block's error
+            pass
