@@ -111,15 +111,22 @@ def restore(model: DistrictReport, shared: dict[str, Any]) -> DistrictReport:
     return dataclasses.replace(model, **back) if back else model
 
 
-def render_remote(
-    model: DistrictReport, shared: dict[str, Any], fonts: Fonts | None, stem: str, pdf: bool
-) -> tuple[list[tuple[str, bytes]], float]:
-    """On a worker: one district's workbook (and PDF), as (file name, bytes), and the seconds."""
-    from .run import _render_district
+Render = Callable[[DistrictReport, str, Path, FontChain | None, bool], tuple[list[Path], float]]
 
+
+def render_remote(
+    render: Render,
+    model: DistrictReport,
+    shared: dict[str, Any],
+    fonts: Fonts | None,
+    stem: str,
+    pdf: bool,
+) -> tuple[list[tuple[str, bytes]], float]:
+    """On a worker: one district's workbook (and PDF) by *render* (the local pool's renderer),
+    as (file name, bytes), and the seconds."""
     with tempfile.TemporaryDirectory(prefix="evalkit-dask-") as tmp:
         chain = fonts.chain() if fonts is not None else None
-        paths, seconds = _render_district(restore(model, shared), stem, Path(tmp), chain, pdf)
+        paths, seconds = render(restore(model, shared), stem, Path(tmp), chain, pdf)
         return [(p.name, p.read_bytes()) for p in paths], seconds
 
 
@@ -154,6 +161,7 @@ def client_for(scheduler: str | None, workers: int) -> tuple[Any, Any]:
 
 
 def render_on_dask(
+    render: Render,
     models: list[DistrictReport],
     stems: dict[str, str],
     folder: Path,
@@ -165,7 +173,7 @@ def render_on_dask(
     done: Callable[[DistrictReport, int, int, tuple[list[Path], float]], None],
     failed: Callable[[str], None],
 ) -> None:
-    """Render every model on the cluster; the files land in *folder*; *done* is called per
+    """Render every model on the cluster by *render*; the files land in *folder*; *done* is called per
     district in the order given (as the local pool does), *failed* names the one waited for."""
     client, cluster = client_for(scheduler, workers)
     try:
@@ -174,7 +182,7 @@ def render_on_dask(
         fonts_f = client.scatter(Fonts.of(fonts) if fonts else None, broadcast=True)
         futures = [
             client.submit(
-                render_remote, m, shared_f, fonts_f, stems[m.district_id], pdf, pure=False
+                render_remote, render, m, shared_f, fonts_f, stems[m.district_id], pdf, pure=False
             )
             for m in slim
         ]

@@ -417,6 +417,7 @@ class _Renderer:
             self.failed = district
 
         render_on_dask(
+            _render_district,
             models,
             self.stems,
             self.folder,
