@@ -272,9 +272,14 @@ def run_project(
     jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
     uncertainty: int | None = None,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
+
+    ``executor``: ``local`` (a process pool of ``jobs`` workers) or ``dask`` (Dask distributed:
+    the cluster at ``scheduler``, or a LocalCluster of ``jobs`` workers; :mod:`evalkit.dask_backend`).
 
     ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
@@ -303,14 +308,15 @@ def run_project(
         spec = dataclasses.replace(spec, uncertainty=draws)
     with OutputLock(spec.output_dir):
         stale = clean_stale(spec.output_dir)
-        return _run_locked(spec, lang or spec.report.lang, font, jobs, pdf, progress, stale, t0)
+        pool = _Pool(jobs, executor, scheduler)
+        return _run_locked(spec, lang or spec.report.lang, font, pool, pdf, progress, stale, t0)
 
 
 def _run_locked(
     spec: RunSpec,
     lang: str,
     font: Path | str | None,
-    jobs: int | None,
+    pool: _Pool,
     pdf: bool,
     progress: Progress | None,
     stale: list[Issue],
@@ -345,7 +351,7 @@ def _run_locked(
         stage = _Staging(out_dir)
     except OSError as exc:
         raise output_error(exc, out_dir, "making its staging folder", "创建暂存文件夹") from exc
-    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf)
+    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf, pool)
     try:
         fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
@@ -357,7 +363,7 @@ def _run_locked(
             if unprintable:
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
         models = [district_report(ev, d, lang, rules) for d in order]
-        render.all(models, fonts, jobs, progress)
+        render.all(models, fonts, pool.jobs, progress)
         record = _write_the_rest(
             ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
         )
@@ -379,6 +385,15 @@ def _run_locked(
         "per_district_mean": sum(times) / len(times) if times else 0.0,
     }
     return RunResult(ev, written_files, seconds, timings, names, record.run_id)
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """Where the districts' reports are rendered: jobs, executor (local | dask), scheduler."""
+
+    jobs: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 def _with_periods(ev: Evaluation) -> Evaluation:
@@ -429,6 +444,7 @@ class _Renderer:
     stems: dict[str, str]
     folder: Path
     pdf: bool
+    pool: _Pool = field(default_factory=_Pool)
     staged: list[Path] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     failed: str = ""
@@ -441,6 +457,9 @@ class _Renderer:
         progress: Progress | None,
     ) -> None:
         total = len(models)
+        if self.pool.executor == "dask":
+            self._on_dask(models, fonts, jobs, progress)
+            return
         if jobs is None:
             jobs = max(1, min(cores(), total // DISTRICTS_PER_WORKER))
         if jobs > 1 and total > 1:
@@ -449,6 +468,32 @@ class _Renderer:
             for i, m in enumerate(models, start=1):
                 self.failed = m.district_id
                 self._done(m, i, total, _render_district(*self._args(m, fonts)), progress)
+        self.failed = ""
+
+    def _on_dask(
+        self,
+        models: list[DistrictReport],
+        fonts: FontChain | None,
+        jobs: int | None,
+        progress: Progress | None,
+    ) -> None:
+        from .dask_backend import render_on_dask
+
+        def failed(district: str) -> None:
+            self.failed = district
+
+        render_on_dask(
+            _render_district,
+            models,
+            self.stems,
+            self.folder,
+            fonts,
+            self.pdf,
+            scheduler=self.pool.scheduler,
+            workers=jobs or cores(),
+            done=lambda m, i, n, r: self._done(m, i, n, r, progress),
+            failed=failed,
+        )
         self.failed = ""
 
     def _args(self, m: DistrictReport, fonts: FontChain | None) -> tuple[Any, ...]:

@@ -89,6 +89,20 @@ def run(
         ),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write PDF reports.")] = True,
+    executor: Annotated[
+        str,
+        typer.Option(
+            help="Where the reports are rendered: local (worker processes on this machine) or "
+            "dask (Dask distributed; pip install 'evalkit[dask]')."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="With --executor dask: the scheduler of a running cluster, tcp://HOST:PORT "
+            "(default: a local cluster of --jobs workers for this run)."
+        ),
+    ] = None,
     uncertainty: Annotated[
         int | None,
         typer.Option(
@@ -103,6 +117,7 @@ def run(
     from ..run import run_project
 
     _check_lang(lang)
+    _check_executor(executor, scheduler)
 
     def progress(name: str, i: int, total: int) -> None:
         console.print(f"  [{i}/{total}] {name}", highlight=False)
@@ -115,6 +130,8 @@ def run(
             jobs=jobs,
             pdf=pdf,
             progress=progress,
+            executor=executor,
+            scheduler=scheduler,
             uncertainty=uncertainty,
         )
     except EvalkitError as exc:
@@ -131,6 +148,23 @@ def run(
     console.print(
         f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
     )
+
+
+def _check_executor(executor: str, scheduler: str | None) -> None:
+    if executor not in ("local", "dask"):
+        _fail(
+            EvalkitError(
+                f"--executor must be local or dask, not {executor!r}",
+                zh=f"--executor 应为 local 或 dask，而不是 {executor!r}",
+            )
+        )
+    if scheduler is not None and executor != "dask":
+        _fail(
+            EvalkitError(
+                "--scheduler goes with --executor dask",
+                zh="--scheduler 需与 --executor dask 一起使用",
+            )
+        )
 
 
 def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
@@ -396,21 +430,60 @@ def synth(
             "strengths, new officers, no experts workbook."
         ),
     ] = None,
+    stations: Annotated[
+        int | None,
+        typer.Option(
+            help="Stations in all (spread over the districts): a province or country of any "
+            "size, generated as whole arrays (up to 2,800 districts and more)."
+        ),
+    ] = None,
+    respondents: Annotated[
+        int | None,
+        typer.Option(help="Officers in all (spread over the stations); with --stations."),
+    ] = None,
 ) -> None:
     """Write a synthetic province (survey workbooks + experts) made by a seeded generator."""
-    from ..synth import synthesize
+    from ..synth import MAX_DISTRICTS, synthesize
 
     try:
-        files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
+        if stations is not None or respondents is not None or districts > MAX_DISTRICTS:
+            files = _synth_scale(tree_path, out, seed, districts, stations, respondents, period)
+        else:
+            files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
     except EvalkitError as exc:
         _fail(exc)
         return
     except ValueError as exc:  # the number of districts, an empty period label
         _fail(str(exc))
         return
-    for f in files:
-        console.print(f"  {f}", highlight=False)
-    console.print(f"{len(files)} files written to {out}", highlight=False)
+    for f in files[:20]:
+        console.print(f"  {f}", highlight=False, markup=False)
+    if len(files) > 20:
+        console.print(f"  … {len(files) - 20} more", highlight=False, markup=False)
+    console.print(f"{len(files)} files written to {out}", highlight=False, markup=False)
+
+
+def _synth_scale(
+    tree_path: Path,
+    out: Path,
+    seed: int,
+    districts: int,
+    stations: int | None,
+    respondents: int | None,
+    period: str | None,
+) -> list[Path]:
+    """The array generator (evalkit.synth_scale): 7 stations per district and 30 officers per
+    station unless given."""
+    from ..synth_scale import plan_country, write_country
+
+    if period is not None:
+        raise ValueError("--period writes the example-sized province only; leave out --stations")
+    stations = stations if stations is not None else 7 * districts
+    respondents = respondents if respondents is not None else 30 * stations
+    country = plan_country(
+        tree_path, districts=districts, stations=stations, respondents=respondents, seed=seed
+    )
+    return write_country(country, out)
 
 
 @app.command()
