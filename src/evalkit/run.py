@@ -38,6 +38,7 @@ from .outdir import (
     OutputError,
     OutputLock,
     ReportName,
+    check_lang,
     clean_stale,
     manifest,
     os_error,
@@ -57,6 +58,9 @@ from .spec import RunSpec, load_spec
 from .system import cores
 
 Progress = Callable[[str, int, int], None]
+# a resumable run's plan (evalkit.batch.resume): made once the districts are known, it names the
+# districts still to write and puts each one's files in place as soon as they are written
+PlanFactory = Callable[..., Any]
 
 ISSUES_FILE = "issues.xlsx"
 
@@ -264,8 +268,17 @@ def run_project(
     jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
+    out: Path | str | None = None,
+    plan: PlanFactory | None = None,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
+
+    ``out``: the output folder (default: the project's ``report.output``). A folder whose
+    ``manifest.json`` shows reports in another language is refused (OutputError): a run never
+    replaces the reports of one language by another's (:func:`~evalkit.outdir.check_lang`).
+    ``plan``: makes a resumable run's plan (:mod:`evalkit.batch.resume`), which puts every
+    district's reports in place as soon as they are written and skips the districts an earlier
+    run finished; without it, the run's files are moved into place together at the end.
 
     ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
@@ -280,9 +293,21 @@ def run_project(
     happened."""
     t0 = time.perf_counter()
     spec = project if isinstance(project, RunSpec) else load_spec(project)
+    spec = with_output(spec, out)
+    lang = lang or spec.report.lang
     with OutputLock(spec.output_dir):
+        check_lang(spec.output_dir, lang)
         stale = clean_stale(spec.output_dir)
-        return _run_locked(spec, lang or spec.report.lang, font, jobs, pdf, progress, stale, t0)
+        return _run_locked(spec, lang, font, jobs, pdf, progress, stale, t0, plan)
+
+
+def with_output(spec: RunSpec, out: Path | str | None) -> RunSpec:
+    """*spec* writing into the folder *out* (relative to the current folder, as a command
+    line gives it); *spec* itself when *out* is None."""
+    if out is None:
+        return spec
+    folder = str(Path(out).absolute())
+    return dataclasses.replace(spec, report=dataclasses.replace(spec.report, output=folder))
 
 
 def _run_locked(
@@ -294,6 +319,7 @@ def _run_locked(
     progress: Progress | None,
     stale: list[Issue],
     t0: float,
+    plan_factory: PlanFactory | None = None,
 ) -> RunResult:
     from .report.coverage import glyph_issues, user_texts
     from .report.tables import district_names, district_report, districts_total, load_rules
@@ -321,6 +347,15 @@ def _run_locked(
     except OSError as exc:
         raise output_error(exc, out_dir, "making its staging folder", "创建暂存文件夹") from exc
     render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf)
+    todo = order
+    if plan_factory is not None:
+        inputs = run_inputs(
+            spec, _district_files(ev), lang=lang, pdf=pdf, font=_font_path(spec, font)
+        )
+        plan = plan_factory(out_dir=out_dir, inputs=inputs, names=names, lang=lang, pdf=pdf)
+        todo = plan.todo(order)
+        render.commit, render.offset = plan.commit, len(order) - len(todo)
+        plan.skipped(progress)
     try:
         fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
@@ -331,7 +366,7 @@ def _run_locked(
             unprintable = glyph_issues(ev, fonts, rules)
             if unprintable:
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
-        models = [district_report(ev, d, lang, rules) for d in order]
+        models = [district_report(ev, d, lang, rules) for d in todo]
         render.all(models, fonts, jobs, progress)
         record = _write_the_rest(
             ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
@@ -366,6 +401,8 @@ class _Renderer:
     staged: list[Path] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     failed: str = ""
+    commit: Callable[[str, list[Path]], None] | None = None  # puts a district's files in place
+    offset: int = 0  # districts done before (a resumed run), counted in the progress
 
     def all(
         self,
@@ -396,10 +433,13 @@ class _Renderer:
         result: tuple[list[Path], float],
         progress: Progress | None,
     ) -> None:
-        self.staged += result[0]
+        if self.commit is not None:
+            self.commit(m.district_id, result[0])
+        else:
+            self.staged += result[0]
         self.times.append(result[1])
         if progress:
-            progress(m.district, i, total)
+            progress(m.district, i + self.offset, total + self.offset)
 
     def _in_workers(
         self,
