@@ -77,6 +77,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     names: dict[str, ReportName] = field(default_factory=dict)
     run_id: str = ""
+    kept: tuple[str, ...] = ()  # districts a resumed run found done and left as they were
 
     @property
     def renamed(self) -> list[ReportName]:
@@ -347,7 +348,7 @@ def _run_locked(
     except OSError as exc:
         raise output_error(exc, out_dir, "making its staging folder", "创建暂存文件夹") from exc
     render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf)
-    todo = order
+    todo, plan = order, None
     if plan_factory is not None:
         inputs = run_inputs(
             spec, _district_files(ev), lang=lang, pdf=pdf, font=_font_path(spec, font)
@@ -372,22 +373,28 @@ def _run_locked(
             ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
         )
         written_files = stage.commit(render.staged, remove=record.removed)
+        if plan is not None:
+            written_files = [*plan.placed, *written_files]
     except BaseException as exc:
         stage.discard()
         if isinstance(exc, Exception):
             _stop(exc, ev, render.failed, issues_path, lang, date, run_id, display)
         raise
-    if ev.blocked:
-        raise PartialRunError(
-            ev.errors, summary=_partial_summary(ev, len(models), districts_total(ev), issues_path)
-        )
     seconds = time.perf_counter() - t0
     times = render.times
     timings = {
         "evaluate": t_eval,
         "per_district_mean": sum(times) / len(times) if times else 0.0,
     }
-    return RunResult(ev, written_files, seconds, timings, names, record.run_id)
+    kept = tuple(plan.done) if plan is not None else ()
+    result = RunResult(ev, written_files, seconds, timings, names, record.run_id, kept)
+    if ev.blocked:
+        partial = PartialRunError(
+            ev.errors, summary=_partial_summary(ev, len(order), districts_total(ev), issues_path)
+        )
+        partial.result = result  # type: ignore[attr-defined]  # what was written all the same
+        raise partial
+    return result
 
 
 @dataclass

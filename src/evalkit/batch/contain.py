@@ -188,15 +188,16 @@ def _problem(path: Path | None, what: str, limits: ReadLimits, code: int | None 
         )
         zh = f"读取该工作簿超过 {limits.seconds:g} 秒，已中止读取并跳过该文件"
     else:
-        sig = ""
+        sig = sig_zh = ""
         if code is not None and code < 0:
             with contextlib.suppress(ValueError):
                 sig = f" ({signal.Signals(-code).name})"
+        sig_zh = f"（{sig.strip()[1:-1]}）" if sig else ""
         en = (
             f"the spreadsheet reader crashed on this workbook{sig}; it was read in a process of "
             "its own, so only this file was left out"
         )
-        zh = f"电子表格读取器在读取该工作簿时崩溃{sig}；它在单独的进程中读取，只有该文件被跳过"
+        zh = f"电子表格读取器在读取该工作簿时崩溃{sig_zh}；它在单独的进程中读取，只有该文件被跳过"
     return Issue(
         Location(file=str(path)),
         en,

@@ -64,6 +64,7 @@ class ResumePlan:
     pdf: bool
     data: dict[str, Any] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)  # districts skipped, in the run's order
+    placed: list[Path] = field(default_factory=list)  # files put in place by this run
 
     @classmethod
     def make(
@@ -129,6 +130,7 @@ class ResumePlan:
             except OSError as exc:
                 raise output_error(exc, self.out_dir, f"writing the reports of {district}") from exc
             placed.append(target.name)
+            self.placed.append(target)
             entries[target.name] = {
                 "run_id": self.inputs.run_id,
                 "evalkit_version": version(),
