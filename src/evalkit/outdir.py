@@ -513,6 +513,7 @@ class RunInputs:
     files: dict[str, str]
     districts: dict[str, dict[str, str]]
     settings: dict[str, Any]
+    project: str = ""  # the project file, relative to the output folder (check_project)
 
     @property
     def run_id(self) -> str:
@@ -581,7 +582,19 @@ def run_inputs(
         if f.name == "report":  # where the files go and the font's path are not what they hold
             value = {k: v for k, v in value.items() if k not in ("output", "font")}
         settings[f.name] = json.loads(json.dumps(value, default=str, ensure_ascii=False))
-    return RunInputs(files, dict(sorted(districts.items())), settings)
+    return RunInputs(files, dict(sorted(districts.items())), settings, _project_key(spec))
+
+
+def _project_key(spec: Any) -> str:
+    """The project file as seen from the output folder (``../evalkit.yaml`` for ``reports/``
+    in the project): the same for every copy of a project with its folder."""
+    if not getattr(spec, "file", None):
+        return ""
+    try:
+        rel = os.path.relpath(Path(spec.file).resolve(), Path(spec.output_dir).resolve())
+    except ValueError:  # another drive (Windows)
+        return Path(spec.file).resolve().as_posix()
+    return Path(rel).as_posix()
 
 
 # RunSpec fields naming files: the files' contents count (their SHA-256), not their paths
@@ -659,6 +672,7 @@ def manifest(
         "format": "evalkit-manifest",
         "version": 1,
         "status": "complete",
+        "project": inputs.project,
         "run_id": run_id,
         "evalkit_version": version(),
         "lang": lang,
@@ -700,6 +714,34 @@ def check_lang(out_dir: Path, lang: str) -> None:
         zh=f"{out_dir} 中是{theirs_zh}报告（见其 manifest.json）；以{mine_zh}运行会替换它们。请把"
         f"{mine_zh}报告写入另一个文件夹（--out 文件夹），或用 --lang {both} 同时生成两种语言"
         f"（各自写入 zh/ 和 en/ 子文件夹），或先把{theirs_zh}报告和 manifest.json 移出 {out_dir}",
+    )
+
+
+def check_project(out_dir: Path, project: Path | str | None) -> None:
+    """OutputError when *out_dir*'s manifest names another project file that still exists and
+    the folder holds its reports: two projects never write into one folder (the second would
+    replace some reports of the first and leave the others beside its own)."""
+    data = read_manifest(out_dir)
+    theirs = data.get("project")
+    if not theirs or not project:
+        return
+    other = out_dir / str(theirs)
+    try:
+        if not other.is_file() or os.path.samefile(other, project):
+            return
+    except OSError:
+        return
+    if not any(
+        isinstance(e, dict) and e.get("district") and (out_dir / n).is_file()
+        for n, e in (data.get("files") or {}).items()
+    ):
+        return
+    raise OutputError(
+        f"{out_dir} holds the reports of another project ({other.resolve()}); this run would "
+        f"mix its reports with them. Give this project a folder of its own (--out DIR, or "
+        f"report.output in evalkit.yaml)",
+        zh=f"{out_dir} 中是另一个项目（{other.resolve()}）的报告；本次运行会把报告与之混在一起。"
+        "请为本项目指定单独的文件夹（--out 文件夹，或 evalkit.yaml 中的 report.output）",
     )
 
 
@@ -745,6 +787,7 @@ __all__ = [
     "OutputLock",
     "ReportName",
     "check_lang",
+    "check_project",
     "clean_stale",
     "manifest",
     "name_of",

@@ -39,6 +39,7 @@ from .outdir import (
     OutputLock,
     ReportName,
     check_lang,
+    check_project,
     clean_stale,
     manifest,
     os_error,
@@ -298,6 +299,7 @@ def run_project(
     lang = lang or spec.report.lang
     with OutputLock(spec.output_dir):
         check_lang(spec.output_dir, lang)
+        check_project(spec.output_dir, spec.file)
         stale = clean_stale(spec.output_dir)
         return _run_locked(spec, lang, font, jobs, pdf, progress, stale, t0, plan)
 

@@ -152,6 +152,7 @@ class ResumePlan:
                 "format": "evalkit-manifest",
                 "version": 1,
                 "status": "incomplete",
+                "project": self.inputs.project,
                 "lang": self.data.get("lang", self.lang),
                 "files": dict(sorted(entries.items())),
                 "districts": dict(sorted(districts.items())),
