@@ -94,12 +94,14 @@ def run_batch(
     pdf: bool = True,
     progress: BatchProgress | None = None,
     limits: ReadLimits | None = DEFAULT_LIMITS,
+    uncertainty: int | None = None,
 ) -> BatchResult:
     """Run *project* in each language of *langs* (default: the project's ``report.lang``) into
     *out* (default: the project's ``report.output``); with two languages each goes into its own
     subfolder ``zh`` / ``en`` of it. ``resume``: skip the districts an earlier run into the same
     folder finished for the same inputs and settings (:mod:`.resume`). ``limits``: read every
     workbook first in a worker under these limits (None: read in this process only).
+    ``uncertainty``: the draws of the uncertainty analysis (None: the project file's).
 
     Raises what :func:`~evalkit.run.run_project` raises, except PartialRunError: a language whose
     run left districts out is returned with it (``BatchResult.ok`` is then False)."""
@@ -127,6 +129,7 @@ def run_batch(
                     pdf=pdf,
                     progress=step,
                     plan=ResumePlan.make if resume else None,
+                    uncertainty=uncertainty,
                 )
             except PartialRunError as exc:
                 partial, result = exc, exc.result  # type: ignore[attr-defined]

@@ -73,6 +73,7 @@ def run_command(
     quiet: bool,
     read_memory: int,
     read_timeout: float,
+    uncertainty: int | None = None,
 ) -> None:
     """`evalkit run`: see the command's help."""
     from ..batch import ReadLimits, parse_langs, run_batch
@@ -84,32 +85,14 @@ def run_command(
     bar = _Bar() if not quiet and err_console.is_terminal else None
     progress = None if quiet else (bar or _lines(len(langs)))
     limits = ReadLimits(memory=read_memory * MB, seconds=read_timeout)
+    kw: dict[str, Any] = {"langs": langs, "out": out, "resume": resume, "font": font}
+    kw.update(jobs=jobs, pdf=pdf, progress=progress, limits=limits, uncertainty=uncertainty)
     try:
         if bar is not None:
             with bar.progress:
-                batch = run_batch(
-                    project,
-                    langs=langs,
-                    out=out,
-                    resume=resume,
-                    font=font,
-                    jobs=jobs,
-                    pdf=pdf,
-                    progress=progress,
-                    limits=limits,
-                )
+                batch = run_batch(project, **kw)
         else:
-            batch = run_batch(
-                project,
-                langs=langs,
-                out=out,
-                resume=resume,
-                font=font,
-                jobs=jobs,
-                pdf=pdf,
-                progress=progress,
-                limits=limits,
-            )
+            batch = run_batch(project, **kw)
     except EvalkitError as exc:
         fail(exc)
     for run in batch.runs:
@@ -134,10 +117,13 @@ def _failed(exc: Any) -> None:
 def _summary(run: Any, pdf: bool) -> None:
     """One language's closing account: the districts table, renamed files, warnings, what was
     written, the districts written, failed and the warnings counted."""
-    from . import _districts_table, _show_renamed
+    from . import _districts_table, _show_renamed, _uncertainty_table
 
     result = run.result
     console.print(_districts_table(result.evaluation, run.lang))
+    uncertain = _uncertainty_table(result.evaluation, run.lang)
+    if uncertain is not None:
+        console.print(uncertain)
     _show_renamed(result.renamed, run.lang, pdf)
     show_warnings(result.evaluation.issues, run.folder / "issues.xlsx")
     failed = run.failed
