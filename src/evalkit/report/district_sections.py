@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
-from . import narrative
+from . import narrative, period_sections
 from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
 from .formats import fmt
@@ -789,6 +789,10 @@ def issues_sheet_table(frame: pd.DataFrame | None, lang: str) -> Table:
     )
 
 
+def periods(src: Source) -> Section | None:
+    return period_sections.district_section(src.ev, src.report.district_id, src.lang)
+
+
 def methods(src: Source) -> Section | None:
     return toolbox.methods_section(src.ev, src.report.district_id, src.lang)
 
@@ -803,7 +807,15 @@ def appendix(src: Source) -> Section:
 
 
 #: The body's sections, in order.
-BODY: list[Builder] = [summary, dimensions, indicators, stations, weak_points, uncertainty]
+BODY: list[Builder] = [
+    summary,
+    dimensions,
+    indicators,
+    stations,
+    weak_points,
+    uncertainty,
+    periods,
+]
 #: The appendix's sections (methodology, data, issues), in order.
 APPENDIX: list[Builder] = [
     method_params,

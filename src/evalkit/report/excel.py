@@ -60,6 +60,7 @@ DISTRICT_SHEETS = (
     "recommendations",
     "obstacles",
     "stations",
+    "periods",
     "methods",
     "fuzzy",
     "weights",
