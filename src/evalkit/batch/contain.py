@@ -215,12 +215,15 @@ def _problem(path: Path | None, what: str, limits: ReadLimits, code: int | None 
 
 
 def spec_workbooks(spec: Any) -> list[Path]:
-    """The workbooks a project reads: survey, responses and stations files, imports, experts."""
-    paths = [*spec.surveys, *spec.responses, *spec.stations, *(i.file for i in spec.imports)]
-    if spec.experts is not None:
-        paths.append(spec.experts)
+    """The workbooks a project reads: survey, responses and stations files, imports, experts,
+    those of every survey period too."""
+    paths: list[Path] = []
+    for data in (spec, *getattr(spec, "periods", ())):
+        paths += [*data.surveys, *data.responses, *data.stations, *(i.file for i in data.imports)]
+        if data.experts is not None:
+            paths.append(data.experts)
     root = Path(spec.root)
-    return [p if Path(p).is_absolute() else root / p for p in paths]
+    return list(dict.fromkeys(p if Path(p).is_absolute() else root / p for p in paths))
 
 
 @contextlib.contextmanager
