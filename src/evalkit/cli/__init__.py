@@ -75,7 +75,15 @@ def _check_lang(lang: str | None) -> None:
 @app.command()
 def run(
     project: ProjectArg = Path("."),
-    lang: LangOpt = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Report language: zh, en, or zh,en for both, each into a folder of its own "
+            "(OUT/zh and OUT/en). Default: the project's report.lang.",
+        ),
+    ] = None,
     font: Annotated[
         Path | None, typer.Option(help="CJK font file for Chinese reports (.ttf/.otf/.ttc).")
     ] = None,
@@ -103,6 +111,28 @@ def run(
             "(default: a local cluster of --jobs workers for this run)."
         ),
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for the reports (default: the project's report.output)."
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Put each district's reports in place as soon as they are written, and skip "
+            "the districts an earlier run into the same folder finished for the same inputs and "
+            "settings (a killed run goes on where it stopped).",
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    read_memory: Annotated[
+        int, typer.Option(help="Memory (MB) reading one workbook may take; 0: no limit.")
+    ] = 4096,
+    read_timeout: Annotated[
+        float, typer.Option(help="Seconds reading one workbook may take.")
+    ] = 300.0,
     uncertainty: Annotated[
         int | None,
         typer.Option(
@@ -114,39 +144,23 @@ def run(
     ] = None,
 ) -> None:
     """Score every district of PROJECT and write its Excel and PDF reports plus comparison.xlsx."""
-    from ..run import run_project
+    from .run_cmd import run_command
 
-    _check_lang(lang)
     _check_executor(executor, scheduler)
-
-    def progress(name: str, i: int, total: int) -> None:
-        console.print(f"  [{i}/{total}] {name}", highlight=False)
-
-    try:
-        result = run_project(
-            project,
-            lang=lang,
-            font=font,
-            jobs=jobs,
-            pdf=pdf,
-            progress=progress,
-            executor=executor,
-            scheduler=scheduler,
-            uncertainty=uncertainty,
-        )
-    except EvalkitError as exc:
-        _fail(exc)
-        return
-    ev = result.evaluation
-    out = ev.spec.output_dir
-    console.print(_districts_table(ev, lang or ev.spec.report.lang))
-    uncertain = _uncertainty_table(ev, lang or ev.spec.report.lang)
-    if uncertain is not None:
-        console.print(uncertain)
-    _show_renamed(result.renamed, lang or ev.spec.report.lang, pdf)
-    show_warnings(ev.issues, out / "issues.xlsx")
-    console.print(
-        f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
+    run_command(
+        project,
+        lang,
+        font,
+        jobs,
+        pdf,
+        out,
+        resume,
+        quiet,
+        read_memory,
+        read_timeout,
+        uncertainty,
+        executor=executor,
+        scheduler=scheduler,
     )
 
 
