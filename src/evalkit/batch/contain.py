@@ -19,6 +19,7 @@ so starting one costs milliseconds; they end with the run (their pipe closes; on
 from __future__ import annotations
 
 import contextlib
+import errno
 import multiprocessing
 import os
 import signal
@@ -74,11 +75,19 @@ def _serve(conn: Any, memory: int) -> None:
             for name in sheet_names(path, allow_xls=True):
                 read_rows(path, name, allow_xls=True)
             answer = "ok"
-        except MemoryError:
+        except (MemoryError, ImportError):  # a module that cannot be mapped under the limit too
             answer = "memory"
-        except Exception:  # bad input: the run's own reading says what, where
-            answer = "ok"
+        except Exception as exc:  # bad input: the run's own reading says what, where
+            answer = "memory" if _out_of_memory(exc) else "ok"
         conn.send(answer)
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """An error that says the worker ran out of its address space (not a fault of the file)."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+        return True
+    text = str(exc).lower()
+    return "cannot allocate memory" in text or "memory allocation" in text
 
 
 @dataclass
