@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
+from . import action_sections as actions
 from . import narrative
 from . import uncertainty_sections as unc
 from .formats import fmt
-from .i18n import LABELS, header, word
+from .i18n import header, label, word
 from .model import DistrictReport, cr_threshold
 from .phrases import phrases
 from .sections import (
@@ -80,8 +81,7 @@ Builder = Callable[[Source], "Section | None"]
 
 
 def _label(key: str, lang: str) -> str:
-    pair = LABELS.get(key)
-    return (pair[0] if lang == "zh" else pair[1]) if pair else header(key, lang)
+    return label(key, lang)
 
 
 def _h(column: str, lang: str) -> str:
@@ -412,7 +412,10 @@ def _recommendations(src: Source) -> Section:
 
 
 def weak_points(src: Source) -> Section:
-    return Section("weak", src.p["weak"], children=(_weakest(src), _recommendations(src)))
+    """The weakest indicators and the countermeasures of ``ev.analysis("actions")`` (a model
+    made by hand: the library's list it carries)."""
+    measures = actions.countermeasures(src, src.p["recommendations"]) or _recommendations(src)
+    return Section("weak", src.p["weak"], children=(_weakest(src), measures))
 
 
 def uncertainty(src: Source) -> Section | None:
@@ -788,7 +791,15 @@ def appendix(src: Source) -> Section:
 
 
 #: The body's sections, in order.
-BODY: list[Builder] = [summary, dimensions, indicators, stations, weak_points, uncertainty]
+BODY: list[Builder] = [
+    summary,
+    dimensions,
+    indicators,
+    stations,
+    weak_points,
+    actions.next_level,
+    uncertainty,
+]
 #: The appendix's sections (methodology, data, issues), in order.
 APPENDIX: list[Builder] = [
     method_params,

@@ -124,7 +124,10 @@ def _block(b: Any, lang: str) -> list[dict[str, Any]]:
     if isinstance(b, Bullets):
         return [{"type": "bullets", "title": b.title, "items": list(b.items)}] if b.items else []
     if isinstance(b, Entries):
-        entries = [{"title": e.title, "tag": e.tag, "text": e.text} for e in b.entries]
+        entries = [
+            {"title": e.title, "tag": e.tag, "text": e.text, "details": list(e.details)}
+            for e in b.entries
+        ]
         return [{"type": "entries", "entries": entries, "empty": b.empty}]
     if isinstance(b, Chart):
         width = round(float(b.width), 3)  # a share of the text width

@@ -160,6 +160,7 @@ class Entry:
     title: str
     tag: str
     text: str
+    details: tuple[str, ...] = ()  # smaller lines under the text (why, targets)
 
 
 @dataclass(frozen=True)
