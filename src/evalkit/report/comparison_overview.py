@@ -202,10 +202,7 @@ def _sentences(r: ComparisonReport, ev: Evaluation, p: dict[str, str]) -> list[s
 
 
 def _next_sentence(ev: Evaluation, lang: str, p: dict[str, str]) -> list[str]:
-    try:
-        u = ev.analysis("next_level").units
-    except Exception:  # noqa: BLE001 - the overview says less when the analysis cannot run
-        return []
+    u = ev.analysis("next_level").units
     u = u[(u["kind"] == "district")]
     path = u[u["status"] == "path"]
     if len(path):
