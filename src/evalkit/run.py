@@ -496,6 +496,7 @@ def _write_the_rest(
     """comparison.xlsx (and comparison.pdf), issues.xlsx and manifest.json into the staging
     *folder* beside the districts' reports (appended to *staged*)."""
     from .report.excel import write_comparison_workbook, write_issues_workbook
+    from .report.scope import report_scope
     from .report.tables import comparison_report, files_table, issues_table
 
     files = files_table(names, display, lang, pdf)
@@ -507,7 +508,8 @@ def _write_the_rest(
         fonts = resolve_font(spec, lang, font)
         staged.append(render_comparison_pdf(comparison, ev, folder / "comparison.pdf", font=fonts))
     if ev.issues:
-        table = issues_table(ev.issues, lang, names=display)
+        with report_scope(spec.scope):  # 全省 / 全市 for the study's issues
+            table = issues_table(ev.issues, lang, names=display)
         staged.append(write_issues_workbook(table, folder / ISSUES_FILE, lang, spec.report.date))
     # a list of problems from an earlier run would mislead when this one has none
     remove = () if ev.issues else (ISSUES_FILE,)
