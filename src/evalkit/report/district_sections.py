@@ -20,6 +20,7 @@ import pandas as pd
 from ..weights.weightset import WEIGHT_COLUMNS
 from . import action_sections as actions
 from . import narrative
+from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
 from .formats import fmt
 from .i18n import header, label, word
@@ -412,10 +413,13 @@ def _recommendations(src: Source) -> Section:
 
 
 def weak_points(src: Source) -> Section:
-    """The weakest indicators and the countermeasures of ``ev.analysis("actions")`` (a model
-    made by hand: the library's list it carries)."""
+    """The weakest indicators by obstacle degree (by points lost for a model made by hand), then
+    the countermeasures of ``ev.analysis("actions")`` (a model made by hand: the library's list
+    it carries)."""
+    top = src.ev.spec.report.weakest if src.ev is not None else len(src.report.weakest)
+    weakest = toolbox.obstacle_section(src.ev, src.report.district_id, src.lang, top)
     measures = actions.countermeasures(src, src.p["recommendations"]) or _recommendations(src)
-    return Section("weak", src.p["weak"], children=(_weakest(src), measures))
+    return Section("weak", src.p["weak"], children=(weakest or _weakest(src), measures))
 
 
 def uncertainty(src: Source) -> Section | None:
@@ -785,6 +789,14 @@ def issues_sheet_table(frame: pd.DataFrame | None, lang: str) -> Table:
     )
 
 
+def methods(src: Source) -> Section | None:
+    return toolbox.methods_section(src.ev, src.report.district_id, src.lang)
+
+
+def fuzzy(src: Source) -> Section | None:
+    return toolbox.fuzzy_section(src.ev, src.report.district_id, src.lang)
+
+
 def appendix(src: Source) -> Section:
     children = tuple(c for c in (b(src) for b in APPENDIX) if c is not None)
     return Section("method", src.p["method"], children=children, numbered=False)
@@ -814,6 +826,8 @@ APPENDIX: list[Builder] = [
     levels,
     unc_factors,
     unc_sensitivity,
+    methods,
+    fuzzy,
     issues,
 ]
 
