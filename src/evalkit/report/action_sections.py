@@ -126,6 +126,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "total_after": ("改进后得分", "Total after"),
     "level_after": ("改进后等级", "Level after"),
     "summary": ("说明", "In brief"),
+    "path": ("晋级步骤（指标 现值 → 目标值，总分提升）", "Steps (indicator from → to, gain)"),
     "step": ("步骤", "Step"),
     "change": ("改变", "Change"),
     "value_from": ("现值", "From"),
@@ -427,7 +428,7 @@ def _units_columns(lang: str, pdf: bool) -> tuple[Column, ...]:
     return tuple(
         Column(
             k,
-            _h(k, lang),
+            _h("path" if pdf and k == "summary" else k, lang),
             "text" if pdf and k == "summary" else kinds.get(k, "text"),
             width=widths.get(k, 0) if pdf else 0,
         )
