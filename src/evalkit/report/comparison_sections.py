@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
+from . import period_sections
 from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
 from .district_sections import issues_sheet_table
@@ -131,6 +132,7 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
             toolbox.methods_section(ev, None, lang),
             toolbox.fuzzy_section(ev, None, lang),
             toolbox.comparison_obstacles(ev, lang),
+            period_sections.comparison_section(ev, lang),
         )
         out += [s for s in extra if s is not None]
     return tuple(out)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
 from . import action_sections as actions
-from . import narrative
+from . import narrative, period_sections
 from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
 from .formats import fmt
@@ -789,6 +789,10 @@ def issues_sheet_table(frame: pd.DataFrame | None, lang: str) -> Table:
     )
 
 
+def periods(src: Source) -> Section | None:
+    return period_sections.district_section(src.ev, src.report.district_id, src.lang)
+
+
 def methods(src: Source) -> Section | None:
     return toolbox.methods_section(src.ev, src.report.district_id, src.lang)
 
@@ -811,6 +815,7 @@ BODY: list[Builder] = [
     weak_points,
     actions.next_level,
     uncertainty,
+    periods,
 ]
 #: The appendix's sections (methodology, data, issues), in order.
 APPENDIX: list[Builder] = [

@@ -61,6 +61,7 @@ DISTRICT_SHEETS = (
     "next_level",
     "obstacles",
     "stations",
+    "periods",
     "methods",
     "fuzzy",
     "weights",
