@@ -609,16 +609,23 @@ def _write_the_rest(
     folder: Path,
     staged: list[Path],
 ) -> _Record:
-    """comparison.xlsx, issues.xlsx and manifest.json into the staging *folder* beside the
-    districts' reports (appended to *staged*)."""
+    """comparison.xlsx (and comparison.pdf), issues.xlsx and manifest.json into the staging
+    *folder* beside the districts' reports (appended to *staged*)."""
     from .report.excel import write_comparison_workbook, write_issues_workbook
+    from .report.scope import report_scope
     from .report.tables import comparison_report, files_table, issues_table
 
     files = files_table(names, display, lang, pdf)
     comparison = comparison_report(ev, lang, files=files)
     staged.append(write_comparison_workbook(comparison, folder / "comparison.xlsx"))
+    if pdf:
+        from .report.comparison_pdf import render_comparison_pdf
+
+        fonts = resolve_font(spec, lang, font)
+        staged.append(render_comparison_pdf(comparison, ev, folder / "comparison.pdf", font=fonts))
     if ev.issues:
-        table = issues_table(ev.issues, lang, names=display)
+        with report_scope(spec.scope):  # 全省 / 全市 for the study's issues
+            table = issues_table(ev.issues, lang, names=display)
         staged.append(write_issues_workbook(table, folder / ISSUES_FILE, lang, spec.report.date))
     # a list of problems from an earlier run would mislead when this one has none
     remove = () if ev.issues else (ISSUES_FILE,)

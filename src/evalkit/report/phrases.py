@@ -475,5 +475,9 @@ ALPHA_BANDS = {
 
 
 def phrases(lang: str) -> dict[str, str]:
-    """The phrases of *lang* ("zh" or "en"; any other language reads English)."""
-    return PHRASES["zh" if lang == "zh" else "en"]
+    """The phrases of *lang* ("zh" or "en"; any other language reads English), in the words of
+    the study's scope while a report is built for one (:func:`evalkit.report.scope.scoped`)."""
+    from .scope import scoped_dict
+
+    key = "zh" if lang == "zh" else "en"
+    return scoped_dict(PHRASES[key], key)

@@ -40,6 +40,7 @@ from .phrases import (
     METHOD_WORDS,
     OBJECTIVE_WORDS,
 )
+from .scope import in_scope_of_evaluation, scoped
 
 
 def _w(key: str, lang: str, objective: str = "entropy") -> str:
@@ -328,13 +329,15 @@ def left_out_notice(ev: Evaluation, lang: str) -> str:
     n, m = len(ev.districts), districts_total(ev)
     if lang == "zh":
         return (
-            f"未参评：{'；'.join(reasons)}，详见 issues.xlsx。本报告的排名、全省均值、全省最高分和"
-            f"熵权只按 {m} 个区县中参评的 {n} 个计算；改正上述文件后重新运行，各区县的得分和排名"
-            "都可能变化。"
+            f"未参评：{'；'.join(reasons)}，详见 issues.xlsx。本报告的排名、"
+            + scoped("全省均值、全省最高分", "zh")
+            + f"和熵权只按 {m} 个区县中参评的 {n} 个计算；改正上述文件后重新运行，各区县的得分和"
+            "排名都可能变化。"
         )
     return (
         f"Left out of this run: {'; '.join(reasons)}; every problem is listed in issues.xlsx. "
-        f"Ranks, the province mean and best and the entropy weights in this report cover {n} of "
+        f"Ranks, the {scoped('province', 'en')} mean and best and the entropy weights in this "
+        f"report cover {n} of "
         f"{m} districts; once the files are corrected and the run repeated, every district's "
         "scores and ranks may change."
     )
@@ -551,6 +554,7 @@ def _warnings(ev: Evaluation, counts: dict[str, int], lang: str) -> list[str]:
     return out
 
 
+@in_scope_of_evaluation
 def district_report(
     ev: Evaluation,
     district: str,
@@ -636,6 +640,7 @@ def files_table(
     return frame if pdf else frame.drop(columns=["pdf_file"])
 
 
+@in_scope_of_evaluation
 def comparison_report(
     ev: Evaluation, lang: str, *, files: pd.DataFrame | None = None
 ) -> ComparisonReport:
