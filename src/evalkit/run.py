@@ -51,6 +51,7 @@ from .outdir import (
     write_manifest,
 )
 from .pipeline import Evaluation, evaluate
+from .provenance import Provenance, provenance, provenance_record
 from .report.fonts import FontChain
 from .report.model import DistrictReport
 from .spec import RunSpec, load_spec
@@ -298,6 +299,7 @@ def _run_locked(
     from .report.coverage import glyph_issues, user_texts
     from .report.tables import district_names, district_report, districts_total, load_rules
 
+    spec, prov = _with_provenance(spec)
     out_dir = spec.output_dir
     issues_path = out_dir / ISSUES_FILE
     date = spec.report.date
@@ -331,10 +333,13 @@ def _run_locked(
             unprintable = glyph_issues(ev, fonts, rules)
             if unprintable:
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
-        models = [district_report(ev, d, lang, rules) for d in order]
+        models = [
+            dataclasses.replace(district_report(ev, d, lang, rules), provenance=prov)
+            for d in order
+        ]
         render.all(models, fonts, jobs, progress)
         record = _write_the_rest(
-            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
+            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged, prov
         )
         written_files = stage.commit(render.staged, remove=record.removed)
     except BaseException as exc:
@@ -449,6 +454,7 @@ def _write_the_rest(
     display: dict[str, str],
     folder: Path,
     staged: list[Path],
+    prov: Provenance | None = None,
 ) -> _Record:
     """comparison.xlsx, issues.xlsx and manifest.json into the staging *folder* beside the
     districts' reports (appended to *staged*)."""
@@ -456,7 +462,7 @@ def _write_the_rest(
     from .report.tables import comparison_report, files_table, issues_table
 
     files = files_table(names, display, lang, pdf)
-    comparison = comparison_report(ev, lang, files=files)
+    comparison = dataclasses.replace(comparison_report(ev, lang, files=files), provenance=prov)
     staged.append(write_comparison_workbook(comparison, folder / "comparison.xlsx"))
     if ev.issues:
         table = issues_table(ev.issues, lang, names=display)
@@ -474,8 +480,19 @@ def _write_the_rest(
         out_dir=spec.output_dir,
         removed=remove,
     )
+    if prov is not None:
+        record["provenance"] = provenance_record(prov, spec)
     staged.append(write_manifest(record, folder / MANIFEST))
     return _Record(inputs.run_id, remove)
+
+
+def _with_provenance(spec: RunSpec) -> tuple[RunSpec, Provenance]:
+    """The run's provenance, computed once, and *spec* dated by it: an undated project takes
+    the date its newest input workbook records (never the clock)."""
+    prov = provenance(spec)
+    if not spec.report.date and prov.date:
+        spec = dataclasses.replace(spec, report=dataclasses.replace(spec.report, date=prov.date))
+    return spec, prov
 
 
 def _font_path(spec: RunSpec, font: Path | str | None) -> Path | None:

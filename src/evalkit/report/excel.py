@@ -168,8 +168,17 @@ def write_district_workbook(report: DistrictReport, path: Path) -> Path:
             sc.add(["answers_empty", "answers_skipped", "answers_code"])
             sc.write(_add_sheet(wb, "screening", lang), styles, freeze_col=1)
         _issues(_add_sheet(wb, "issues", lang), styles, report.issues, lang)
+        _readme(wb, report)
 
     return _atomic_write(Path(path), build)
+
+
+def _readme(wb: Workbook, report: DistrictReport | ComparisonReport) -> None:
+    """The README sheet (what each sheet holds, the run's provenance) when the model has one."""
+    if report.provenance is not None:
+        from .readme_sheet import add_readme_sheet
+
+        add_readme_sheet(wb, report.provenance, report.lang)
 
 
 def _reliability(ws: Worksheet, styles: _Styles, report: DistrictReport) -> None:
@@ -236,6 +245,7 @@ def write_comparison_workbook(report: ComparisonReport, path: Path) -> Path:
             f.add(["district", "name_in_data", "workbook", "pdf_file"])
             f.add(["file_note"], kind="wrap")
             f.write(_add_sheet(wb, "files", lang), styles, color=False)
+        _readme(wb, report)
 
     return _atomic_write(Path(path), build)
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..provenance import Provenance
+
 
 @dataclass(frozen=True)
 class Recommendation:
@@ -113,6 +115,8 @@ class DistrictReport:
     n_districts_total: int = 0
     # each district left out, with why (localised): "西山区（surveys/西山区.xlsx 中有 2 个错误）"
     left_out: list[str] = field(default_factory=list)
+    # what the run read (evalkit.provenance): the PDF's appendix and the workbook's README sheet
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ class ComparisonReport:
     # ranks cover the districts assessed
     notes: list[str] = field(default_factory=list)
     files: pd.DataFrame | None = None
+    provenance: Provenance | None = None  # the README sheet (evalkit.provenance)
 
 
 def cr_threshold(method: dict[str, str]) -> float:

@@ -841,7 +841,17 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
         "has_issues": len(r.issues) > 0 if r.issues is not None else False,
         "issues_note": issues_note,
         "has_radar": len(r.dimensions) > 0,
+        "reproducibility": _reproducibility(r, lang),
     }
+
+
+def _reproducibility(r: DistrictReport, lang: str) -> dict[str, Any] | None:
+    """The appendix 可复现性 / Reproducibility (None when the model has no provenance)."""
+    if r.provenance is None:
+        return None
+    from .reproducibility import pdf_data
+
+    return pdf_data(r.provenance, lang)
 
 
 # ---------------------------------------------------------------- rendering
