@@ -265,8 +265,12 @@ def run_project(
     jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
+    workbooks_only: bool = False,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
+
+    ``workbooks_only``: write the workbooks exactly as a run with *pdf* writes them, without
+    rendering the PDFs (``evalkit verify`` recomputes the workbooks so).
 
     ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
@@ -283,7 +287,9 @@ def run_project(
     spec = project if isinstance(project, RunSpec) else load_spec(project)
     with OutputLock(spec.output_dir):
         stale = clean_stale(spec.output_dir)
-        return _run_locked(spec, lang or spec.report.lang, font, jobs, pdf, progress, stale, t0)
+        return _run_locked(
+            spec, lang or spec.report.lang, font, jobs, pdf, progress, stale, t0, workbooks_only
+        )
 
 
 def _run_locked(
@@ -295,6 +301,7 @@ def _run_locked(
     progress: Progress | None,
     stale: list[Issue],
     t0: float,
+    workbooks_only: bool = False,
 ) -> RunResult:
     from .report.coverage import glyph_issues, user_texts
     from .report.tables import district_names, district_report, districts_total, load_rules
@@ -322,7 +329,7 @@ def _run_locked(
         stage = _Staging(out_dir)
     except OSError as exc:
         raise output_error(exc, out_dir, "making its staging folder", "创建暂存文件夹") from exc
-    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf)
+    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf and not workbooks_only)
     try:
         fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
@@ -334,8 +341,7 @@ def _run_locked(
             if unprintable:
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
         models = [
-            dataclasses.replace(district_report(ev, d, lang, rules), provenance=prov)
-            for d in order
+            dataclasses.replace(district_report(ev, d, lang, rules), provenance=prov) for d in order
         ]
         render.all(models, fonts, jobs, progress)
         record = _write_the_rest(
