@@ -20,8 +20,9 @@ project is from the reports folder (``manifest.json`` adds the project's absolut
 
 Each file gets a verdict (:class:`FileVerdict`): it matches, or its inputs changed (which), its
 settings changed (which), its numbers differ (where, expected, found), or it cannot be checked
-(why). A PDF is checked against the SHA-256 ``manifest.json`` recorded for it (the PDF's numbers
-are those of its district's workbook: the same model renders both).
+(why). A PDF is checked against the SHA-256 ``manifest.json`` recorded for it and against the
+inputs and settings its district's workbook records (the PDF's numbers are those of that
+workbook: the same model renders both).
 """
 
 from __future__ import annotations
@@ -223,7 +224,11 @@ def verify(reports: Path | str, project: Path | str | None = None) -> VerifyResu
         if expected is not None:
             diffs = tuple(compare_workbooks(book, expected))
         verdicts.append(FileVerdict(book.name, changed, settings, diffs, *problem))
-    verdicts += _pdf_verdicts(reports)
+    for v in _pdf_verdicts(reports):
+        rec = by_name.get(Path(v.file).with_suffix(".xlsx").name, fallback)
+        changed = _inputs_changed(rec.prov, now)
+        settings = tuple(settings_differences(rec.prov.settings_dict, settings_now))
+        verdicts.append(dataclasses.replace(v, inputs_changed=changed, settings_changed=settings))
     recomputed.close()
     return VerifyResult(root, records[0].lang, tuple(verdicts))
 

@@ -24,6 +24,7 @@ from evalkit.report import charts
 from evalkit.report.fonts import FontChain, font_chain, unprintable, visible
 from evalkit.report.i18n import header, word
 from evalkit.report.model import DistrictReport, cr_threshold
+from evalkit.report.reproducibility import pdf_data
 from evalkit.weights.weightset import WEIGHT_COLUMNS
 
 ACCENT = "#1f4e79"
@@ -841,17 +842,8 @@ def build_data(r: DistrictReport, families: list[str]) -> dict[str, Any]:
         "has_issues": len(r.issues) > 0 if r.issues is not None else False,
         "issues_note": issues_note,
         "has_radar": len(r.dimensions) > 0,
-        "reproducibility": _reproducibility(r, lang),
+        "reproducibility": pdf_data(r.provenance, lang) if r.provenance else None,
     }
-
-
-def _reproducibility(r: DistrictReport, lang: str) -> dict[str, Any] | None:
-    """The appendix 可复现性 / Reproducibility (None when the model has no provenance)."""
-    if r.provenance is None:
-        return None
-    from .reproducibility import pdf_data
-
-    return pdf_data(r.provenance, lang)
 
 
 # ---------------------------------------------------------------- rendering
