@@ -25,7 +25,10 @@ def _evalkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 
 @pytest.fixture()
 def ran(project: Path) -> Path:
-    """The example project after `evalkit run --no-pdf` (English reports)."""
+    """The example project after `evalkit run --no-pdf` (English reports), with an uncertainty
+    analysis of 32 draws (its intervals are in the workbooks)."""
+    with open(project / "evalkit.yaml", "a", encoding="utf-8") as fh:
+        fh.write("uncertainty:\n  draws: 32\n")
     res = _evalkit("run", str(project), "--no-pdf", "--lang", "en", "-j", "1")
     assert res.returncode == 0, res.stderr
     return project
@@ -50,6 +53,32 @@ def test_verify_after_a_run_matches(ran: Path) -> None:
     for name in [*names, "西山区.xlsx"]:
         assert _lines(res.stdout, name) == [f"{name}: match"]
     assert res.stdout.splitlines()[-1].startswith("all match: 6 of 6 files match")
+
+
+def test_verify_checks_the_uncertainty_intervals(ran: Path) -> None:
+    path = ran / "reports" / "comparison.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Uncertainty"]
+    assert ws["F2"].value == "rank_p95"  # the second header row holds the column ids
+    ws["F3"] = ws["F3"].value + 1
+    wb.save(path)
+    res = _evalkit("verify", str(ran / "reports"))
+    assert res.returncode == 1
+    block = _lines(res.stdout, "comparison.xlsx")
+    assert block[:2] == ["comparison.xlsx: does not match", "  numbers differ in 1 cell:"]
+    assert block[2].startswith("    Uncertainty!F3: expected ")
+
+
+def test_verify_accepts_a_run_given_settings_on_the_command_line(project: Path) -> None:
+    res = _evalkit("run", str(project), "--no-pdf", "--uncertainty", "8", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    res = _evalkit("verify", str(project / "reports"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert _lines(res.stdout, "西山区.xlsx") == [
+        "西山区.xlsx: 一致",
+        "  运行时另有项目文件之外的设置（如命令行选项；运行所用 -> 项目文件，已按运行所用的重新计算）："
+        "uncertainty.draws: 8 -> 1000",
+    ]
 
 
 def test_verify_names_the_survey_file_edited_in_one_cell(ran: Path) -> None:

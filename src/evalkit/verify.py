@@ -86,6 +86,8 @@ class FileVerdict:
     file: str
     inputs_changed: tuple[InputChange, ...] = ()
     settings_changed: tuple[str, ...] = ()  # "weights.alpha: 0.5 -> 0.7"
+    # settings the run had beside the project file (``--uncertainty``): no mismatch
+    run_options: tuple[str, ...] = ()
     differences: tuple[Difference, ...] = ()
     problem: str = ""  # why the file could not be checked ("" when it was)
     problem_zh: str = ""
@@ -206,31 +208,51 @@ def verify(reports: Path | str, project: Path | str | None = None) -> VerifyResu
             "生成可核验的报告",
         )
     root = find_project(reports, records, Path(project) if project is not None else None)
-    spec = load_spec(root)
-    now = {f.path: f.sha256 for f in input_files(spec)}
-    settings_now = effective_settings(spec)
-    recomputed = _Recomputed(spec, _with_pdf(reports))
+    state = _Now(load_spec(root))
+    recomputed = _Recomputed(state.spec, _with_pdf(reports))
     verdicts = list(unreadable)
     by_name = {r.file.name: r for r in records}
     fallback = records[0]
-    for book in books:
-        if book.name in {v.file for v in unreadable}:
-            continue
-        rec = by_name.get(book.name, dataclasses.replace(fallback, file=book))
-        changed = _inputs_changed(rec.prov, now)
-        settings = tuple(settings_differences(rec.prov.settings_dict, settings_now))
-        expected, problem = recomputed.workbook(rec, book.name)
-        diffs: tuple[Difference, ...] = ()
-        if expected is not None:
-            diffs = tuple(compare_workbooks(book, expected))
-        verdicts.append(FileVerdict(book.name, changed, settings, diffs, *problem))
-    for v in _pdf_verdicts(reports):
-        rec = by_name.get(Path(v.file).with_suffix(".xlsx").name, fallback)
-        changed = _inputs_changed(rec.prov, now)
-        settings = tuple(settings_differences(rec.prov.settings_dict, settings_now))
-        verdicts.append(dataclasses.replace(v, inputs_changed=changed, settings_changed=settings))
-    recomputed.close()
+    try:
+        for book in books:
+            if book.name in {v.file for v in unreadable}:
+                continue
+            rec = by_name.get(book.name, dataclasses.replace(fallback, file=book))
+            expected, problem = recomputed.workbook(rec, book.name)
+            diffs = tuple(compare_workbooks(book, expected)) if expected is not None else ()
+            verdict = FileVerdict(
+                book.name, differences=diffs, problem=problem[0], problem_zh=problem[1]
+            )
+            verdicts.append(state.judge(verdict, rec))
+        for v in _pdf_verdicts(reports):
+            rec = by_name.get(Path(v.file).with_suffix(".xlsx").name, fallback)
+            verdicts.append(state.judge(v, rec))
+    finally:
+        recomputed.close()
     return VerifyResult(root, records[0].lang, tuple(verdicts))
+
+
+class _Now:
+    """The project as it is now: its inputs' SHA-256 and its settings."""
+
+    def __init__(self, spec: Any) -> None:
+        self.spec = spec
+        self.files = input_files(spec)
+        self.digests = {f.path: f.sha256 for f in self.files}
+        self.settings = effective_settings(spec)
+
+    def judge(self, verdict: FileVerdict, rec: _Record) -> FileVerdict:
+        """*verdict* with the inputs changed since *rec* and the settings that differ: changed
+        settings when the project file changed, else options the run was given beside the
+        project file (``--uncertainty``), which are no mismatch."""
+        changed = _inputs_changed(rec.prov, self.digests)
+        differ = tuple(settings_differences(rec.prov.settings_dict, self.settings))
+        project_changed = any(
+            f.role == "project" and c.path == f.path for c in changed for f in rec.prov.inputs
+        )
+        if project_changed or not rec.prov.digests():
+            return dataclasses.replace(verdict, inputs_changed=changed, settings_changed=differ)
+        return dataclasses.replace(verdict, inputs_changed=changed, run_options=differ)
 
 
 def _records(books: list[Path]) -> tuple[list[_Record], list[FileVerdict]]:
@@ -324,6 +346,11 @@ def _with_pdf(reports: Path) -> bool:
     return any(not p.name.startswith(".") for p in reports.glob("*.pdf"))
 
 
+def _run_of(files: dict[str, Any], name: str) -> str:
+    entry = files.get(name)
+    return str(entry.get("run_id") or "") if isinstance(entry, dict) else ""
+
+
 def _pdf_verdicts(reports: Path) -> list[FileVerdict]:
     """Each PDF against the SHA-256 manifest.json recorded for it."""
     files = _manifest(reports).get("files") or {}
@@ -338,6 +365,18 @@ def _pdf_verdicts(reports: Path) -> list[FileVerdict]:
                     pdf.name,
                     problem="manifest.json records no SHA-256 for it",
                     problem_zh="manifest.json 中没有它的 SHA-256",
+                )
+            )
+        elif _run_of(files, pdf.with_suffix(".xlsx").name) not in ("", entry.get("run_id")):
+            book = pdf.with_suffix(".xlsx").name
+            out.append(
+                FileVerdict(
+                    pdf.name,
+                    problem=f"written by another run than {book} (run {entry.get('run_id')}, "
+                    f"{book} run {_run_of(files, book)}; manifest.json): its numbers are not "
+                    "those checked in the workbook",
+                    problem_zh=f"与 {book} 不是同一次运行写入的（运行 {entry.get('run_id')}，"
+                    f"{book} 为运行 {_run_of(files, book)}；见 manifest.json）：其数字未经工作簿核验",
                 )
             )
         elif sha256_file(pdf) != entry["sha256"]:
@@ -434,9 +473,20 @@ def _order(ref: str) -> tuple[int, int]:
 def verdict_lines(v: FileVerdict, lang: str) -> list[str]:
     """The verdict on one file as lines of text in *lang* (the first names the file)."""
     zh = lang == "zh"
+    lines = [
+        f"{v.file}: {('一致' if zh else 'match') if v.matches else ('不一致' if zh else 'does not match')}"
+    ]
+    if v.run_options:
+        head = (
+            "运行时另有项目文件之外的设置（如命令行选项；运行所用 -> 项目文件，已按运行所用的"
+            "重新计算）："
+            if zh
+            else "run with settings beside the project file (command-line options; the run's -> "
+            "the project file's, recomputed with the run's): "
+        )
+        lines.append("  " + head + ("；" if zh else "; ").join(v.run_options))
     if v.matches:
-        return [f"{v.file}: {'一致' if zh else 'match'}"]
-    lines = [f"{v.file}: {'不一致' if zh else 'does not match'}"]
+        return lines
     if v.problem:
         lines.append("  " + (v.problem_zh if zh else v.problem))
     if v.inputs_changed:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..provenance import Provenance
+from .sections import Section
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,9 @@ class DistrictReport:
     n_districts_total: int = 0
     # each district left out, with why (localised): "西山区（surveys/西山区.xlsx 中有 2 个错误）"
     left_out: list[str] = field(default_factory=list)
+    # the report as sections (report.district_sections), made with the model; a model made by
+    # hand has none, and the renderers make the standard ones from its tables
+    sections: tuple[Section, ...] = ()
     # what the run read (evalkit.provenance): the PDF's appendix and the workbook's README sheet
     provenance: Provenance | None = None
 
@@ -154,6 +158,7 @@ class ComparisonReport:
     # ranks cover the districts assessed
     notes: list[str] = field(default_factory=list)
     files: pd.DataFrame | None = None
+    sections: tuple[Section, ...] = ()  # the workbook's sheets (report.comparison_sections)
     provenance: Provenance | None = None  # the README sheet (evalkit.provenance)
 
 

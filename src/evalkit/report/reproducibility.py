@@ -1,10 +1,12 @@
-"""What every report says about how to reproduce it, in zh and en: the PDF's appendix
-"可复现性 / Reproducibility", the workbooks' ``README`` sheet and the HTML report's footer.
+"""What every report says about how to reproduce it, in zh and en: the texts of the PDF's
+appendix "可复现性 / Reproducibility" and of the workbooks' ``README`` sheet (both built as sections
+by :mod:`evalkit.report.reproducibility_sections`), and the HTML report's footer
+(:func:`footer_html`).
 
-All three show the same :class:`~evalkit.provenance.Provenance` (the run's, computed once). The
-``README`` sheet is also what ``evalkit verify`` reads back: its rows carry a machine-readable key
-in the third column (:data:`KEYS`, and ``input:<role>`` beside each input file's path and
-SHA-256), whatever the report's language.
+All of them show the same :class:`~evalkit.provenance.Provenance` (the run's, computed once). The
+``README`` sheet is also what ``evalkit verify`` reads back (:func:`read_readme`): its rows carry a
+machine-readable key in the third column (:data:`KEYS`, and ``input:<role>`` beside each input
+file's path and SHA-256), whatever the report's language.
 """
 
 from __future__ import annotations
@@ -104,6 +106,10 @@ _PHRASES = {
     "holds": ("内容", "What it holds"),
     "about": ("本工作簿", "About this workbook"),
     "file": ("输入文件（相对于项目文件夹）", "Input file (from the project folder)"),
+    "inputs": ("输入文件", "Input files"),
+    "item": ("项目", "Item"),
+    "value": ("值", "Value"),
+    "key": ("键", "Key"),
     "role": ("类别", "Kind"),
     "sha": ("SHA-256", "SHA-256"),
     "intro": (
@@ -172,25 +178,6 @@ def sheet_rows(sheet_keys: Iterable[str], lang: str) -> list[tuple[str, str]]:
         name = README if key == "readme" else _pick(SHEETS.get(key, (key, key)), lang)
         out.append((name, _pick(SHEET_NOTES.get(key, ("", "")), lang)))
     return out
-
-
-def pdf_data(prov: Provenance, lang: str) -> dict[str, Any]:
-    """The PDF appendix's data: title, introduction, key-value rows, the inputs table."""
-    rows = []
-    for label, value, key in provenance_rows(prov, lang):
-        if key == "settings":  # spaces after , and : so that the line can break
-            value = json.dumps(prov.settings_dict, sort_keys=True, ensure_ascii=False)
-        if key != "lang":
-            rows.append([label, value])
-    return {
-        "title": title(lang),
-        "intro": phrase("intro", lang),
-        "rows": rows,
-        "inputs": {
-            "header": [phrase("file", lang), phrase("role", lang), phrase("sha", lang)],
-            "rows": [[path, kind, sha] for path, sha, kind in input_rows(prov, lang)],
-        },
-    }
 
 
 def footer_html(prov: Provenance, lang: str) -> str:
