@@ -3,9 +3,10 @@
 ``tests/data/example_workbooks.json`` holds every cell value of the example's district workbooks
 and comparison.xlsx in both languages (``python tests/data/make_example_workbooks.py`` writes
 it, without the uncertainty analysis). A fresh run must give the same values in the same cells.
-Only the uncertainty analysis' output is set aside, named here: its sheets (:data:`ADDED_SHEETS`)
-and the rows of the summary sheet that carry one of the labels of :data:`ADDED_SUMMARY_ROWS` in
-their first cell; ``test_uncertainty_reports.py`` compares those with the analysis.
+Only the uncertainty analysis' output and the README sheet are set aside, named here: the sheets
+(:data:`ADDED_SHEETS`) and the rows of the summary sheet that carry one of the labels of
+:data:`ADDED_SUMMARY_ROWS` in their first cell; ``test_uncertainty_reports.py`` compares those
+with the analysis.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "tests" / "data" / "example_workbooks.json"
 
-#: The uncertainty analysis' sheets, not in the snapshot.
-ADDED_SHEETS: set[str] = {"Uncertainty", "Sensitivity", "Factors"}
+#: The uncertainty analysis' sheets, and the README sheet (the run's provenance: SHA-256 of the
+#: inputs, evalkit's version; tests/test_provenance.py checks it), not in the snapshot.
+ADDED_SHEETS: set[str] = {"Uncertainty", "Sensitivity", "Factors", "README"}
 #: First-cell labels of the summary rows of the district's uncertainty figures, not in the
 #: snapshot.
 ADDED_SUMMARY_ROWS: set[str] = {
