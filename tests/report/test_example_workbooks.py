@@ -22,9 +22,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "tests" / "data" / "example_workbooks.json"
 
-#: The uncertainty analysis' sheets, and the README sheet (the run's provenance: SHA-256 of the
-#: inputs, evalkit's version; tests/test_provenance.py checks it), not in the snapshot.
-ADDED_SHEETS: set[str] = {"Uncertainty", "Sensitivity", "Factors", "README"}
+#: Sheets added after the snapshot, not in it: the uncertainty analysis' (compared in
+#: test_uncertainty_reports.py), the evaluation toolbox's (test_toolbox_reports.py) and the README
+#: sheet (the run's provenance: SHA-256 of the inputs, evalkit's version; test_provenance.py).
+ADDED_SHEETS: set[str] = {
+    "Uncertainty",
+    "Sensitivity",
+    "Factors",
+    "障碍度",
+    "Obstacles",
+    "方法比较",
+    "Methods",
+    "模糊评价",
+    "Fuzzy",
+    "README",
+}
 #: First-cell labels of the summary rows of the district's uncertainty figures, not in the
 #: snapshot.
 ADDED_SUMMARY_ROWS: set[str] = {

@@ -83,6 +83,16 @@ SHEET_NOTES: dict[str, tuple[str, str]] = {
         "不确定性分析中变动的因素及其取值范围",
         "The factors the uncertainty analysis varies, with their ranges",
     ),
+    "obstacles": ("各指标与维度的障碍度", "Obstacle degrees of every indicator and dimension"),
+    "methods": (
+        "不同综合方法下的得分与排名及其一致性",
+        "Scores and ranks under each method, and how they agree",
+    ),
+    "fuzzy": (
+        "模糊综合评价：隶属度、等级与各节点的 B·C",
+        "Fuzzy comprehensive evaluation: memberships, grades and B·C of every node",
+    ),
+    "periods": ("与上一期调查相比的变化", "The change since the previous survey period"),
     "readme": (
         "本说明：各工作表的内容与本报告的来源",
         "This sheet: what each sheet holds and what the report was made from",
