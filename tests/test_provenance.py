@@ -4,7 +4,10 @@ bytes on every run of the same inputs, dated by the project and never by the clo
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -196,3 +199,17 @@ def test_html_footer_escapes_every_text(lang: str) -> None:
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;.xlsx" in page
     assert page.startswith('<footer class="evalkit-provenance"') and "cd" * 32 in page
     assert ("可复现性" if lang == "zh" else "Reproducibility") in page
+
+
+def test_an_input_that_is_a_named_pipe_is_never_opened(project: Path) -> None:
+    experts = project / "surveys" / "experts.xlsx"  # named in the project file, not a glob
+    experts.unlink()
+    os.mkfifo(experts)  # opening it for reading waits for a writer forever
+    assert load_spec(project).experts is not None
+    code = (
+        "from evalkit.provenance import provenance; from evalkit.spec import load_spec; "
+        f"p = provenance(load_spec({str(project)!r})); "
+        "print([(f.path, f.sha256) for f in p.inputs if f.path == 'surveys/experts.xlsx'])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[('surveys/experts.xlsx', '')]", done.stderr

@@ -26,6 +26,7 @@ workbooks carry the fixed date 1980-01-01).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .files import file_problem
 from .spec import RunSpec
 from .spec.model import PeriodChangeSpec, ScoringSpec, UncertaintySpec, WeightSpec
 
@@ -212,7 +214,8 @@ def input_paths(spec: RunSpec) -> Iterator[tuple[str, Path]]:
 
 def input_files(spec: RunSpec) -> tuple[InputFile, ...]:
     """The SHA-256 of every input file of *spec* that can be read, sorted by path; one that
-    cannot (removed since the project was read) is listed with an empty SHA-256."""
+    cannot (removed since the project was read, or no regular file: a named pipe is never
+    opened) is listed with an empty SHA-256."""
     root = Path(spec.root)
     seen: dict[str, InputFile] = {}
     for role, path in input_paths(spec):
@@ -220,10 +223,10 @@ def input_files(spec: RunSpec) -> tuple[InputFile, ...]:
         if key in seen:
             continue
         full = path if path.is_absolute() else root / path
-        try:
-            digest = sha256_file(full)
-        except OSError:
-            digest = ""
+        digest = ""
+        if file_problem(full) is None:  # a pipe, socket or device is never opened
+            with contextlib.suppress(OSError):
+                digest = sha256_file(full)
         seen[key] = InputFile(key, role, digest)
     return tuple(sorted(seen.values(), key=lambda f: f.path))
 
@@ -254,6 +257,8 @@ def project_date(spec: RunSpec, inputs: tuple[InputFile, ...]) -> tuple[str, str
     root = Path(spec.root)
     best = ("", "")
     for f in inputs:
+        if not f.sha256:  # not read: no regular file
+            continue
         day = content_date(Path(f.path) if Path(f.path).is_absolute() else root / f.path)
         if day and (day, f.path) > best:
             best = (day, f.path)
