@@ -213,3 +213,12 @@ def test_an_input_that_is_a_named_pipe_is_never_opened(project: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[('surveys/experts.xlsx', '')]", done.stderr
+
+
+def test_every_sheet_a_workbook_can_have_is_described_in_both_languages() -> None:
+    from evalkit.report.i18n import SHEETS
+    from evalkit.report.reproducibility import SHEET_NOTES
+
+    missing = set(SHEETS) - set(SHEET_NOTES)
+    assert not missing, f"add a README description to SHEET_NOTES for {sorted(missing)}"
+    assert all(zh and en for zh, en in SHEET_NOTES.values())

@@ -93,6 +93,10 @@ SHEET_NOTES: dict[str, tuple[str, str]] = {
         "Fuzzy comprehensive evaluation: memberships, grades and B·C of every node",
     ),
     "periods": ("与上一期调查相比的变化", "The change since the previous survey period"),
+    "imbalance": (
+        "各派出所总分的差异（变异系数、基尼系数、极差、最低与最高的派出所）",
+        "The spread of the stations' totals (CV, Gini, range, lowest and highest station)",
+    ),
     "readme": (
         "本说明：各工作表的内容与本报告的来源",
         "This sheet: what each sheet holds and what the report was made from",
