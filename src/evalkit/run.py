@@ -61,6 +61,7 @@ from .outdir import (
     write_manifest,
 )
 from .pipeline import Evaluation, evaluate
+from .provenance import Provenance, provenance, provenance_record
 from .report.fonts import FontChain
 from .report.model import DistrictReport
 from .spec import RunSpec, load_spec
@@ -283,8 +284,12 @@ def run_project(
     out: Path | str | None = None,
     plan: PlanFactory | None = None,
     uncertainty: int | None = None,
+    workbooks_only: bool = False,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
+
+    ``workbooks_only``: write the workbooks exactly as a run with *pdf* writes them, without
+    rendering the PDFs (``evalkit verify`` recomputes the workbooks so).
 
     ``executor``: ``local`` (a process pool of ``jobs`` workers) or ``dask`` (Dask distributed:
     the cluster at ``scheduler``, or a LocalCluster of ``jobs`` workers; :mod:`evalkit.dask_backend`).
@@ -327,7 +332,7 @@ def run_project(
         check_project(spec.output_dir, spec.file)
         stale = clean_stale(spec.output_dir)
         pool = _Pool(jobs, executor, scheduler)
-        return _run_locked(spec, lang, font, pool, pdf, progress, stale, t0, plan)
+        return _run_locked(spec, lang, font, pool, pdf, progress, stale, t0, plan, workbooks_only)
 
 
 def with_output(spec: RunSpec, out: Path | str | None) -> RunSpec:
@@ -349,10 +354,12 @@ def _run_locked(
     stale: list[Issue],
     t0: float,
     plan_factory: PlanFactory | None = None,
+    workbooks_only: bool = False,
 ) -> RunResult:
     from .report.coverage import glyph_issues, user_texts
     from .report.tables import district_names, district_report, districts_total, load_rules
 
+    spec, prov = _with_provenance(spec)
     out_dir = spec.output_dir
     issues_path = out_dir / ISSUES_FILE
     date = spec.report.date
@@ -379,7 +386,8 @@ def _run_locked(
         stage = _Staging(out_dir)
     except OSError as exc:
         raise output_error(exc, out_dir, "making its staging folder", "创建暂存文件夹") from exc
-    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf, pool)
+    stems = {d: r.stem for d, r in names.items()}
+    render = _Renderer(stems, stage.dir, pdf and not workbooks_only, pool)
     todo, plan = order, None
     if plan_factory is not None:
         inputs = run_inputs(
@@ -399,10 +407,10 @@ def _run_locked(
             unprintable = glyph_issues(ev, fonts, rules)
             if unprintable:
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
-        models = [district_report(ev, d, lang, rules) for d in todo]
+        models = [district_report(ev, d, lang, rules, provenance=prov) for d in todo]
         render.all(models, fonts, pool.jobs, progress)
         record = _write_the_rest(
-            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
+            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged, prov
         )
         written_files = stage.commit(render.staged, remove=record.removed)
         if plan is not None:
@@ -608,6 +616,7 @@ def _write_the_rest(
     display: dict[str, str],
     folder: Path,
     staged: list[Path],
+    prov: Provenance | None = None,
 ) -> _Record:
     """comparison.xlsx (and comparison.pdf), issues.xlsx and manifest.json into the staging
     *folder* beside the districts' reports (appended to *staged*)."""
@@ -616,7 +625,7 @@ def _write_the_rest(
     from .report.tables import comparison_report, files_table, issues_table
 
     files = files_table(names, display, lang, pdf)
-    comparison = comparison_report(ev, lang, files=files)
+    comparison = comparison_report(ev, lang, files=files, provenance=prov)
     staged.append(write_comparison_workbook(comparison, folder / "comparison.xlsx"))
     if pdf:
         from .report.comparison_pdf import render_comparison_pdf
@@ -640,8 +649,19 @@ def _write_the_rest(
         out_dir=spec.output_dir,
         removed=remove,
     )
+    if prov is not None:
+        record["provenance"] = provenance_record(prov, spec)
     staged.append(write_manifest(record, folder / MANIFEST))
     return _Record(inputs.run_id, remove)
+
+
+def _with_provenance(spec: RunSpec) -> tuple[RunSpec, Provenance]:
+    """The run's provenance, computed once, and *spec* dated by it: an undated project takes
+    the date its newest input workbook records (never the clock)."""
+    prov = provenance(spec)
+    if not spec.report.date and prov.date:
+        spec = dataclasses.replace(spec, report=dataclasses.replace(spec.report, date=prov.date))
+    return spec, prov
 
 
 def _font_path(spec: RunSpec, font: Path | str | None) -> Path | None:

@@ -639,10 +639,12 @@ def _report_proposal(
 from .import_cmd import import_cmd, inspect_cmd  # noqa: E402 - registered after the app
 from .import_judgments_cmd import import_judgments_cmd  # noqa: E402 - registered after the app
 from .template_cmd import template_app  # noqa: E402 - the group registers after the app exists
+from .verify_cmd import verify_cmd  # noqa: E402 - registered after the app
 
 app.command("inspect")(inspect_cmd)
 app.command("import")(import_cmd)
 app.command("import-judgments")(import_judgments_cmd)
+app.command("verify")(verify_cmd)
 
 app.add_typer(
     template_app, name="template", help="Write questionnaire workbooks generated from a tree."

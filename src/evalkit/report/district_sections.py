@@ -28,6 +28,7 @@ from .formats import fmt
 from .i18n import header, label, word
 from .model import DistrictReport, cr_threshold
 from .phrases import phrases
+from .reproducibility_sections import appendix_section, readme_section
 from .sections import (
     PDF_ONLY,
     SHEET_ONLY,
@@ -870,15 +871,20 @@ APPENDIX: list[Builder] = [
     methods,
     fuzzy,
     issues,
+    appendix_section,  # 可复现性 / Reproducibility (report.reproducibility_sections)
 ]
 
 
 def district_sections(report: DistrictReport, ev: Evaluation | None = None) -> tuple[Section, ...]:
     """The sections of a district's report, built from its model (and *ev*, for the analyses a
     model made by hand does not carry)."""
+    from .excel import DISTRICT_SHEETS
+
     src = Source(report, ev)
     built = [b(src) for b in BODY]
-    return (*[s for s in built if s is not None], appendix(src))
+    out = (*[s for s in built if s is not None], appendix(src))
+    readme = readme_section(out, report.provenance, src.lang, DISTRICT_SHEETS)
+    return (*out, readme) if readme is not None else out
 
 
 __all__ = ["APPENDIX", "BODY", "MAX_ISSUES", "Source", "district_sections", "raw_text"]

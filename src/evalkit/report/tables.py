@@ -22,6 +22,7 @@ from ..analysis.diagnose import (
 from ..errors import Issue, issues_frame
 from ..outdir import ReportName, reason_text
 from ..pipeline import Evaluation
+from ..provenance import Provenance
 from ..tree import IndicatorTree
 from ..weights.ahp import fmt_judgment
 from ..weights.weightset import WEIGHT_COLUMNS
@@ -560,9 +561,11 @@ def district_report(
     district: str,
     lang: str,
     rules: list[RecommendationRule] | None = None,
+    provenance: Provenance | None = None,
 ) -> DistrictReport:
     """The model of one district's workbook and PDF, with its sections
-    (:func:`evalkit.report.district_sections.district_sections`)."""
+    (:func:`evalkit.report.district_sections.district_sections`); *provenance*, the run's
+    (:func:`evalkit.provenance.provenance`), gives the appendix 可复现性 and the README sheet."""
     tree = ev.tree
     drow = ev.districts.set_index("district").loc[district]
     prov = ev.analysis("province")
@@ -613,6 +616,7 @@ def district_report(
         kmo=kmo,
         screening=screening,
         imbalance=summary_text(ev, district, lang),
+        provenance=provenance,
     )
     return dataclasses.replace(report, sections=district_sections(report, ev))
 
@@ -642,10 +646,14 @@ def files_table(
 
 @in_scope_of_evaluation
 def comparison_report(
-    ev: Evaluation, lang: str, *, files: pd.DataFrame | None = None
+    ev: Evaluation,
+    lang: str,
+    *,
+    files: pd.DataFrame | None = None,
+    provenance: Provenance | None = None,
 ) -> ComparisonReport:
     """The model of comparison.xlsx: every district and station side by side; *files*
-    (:func:`files_table`) each district's report files."""
+    (:func:`files_table`) each district's report files; *provenance* the README sheet's."""
     tree = ev.tree
     dims = [d.id for d in tree.dimensions]
     names = {n.id: text(n.name, lang) for n in tree.nodes()}
@@ -709,6 +717,7 @@ def comparison_report(
         method=method_dict(ev, lang),
         notes=[n for n in [left_out_notice(ev, lang)] if n],
         files=files,
+        provenance=provenance,
     )
     return dataclasses.replace(report, sections=comparison_sections(report, ev))
 
