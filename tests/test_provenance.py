@@ -63,7 +63,7 @@ def test_two_runs_give_identical_workbook_bytes_and_pdf_text(project: Path) -> N
     for name in books:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     pdfs = sorted(p.name for p in a.glob("*.pdf"))
-    assert len(pdfs) == 4
+    assert len(pdfs) == 5  # the districts and comparison.pdf
     for name in pdfs:
         assert _pdf_text(a / name) == _pdf_text(b / name), name
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
@@ -87,6 +87,10 @@ def test_every_report_shows_the_provenance(project: Path) -> None:
     assert len(prov.inputs) == 8
     for f in prov.inputs:
         assert f.path in appendix and f.sha256 in appendix
+    comparison = _pdf_text(reports / "comparison.pdf").replace("\u200b", "")
+    tail = comparison[comparison.index("可复现性") :]
+    assert prov.settings_sha256 in tail
+    assert all(f.path in tail and f.sha256 in tail for f in prov.inputs)
     for name in ("西山区.xlsx", "comparison.xlsx"):
         readme = _readme(reports / name)
         assert readme["settings_sha256"] == prov.settings_sha256

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .comparison_overview import PHRASES, heat_block, overview_section
 from .formats import fmt
+from .reproducibility_sections import provenance_section
 from .sections import PDF_ONLY, Chart, Column, Note, Paragraph, Section, Table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -224,14 +225,17 @@ def weakest_section(r: ComparisonReport, ev: Evaluation) -> Section:
 
 
 def comparison_pdf_sections(r: ComparisonReport, ev: Evaluation) -> tuple[Section, ...]:
-    """The sections of comparison.pdf, in order."""
-    return (
+    """The sections of comparison.pdf, in order; last 可复现性 / Reproducibility when the model
+    carries the run's provenance."""
+    out = (
         overview_section(r, ev),
         ranking_section(r, ev),
         heat_section(r),
         levels_section(r),
         weakest_section(r, ev),
     )
+    repro = provenance_section(r.provenance, r.lang)
+    return (*out, repro) if repro is not None else out
 
 
 def render_comparison_pdf(

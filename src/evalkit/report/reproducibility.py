@@ -97,6 +97,10 @@ SHEET_NOTES: dict[str, tuple[str, str]] = {
         "各派出所总分的差异（变异系数、基尼系数、极差、最低与最高的派出所）",
         "The spread of the stations' totals (CV, Gini, range, lowest and highest station)",
     ),
+    "next_level": (
+        "晋级到下一等级的最省路径：需提升的指标、从何值到何值及得分增益",
+        "The cheapest path to the next level: the indicators to raise, from and to, and the gain",
+    ),
     "readme": (
         "本说明：各工作表的内容与本报告的来源",
         "This sheet: what each sheet holds and what the report was made from",

@@ -31,9 +31,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def appendix_section(src: Source) -> Section | None:
-    """The PDF's 可复现性 / Reproducibility: a sentence, the provenance, the inputs (None when the
-    model carries no provenance)."""
-    prov, lang = src.report.provenance, src.lang
+    """The district PDF's 可复现性 / Reproducibility (None when the model carries no
+    provenance)."""
+    return provenance_section(src.report.provenance, src.lang)
+
+
+def provenance_section(prov: Provenance | None, lang: str) -> Section | None:
+    """可复现性 / Reproducibility for a PDF: a sentence, the provenance, the inputs (None without
+    a provenance); comparison.pdf ends with it too."""
     if prov is None:
         return None
     rows = []
@@ -127,4 +132,4 @@ def readme_section(
     return Section("readme", rp.README, blocks, sheet=rp.README, numbered=False)
 
 
-__all__ = ["appendix_section", "readme_section", "sheet_keys"]
+__all__ = ["appendix_section", "provenance_section", "readme_section", "sheet_keys"]
