@@ -38,16 +38,16 @@ KEYS: dict[str, tuple[str, str]] = {
 #: What each sheet holds, by its key in :data:`evalkit.report.i18n.SHEETS`.
 SHEET_NOTES: dict[str, tuple[str, str]] = {
     "summary": (
-        "总分、等级、排名与全省均值，以及数据概况",
-        "Total, level, rank and province figures, and the data in numbers",
+        "总分、等级、排名与参评区县均值，以及数据概况",
+        "Total, level, rank and the figures of the districts assessed, and the data in numbers",
     ),
     "dimensions": (
-        "各维度得分、全省均值与最高分、排名、权重和等级",
-        "Each dimension's score, province mean and best, rank, weight and level",
+        "各维度得分、参评区县均值与最高分、排名、权重和等级",
+        "Each dimension's score, the districts' mean and best, rank, weight and level",
     ),
     "indicators": (
-        "各指标的原始值、目标值、得分、全省均值、权重与失分",
-        "Each indicator's raw value, goalposts, score, province mean, weights and points lost",
+        "各指标的原始值、目标值、得分、参评区县均值、权重与失分",
+        "Each indicator's raw value, goalposts, score, the districts' mean, weights and points lost",
     ),
     "recommendations": (
         "触发的对策建议、依据与优先级",
