@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..provenance import ROLES, Provenance
-from ..spec.model import SCOPES
 from .i18n import SHEETS
 
 README = "README"  # the sheet's name, in both languages
@@ -39,16 +38,16 @@ KEYS: dict[str, tuple[str, str]] = {
 #: What each sheet holds, by its key in :data:`evalkit.report.i18n.SHEETS`.
 SHEET_NOTES: dict[str, tuple[str, str]] = {
     "summary": (
-        "总分、等级、排名与{scope}均值，以及数据概况",
-        "Total, level, rank and {scope} figures, and the data in numbers",
+        "总分、等级、排名与参评区县均值，以及数据概况",
+        "Total, level, rank and the figures of the districts assessed, and the data in numbers",
     ),
     "dimensions": (
-        "各维度得分、{scope}均值与最高分、排名、权重和等级",
-        "Each dimension's score, {scope} mean and best, rank, weight and level",
+        "各维度得分、参评区县均值与最高分、排名、权重和等级",
+        "Each dimension's score, the districts' mean and best, rank, weight and level",
     ),
     "indicators": (
-        "各指标的原始值、目标值、得分、{scope}均值、权重与失分",
-        "Each indicator's raw value, goalposts, score, {scope} mean, weights and points lost",
+        "各指标的原始值、目标值、得分、参评区县均值、权重与失分",
+        "Each indicator's raw value, goalposts, score, the districts' mean, weights and points lost",
     ),
     "recommendations": (
         "触发的对策建议、依据与优先级",
@@ -190,17 +189,12 @@ def input_rows(prov: Provenance, lang: str) -> list[tuple[str, str, str]]:
     return [(f.path, f.sha256, role_word(f.role, lang)) for f in prov.inputs]
 
 
-def sheet_rows(
-    sheet_keys: Iterable[str], lang: str, scope: str = "province"
-) -> list[tuple[str, str]]:
-    """(sheet name, what it holds) for the sheets of a workbook, by their keys; *scope* (a key
-    of :data:`evalkit.spec.model.SCOPES`) gives the word for the whole study (全省, 全市, ...)."""
-    words = SCOPES.get(scope, SCOPES["province"])
-    word = words.get(lang) or words["en"]
+def sheet_rows(sheet_keys: Iterable[str], lang: str) -> list[tuple[str, str]]:
+    """(sheet name, what it holds) for the sheets of a workbook, by their keys."""
     out = []
     for key in sheet_keys:
         name = README if key == "readme" else _pick(SHEETS.get(key, (key, key)), lang)
-        out.append((name, _pick(SHEET_NOTES.get(key, ("", "")), lang).format(scope=word)))
+        out.append((name, _pick(SHEET_NOTES.get(key, ("", "")), lang)))
     return out
 
 

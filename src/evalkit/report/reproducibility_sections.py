@@ -83,8 +83,7 @@ def readme_section(
     if prov is None:
         return None
     keys = [*sheet_keys(sections, order), "readme"]
-    scope = str(prov.settings_dict.get("scope") or "province")
-    sheets = pd.DataFrame(rp.sheet_rows(keys, lang, scope), columns=["sheet", "holds"])
+    sheets = pd.DataFrame(rp.sheet_rows(keys, lang), columns=["sheet", "holds"])
     items = pd.DataFrame(rp.provenance_rows(prov, lang), columns=["item", "value", "key"])
     inputs = pd.DataFrame(
         [(f.path, f.sha256, f"input:{f.role}", rp.role_word(f.role, lang)) for f in prov.inputs],
