@@ -409,7 +409,7 @@ def test_reruns_in_other_folders_with_other_job_counts_give_identical_files(
     a, b = (_files(r.evaluation.spec.output_dir) for r in runs)
     assert sorted(a) == sorted(b)
     assert {"comparison.xlsx", "issues.xlsx", "manifest.json"} <= set(a)
-    assert len([n for n in a if n.endswith(".pdf")]) == 4
+    assert len([n for n in a if n.endswith(".pdf")]) == 5  # four districts, the comparison
     for name in a:
         assert a[name] == b[name], f"{name} differs between the two runs"
     assert runs[0].run_id == runs[1].run_id
