@@ -300,10 +300,11 @@ def provenance(spec: RunSpec) -> Provenance:
     )
 
 
-def provenance_record(prov: Provenance, spec: RunSpec) -> dict[str, Any]:
-    """manifest.json's ``provenance``: :meth:`Provenance.to_json` and the project folder's
-    absolute path (``project_path``), which the reports themselves do not show."""
-    return {**prov.to_json(), "project_path": Path(spec.root).resolve().as_posix()}
+def provenance_record(prov: Provenance) -> dict[str, Any]:
+    """manifest.json's ``provenance``: :meth:`Provenance.to_json`. No absolute path: the same
+    project run in another folder writes the same manifest, and a shared report folder does not
+    disclose where its project lay (``project`` is relative to the output folder)."""
+    return prov.to_json()
 
 
 def settings_differences(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:

@@ -650,7 +650,7 @@ def _write_the_rest(
         removed=remove,
     )
     if prov is not None:
-        record["provenance"] = provenance_record(prov, spec)
+        record["provenance"] = provenance_record(prov)
     staged.append(write_manifest(record, folder / MANIFEST))
     return _Record(inputs.run_id, remove)
 

@@ -156,17 +156,14 @@ def _manifest(reports: Path) -> dict[str, Any]:
 
 
 def find_project(reports: Path, records: list[_Record], given: Path | None) -> Path:
-    """The project folder: *given*, else the README's path from the reports folder, else the
-    manifest's absolute path; VerifyError when none holds the recorded project file."""
+    """The project folder: *given*, else the recorded path from the reports folder; VerifyError
+    when it does not hold the recorded project file."""
     if given is not None:
         if not given.exists():
             raise VerifyError(f"the project {given} does not exist", zh=f"项目 {given} 不存在")
         return given
     project_file = _project_file(records)
     candidates = [reports / r.prov.project for r in records[:1] if r.prov.project]
-    path = _manifest(reports).get("provenance", {}).get("project_path")
-    if isinstance(path, str) and path:
-        candidates.append(Path(path))
     for c in candidates:
         if (c / project_file).is_file():
             return c.resolve()
