@@ -4,6 +4,20 @@ from __future__ import annotations
 
 import os
 
+#: Bytes of the largest arrays a chunk of array work may take. Arrays this small are served again
+#: and again from memory the allocator already holds (glibc keeps freed blocks up to 32 MiB);
+#: larger ones are fresh memory from the system every time, and touching fresh memory first costs
+#: more than the arithmetic done on it (page faults: 0.1-2.5 s a GiB on a shared machine, against
+#: 0.05 s to fill a GiB already held). Work on large arrays goes a chunk of this size at a time.
+CHUNK_BYTES = 2**24
+
+
+def chunk(n: int, item_bytes: int, chunks: int = 1) -> int:
+    """Items (runs, replicates, columns, ...) per chunk: as many as keep *item_bytes* each within
+    *chunks* times :data:`CHUNK_BYTES` (a buffer reused from chunk to chunk may be larger); at
+    least one, at most *n* (or one when n is 0)."""
+    return max(1, min(max(n, 1), chunks * CHUNK_BYTES // max(1, item_bytes)))
+
 
 def cores() -> int:
     """Cores this process may run on (its CPU affinity where the system has one)."""
@@ -13,4 +27,4 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-__all__ = ["cores"]
+__all__ = ["CHUNK_BYTES", "chunk", "cores"]

@@ -54,19 +54,22 @@ def test_streamed_uncertainty_equals_the_stored_runs_tables(example_ev) -> None:
     _same(u.sensitivity, "sensitivity")
 
 
-def test_streamed_in_small_blocks_equals_one_block(example_ev, monkeypatch) -> None:
-    """Blocks of 37 draws (the last one shorter): the sums only, added in another order."""
+def test_streamed_in_small_chunks_equals_one_chunk(example_ev, monkeypatch) -> None:
+    """Chunks of 37 runs (the last one shorter), in one thread or two: every run's total and rank
+    to the last bit (each run's products by its own kernels, its ranks by a sort of its row); the
+    sensitivity sums added in another order."""
+    from evalkit import system
     from evalkit.pipeline.uncertainty import monte_carlo
 
     whole = monte_carlo(example_ev)
-    monkeypatch.setattr(stream, "BLOCK_BYTES", 37 * 2 * 4 * 40)  # 40 units: 37 draws a block
-    assert stream.block_rows(1000, 40) == 37
+    monkeypatch.setattr(system, "CHUNK_BYTES", 37 * 8 * 40)  # 40 units: 37 runs a chunk
+    assert system.chunk(1000, 8 * 40) == 37
+    assert stream.block_rows(1000, 40, 3.0) == 12  # three runs a draw: 12 draws a chunk
     blocks = monte_carlo(example_ev)
     a = whole.sensitivity[["first_order", "total"]].to_numpy()
     b = blocks.sensitivity[["first_order", "total"]].to_numpy()
-    # another batch of runs may round a float32 total differently in its last bit
-    assert np.nanmax(np.abs(a - b)) < 1e-4
-    pd.testing.assert_frame_equal(whole.units, blocks.units)
+    assert np.nanmax(np.abs(a - b)) < 1e-12
+    pd.testing.assert_frame_equal(whole.units, blocks.units, check_exact=True)
 
 
 def test_sobol_stream_in_blocks_equals_the_whole_sums() -> None:

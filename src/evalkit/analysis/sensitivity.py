@@ -31,6 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: Bytes of the float64 copy of f(A) and f(B) centred at once (a block of outputs).
+_BLOCK_BYTES = 2**24
+
 
 @dataclass(frozen=True)
 class SobolIndices:
@@ -73,32 +76,71 @@ class SobolStream:
     """
 
     def __init__(self, f_a: np.ndarray, f_b: np.ndarray, k: int) -> None:
-        f_a = np.asarray(f_a, dtype=float)
-        f_b = np.asarray(f_b, dtype=float)
-        both = np.concatenate([f_a, f_b], axis=0)
-        # centred on the sample mean: the estimators do not change in expectation, and their
-        # Monte Carlo error no longer grows with the output's mean (a score near 80, spread 2)
-        self.centre = both.mean(axis=0)
-        self.variance = np.var(both, axis=0)
-        del both
-        self.f_a = f_a - self.centre  # centred, float64
-        self.f_b = f_b - self.centre
-        self.n = len(self.f_a)
+        # kept as given (float32 outputs stay float32: half the memory), centred row by row in
+        # float64 when used, with the numbers of centring them all at once
+        self._a = np.asarray(f_a)
+        self._b = np.asarray(f_b)
+        self.n = len(self._a)
+        shape = self._a.shape[1:]
+        flat_a = self._a.reshape(self.n, -1)
+        flat_b = self._b.reshape(len(self._b), -1)
+        centre = np.empty(flat_a.shape[1])
+        variance = np.empty(flat_a.shape[1])
+        step = max(1, _BLOCK_BYTES // max(1, 8 * (len(flat_a) + len(flat_b))))
+        for c0 in range(0, flat_a.shape[1], step):  # blocks of outputs (memory), each vectorised
+            cols = slice(c0, c0 + step)
+            both = np.concatenate([flat_a[:, cols], flat_b[:, cols]], axis=0).astype(float)
+            # centred on the sample mean: the estimators do not change in expectation, and their
+            # Monte Carlo error no longer grows with the output's mean (a score near 80, spread 2)
+            centre[cols] = both.mean(axis=0)
+            variance[cols] = np.var(both, axis=0)
+        self.centre = centre.reshape(shape)
+        self.variance = variance.reshape(shape)
         self.num1 = np.zeros((k, *self.variance.shape))
         self.numt = np.zeros((k, *self.variance.shape))
         self.rows = np.zeros(k, dtype=np.int64)
 
+    @property
+    def f_a(self) -> np.ndarray:
+        """f(A) centred, float64."""
+        return self._centred(self._a, slice(None))
+
+    @property
+    def f_b(self) -> np.ndarray:
+        """f(B) centred, float64."""
+        return self._centred(self._b, slice(None))
+
+    def _centred(self, f: np.ndarray, rows: slice | np.ndarray) -> np.ndarray:
+        return np.asarray(f[rows], dtype=float) - self.centre
+
     def add(self, i: int, f_ab: np.ndarray, start: int = 0) -> None:
         """Rows ``start:start + len(f_ab)`` of factor *i*'s outputs f(A_B^(i))."""
-        rows = slice(start, start + len(f_ab))
+        self.add_sums(i, self.sums(f_ab, slice(start, start + len(f_ab))), len(f_ab))
+
+    def sums(self, f_ab: np.ndarray, rows: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""The two sums of rows *rows* (a slice or an index array) of a factor's outputs
+        f_ab (one row per row taken): :math:`\sum_j (f(B)_j - c)\, d_j` and
+        :math:`\sum_j d_j^2`. Computing them touches no state (any thread may); add them with
+        :meth:`add_sums`."""
         d = np.asarray(f_ab, dtype=float) - self.centre
-        d -= self.f_a[rows]
+        d -= self._centred(self._a, rows)
         flat = d.reshape(len(d), -1)
-        self.num1[i] += np.einsum("ij,ij->j", self.f_b[rows].reshape(len(d), -1), flat).reshape(
-            self.variance.shape
-        )
-        self.numt[i] += np.einsum("ij,ij->j", flat, flat).reshape(self.variance.shape)
-        self.rows[i] += len(f_ab)
+        shape = self.variance.shape
+        f_b = self._centred(self._b, rows).reshape(len(d), -1)
+        num1 = np.einsum("ij,ij->j", f_b, flat).reshape(shape)
+        numt = np.einsum("ij,ij->j", flat, flat).reshape(shape)
+        return num1, numt
+
+    def add_sums(self, i: int, sums: tuple[np.ndarray, np.ndarray], rows: int) -> None:
+        """Add factor *i*'s sums (:meth:`sums`) over *rows* rows."""
+        self.num1[i] += sums[0]
+        self.numt[i] += sums[1]
+        self.rows[i] += rows
+
+    def same(self, i: int, rows: int) -> None:
+        """*rows* rows of factor *i* whose outputs equal f(A)'s (d = 0: they add nothing to the
+        sums, but they count)."""
+        self.rows[i] += rows
 
     def indices(self) -> SobolIndices:
         """S1 and ST from the sums (every factor's N rows added)."""

@@ -36,9 +36,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ..errors import MethodError
 from ..spec import UncertaintySpec
+from ..system import cores
 from . import uncertainty_fast as fast
 from . import uncertainty_stream as stream
 from .uncertainty_model import (
@@ -261,6 +263,13 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
             zh=f"时期 {ev.period} 的评价采用时期 {ev.weights_period} 的权重；不确定性分析会在其"
             f"数据上重新赋权：请对时期 {ev.weights_period} 的评价进行此分析",
         )
+    # one BLAS thread: the runs are spread over the cores in chunks (their products are small,
+    # and BLAS's own threads would only contend with those)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _monte_carlo(ev, u)
+
+
+def _monte_carlo(ev, u: UncertaintySpec) -> Uncertainty:
     t0 = time.perf_counter()
     p = ev.prepared
     has_judgments = p.judgments is not None
@@ -286,11 +295,7 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
     rules = np.array([LEVEL_RULES.index(r) for r in drawn])
     rule = rules[rng.integers(0, len(rules), 2 * n)]
     leaves = len(model.worst)
-    minmax = "minmax" in u.normalisation
-    t = fast.tables(model, minmax)
     base_runs = _decode(factors, nominal, np.vstack([a, b]), rule, leaves)
-    base = fast.evaluate(model, t, base_runs, has_judgments=has_judgments, levels=True)
-    streams = stream.Streams(model, base, n, len(factors))
     designs = []
     col = 0
     for f in factors:  # one design matrix per factor (A with that factor from B)
@@ -298,12 +303,20 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
         ab[:, col : col + f.width] = b[:, col : col + f.width]
         col += f.width
         designs.append(_decode(factors, nominal, ab, rule[:n], leaves))
+    geometric = any((r.agg == 1).any() for r in (base_runs, *designs))
+    t = fast.tables(model, "minmax" in u.normalisation, geometric)
+    planned = fast.plan(model, t, base_runs, has_judgments=has_judgments)
+    base = fast.evaluate(
+        model, t, planned, has_judgments=has_judgments, levels=True, threads=cores()
+    )
+    streams = stream.Streams(model, base, n, len(factors))
     stream.stream_factors(
         model,
+        t,
         streams,
-        n,
-        designs,
-        lambda r: fast.evaluate(model, t, r, has_judgments=has_judgments, levels=False),
+        planned.take(np.arange(n)),
+        [fast.plan(model, t, d, has_judgments=has_judgments) for d in designs],
+        has_judgments=has_judgments,
     )
     goalposts = base_runs.norm == 0
     units = _unit_table(ev, model, base, goalposts)

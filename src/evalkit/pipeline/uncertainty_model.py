@@ -21,6 +21,7 @@ units. Run 0 of the nominal choices equals :func:`~evalkit.pipeline.evaluate_pre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ from scipy import sparse
 
 from ..measure import UNIT
 from ..spec import WeightSpec
+from ..system import chunk
 from ..weights.ahp import ahp_priorities
 from ..weights.batched import BATCHED
 from ..weights.weightset import ahp_group
@@ -153,41 +155,144 @@ def _replicate_values(
     st_rows = st_index.get_indexer(keys[starts])
     di_rows = di_index.get_indexer(pd.Index(dist[d_starts], name="district"))
     rng = np.random.default_rng(seed)
-    valid = ~np.isnan(x)
-    x0 = np.where(valid, x, 0.0)
     n = len(resp)
-    # every replicate at once: how often each officer is drawn (within their station), then the
-    # station sums of answers and of answered cells as one sparse product
-    pick = starts[station_of][None, :] + rng.integers(0, counts[station_of], size=(r, n))
-    drawn = np.bincount((pick + n * np.arange(r)[:, None]).ravel(), minlength=r * n)
-    # row (replicate k, station s) holds the draws of s's officers: contiguous, as rows are sorted
+    n_items = x.shape[1]
+    # every replicate at once: which officer of their station each draw takes
+    pick = rng.integers(0, counts[station_of], size=(r, n), dtype=np.int32)  # as int64 draws
+    d_first = np.searchsorted(starts, d_starts)
+
+    def values(sums: np.ndarray, rows: np.ndarray, out: np.ndarray, k0: int) -> None:
+        """Indicator values of units from their sums (replicates k0.., units, 2 I): the mean
+        answer of each item, then of the items of each indicator; a chunk of replicates at a
+        time (memory), each replicate's mean of means of every unit one matrix product (BLAS
+        rounds a product of fewer rows otherwise)."""
+        ok = rows >= 0
+        step = chunk(len(sums), 8 * sums[0].size)
+        for k in range(0, len(sums), step):  # chunks of replicates (memory), each vectorised
+            part = np.asarray(sums[k : k + step], dtype=float)
+            s_sum, s_cnt = part[..., :n_items], part[..., n_items:]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                item_mean = s_sum / s_cnt  # NaN where no answer
+            have = ~np.isnan(item_mean)
+            num = np.where(have, item_mean, 0.0) @ member
+            den = have.astype(float) @ member
+            with np.errstate(invalid="ignore", divide="ignore"):
+                val = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+            at = slice(1 + k0 + k, 1 + k0 + k + len(part))
+            out[at, rows[ok][:, None], leaf_cols[None, :]] = val[:, ok]
+
+    exact = _exact_dtype(x, int(counts.max(initial=0)))
+    if exact is None:
+        # sums that depend on their order: as one sparse product, then the districts' in order
+        valid = ~np.isnan(x)
+        both = np.concatenate([np.where(valid, x, 0.0), valid], axis=1)
+        sums = _station_draw_sums_sparse(pick, starts, counts, both)
+        values(sums, st_rows, st, 0)
+        values(np.add.reduceat(sums, d_first, axis=1), di_rows, di, 0)
+        return st, di
+    # sums exact in any order: the answers and the answered cells of each officer (row n: past
+    # a station's officers), summed block by block of like-sized stations, a chunk of replicates
+    # at a time into one buffer (memory)
+    padded = np.zeros((n + 1, 2 * n_items), exact)
+    np.copyto(padded[:n, :n_items], x, where=~np.isnan(x))
+    padded[:n, n_items:] = ~np.isnan(x)
+    del x
+    kc = chunk(r, len(starts) * padded[0].nbytes, chunks=8)  # one buffer, reused
+    sums = np.empty((kc, len(starts), padded.shape[1]), exact)
+    d_sums = np.empty((kc, len(d_starts), padded.shape[1]))
+    for k0 in range(0, r, kc):  # chunks of replicates (memory)
+        part = sums[: min(kc, r - k0)]
+        for sts, block in station_draw_sums(pick[k0 : k0 + kc], starts, counts, padded):
+            part[:, sts] = block.transpose(1, 0, 2)
+        values(part, st_rows, st, k0)
+        # a district pools its stations' officers: the sums of its stations (exact)
+        dpart = d_sums[: len(part)]
+        np.add.reduceat(part, d_first, axis=1, dtype=float, out=dpart)
+        values(dpart, di_rows, di, k0)
+    return st, di
+
+
+def station_draw_sums(
+    pick: np.ndarray, starts: np.ndarray, counts: np.ndarray, padded: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    r"""Sums over each station's bootstrap draws of its officers' values, a block of stations at
+    a time: (the block's stations, their sums (block, r, c)) with
+
+    .. math:: \mathrm{sums}_{s,k} = \sum_{j < n_s} v_{b_s + p_{k, b_s + j}}
+
+    officers sorted by station (station s holds rows :math:`b_s .. b_s + n_s - 1` of *padded*
+    (n + 1, c), whose row n is zero; *starts* b, *counts* n) and :math:`p_{k,i}` (*pick*, (r, n))
+    the officer of the station that draw i of replicate k takes. Blocks hold stations of like
+    size (padded to the largest, W, at most 1.5 times the smallest): how often each officer is
+    drawn, (block, r, W) from one bincount, times the values (block, W, c), one batched matrix
+    product in the dtype of *padded*, which must hold every sum exactly (:func:`_exact_dtype`):
+    then the sums are those of adding draw by draw, in any order.
+    """
+    r = pick.shape[0]
+    n = len(padded) - 1
+    by_size = np.argsort(counts, kind="stable")
+    sizes = counts[by_size]
+    b0 = 0
+    while b0 < len(by_size):  # blocks of like-sized stations (memory)
+        w = max(1, int(sizes[b0]))
+        b1 = min(
+            b0 + chunk(len(by_size), 8 * r * (w * 3 // 2 + 1)),
+            int(np.searchsorted(sizes, w * 1.5, side="right")),
+        )
+        b1 = max(b1, b0 + 1)
+        sts = by_size[b0:b1]
+        c = counts[sts]
+        width = max(1, int(c.max()))
+        first = np.repeat(np.cumsum(c) - c, c)
+        rows = np.repeat(starts[sts], c) + np.arange(int(c.sum())) - first  # the block's officers
+        local = np.repeat(np.arange(len(sts)), c)
+        flat = (local[None, :] * r + np.arange(r)[:, None]) * width + pick[:, rows]
+        drawn = np.bincount(flat.ravel(), minlength=len(sts) * r * width)
+        slot = np.arange(width)[None, :]
+        officer = np.where(slot < c[:, None], starts[sts][:, None] + slot, n)
+        times = drawn.reshape(len(sts), r, width).astype(padded.dtype)
+        yield sts, np.matmul(times, padded[officer])
+        b0 = b1
+
+
+def _exact_dtype(x: np.ndarray, count: int) -> type | None:
+    """The dtype in which every sum of up to *count* draws of each column of *x* (NaN left out)
+    and of the answered cells is exact: float32 for whole numbers whose sums stay below 2**24,
+    float64 for binary fractions of at most 10 bits (halves, quarters, ...) whose sums stay
+    below 2**52; None otherwise. Checked a chunk of rows at a time (memory)."""
+    whole, biggest = True, 0.0
+    step = chunk(len(x), 8 * x.shape[1])
+    for r0 in range(0, len(x), step):  # chunks of rows (memory), each vectorised
+        v = x[r0 : r0 + step]
+        v = v[~np.isnan(v)]
+        scaled = v * 1024.0
+        if not np.array_equal(scaled, np.round(scaled)):  # infinities fail here too
+            return None
+        whole = whole and bool(np.array_equal(v, np.round(v)))
+        biggest = max(biggest, float(np.abs(v).max(initial=0.0)))
+    count = max(count, 1)
+    if whole and max(biggest, 1.0) * count < 2.0**24:
+        return np.float32
+    if max(biggest, 1.0) * 1024.0 * count < 2.0**52:
+        return np.float64
+    return None
+
+
+def _station_draw_sums_sparse(
+    pick: np.ndarray, starts: np.ndarray, counts: np.ndarray, values: np.ndarray
+) -> np.ndarray:
+    """:func:`station_draw_sums` as one sparse product: row (replicate k, station s) holds how
+    often each of s's officers is drawn (contiguous, as rows are sorted by station)."""
+    r, n = pick.shape
+    station_of = np.repeat(np.arange(len(starts)), counts)
+    drawn = np.bincount(
+        (pick + starts[station_of][None, :] + n * np.arange(r)[:, None]).ravel(), minlength=r * n
+    )
     indptr = np.r_[(n * np.arange(r)[:, None] + starts[None, :]).ravel(), r * n]
     a = sparse.csr_matrix(
         (drawn.astype(float), np.tile(np.arange(n), r), indptr), shape=(r * len(starts), n)
     )
-    sums = (a @ x0).reshape(r, len(starts), -1)
-    cnts = (a @ valid.astype(float)).reshape(r, len(starts), -1)
-    # a district pools its stations' officers: the sums of its stations
-    d_first = np.searchsorted(starts, d_starts)
-    for rows, s_sum, s_cnt, out in (
-        (st_rows, sums, cnts, st),
-        (
-            di_rows,
-            np.add.reduceat(sums, d_first, axis=1),
-            np.add.reduceat(cnts, d_first, axis=1),
-            di,
-        ),
-    ):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            item_mean = s_sum / s_cnt  # NaN where no answer
-        have = ~np.isnan(item_mean)
-        num = np.where(have, item_mean, 0.0) @ member
-        den = have.astype(float) @ member
-        with np.errstate(invalid="ignore", divide="ignore"):
-            val = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-        ok = rows >= 0
-        out[1:, rows[ok][:, None], leaf_cols[None, :]] = val[:, ok]
-    return st, di
+    return np.asarray(a @ values).reshape(r, len(starts), -1)
 
 
 def _expert_replicates(p: Prepared, spec: WeightSpec, r: int, seed: int) -> np.ndarray:
@@ -271,12 +376,15 @@ def build_model(
     complete = ~np.isnan(st[0][shown]).any(axis=1)
     obj = np.full((len(OBJECTIVES), st.shape[0], st.shape[2]), np.nan)
     if complete.sum() >= 2:
-        units = st[:, shown][:, complete]  # (R + 1, m, L)
-        for o, name in enumerate(OBJECTIVES):
-            if name not in objectives:
-                continue
-            with np.errstate(all="ignore"):
-                obj[o] = BATCHED[name](units, p.directions)
+        rows = np.flatnonzero(shown)[complete]
+        # a chunk of replicates at a time (memory; each replicate's weights are its own table's)
+        step = chunk(len(st), 4 * 8 * len(rows) * st.shape[2])
+        for k in range(0, len(st), step):  # chunks of replicates, each vectorised
+            units = st[k : k + step, rows]  # (replicates, m, L)
+            for o, name in enumerate(OBJECTIVES):
+                if name in objectives:
+                    with np.errstate(all="ignore"):
+                        obj[o, k : k + step] = BATCHED[name](units, p.directions)
     codes = pd.factorize(p.matrix.stations.index.get_level_values("district"))[0]
     leaves = tree.leaves()
     return Model(

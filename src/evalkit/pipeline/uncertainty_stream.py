@@ -1,38 +1,50 @@
-r"""The sensitivity design's runs evaluated block by block, their outputs summed, not kept.
+r"""The sensitivity design's runs evaluated chunk by chunk, their outputs summed, not kept.
 
 Saltelli's design needs, besides the 2N runs of A and B (kept: they give the distributions),
 N runs of every matrix :math:`A_B^{(i)}`. Those serve only the sums of the first-order (Saltelli
-et al. 2010) and total (Jansen 1999) estimators, so each factor's runs are evaluated, in blocks
-of draws, added to a :class:`~evalkit.analysis.sensitivity.SobolStream` per output and kind of
-unit, and dropped: memory holds A and B and one block, however many factors vary. The numbers are
-those of evaluating and storing every run first (the same runs, in the same batches).
+et al. 2010) and total (Jansen 1999) estimators, :math:`\sum_j (f(B)_j - c)\, d_j` and
+:math:`\sum_j d_j^2` with :math:`d_j = f(A_B^{(i)})_j - f(A)_j`. So:
+
+- a run of :math:`A_B^{(i)}` whose evaluation is that of A's run of the same row to the last bit
+  (the factor drawn from B changes nothing there: the objective method of an AHP run, the
+  combination's alpha of an equal-weights run, the same aggregation drawn twice; see
+  :meth:`~evalkit.pipeline.uncertainty_fast.Planned.same_as`) has :math:`d_j = 0` and adds
+  nothing: it is counted, not evaluated (about two runs in five with the example's settings);
+- the other runs are evaluated in chunks of draws, every factor's runs of a chunk together, so the
+  statistics' scores of a goalpost draw (A's row, shared by every factor but the goalposts) are
+  computed once for all of them; each chunk's sums are added to a
+  :class:`~evalkit.analysis.sensitivity.SobolStream` per output and kind of unit, and the
+  chunk's outputs dropped: memory holds A and B and a chunk or two, however many factors vary.
+
+Chunks are evaluated in one thread per core (numpy's sorts, products and element-wise work run
+outside the interpreter lock); their sums are added in the order of the chunks, so the numbers are
+the same whatever the threads and the machine's load. They equal those of evaluating and storing
+every run up to the order of the float64 sums: each run's total is computed by the kernels its
+factor's runs evaluated on their own take (:class:`~evalkit.pipeline.uncertainty_fast.Kernels`),
+to the last bit.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from ..analysis.sensitivity import SobolStream, pooled_indices
-from ..system import cores
+from ..system import chunk, cores
 from . import uncertainty_fast as fast
-from .uncertainty_model import Model, Runs
-
-#: Bytes one block of a factor's runs may take (totals and ranks as float32): a factor's N runs
-#: are one block up to this, as many blocks as needed beyond it.
-BLOCK_BYTES = 2**30
+from .uncertainty_model import Model
 
 OUTPUTS = (("score", "total"), ("rank", "rank"))
 
 
-def block_rows(draws: int, units: int) -> int:
-    """Draws per block: all of them while a block stays under :data:`BLOCK_BYTES`."""
-    per_run = max(1, units) * 4 * len(OUTPUTS)
-    return max(1, min(draws, BLOCK_BYTES // per_run))
+def block_rows(draws: int, units: int, runs_per_row: float = 1.0) -> int:
+    """Draws per chunk: as many as keep a chunk's runs (*runs_per_row* a draw) within
+    :data:`~evalkit.system.CHUNK_BYTES` of float64 sums."""
+    runs = chunk(10**9, 8 * max(1, units))
+    return max(1, min(draws, int(runs / max(runs_per_row, 1e-9))))
 
 
 class Streams:
@@ -59,6 +71,22 @@ class Streams:
         for _, _, key, cols, stream in self.parts:
             stream.add(i, np.nan_to_num(getattr(out, key)[:, cols]), start)
 
+    def sums(self, out: fast.Result, span: slice, rows: np.ndarray) -> list:
+        """Each stream's sums of the runs *span* of *out*, rows *rows* of one factor (any thread)."""
+        return [
+            stream.sums(np.nan_to_num(getattr(out, key)[span][:, cols]), rows)
+            for _, _, key, cols, stream in self.parts
+        ]
+
+    def add_sums(self, i: int, sums: list, rows: int) -> None:
+        for (*_, stream), s in zip(self.parts, sums, strict=True):
+            stream.add_sums(i, s, rows)
+
+    def same(self, i: int, rows: int) -> None:
+        """*rows* runs of factor i that equal A's (they add nothing)."""
+        for *_, stream in self.parts:
+            stream.same(i, rows)
+
     def table(self, names: list[str]) -> pd.DataFrame:
         """factor, first_order, total, output, unit_type: indices pooled over the units."""
         rows: list[dict[str, object]] = []
@@ -73,34 +101,59 @@ class Streams:
 
 def stream_factors(
     model: Model,
+    t: fast.Tables,
     streams: Streams,
-    n: int,
-    designs: list[Runs],
-    evaluate: Callable[[Runs], fast.Result],
+    a: fast.Planned,
+    designs: list[fast.Planned],
+    *,
+    has_judgments: bool,
     threads: int | None = None,
 ) -> None:
-    """Evaluate each factor's design (runs of A with that factor from B) block by block and add
-    the outputs to *streams*. Factors are evaluated in *threads* threads (one per core by
-    default; numpy's sorts, products and element-wise work run outside the interpreter lock):
-    each block is the same computation whichever thread runs it, and the sums are added under a
-    lock in any order, which changes them only by rounding in the last bits of a float64."""
-    rows = block_rows(n, model.n_units)
-    jobs = [(i, start) for i in range(len(designs)) for start in range(0, n, rows)]
-    lock = threading.Lock()
+    """Evaluate each factor's design (*designs*: the runs of A with that factor from B, planned as
+    evaluated on their own; *a*: A's runs as planned in the A and B batch) chunk by chunk of
+    draws and add the sums to *streams*; runs equal to A's are counted only. Chunks run in
+    *threads* threads (one per core by default)."""
+    n = len(a)
+    todo = []
+    for i, d in enumerate(designs):
+        rows = np.flatnonzero(~d.same_as(a))
+        streams.same(i, n - rows.size)
+        todo.append(rows)
+    if n == 0 or not designs:
+        return
+    rows_per_chunk = block_rows(n, model.n_units, sum(r.size for r in todo) / n)
+    chunks = [(r0, min(n, r0 + rows_per_chunk)) for r0 in range(0, n, rows_per_chunk)]
 
-    def one(job: tuple[int, int]) -> None:
-        i, start = job
-        sel = np.arange(start, min(n, start + rows))
-        runs = designs[i]
-        out = evaluate(runs if len(sel) == n else runs.take(sel))
-        with lock:
-            streams.add(i, out, start)
+    def one(chunk: tuple[int, int]) -> list[tuple[int, int, list]]:
+        r0, r1 = chunk
+        parts = []
+        for i, rows in enumerate(todo):  # the factors (a handful), each its rows in the chunk
+            sel = rows[np.searchsorted(rows, r0) : np.searchsorted(rows, r1)]
+            if sel.size:
+                parts.append((i, sel))
+        if not parts:
+            return []
+        p = fast.Planned.concat([designs[i].take(sel) for i, sel in parts])
+        out = fast.evaluate(model, t, p, has_judgments=has_judgments, levels=False)
+        sums, pos = [], 0
+        for i, sel in parts:
+            sums.append((i, sel.size, streams.sums(out, slice(pos, pos + sel.size), sel)))
+            pos += sel.size
+        return sums
 
-    workers = max(1, min(threads or cores(), len(jobs)))
+    workers = max(1, min(threads or cores(), len(chunks)))
     if workers == 1:
-        for job in jobs:  # blocks of factors' draws (memory), each evaluated at once
-            one(job)
+        for chunk in chunks:  # chunks of draws (memory), each evaluated at once
+            for i, rows, s in one(chunk):
+                streams.add_sums(i, s, rows)
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(one, jobs):  # re-raises a block's error
-            pass
+        pending: deque[Future] = deque()
+        for chunk in chunks:  # a few chunks submitted ahead; their sums wait, small
+            pending.append(pool.submit(one, chunk))
+            while len(pending) > 2 * workers:
+                for i, rows, s in pending.popleft().result():  # in the chunks' order
+                    streams.add_sums(i, s, rows)
+        while pending:
+            for i, rows, s in pending.popleft().result():
+                streams.add_sums(i, s, rows)
