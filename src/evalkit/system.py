@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 #: Bytes of the largest arrays a chunk of array work may take. Arrays this small are served again
 #: and again from memory the allocator already holds (glibc keeps freed blocks up to 32 MiB);
@@ -27,4 +29,18 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-__all__ = ["CHUNK_BYTES", "chunk", "cores"]
+def in_threads(fn: Callable[[int], object], jobs: Iterable[int], threads: int) -> None:
+    """fn(job) for every job, in *threads* threads (numpy's sorts, products and element-wise work
+    run outside the interpreter lock). The jobs must write apart; an error is raised here."""
+    jobs = list(jobs)
+    workers = max(1, min(threads, len(jobs)))
+    if workers == 1:
+        for job in jobs:  # chunks of array work, each vectorised
+            fn(job)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(fn, jobs):  # re-raises a job's error
+            pass
+
+
+__all__ = ["CHUNK_BYTES", "chunk", "cores", "in_threads"]

@@ -78,12 +78,39 @@ def test_station_draw_sums_equal_adding_draw_by_draw(dtype, monkeypatch) -> None
 
 
 def test_exact_dtype_chooses_what_holds_every_sum() -> None:
-    whole = np.array([[1.0, 5.0], [np.nan, 3.0]])
+    whole = [np.array([1.0, np.nan]), np.array([5.0, 3.0])]
     assert _exact_dtype(whole, 60) is np.float32
     assert _exact_dtype(whole, 2**23) is np.float64  # 5 * 2**23 is past float32's 2**24
-    assert _exact_dtype(whole / 4, 60) is np.float64  # quarters: binary fractions
-    assert _exact_dtype(whole / 10, 60) is None  # tenths: sums depend on their order
-    assert _exact_dtype(np.array([[np.inf]]), 2) is None
+    assert _exact_dtype([c / 4 for c in whole], 60) is np.float64  # quarters: binary fractions
+    assert _exact_dtype([c / 10 for c in whole], 60) is None  # tenths: sums depend on order
+    assert _exact_dtype([np.array([np.inf])], 2) is None
+
+
+@pytest.fixture(scope="module")
+def example_prepared(tmp_path_factory: pytest.TempPathFactory):
+    dst = tmp_path_factory.mktemp("kernels_p") / "project"
+    dst.mkdir()
+    shutil.copyfile(ROOT / "evalkit.yaml", dst / "evalkit.yaml")
+    shutil.copytree(ROOT / "indicators", dst / "indicators")
+    shutil.copytree(ROOT / "surveys", dst / "surveys")
+    return prepare(dst)
+
+
+def test_replicate_values_in_blocks_threads_or_one_sparse_product(example_prepared, monkeypatch):
+    """The example's bootstrap replicates: blocks of like-sized stations in chunks of 3
+    replicates in two threads, and the sparse product taken when sums could depend on their
+    order, give the same values to the last bit."""
+    from evalkit.pipeline import uncertainty_model as um
+
+    blocks = um._replicate_values(example_prepared, 9, 17)
+    monkeypatch.setattr(system, "CHUNK_BYTES", 3 * 40 * 46 * 4 // 4)  # buffers of 3 replicates
+    threaded = um._replicate_values(example_prepared, 9, 17, threads=2)
+    monkeypatch.setattr(um, "_exact_dtype", lambda cols, count: None)
+    sparse = um._replicate_values(example_prepared, 9, 17)
+    for a, b, c in zip(blocks, threaded, sparse, strict=True):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+    assert not np.array_equal(blocks[0][1], blocks[0][2])  # replicates differ
 
 
 @pytest.fixture(scope="module")

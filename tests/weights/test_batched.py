@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from evalkit.weights import critic_weights, cv_weights, entropy_weights, std_weights
-from evalkit.weights.batched import BATCHED
+from evalkit.weights.batched import BATCHED, objective_weights_batched
 
 ONE = {"entropy": entropy_weights, "critic": critic_weights, "std": std_weights, "cv": cv_weights}
 
@@ -32,3 +32,15 @@ def test_nothing_varies_is_a_nan_row_not_an_error() -> None:
     for f in BATCHED.values():
         w = f(x, None)
         assert np.isnan(w[0]).all() and w[1].sum() == pytest.approx(1.0)
+
+
+def test_several_methods_at_once_equal_each_alone() -> None:
+    """The min-max scaling shared by entropy, CRITIC and the standard deviation (reflected for
+    the first two only) gives each method's weights to the last bit."""
+    rng = np.random.default_rng(21)
+    x = rng.uniform(0, 50, (4, 30, 6))
+    x[1, :, 2] = 7.0  # a constant column
+    d = np.array([1, -1, 1, 1, -1, 1])
+    got = objective_weights_batched(x, d, ("entropy", "critic", "std", "cv"))
+    for method in ("entropy", "critic", "std", "cv"):
+        np.testing.assert_array_equal(got[method], BATCHED[method](x, d))

@@ -40,7 +40,7 @@ from threadpoolctl import threadpool_limits
 
 from ..errors import MethodError
 from ..spec import UncertaintySpec
-from ..system import cores
+from ..system import chunk, cores
 from . import uncertainty_fast as fast
 from . import uncertainty_stream as stream
 from .uncertainty_model import (
@@ -281,6 +281,7 @@ def _monte_carlo(ev, u: UncertaintySpec) -> Uncertainty:
         respondents=u.respondents,
         experts=u.experts and has_judgments,
         objectives=tuple({*u.objective, ev.weights.objective}),
+        threads=cores(),
     )
     nominal = _nominal(ev)
     guess = _guess_mask(ev)
@@ -340,18 +341,36 @@ def _guess_mask(ev) -> np.ndarray:
 
 def _percentiles(x: np.ndarray) -> np.ndarray:
     """5th, 50th and 95th percentiles of each column (linear interpolation, as numpy's default),
-    NaN left out; NaN for a column with no value (a station never shown). One sort for all."""
-    srt = np.sort(x, axis=0)  # NaN last
-    n = (~np.isnan(x)).sum(axis=0)
+    NaN left out; NaN for a column with no value (a station never shown). One sort per column, a
+    block of columns at a time (memory)."""
     out = np.full((3, x.shape[1]), np.nan)
-    ok = n > 0
-    for k, q in enumerate((5, 50, 95)):  # three quantiles, each vectorised over the columns
-        pos = q / 100 * np.maximum(n - 1, 0)
-        lo = np.floor(pos).astype(int)
-        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
-        a = np.take_along_axis(srt, lo[None, :], axis=0)[0]
-        b = np.take_along_axis(srt, hi[None, :], axis=0)[0]
-        out[k, ok] = (a + (pos - lo) * (b - a))[ok]
+    step = chunk(x.shape[1], 2 * x.shape[0] * x.itemsize)
+    for c0 in range(0, x.shape[1], step):  # blocks of columns, each vectorised
+        srt = np.ascontiguousarray(x[:, c0 : c0 + step].T)  # (columns, draws)
+        srt.sort(axis=1)  # NaN last
+        n = (~np.isnan(srt)).sum(axis=1)
+        ok = n > 0
+        for k, q in enumerate((5, 50, 95)):  # three quantiles, each vectorised over the columns
+            pos = q / 100 * np.maximum(n - 1, 0)
+            lo = np.floor(pos).astype(int)
+            hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
+            a = np.take_along_axis(srt, lo[:, None], axis=1)[:, 0]
+            b = np.take_along_axis(srt, hi[:, None], axis=1)[:, 0]
+            out[k, c0 : c0 + step][ok] = (a + (pos - lo) * (b - a))[ok]
+    return out
+
+
+def _level_shares(level: np.ndarray, rows: np.ndarray, levels: int) -> np.ndarray:
+    """(levels, U): the share of the runs *rows* in which each unit has each level (1-based;
+    NaN where it has none), a block of units at a time (memory)."""
+    out = np.empty((levels, level.shape[1]))
+    step = chunk(level.shape[1], 2 * len(rows) * level.itemsize)
+    for c0 in range(0, level.shape[1], step):  # blocks of units, each vectorised
+        block = level[rows, c0 : c0 + step]
+        valid = (~np.isnan(block)).sum(axis=0)
+        with np.errstate(all="ignore"):
+            for k in range(levels):  # a handful of levels
+                out[k, c0 : c0 + step] = (block == k + 1).sum(axis=0) / valid
     return out
 
 
@@ -383,16 +402,13 @@ def _unit_table(ev, model: Model, out: fast.Result, goalposts: np.ndarray) -> pd
         }
     )
     # levels are defined on the goalpost scale: their probabilities come from goalpost draws
-    levels = out.level[goalposts]
-    valid = ~np.isnan(levels)
-    with np.errstate(all="ignore"):
-        for k, lv in enumerate(tree.levels, start=1):
-            frame[f"p_level_{lv.id}"] = (levels == k).sum(axis=0) / valid.sum(axis=0)
+    shares = _level_shares(out.level, np.flatnonzero(goalposts), len(tree.levels))
+    for k, lv in enumerate(tree.levels):
+        frame[f"p_level_{lv.id}"] = shares[k]
     frame["level"] = nominal_level
-    frame["p_level"] = [
-        frame.at[i, f"p_level_{tree.levels[int(lv) - 1].id}"] if lv == lv else np.nan
-        for i, lv in enumerate(nominal_level)
-    ]
+    known = ~np.isnan(nominal_level)
+    nominal = np.where(known, nominal_level, 1).astype(int) - 1
+    frame["p_level"] = np.where(known, shares[nominal, np.arange(len(nominal))], np.nan)
     rd = _percentiles(out.rank_in_district)
     frame["rank_in_district"] = np.r_[
         st["rank_in_district"].to_numpy(float), np.full(len(di), np.nan)

@@ -17,13 +17,11 @@ the collapsed product cannot do). A test checks both paths against each other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..system import chunk
+from ..system import chunk, in_threads
 from .uncertainty_model import GEOMETRIC_FLOOR, Model, Runs, _leaf_globals, local_weights
 from .uncertainty_model import run as run_reference
 
@@ -241,7 +239,7 @@ def _stat_part(
     group_start = np.cumsum(counts) - counts
     slot = _slots(inverse * 2 + alone)  # position among the group's runs of the same kernel
     span = m.best[tc] - m.worst[tc]
-    xt = t.stat_values[cols].T.astype(np.float32)  # (Lt, U)
+    xt = np.ascontiguousarray(t.stat_values[cols].T, dtype=np.float32)  # (Lt, U)
     gt = g[:, :, tc].astype(np.float32)  # (K, runs, Lt)
     block = max(1, STAT_BLOCK_BYTES // max(1, xt.nbytes))
     for q0 in range(0, len(uniq), block):  # blocks of goalpost draws (cache), not single draws
@@ -253,9 +251,13 @@ def _stat_part(
         best = np.where(minmax[:, None], t.stat_bounds[1], m.best[tc] + sh[:, 1] * span)
         a = (100.0 / (best - worst)).astype(np.float32)  # the tree refuses equal goalposts
         c = (-worst * a).astype(np.float32)
-        z = np.multiply(xt[None], a[:, :, None])  # (q, Lt, U)
-        z += c[:, :, None]
-        np.clip(z, 0.0, 100.0, out=z)
+        zc = np.multiply(xt[None], a[:, :, None])  # (q, Lt, U), each statistic's units in a row
+        zc += c[:, :, None]
+        np.clip(zc, 0.0, 100.0, out=zc)
+        # the products' layout: a unit's statistics side by side (BLAS's matrix-vector product
+        # rounds by layout; this is the one the analysis has always used)
+        z = np.empty((q1 - q0, zc.shape[2], zc.shape[1]), np.float32).transpose(0, 2, 1)
+        z[...] = zc
         if lg.any():
             zl = z[lg]
             np.maximum(zl, GEOMETRIC_FLOOR, out=zl)
@@ -485,16 +487,3 @@ def evaluate(
 
     in_threads(one, range(0, c, step), threads)
     return Result(total, rank, in_d, lv)
-
-
-def in_threads(fn: Callable[[int], None], jobs: range | list, threads: int) -> None:
-    """fn(job) for every job, in *threads* threads (numpy's sorts, products and element-wise work
-    run outside the interpreter lock); the jobs must write apart."""
-    workers = max(1, min(threads, len(jobs)))
-    if workers == 1:
-        for job in jobs:  # chunks (memory), each vectorised
-            fn(job)
-        return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(fn, jobs):  # re-raises a job's error
-            pass

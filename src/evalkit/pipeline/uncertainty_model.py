@@ -21,6 +21,7 @@ units. Run 0 of the nominal choices equals :func:`~evalkit.pipeline.evaluate_pre
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -30,9 +31,9 @@ from scipy import sparse
 
 from ..measure import UNIT
 from ..spec import WeightSpec
-from ..system import chunk
+from ..system import chunk, in_threads
 from ..weights.ahp import ahp_priorities
-from ..weights.batched import BATCHED
+from ..weights.batched import objective_weights_batched
 from ..weights.weightset import ahp_group
 from .prepare import Prepared
 
@@ -119,11 +120,12 @@ class Outputs:
 
 
 def _replicate_values(
-    p: Prepared, r: int, seed: int | np.random.SeedSequence
+    p: Prepared, r: int, seed: int | np.random.SeedSequence, threads: int = 1
 ) -> tuple[np.ndarray, np.ndarray]:
     """Raw values of (stations, districts) for r respondent replicates resampled within stations:
     arrays (r + 1, S, L) and (r + 1, D, L), replicate 0 the data as collected. *seed* seeds the
-    draws (a number, or a SeedSequence for independent streams: periods, blocks of replicates)."""
+    draws (a number, or a SeedSequence for independent streams: periods, blocks of replicates);
+    chunks of replicates are summed in *threads* threads (the same numbers)."""
     tree = p.tree
     st_index = p.matrix.stations.index
     di_index = p.matrix.districts.index
@@ -134,29 +136,36 @@ def _replicate_values(
     items = [(leaf, it) for leaf, it in tree.items()]
     if r == 0 or not items:
         return st, di
-    resp = p.survey.responses.sort_values(UNIT, kind="stable")
-    cols = []
-    for leaf, it in items:
-        scale = tree.scales[leaf.source.scale]  # type: ignore[union-attr]
-        x = pd.to_numeric(resp[it.id], errors="coerce").to_numpy(dtype=float)
-        cols.append((scale.low + scale.high - x) if it.reverse else x)
-    x = np.column_stack(cols)  # (N, I) recoded answers, NaN unanswered
-    keys = pd.MultiIndex.from_arrays([resp["district"], resp["station"]], names=UNIT)
-    code = pd.factorize(keys)[0]  # non-decreasing: the rows are sorted by district, station
-    starts = np.flatnonzero(np.diff(code, prepend=-1) != 0)
-    counts = np.diff(np.append(starts, len(resp)))
+    # officers sorted by district, then station (a stable sort, as sort_values(UNIT) sorts)
+    resp = p.survey.responses
+    d_code, d_names = pd.factorize(resp["district"], sort=True)
+    s_code, s_names = pd.factorize(resp["station"], sort=True)
+    pair = d_code.astype(np.int64) * max(len(s_names), 1) + s_code
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    counts = np.diff(np.append(starts, len(pair)))
     station_of = np.repeat(np.arange(len(starts)), counts)
-    dist = resp["district"].to_numpy()
+    dist = d_code[order]
     d_starts = np.flatnonzero(np.r_[True, dist[1:] != dist[:-1]])
+    keys = pd.MultiIndex.from_arrays(
+        [d_names[dist[starts]], s_names[s_code[order[starts]]]], names=UNIT
+    )
+    cols = []
+    for leaf, it in items:  # the items (a few dozen columns), each vectorised over the officers
+        scale = tree.scales[leaf.source.scale]  # type: ignore[union-attr]
+        x = pd.to_numeric(resp[it.id], errors="coerce").to_numpy(dtype=float)[order]
+        cols.append((scale.low + scale.high - x) if it.reverse else x)
+    del pair, dist, order
     leaf_pos = {lf.id: i for i, lf in enumerate(tree.leaves())}
     leaf_of_item = np.array([leaf_pos[leaf.id] for leaf, _ in items])
     leaf_cols = np.unique(leaf_of_item)
     member = (leaf_of_item[:, None] == leaf_cols[None, :]).astype(float)  # (I, Ls)
-    st_rows = st_index.get_indexer(keys[starts])
-    di_rows = di_index.get_indexer(pd.Index(dist[d_starts], name="district"))
+    st_rows = st_index.get_indexer(keys)
+    di_rows = di_index.get_indexer(pd.Index(np.asarray(d_names), name="district"))
     rng = np.random.default_rng(seed)
-    n = len(resp)
-    n_items = x.shape[1]
+    n = len(station_of)
+    n_items = len(cols)
     # every replicate at once: which officer of their station each draw takes
     pick = rng.integers(0, counts[station_of], size=(r, n), dtype=np.int32)  # as int64 draws
     d_first = np.searchsorted(starts, d_starts)
@@ -181,9 +190,10 @@ def _replicate_values(
             at = slice(1 + k0 + k, 1 + k0 + k + len(part))
             out[at, rows[ok][:, None], leaf_cols[None, :]] = val[:, ok]
 
-    exact = _exact_dtype(x, int(counts.max(initial=0)))
+    exact = _exact_dtype(cols, int(counts.max(initial=0)))
     if exact is None:
         # sums that depend on their order: as one sparse product, then the districts' in order
+        x = np.column_stack(cols)
         valid = ~np.isnan(x)
         both = np.concatenate([np.where(valid, x, 0.0), valid], axis=1)
         sums = _station_draw_sums_sparse(pick, starts, counts, both)
@@ -192,15 +202,26 @@ def _replicate_values(
         return st, di
     # sums exact in any order: the answers and the answered cells of each officer (row n: past
     # a station's officers), summed block by block of like-sized stations, a chunk of replicates
-    # at a time into one buffer (memory)
+    # at a time into a buffer of the thread's (memory), chunks in one thread per core
     padded = np.zeros((n + 1, 2 * n_items), exact)
-    np.copyto(padded[:n, :n_items], x, where=~np.isnan(x))
-    padded[:n, n_items:] = ~np.isnan(x)
-    del x
-    kc = chunk(r, len(starts) * padded[0].nbytes, chunks=8)  # one buffer, reused
-    sums = np.empty((kc, len(starts), padded.shape[1]), exact)
-    d_sums = np.empty((kc, len(d_starts), padded.shape[1]))
-    for k0 in range(0, r, kc):  # chunks of replicates (memory)
+    for j, x in enumerate(cols):  # the items, each vectorised
+        answered = ~np.isnan(x)
+        np.copyto(padded[:n, j], x, where=answered)
+        padded[:n, n_items + j] = answered
+    del cols
+    kc = chunk(r, len(starts) * padded[0].nbytes, chunks=4)  # a buffer a thread, reused
+    buffers: queue.SimpleQueue = queue.SimpleQueue()
+    workers = min(threads, -(-r // kc))
+    for _ in range(workers):
+        buffers.put(
+            (
+                np.empty((kc, len(starts), padded.shape[1]), exact),
+                np.empty((kc, len(d_starts), padded.shape[1])),
+            )
+        )
+
+    def one(k0: int) -> None:
+        sums, d_sums = buffers.get()
         part = sums[: min(kc, r - k0)]
         for sts, block in station_draw_sums(pick[k0 : k0 + kc], starts, counts, padded):
             part[:, sts] = block.transpose(1, 0, 2)
@@ -209,6 +230,9 @@ def _replicate_values(
         dpart = d_sums[: len(part)]
         np.add.reduceat(part, d_first, axis=1, dtype=float, out=dpart)
         values(dpart, di_rows, di, k0)
+        buffers.put((sums, d_sums))
+
+    in_threads(one, range(0, r, kc), workers)  # chunks of replicates, writing apart
     return st, di
 
 
@@ -255,16 +279,14 @@ def station_draw_sums(
         b0 = b1
 
 
-def _exact_dtype(x: np.ndarray, count: int) -> type | None:
-    """The dtype in which every sum of up to *count* draws of each column of *x* (NaN left out)
-    and of the answered cells is exact: float32 for whole numbers whose sums stay below 2**24,
-    float64 for binary fractions of at most 10 bits (halves, quarters, ...) whose sums stay
-    below 2**52; None otherwise. Checked a chunk of rows at a time (memory)."""
+def _exact_dtype(cols: list[np.ndarray], count: int) -> type | None:
+    """The dtype in which every sum of up to *count* draws of each column (NaN left out) and of
+    the answered cells is exact: float32 for whole numbers whose sums stay below 2**24, float64
+    for binary fractions of at most 10 bits (halves, quarters, ...) whose sums stay below 2**52;
+    None otherwise."""
     whole, biggest = True, 0.0
-    step = chunk(len(x), 8 * x.shape[1])
-    for r0 in range(0, len(x), step):  # chunks of rows (memory), each vectorised
-        v = x[r0 : r0 + step]
-        v = v[~np.isnan(v)]
+    for x in cols:  # the columns, each vectorised
+        v = x[~np.isnan(x)]
         scaled = v * 1024.0
         if not np.array_equal(scaled, np.round(scaled)):  # infinities fail here too
             return None
@@ -355,11 +377,13 @@ def build_model(
     respondents: bool,
     experts: bool,
     objectives: tuple[str, ...] = OBJECTIVES,
+    threads: int = 1,
 ) -> Model:
-    """Precompute the arrays of :class:`Model` (replicates only for the factors that vary)."""
+    """Precompute the arrays of :class:`Model` (replicates only for the factors that vary), the
+    replicates' values and objective weights in *threads* threads (the same numbers)."""
     tree = p.tree
     ta = TreeArrays.of(tree)
-    st, di = _replicate_values(p, replicates if respondents else 0, seed)
+    st, di = _replicate_values(p, replicates if respondents else 0, seed, threads)
     shown = p.station_respondents.to_numpy() >= p.spec.report.min_respondents
     ahp = _expert_replicates(p, spec, replicates if experts and p.judgments else 0, seed)
     n = len(ta.ids)
@@ -379,12 +403,17 @@ def build_model(
         rows = np.flatnonzero(shown)[complete]
         # a chunk of replicates at a time (memory; each replicate's weights are its own table's)
         step = chunk(len(st), 4 * 8 * len(rows) * st.shape[2])
-        for k in range(0, len(st), step):  # chunks of replicates, each vectorised
+
+        wanted = tuple(name for name in OBJECTIVES if name in objectives)
+
+        def weigh(k: int) -> None:
             units = st[k : k + step, rows]  # (replicates, m, L)
-            for o, name in enumerate(OBJECTIVES):
-                if name in objectives:
-                    with np.errstate(all="ignore"):
-                        obj[o, k : k + step] = BATCHED[name](units, p.directions)
+            with np.errstate(all="ignore"):
+                got = objective_weights_batched(units, p.directions, wanted)
+            for name, w in got.items():
+                obj[OBJECTIVES.index(name), k : k + step] = w
+
+        in_threads(weigh, range(0, len(st), step), threads)  # chunks, writing apart
     codes = pd.factorize(p.matrix.stations.index.get_level_values("district"))[0]
     leaves = tree.leaves()
     return Model(

@@ -47,6 +47,18 @@ def block_rows(draws: int, units: int, runs_per_row: float = 1.0) -> int:
     return max(1, min(draws, int(runs / max(runs_per_row, 1e-9))))
 
 
+def _columns(a: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``np.nan_to_num(a[:, cols])`` without copying what need not be: a view when *cols* are
+    consecutive, NaN and infinities replaced only when there are any."""
+    if cols.size and cols[-1] - cols[0] + 1 == cols.size and (np.diff(cols) == 1).all():
+        out = a[:, cols[0] : cols[-1] + 1]
+    else:
+        out = a[:, cols]
+    if out.size and not (np.isfinite(out.min()) and np.isfinite(out.max())):
+        out = np.nan_to_num(out)
+    return out
+
+
 class Streams:
     """One :class:`SobolStream` per (output, kind of unit) of the A and B runs in *base*
     (rows 0..N-1 are A, N..2N-1 are B)."""
@@ -62,19 +74,18 @@ class Streams:
             ):
                 if cols.size == 0:
                     continue
-                f_all = getattr(base, key)[:, cols]
-                f_all = np.nan_to_num(f_all)
+                f_all = _columns(getattr(base, key), cols)
                 self.parts.append((output, kind, key, cols, SobolStream(f_all[:n], f_all[n:], k)))
 
     def add(self, i: int, out: fast.Result, start: int) -> None:
         """Rows start.. of factor i's runs."""
         for _, _, key, cols, stream in self.parts:
-            stream.add(i, np.nan_to_num(getattr(out, key)[:, cols]), start)
+            stream.add(i, _columns(getattr(out, key), cols), start)
 
     def sums(self, out: fast.Result, span: slice, rows: np.ndarray) -> list:
         """Each stream's sums of the runs *span* of *out*, rows *rows* of one factor (any thread)."""
         return [
-            stream.sums(np.nan_to_num(getattr(out, key)[span][:, cols]), rows)
+            stream.sums(_columns(getattr(out, key)[span], cols), rows)
             for _, _, key, cols, stream in self.parts
         ]
 

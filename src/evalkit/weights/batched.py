@@ -15,16 +15,25 @@ import numpy as np
 
 def _minmax(x: np.ndarray, directions: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """(z, varies): columns scaled to [0, 1] per table, cost columns reflected; constant -> 0."""
+    z, varies = _scaled(x)
+    return _reflected(z, varies, directions), varies[:, 0, :]
+
+
+def _scaled(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(z, varies (b, 1, n)): columns scaled to [0, 1] per table, before reflection and masking."""
     mag = np.max(np.abs(x), axis=1, keepdims=True)
     x = x / np.where(np.isfinite(mag) & (mag > 0), mag, 1.0)
     lo = x.min(axis=1, keepdims=True)
     hi = x.max(axis=1, keepdims=True)
     span = hi - lo
     varies = span > 0
-    z = (x - lo) / np.where(varies, span, 1.0)
+    return (x - lo) / np.where(varies, span, 1.0), varies
+
+
+def _reflected(z: np.ndarray, varies: np.ndarray, directions: np.ndarray | None) -> np.ndarray:
     if directions is not None:
         z = np.where(np.asarray(directions) < 0, 1.0 - z, z)
-    return np.where(varies, z, 0.0), varies[:, 0, :]
+    return np.where(varies, z, 0.0)
 
 
 def _normalise(c: np.ndarray) -> np.ndarray:
@@ -36,9 +45,11 @@ def _normalise(c: np.ndarray) -> np.ndarray:
 
 def entropy_weights_batched(x: np.ndarray, directions: np.ndarray | None = None) -> np.ndarray:
     """Entropy weights of each table of a (b, m, n) stack (Shannon 1948; Zeleny 1982)."""
-    x = np.asarray(x, dtype=float)
-    m = x.shape[1]
-    z, varies = _minmax(x, directions)
+    return _entropy(*_minmax(np.asarray(x, dtype=float), directions))
+
+
+def _entropy(z: np.ndarray, varies: np.ndarray) -> np.ndarray:
+    m = z.shape[1]
     s = z.sum(axis=1)
     zlogz = (z * np.log(np.maximum(z, np.finfo(float).tiny))).sum(axis=1)
     ok = varies & (s > 0)
@@ -50,13 +61,19 @@ def entropy_weights_batched(x: np.ndarray, directions: np.ndarray | None = None)
 
 def std_weights_batched(x: np.ndarray, directions: np.ndarray | None = None) -> np.ndarray:
     """Standard-deviation weights of min-max scaled columns (Diakoulaki et al. 1995, §2)."""
-    z, _ = _minmax(np.asarray(x, dtype=float), None)
+    return _std(*_minmax(np.asarray(x, dtype=float), None))
+
+
+def _std(z: np.ndarray, varies: np.ndarray) -> np.ndarray:
     return _normalise(z.std(axis=1))
 
 
 def critic_weights_batched(x: np.ndarray, directions: np.ndarray | None = None) -> np.ndarray:
     """CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995): sigma_j * sum_k (1 - r_jk)."""
-    z, varies = _minmax(np.asarray(x, dtype=float), directions)
+    return _critic(*_minmax(np.asarray(x, dtype=float), directions))
+
+
+def _critic(z: np.ndarray, varies: np.ndarray) -> np.ndarray:
     sd = z.std(axis=1)
     zc = z - z.mean(axis=1, keepdims=True)
     cov = np.einsum("bmi,bmj->bij", zc, zc) / z.shape[1]
@@ -79,6 +96,27 @@ def cv_weights_batched(x: np.ndarray, directions: np.ndarray | None = None) -> n
     v = a.std(axis=1) / a.mean(axis=1)
     w = _normalise(v)
     return np.where((x <= 0).any(axis=(1, 2))[:, None], np.nan, w)
+
+
+def objective_weights_batched(
+    x: np.ndarray, directions: np.ndarray | None, methods: tuple[str, ...]
+) -> dict[str, np.ndarray]:
+    """{method: weights (b, n)} of each table of a (b, m, n) stack for several *methods* at once:
+    the same numbers as :data:`BATCHED`'s functions one by one, the min-max scaling they share
+    computed once (its cost-column reflection for entropy and CRITIC, not for the standard
+    deviation)."""
+    x = np.asarray(x, dtype=float)
+    shared = {"entropy": _entropy, "critic": _critic, "std": _std}
+    out = {m: BATCHED[m](x, directions) for m in methods if m not in shared}
+    todo = [m for m in methods if m in shared]
+    if todo:
+        z, varies = _scaled(x)
+        plain = _reflected(z, varies, None) if "std" in todo else None
+        reflected = _reflected(z, varies, directions) if {"entropy", "critic"} & set(todo) else None
+        for m in todo:
+            scaled = plain if m == "std" else reflected
+            out[m] = shared[m](scaled, varies[:, 0, :])  # type: ignore[arg-type]
+    return out
 
 
 BATCHED = {
