@@ -111,7 +111,7 @@ class SobolStream:
         return self._centred(self._b, slice(None))
 
     def _centred(self, f: np.ndarray, rows: slice | np.ndarray) -> np.ndarray:
-        return np.asarray(f[rows], dtype=float) - self.centre
+        return np.subtract(f[rows], self.centre, dtype=float)
 
     def add(self, i: int, f_ab: np.ndarray, start: int = 0) -> None:
         """Rows ``start:start + len(f_ab)`` of factor *i*'s outputs f(A_B^(i))."""
@@ -122,7 +122,7 @@ class SobolStream:
         f_ab (one row per row taken): :math:`\sum_j (f(B)_j - c)\, d_j` and
         :math:`\sum_j d_j^2`. Computing them touches no state (any thread may); add them with
         :meth:`add_sums`."""
-        d = np.asarray(f_ab, dtype=float) - self.centre
+        d = np.subtract(f_ab, self.centre, dtype=float)
         d -= self._centred(self._a, rows)
         flat = d.reshape(len(d), -1)
         shape = self.variance.shape
