@@ -115,6 +115,7 @@ def main() -> None:
         f"{args.respondents} officers; {load()}"
     )
     walls: dict[int, float] = {}
+    reports: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         proj = project(Path(tmp), args)
         if args.stages:
@@ -125,20 +126,24 @@ def main() -> None:
             res = run_project(proj, lang=args.lang, jobs=jobs)
             wall = walls[jobs] = time.perf_counter() - t
             tm = res.timings
-            rest = wall - tm["evaluate"] - tm["uncertainty"]
+            rest = reports[jobs] = wall - tm["evaluate"] - tm["uncertainty"]
             n = len(res.evaluation.districts)
             print(
                 f"  evalkit run --jobs {jobs}: {wall:7.2f} s wall, {cpu() - c:7.2f} s CPU "
                 f"(read + score {tm['evaluate']:.1f} s, uncertainty {tm['uncertainty']:.1f} s, "
                 f"reports + comparison {rest:.1f} s; "
                 f"{tm['per_district_mean']:.2f} s per district's reports), "
-                f"{len(res.files)} files, {n / wall:.2f} districts' reports per second; "
-                f"{peak()}; {load()}",
+                f"{len(res.files)} files, {n / wall:.2f} districts' reports per second "
+                f"({n / rest:.2f} in the reports stage); {peak()}; {load()}",
                 flush=True,
             )
     if len(walls) > 1:
         first, last = args.jobs[0], args.jobs[-1]
-        print(f"  speed-up {first} -> {last} workers: {walls[first] / walls[last]:.2f}x")
+        print(
+            f"  speed-up {first} -> {last} workers: {walls[first] / walls[last]:.2f}x the run, "
+            f"{reports[first] / reports[last]:.2f}x the reports stage (read, score and the "
+            "uncertainty analysis do not depend on --jobs)"
+        )
 
 
 if __name__ == "__main__":
