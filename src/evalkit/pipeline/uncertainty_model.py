@@ -127,8 +127,6 @@ def _replicate_values(
     draws (a number, or a SeedSequence for independent streams: periods, blocks of replicates);
     chunks of replicates are summed in *threads* threads (the same numbers)."""
     tree = p.tree
-    st_index = p.matrix.stations.index
-    di_index = p.matrix.districts.index
     base_st = p.matrix.stations.to_numpy(dtype=float)
     base_di = p.matrix.districts.to_numpy(dtype=float)
     st = np.repeat(base_st[None], r + 1, axis=0)
@@ -136,33 +134,12 @@ def _replicate_values(
     items = [(leaf, it) for leaf, it in tree.items()]
     if r == 0 or not items:
         return st, di
-    # officers sorted by district, then station (a stable sort, as sort_values(UNIT) sorts)
-    resp = p.survey.responses
-    d_code, d_names = pd.factorize(resp["district"], sort=True)
-    s_code, s_names = pd.factorize(resp["station"], sort=True)
-    pair = d_code.astype(np.int64) * max(len(s_names), 1) + s_code
-    order = np.argsort(pair, kind="stable")
-    pair = pair[order]
-    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    counts = np.diff(np.append(starts, len(pair)))
-    station_of = np.repeat(np.arange(len(starts)), counts)
-    dist = d_code[order]
-    d_starts = np.flatnonzero(np.r_[True, dist[1:] != dist[:-1]])
-    keys = pd.MultiIndex.from_arrays(
-        [d_names[dist[starts]], s_names[s_code[order[starts]]]], names=UNIT
-    )
-    cols = []
-    for leaf, it in items:  # the items (a few dozen columns), each vectorised over the officers
-        scale = tree.scales[leaf.source.scale]  # type: ignore[union-attr]
-        x = pd.to_numeric(resp[it.id], errors="coerce").to_numpy(dtype=float)[order]
-        cols.append((scale.low + scale.high - x) if it.reverse else x)
-    del pair, dist, order
+    cols, starts, counts, d_starts, st_rows, di_rows = _officers(p, items)
     leaf_pos = {lf.id: i for i, lf in enumerate(tree.leaves())}
     leaf_of_item = np.array([leaf_pos[leaf.id] for leaf, _ in items])
     leaf_cols = np.unique(leaf_of_item)
     member = (leaf_of_item[:, None] == leaf_cols[None, :]).astype(float)  # (I, Ls)
-    st_rows = st_index.get_indexer(keys)
-    di_rows = di_index.get_indexer(pd.Index(np.asarray(d_names), name="district"))
+    station_of = np.repeat(np.arange(len(starts)), counts)
     rng = np.random.default_rng(seed)
     n = len(station_of)
     n_items = len(cols)
@@ -234,6 +211,35 @@ def _replicate_values(
 
     in_threads(one, range(0, r, kc), workers)  # chunks of replicates, writing apart
     return st, di
+
+
+def _officers(p: Prepared, items: list) -> tuple:
+    """The officers sorted by district, then station (a stable sort, as ``sort_values(UNIT)``
+    sorts): each item's recoded answers in that order (NaN unanswered), the first row and the
+    count of each station, the first row of each district, and the stations' and districts' rows
+    in the values matrix (-1 for one it lacks)."""
+    tree = p.tree
+    resp = p.survey.responses
+    d_code, d_names = pd.factorize(resp["district"], sort=True)
+    s_code, s_names = pd.factorize(resp["station"], sort=True)
+    pair = d_code.astype(np.int64) * max(len(s_names), 1) + s_code
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    counts = np.diff(np.append(starts, len(pair)))
+    dist = d_code[order]
+    d_starts = np.flatnonzero(np.r_[True, dist[1:] != dist[:-1]])
+    keys = pd.MultiIndex.from_arrays(
+        [d_names[dist[starts]], s_names[s_code[order[starts]]]], names=UNIT
+    )
+    cols = []
+    for leaf, it in items:  # the items (a few dozen columns), each vectorised over the officers
+        scale = tree.scales[leaf.source.scale]
+        x = pd.to_numeric(resp[it.id], errors="coerce").to_numpy(dtype=float)[order]
+        cols.append((scale.low + scale.high - x) if it.reverse else x)
+    st_rows = p.matrix.stations.index.get_indexer(keys)
+    di_rows = p.matrix.districts.index.get_indexer(pd.Index(np.asarray(d_names), name="district"))
+    return cols, starts, counts, d_starts, st_rows, di_rows
 
 
 def station_draw_sums(
