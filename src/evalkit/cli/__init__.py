@@ -229,6 +229,12 @@ def weights(
     show_weights(ev, lang or ev.spec.report.lang, experts, console)
 
 
+# the words before an indicator's notes in `evalkit tree`
+_DIRECTION_WORD = {"zh": "方向依据：", "en": "direction: "}
+_BASIS_WORD = {"zh": "所答问题：", "en": "answers: "}
+_RECORD_WORD = {"zh": "数据来源：", "en": "data from: "}
+
+
 @app.command()
 def tree(
     path: Annotated[
@@ -240,7 +246,7 @@ def tree(
     levels and the level rule."""
     from ..report.i18n import text
     from ..spec import load_spec
-    from ..tree import BASIS_LABELS, LEVEL_RULE_LABELS, load_tree
+    from ..tree import BASIS_LABELS, LEVEL_RULE_LABELS, RECORD_LABELS, load_tree
 
     _check_lang(lang)
     try:
@@ -272,10 +278,16 @@ def tree(
                 highlight=False,
                 markup=False,
             )
-            if n.goalpost_note:
-                console.print(
-                    f"{pad}    {text(n.goalpost_note, lang)}", highlight=False, markup=False
-                )
+            notes = [n.goalpost_note, n.direction_note, n.basis]
+            rec = text(RECORD_LABELS[n.data_source], lang)
+            for label, note in zip(
+                ("", _DIRECTION_WORD[lang], _BASIS_WORD[lang]), notes, strict=True
+            ):
+                if note:
+                    console.print(
+                        f"{pad}    {label}{text(note, lang)}", highlight=False, markup=False
+                    )
+            console.print(f"{pad}    {_RECORD_WORD[lang]}{rec}", highlight=False, markup=False)
         else:
             console.print(f"{pad}{n.id}: {text(n.name, lang)}", highlight=False, markup=False)
     levels = ", ".join(f"{lv.level} {text(lv.name, lang)} >= {lv.min_score:g}" for lv in t.levels)

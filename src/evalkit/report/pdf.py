@@ -550,16 +550,16 @@ def _tree(r: DistrictReport, lang: str) -> dict[str, Any]:
                     _s(rec.get("direction_label")),
                     _goalpost(rec.get("worst")),
                     _goalpost(rec.get("best")),
+                    _s(rec.get("goalpost_basis")),
                     _s(rec.get("unit")),
                 ],
             }
         )
     for row in rows:
         row["cells"] = [c if c != "—" else "" for c in row["cells"]]
-    head = [
-        header(c, lang) for c in ("name", "kind", "source", "direction", "worst", "best", "unit")
-    ]
-    return _table(head, rows, [2.6, 0, 2.4, 0, 0, 0, 1.7], "lllcrrl", size=7.5)
+    cols = ("name", "kind", "source", "direction", "worst", "best", "goalpost_basis", "unit")
+    head = [header(c, lang) for c in cols]
+    return _table(head, rows, [2.6, 0, 2.4, 0, 0, 0, 1.1, 1.7], "lllcrrll", size=7.5)
 
 
 def _weights(r: DistrictReport, lang: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from ..analysis.reliability import reliability_report
 from ..errors import Issue, issues_frame
 from ..outdir import ReportName, reason_text
 from ..pipeline import Evaluation
-from ..tree import IndicatorTree
+from ..tree import BASIS_LABELS, RECORD_LABELS, IndicatorTree
 from ..weights.ahp import fmt_judgment
 from ..weights.consistency import CONSENSUS_MEASURE
 from ..weights.weightset import WEIGHT_COLUMNS
@@ -235,6 +235,10 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
                 "worst": n.worst if n.is_leaf else np.nan,
                 "best": n.best if n.is_leaf else np.nan,
                 "unit": text(n.unit, lang) if n.is_leaf else "",
+                "goalpost_basis": text(BASIS_LABELS[n.goalpost_basis], lang) if n.is_leaf else "",
+                "record": text(RECORD_LABELS[n.data_source], lang) if n.is_leaf else "",
+                "direction_note": text(n.direction_note, lang) if n.direction_note else "",
+                "basis": text(n.basis, lang) if n.basis else "",
             }
         )
     return pd.DataFrame(rows)
