@@ -35,7 +35,7 @@ def test_every_command_is_documented_in_readme() -> None:
 def test_validate_ok(project: Path) -> None:
     res = runner.invoke(app, ["validate", str(project)])
     assert res.exit_code == 0, res.output
-    assert "OK:" in res.output and "1053 respondents" in res.output
+    assert "OK:" in res.output and "1166 respondents" in res.output
     assert "E06" in res.output  # the inconsistent expert is a warning
 
 
@@ -58,7 +58,7 @@ def test_weights_shows_cr_per_expert_and_ri_table(project: Path) -> None:
     res = runner.invoke(app, ["weights", str(project)])
     assert res.exit_code == 0, res.output
     assert "Saaty" in res.output
-    assert re.search(r"E06 .*0\.307 !", res.output)
+    assert re.search(r"E06 .*0\.254 !", res.output)
 
 
 def test_tree_prints_dimensions(project: Path) -> None:
@@ -216,7 +216,7 @@ def test_run_lists_warnings_and_names_levels_and_districts_in_the_report_languag
     rows = [line for line in out.splitlines() if "Donghu District" in line and "│" in line]
     assert rows and "Standardized (3)" in rows[0]  # the level's name, not a bare "3"
     assert "6 warning(s) (all of them are in" in out
-    assert out.count("  warning: ") == 6 and "E06" in out and "梅岭派出所" in out
+    assert out.count("  warning: ") == 6 and "E06" in out and "枫林派出所" in out
     assert "rest on ties" in out and "driven by few stations" in out  # the objective weights
     res = _evalkit("run", str(project), "--no-pdf", "--lang", "zh")
     assert res.returncode == 0, res.stderr

@@ -370,10 +370,20 @@ def _denominator(name: str, base: dict[str, np.ndarray], rng: np.random.Generato
         return np.round(officers * rng.uniform(18.0, 30.0, n), 1)
     if name == "duty_hours":  # community officers' duty hours in the year
         return np.rint(community * rng.uniform(2000.0, 2250.0, n))
+    if name == "station_leaders":  # chief, political instructor, deputy chiefs
+        return rng.integers(3, 6, n).astype(float)
+    if name == "police_offices":  # community police offices (警务室), about one per community
+        return np.maximum(1.0, np.rint(community * rng.uniform(0.8, 1.2, n)))
+    if name == "video_points":  # public video surveillance points in the area
+        return np.rint(residents / rng.uniform(150.0, 400.0, n))
+    if name == "surveyed_residents":  # residents asked in the annual satisfaction survey
+        return rng.integers(80, 301, n).astype(float)
+    if name == "service_applications":  # household-registration, ID and certificate matters a year
+        return np.rint(residents * rng.uniform(0.05, 0.12, n))
     return rng.integers(100, 1001, n).astype(float)
 
 
-_ONE_DECIMAL = frozenset({"it_funding", "repair_hours", "total_budget"})
+_ONE_DECIMAL = frozenset({"it_funding", "repair_hours", "total_budget", "bandwidth_mbps"})
 _POISSON = frozenset({"security_incidents"})
 
 

@@ -145,7 +145,7 @@ def test_the_example_change_table(comparison) -> None:
     assert (d["rank_change"] == 0).all()
     s = comparison.stations
     assert len(s) == 28 and (s["status"] == "both").all()
-    assert s.loc[~s["shown"], "station"].tolist() == ["梅岭派出所"]  # 3 officers
+    assert s.loc[~s["shown"], "station"].tolist() == ["枫林派出所"]  # 3 officers
     assert s.loc[~s["shown"], "rank_change"].isna().all()
     xishan = s[(s["district"] == "西山区") & s["shown"]]
     assert xishan["significant"].all() and (xishan["change"] > 0).all()
