@@ -31,7 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import EvalkitError, FontError, InputError, Issue, Location, PartialRunError
+from .errors import (
+    EvalkitError,
+    FontError,
+    InputError,
+    Issue,
+    Location,
+    MethodError,
+    PartialRunError,
+)
 from .outdir import (
     MANIFEST,
     MAX_STEM_BYTES,
@@ -264,12 +272,17 @@ def run_project(
     jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
+    uncertainty: int | None = None,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
 
     ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
     about what they save).
+
+    ``uncertainty``: the draws of the uncertainty analysis (``uncertainty.draws`` of the project
+    file when None; 0 turns it off). It is computed once, before the reports are rendered, and
+    every report shows it.
 
     The output folder is locked for the run (OutputError when another run holds it, or when it
     cannot be made or written: a file in its place, no permission, a full disk); temporary files
@@ -280,6 +293,14 @@ def run_project(
     happened."""
     t0 = time.perf_counter()
     spec = project if isinstance(project, RunSpec) else load_spec(project)
+    if uncertainty is not None:
+        if uncertainty < 0:
+            raise EvalkitError(
+                f"the uncertainty analysis takes 0 or more draws, not {uncertainty}",
+                zh=f"不确定性分析的抽样数应为 0 或正整数，而不是 {uncertainty}",
+            )
+        draws = dataclasses.replace(spec.uncertainty, draws=uncertainty)
+        spec = dataclasses.replace(spec, uncertainty=draws)
     with OutputLock(spec.output_dir):
         stale = clean_stale(spec.output_dir)
         return _run_locked(spec, lang or spec.report.lang, font, jobs, pdf, progress, stale, t0)
@@ -316,6 +337,10 @@ def _run_locked(
     renamed = renamed_issues(names, pdf, _district_files(ev))
     ev = dataclasses.replace(ev, issues=[*ev.issues, *stale, *renamed])
     display = district_names(ev, lang)
+    t_unc = time.perf_counter()
+    ev = _with_uncertainty(ev)
+    ev = _with_periods(ev)
+    t_unc = time.perf_counter() - t_unc
     try:
         stage = _Staging(out_dir)
     except OSError as exc:
@@ -350,9 +375,50 @@ def _run_locked(
     times = render.times
     timings = {
         "evaluate": t_eval,
+        "uncertainty": t_unc,
         "per_district_mean": sum(times) / len(times) if times else 0.0,
     }
     return RunResult(ev, written_files, seconds, timings, names, record.run_id)
+
+
+def _with_periods(ev: Evaluation) -> Evaluation:
+    """*ev* with its survey periods compared (a project with ``periods:``), once, here; their
+    warnings (units in one period only) join the run's. When the periods cannot be compared (a
+    tree that scores differently, a relative method, a period's data with errors), a warning says
+    why and the reports show no change."""
+    try:
+        result = ev.analysis("periods")
+    except EvalkitError as exc:
+        ev._analyses["periods"] = None
+        why = Issue(
+            Location(),
+            f"the change between survey periods was not computed: {exc}",
+            message_zh=f"未计算各调查期之间的变化：{getattr(exc, 'zh', '') or exc}",
+            severity="warning",
+            check="periods",
+        )
+        return dataclasses.replace(ev, issues=[*ev.issues, why])
+    if result is None or not result.issues:
+        return ev
+    return dataclasses.replace(ev, issues=[*ev.issues, *result.issues])
+
+
+def _with_uncertainty(ev: Evaluation) -> Evaluation:
+    """*ev* with its uncertainty analysis computed (once, here, so that the reports rendered in
+    workers get the result with their models); when the evaluation's methods cannot be varied
+    (MethodError), a warning says why the reports have no uncertainty analysis."""
+    try:
+        ev.analysis("uncertainty")
+    except MethodError as exc:
+        why = Issue(
+            Location(),
+            f"the uncertainty analysis was not run: {exc}",
+            message_zh=f"未进行不确定性分析：{getattr(exc, 'zh', '') or exc}",
+            severity="warning",
+            check="uncertainty",
+        )
+        return dataclasses.replace(ev, issues=[*ev.issues, why])
+    return ev
 
 
 @dataclass
