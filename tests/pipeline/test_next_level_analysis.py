@@ -66,29 +66,30 @@ def test_applying_the_path_reaches_the_next_level(prepared, method: str, scoring
 
 
 def test_example_district_paths(prepared) -> None:
-    """The example's paths (weighted sum, combined weights): 东湖区 is 1.2 points short of 融合级
-    and one indicator closes it; the steps are ordered by gain and each total follows."""
+    """The example's paths (weighted sum, combined weights): 北岭区 is 2.0 points short of 基础级
+    and one indicator closes it; 东湖区 needs seven for 智慧级, ordered by gain, each total
+    following."""
     ev = evaluate_prepared(prepared)
     nl = ev.analysis("next_level")
     u = nl.units[nl.units["kind"] == "district"].set_index("district")
-    assert u.loc["东湖区", "target_zh"] == "融合级" and u.loc["北岭区", "target_zh"] == "基础级"
-    assert u.loc["东湖区", "shortfall"] == pytest.approx(80 - 78.805194, abs=1e-5)
-    assert u["steps"].to_dict() == {"东湖区": 1, "北岭区": 1, "南港区": 5, "西山区": 4}
-    assert u.loc["东湖区", "summary_zh"].startswith("还差 1.2 分达到融合级（80 分）")
-    assert u.loc["东湖区", "summary_en"].startswith("1.2 points short of Integrated (80)")
-    steps = nl.of("南港区").steps
-    assert steps["step"].tolist() == [1, 2, 3, 4, 5]
+    assert u.loc["东湖区", "target_zh"] == "智慧级" and u.loc["北岭区", "target_zh"] == "基础级"
+    assert u.loc["东湖区", "shortfall"] == pytest.approx(90 - 84.483488, abs=1e-5)
+    assert u["steps"].to_dict() == {"东湖区": 7, "北岭区": 1, "南港区": 1, "西山区": 1}
+    assert u.loc["北岭区", "summary_zh"].startswith("还差 2.0 分达到基础级（60 分）")
+    assert u.loc["东湖区", "summary_en"].startswith("5.5 points short of Intelligence-led (90)")
+    steps = nl.of("东湖区").steps
+    assert steps["step"].tolist() == [1, 2, 3, 4, 5, 6, 7]
     assert (np.diff(steps["gain"].to_numpy()) <= 1e-12).all()  # largest gain first
-    before = np.r_[u.loc["南港区", "total"], steps["total_after"].to_numpy()[:-1]]
+    before = np.r_[u.loc["东湖区", "total"], steps["total_after"].to_numpy()[:-1]]
     assert steps["gain"].to_numpy() == pytest.approx(steps["total_after"].to_numpy() - before)
     # a step to the goalpost best is the goalpost itself, in the indicator's unit
     leaves = {leaf.id: leaf for leaf in ev.tree.leaves()}
     full = steps[steps["score_to"] == 100.0]
-    assert len(full) == 4
+    assert len(full) == 6
     assert full["value_to"].tolist() == [leaves[i].best for i in full["indicator"]]
     first = steps.iloc[0]
-    assert first["text_zh"] == "信息采集渠道数 6.40 → 8.00 类/所，+2.6 分，总分 74.3"
-    assert first["text_en"].startswith("Active collection channels 6.40 → 8.00 channels per")
+    assert first["text_zh"] == "人均网上办案量 17.7 → 20.0 件/人·年，+1.1 分，总分 85.6"
+    assert first["text_en"].startswith("Cases handled online per officer 17.7 → 20.0 cases per")
 
 
 def test_the_path_weighs_with_the_effective_weights(prepared) -> None:

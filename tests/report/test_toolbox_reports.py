@@ -78,8 +78,8 @@ def test_obstacle_degrees_replace_points_lost_in_the_workbook(example: dict[str,
 
 def test_the_pdf_orders_weak_points_by_obstacle_degree(example: dict[str, Any]) -> None:
     ev = example["ev"]
-    degrees = ev.analysis("obstacles").districts.indicators.loc["北岭区"].sort_values(
-        ascending=False
+    degrees = (
+        ev.analysis("obstacles").districts.indicators.loc["北岭区"].sort_values(ascending=False)
     )
     text = _pdf_text(example["reports"] / "北岭区.pdf")
     assert "障碍因子诊断" in text and "按失分排序" not in text  # the old section's note
