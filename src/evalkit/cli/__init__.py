@@ -7,6 +7,7 @@ errors to ``Error: ...`` on stderr and exit code 1.
 from __future__ import annotations
 
 import datetime
+import math
 import shutil
 import sys
 from importlib import resources
@@ -157,25 +158,29 @@ def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
 
 
 def _districts_table(ev: Any, lang: str) -> Table:
-    """The run's summary: districts by rank, with names and level names in the report language;
+    """The run's summary: districts by rank, with names and level names in the report language,
+    and the spread of each district's station totals (Gini, range: ev.analysis("imbalance"));
     numbers as the reports show them (report.formats)."""
     from ..report.formats import fmt
     from ..report.i18n import text
 
     zh = lang == "zh"
     heads = (
-        ("名次", "区县", "总分", "成熟度等级", "有效问卷", "派出所")
+        ("名次", "区县", "总分", "成熟度等级", "有效问卷", "派出所", "所间基尼", "所间极差")
         if zh
-        else ("rank", "district", "total", "level", "respondents", "stations")
+        else ("rank", "district", "total", "level", "respondents", "stations", "Gini", "range")
     )
     table = Table(title="各区县" if zh else "Districts", show_lines=False)
     for k, col in enumerate(heads):
         table.add_column(col, justify="left" if k in (1, 3) else "right")
     names = {lv.level: text(lv.name, lang) for lv in ev.tree.levels}
+    spread = ev.analysis("imbalance").totals
+
     for _, r in ev.summary().iterrows():
         name = r["district"] if zh else (r.get("district_en") or r["district"])
         level = r["level"]
         shown = "" if level != level else f"{names.get(int(level), int(level))} ({int(level)})"
+        s = spread.loc[r["district"]] if r["district"] in spread.index else {}
         table.add_row(
             fmt(r["rank"], "rank"),
             str(name),
@@ -183,6 +188,8 @@ def _districts_table(ev: Any, lang: str) -> Table:
             shown,
             str(r["respondents"]),
             str(r["stations"]),
+            fmt(s.get("gini", math.nan), "ratio", missing=""),
+            fmt(s.get("range", math.nan), "score", missing=""),
         )
     return table
 
@@ -244,7 +251,9 @@ def validate(project: ProjectArg = Path(".")) -> None:
         ),
         highlight=False,
     )
-    show_warnings([*marks, *ev.issues])
+    from ..analysis.redundancy_text import redundancy_issues
+
+    show_warnings([*marks, *ev.issues, *redundancy_issues(ev.analysis("redundancy"))])
 
 
 def _confirm_warnings(project: Path) -> list[Any]:
@@ -296,14 +305,29 @@ def tree(
         Path, typer.Argument(help="A tree YAML file, or a project folder (uses its tree).")
     ] = Path("."),
     lang: NamesLangOpt = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Look for what may be counted twice: indicators whose station scores "
+            "correlate, items fitting another dimension, overlaps the tree defines.",
+        ),
+    ] = False,
+    threshold: Annotated[
+        float,
+        typer.Option(help="With --check: flag pairs correlating at |rho| or |r| >= this."),
+    ] = 0.8,
 ) -> None:
     """Print an indicator tree: dimensions, indicators, sources, goalposts and what they rest on,
-    levels and the level rule."""
+    levels and the level rule. With --check, the redundancy check of the tree and its data."""
     from ..report.i18n import text
     from ..spec import load_spec
     from ..tree import BASIS_LABELS, LEVEL_RULE_LABELS, RECORD_LABELS, load_tree
 
     _check_lang(lang)
+    if check:
+        _tree_check(path, lang, threshold)
+        return
     try:
         is_tree = path.suffix in (".yaml", ".yml") and path.name != "evalkit.yaml"
         tree_path = path if is_tree else load_spec(path).tree
@@ -352,6 +376,19 @@ def tree(
         console.print(f"    {text(t.level_note, lang)}", highlight=False, markup=False)
     rule = text(LEVEL_RULE_LABELS[t.level_rule], lang)
     console.print(f"level rule: {t.level_rule} ({rule})", highlight=False, markup=False)
+
+
+def _tree_check(path: Path, lang: str | None, threshold: float) -> None:
+    """``evalkit tree --check``: findings are warnings (exit 0), bad input an error (exit 1)."""
+    from .tree_check_cmd import redundancy_for, show_tree_check
+
+    tree_only = path.suffix in (".yaml", ".yml") and path.name != "evalkit.yaml"
+    try:
+        red = redundancy_for(path, tree_only, threshold)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    show_tree_check(red, lang or project_lang(path) or "zh", tree_only, console)
 
 
 @app.command()

@@ -22,14 +22,16 @@ from ..analysis.diagnose import (
 from ..errors import Issue, issues_frame
 from ..outdir import ReportName, reason_text
 from ..pipeline import Evaluation
-from ..tree import BASIS_LABELS, RECORD_LABELS, IndicatorTree
+from ..tree import RECORD_LABELS, IndicatorTree
 from ..weights.ahp import fmt_judgment
 from ..weights.weightset import WEIGHT_COLUMNS
 from . import narrative
+from .basis_sections import basis_label
 from .comparison_sections import comparison_sections
 from .district_sections import district_sections
 from .i18n import check as check_name
 from .i18n import text, word
+from .imbalance import district_columns, summary_text
 from .model import ComparisonReport, DistrictReport, Recommendation
 from .phrases import (
     AGGREGATE_WORDS,
@@ -207,8 +209,8 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
                 "direction_label": word(n.direction, lang) if n.is_leaf else "",
                 "worst": n.worst if n.is_leaf else np.nan,
                 "best": n.best if n.is_leaf else np.nan,
+                "goalpost_basis": basis_label(n.goalpost_basis, lang) if n.is_leaf else "",
                 "unit": text(n.unit, lang) if n.is_leaf else "",
-                "goalpost_basis": text(BASIS_LABELS[n.goalpost_basis], lang) if n.is_leaf else "",
                 "record": text(RECORD_LABELS[n.data_source], lang) if n.is_leaf else "",
                 "direction_note": text(n.direction_note, lang) if n.direction_note else "",
                 "basis": text(n.basis, lang) if n.basis else "",
@@ -436,6 +438,7 @@ def _indicator_table(ev: Evaluation, district: str, lang: str) -> pd.DataFrame:
                 "raw": float(raw[leaf.id]),
                 "worst": leaf.worst,
                 "best": leaf.best,
+                "goalpost_basis": basis_label(leaf.goalpost_basis, lang),
                 "score": s,
                 "province_mean": float(prov.mean[leaf.id]),
                 "local_weight": float(w.at[leaf.id, "local"]),
@@ -462,6 +465,9 @@ def _station_table(ev: Evaluation, district: str, lang: str) -> tuple[pd.DataFra
             "rank": st["rank_in_district"],
         }
     )
+    if ev.tree.level_rule == "staged":  # the dimension that holds the level back
+        names = {n.id: text(n.name, lang) for n in ev.tree.dimensions}
+        stations["held_back_by"] = [names.get(str(x), "") for x in st["held_back_by"]]
     for d in ev.dimension_ids:
         stations[d] = st[d].to_numpy(dtype=float)
     return stations.reset_index(drop=True), hidden
@@ -584,6 +590,7 @@ def district_report(
         reliability_items=reliability_items,
         kmo=kmo,
         screening=screening,
+        imbalance=summary_text(ev, district, lang),
     )
     return dataclasses.replace(report, sections=district_sections(report, ev))
 
@@ -631,6 +638,9 @@ def comparison_report(
             "stations": d["stations"],
         }
     )
+    # the spread of the district's station totals beside its score
+    spread = district_columns(ev, d["district"], lang).set_axis(districts.index)
+    districts = pd.concat([districts, spread], axis=1)
     for dim in dims:
         districts[dim] = d[dim].to_numpy()
     reasons = _left_out_reasons(ev, lang)

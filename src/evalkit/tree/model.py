@@ -71,6 +71,9 @@ class Item:
     id: str
     text: dict[str, str]
     reverse: bool = False
+    # what the item measures, when the tree declares it (``measures:``): two items or indicators
+    # declaring the same key measure the same thing (the redundancy check flags them)
+    measures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ class Node:
     direction_note: dict[str, str] = field(default_factory=dict)
     # who keeps a statistic's figures: station | bureau (RECORDS), "" when not stated
     record: str = ""
+    # what the indicator measures, when the tree declares it (``measures:``; see Item.measures)
+    measures: tuple[str, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
