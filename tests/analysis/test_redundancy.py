@@ -23,6 +23,12 @@ from evalkit.errors import TreeError
 from evalkit.tree import load_tree
 
 ROOT = Path(__file__).resolve().parents[2]
+OLD = ROOT / "tests" / "data" / "old_tree"  # the default tree and example before the revision
+KNOWN_PAIRS = [
+    ("is_mass_2", "community_time_share"),
+    ("te_inter_1", "duplicate_collection_burden"),
+    ("analysis_skill", "platform_proficiency_share"),
+]
 
 TREE = """\
 schema_version: 1
@@ -244,23 +250,37 @@ def test_findings_in_both_languages_and_one_warning_per_kind(tmp_path: Path) -> 
 # ----------------------------------------------------------------- the shipped tree and example
 
 
-def test_the_three_known_overlaps_of_the_shipped_tree_are_flagged_on_the_example() -> None:
-    """The one test that names the shipped tree's ids: its three known overlaps."""
+def test_the_three_known_overlaps_of_the_previous_tree_are_flagged_on_its_example() -> None:
+    """The tree before its revision (tests/data/old_tree, with its example data): its three known
+    overlaps are flagged, and the data show the self-rating with the assessed share."""
     from evalkit.pipeline import prepare
     from evalkit.pipeline.redundancy import redundancy_of
 
-    red = redundancy_of(prepare(ROOT))
+    red = redundancy_of(prepare(OLD))
     flagged = red.flagged()
-    for pair in [
-        ("is_mass_2", "community_time_share"),
-        ("te_inter_1", "duplicate_collection_burden"),
-        ("analysis_skill", "platform_proficiency_share"),
-    ]:
+    for pair in KNOWN_PAIRS:
         assert frozenset(pair) in flagged, pair
     # the last one is in the data too: the self-rating and the assessed share move together
     data = {frozenset((a, b)) for a, b in red.pairs[["a", "b"]].values}
     assert frozenset(("analysis_skill", "platform_proficiency_share")) in data
     assert red.stations == 27  # the stations shown (one has 3 officers)
+
+
+def test_the_revised_default_tree_flags_nothing_by_definition_or_item_fit() -> None:
+    """The revised default tree merged the three pairs: nothing it defines twice, no item fitting
+    another dimension, none of the old pairs' ids left. What remains are pairs correlated across
+    the example's stations: the synthetic province gives each district one strength per
+    dimension, so the districts' differences move whole dimensions together (most pairs share a
+    dimension); they are figures of the generator, not overlaps of the tree's definitions."""
+    from evalkit.pipeline import prepare
+    from evalkit.pipeline.redundancy import redundancy_of
+
+    red = redundancy_of(prepare(ROOT))
+    assert red.definitions.empty and red.scaling.empty
+    ids = {leaf.id for leaf in red.tree.leaves()} | {item.id for _, item in red.tree.items()}
+    assert ids.isdisjoint({"is_mass_2", "te_inter_1", "analysis_skill"})
+    assert red.stations == 28
+    assert len(red.pairs) == 89 and int(red.pairs["same_dimension"].sum()) == 72  # of 595 pairs
 
 
 def test_cross_pearson_equals_pairwise_complete_corrcoef() -> None:
