@@ -214,14 +214,14 @@ def test_run_lists_warnings_and_names_levels_and_districts_in_the_report_languag
     out = res.stdout
     assert "Donghu District" in out and "东湖区 " not in out.split("Districts")[1].split("\n\n")[0]
     rows = [line for line in out.splitlines() if "Donghu District" in line and "│" in line]
-    assert rows and "Standardized (3)" in rows[0]  # the level's name, not a bare "3"
+    assert rows and "Integrated (4)" in rows[0]  # the level's name, not a bare "4"
     assert "6 warning(s) (all of them are in" in out
     assert out.count("  warning: ") == 6 and "E06" in out and "枫林派出所" in out
     assert "rest on ties" in out and "driven by few stations" in out  # the objective weights
     res = _evalkit("run", str(project), "--no-pdf", "--lang", "zh")
     assert res.returncode == 0, res.stderr
     row = next(line for line in res.stdout.splitlines() if "东湖区" in line and "│" in line)
-    assert "规范级 (3)" in row
+    assert "融合级 (4)" in row
 
 
 def test_warnings_beyond_the_limit_are_counted(project: Path) -> None:

@@ -555,25 +555,7 @@ def _parse_node(
         children = [_parse_node(c, ch, path, depth + 1, scales, seen) for ch in raw_children]
         kids = tuple(ch for ch in children if ch is not None)
         _check_sibling_weights(c, spec, path, kids)
-        if "measures" in spec:
-            c.err(
-                spec,
-                "measures",
-                path,
-                "only an indicator or a survey item can declare `measures`",
-                fix="Move `measures` to the indicators or items that measure the same thing.",
-                zh="只有指标或问卷题目可以声明 `measures`",
-                fix_zh="请把 `measures` 写到测量同一内容的指标或题目下。",
-            )
-        for key in ("source", "record", "direction_note"):
-            if key in spec:
-                c.err(
-                    spec,
-                    key,
-                    path,
-                    f"a node with children cannot have a `{key}`",
-                    zh=f"有下级节点的节点不能有 `{key}`",
-                )
+        _check_criterion_keys(c, spec, path)
         return Node(
             nid,
             name,
@@ -625,6 +607,30 @@ def _parse_node(
         _record(c, spec, path, source),
         _measures(c, spec, path),
     )
+
+
+def _check_criterion_keys(c: _Checker, spec: LineDict, path: str) -> None:
+    """A node with children takes none of an indicator's keys (source, record, direction_note,
+    measures)."""
+    if "measures" in spec:
+        c.err(
+            spec,
+            "measures",
+            path,
+            "only an indicator or a survey item can declare `measures`",
+            fix="Move `measures` to the indicators or items that measure the same thing.",
+            zh="只有指标或问卷题目可以声明 `measures`",
+            fix_zh="请把 `measures` 写到测量同一内容的指标或题目下。",
+        )
+    for key in ("source", "record", "direction_note"):
+        if key in spec:
+            c.err(
+                spec,
+                key,
+                path,
+                f"a node with children cannot have a `{key}`",
+                zh=f"有下级节点的节点不能有 `{key}`",
+            )
 
 
 def _record(c: _Checker, spec: LineDict, path: str, source: Source | None) -> str:
