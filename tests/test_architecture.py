@@ -19,16 +19,16 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "evalkit"
 #: Bottom first. A part may import parts of its own layer or below.
 LAYERS: list[set[str]] = [
     {"errors", "yamlio", "ritables", "fileio", "system", "saaty", "files", "outdir"},
-    {"tree", "spec"},
+    {"tree", "spec", "provenance"},
     {"ingest"},
     {"measure"},
     {"weights"},
     {"score"},
     {"analysis"},
     {"pipeline"},
-    {"templates", "synth"},
+    {"templates", "synth", "synth_scale"},
     {"report"},
-    {"run", "batch"},
+    {"run", "batch", "dask_backend", "verify"},
     {"cli", "__main__", "__init__"},
 ]
 RANK = {part: i for i, layer in enumerate(LAYERS) for part in layer}

@@ -165,6 +165,7 @@ def test_errors_block_only_their_district(project: Path) -> None:
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(
         [
+            "comparison.pdf",
             "comparison.xlsx",
             "issues.xlsx",
             "manifest.json",

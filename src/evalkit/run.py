@@ -46,6 +46,8 @@ from .outdir import (
     OutputError,
     OutputLock,
     ReportName,
+    check_lang,
+    check_project,
     clean_stale,
     manifest,
     os_error,
@@ -59,12 +61,16 @@ from .outdir import (
     write_manifest,
 )
 from .pipeline import Evaluation, evaluate
+from .provenance import Provenance, provenance, provenance_record
 from .report.fonts import FontChain
 from .report.model import DistrictReport
 from .spec import RunSpec, load_spec
 from .system import cores
 
 Progress = Callable[[str, int, int], None]
+# a resumable run's plan (evalkit.batch.resume): made once the districts are known, it names the
+# districts still to write and puts each one's files in place as soon as they are written
+PlanFactory = Callable[..., Any]
 
 ISSUES_FILE = "issues.xlsx"
 
@@ -81,6 +87,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     names: dict[str, ReportName] = field(default_factory=dict)
     run_id: str = ""
+    kept: tuple[str, ...] = ()  # districts a resumed run found done and left as they were
 
     @property
     def renamed(self) -> list[ReportName]:
@@ -272,9 +279,26 @@ def run_project(
     jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    out: Path | str | None = None,
+    plan: PlanFactory | None = None,
     uncertainty: int | None = None,
+    workbooks_only: bool = False,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
+
+    ``workbooks_only``: write the workbooks exactly as a run with *pdf* writes them, without
+    rendering the PDFs (``evalkit verify`` recomputes the workbooks so).
+
+    ``executor``: ``local`` (a process pool of ``jobs`` workers) or ``dask`` (Dask distributed:
+    the cluster at ``scheduler``, or a LocalCluster of ``jobs`` workers; :mod:`evalkit.dask_backend`).
+    ``out``: the output folder (default: the project's ``report.output``). A folder whose
+    ``manifest.json`` shows reports in another language is refused (OutputError): a run never
+    replaces the reports of one language by another's (:func:`~evalkit.outdir.check_lang`).
+    ``plan``: makes a resumable run's plan (:mod:`evalkit.batch.resume`), which puts every
+    district's reports in place as soon as they are written and skips the districts an earlier
+    run finished; without it, the run's files are moved into place together at the end.
 
     ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
@@ -293,6 +317,8 @@ def run_project(
     happened."""
     t0 = time.perf_counter()
     spec = project if isinstance(project, RunSpec) else load_spec(project)
+    spec = with_output(spec, out)
+    lang = lang or spec.report.lang
     if uncertainty is not None:
         if uncertainty < 0:
             raise EvalkitError(
@@ -302,23 +328,38 @@ def run_project(
         draws = dataclasses.replace(spec.uncertainty, draws=uncertainty)
         spec = dataclasses.replace(spec, uncertainty=draws)
     with OutputLock(spec.output_dir):
+        check_lang(spec.output_dir, lang)
+        check_project(spec.output_dir, spec.file)
         stale = clean_stale(spec.output_dir)
-        return _run_locked(spec, lang or spec.report.lang, font, jobs, pdf, progress, stale, t0)
+        pool = _Pool(jobs, executor, scheduler)
+        return _run_locked(spec, lang, font, pool, pdf, progress, stale, t0, plan, workbooks_only)
+
+
+def with_output(spec: RunSpec, out: Path | str | None) -> RunSpec:
+    """*spec* writing into the folder *out* (relative to the current folder, as a command
+    line gives it); *spec* itself when *out* is None."""
+    if out is None:
+        return spec
+    folder = str(Path(out).absolute())
+    return dataclasses.replace(spec, report=dataclasses.replace(spec.report, output=folder))
 
 
 def _run_locked(
     spec: RunSpec,
     lang: str,
     font: Path | str | None,
-    jobs: int | None,
+    pool: _Pool,
     pdf: bool,
     progress: Progress | None,
     stale: list[Issue],
     t0: float,
+    plan_factory: PlanFactory | None = None,
+    workbooks_only: bool = False,
 ) -> RunResult:
     from .report.coverage import glyph_issues, user_texts
     from .report.tables import district_names, district_report, districts_total, load_rules
 
+    spec, prov = _with_provenance(spec)
     out_dir = spec.output_dir
     issues_path = out_dir / ISSUES_FILE
     date = spec.report.date
@@ -345,7 +386,17 @@ def _run_locked(
         stage = _Staging(out_dir)
     except OSError as exc:
         raise output_error(exc, out_dir, "making its staging folder", "创建暂存文件夹") from exc
-    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf)
+    stems = {d: r.stem for d, r in names.items()}
+    render = _Renderer(stems, stage.dir, pdf and not workbooks_only, pool)
+    todo, plan = order, None
+    if plan_factory is not None:
+        inputs = run_inputs(
+            spec, _district_files(ev), lang=lang, pdf=pdf, font=_font_path(spec, font)
+        )
+        plan = plan_factory(out_dir=out_dir, inputs=inputs, names=names, lang=lang, pdf=pdf)
+        todo = plan.todo(order)
+        render.commit, render.offset = plan.commit, len(order) - len(todo)
+        plan.skipped(progress)
     try:
         fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
@@ -356,21 +407,19 @@ def _run_locked(
             unprintable = glyph_issues(ev, fonts, rules)
             if unprintable:
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
-        models = [district_report(ev, d, lang, rules) for d in order]
-        render.all(models, fonts, jobs, progress)
+        models = [district_report(ev, d, lang, rules, provenance=prov) for d in todo]
+        render.all(models, fonts, pool.jobs, progress)
         record = _write_the_rest(
-            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
+            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged, prov
         )
         written_files = stage.commit(render.staged, remove=record.removed)
+        if plan is not None:
+            written_files = [*plan.placed, *written_files]
     except BaseException as exc:
         stage.discard()
         if isinstance(exc, Exception):
             _stop(exc, ev, render.failed, issues_path, lang, date, run_id, display)
         raise
-    if ev.blocked:
-        raise PartialRunError(
-            ev.errors, summary=_partial_summary(ev, len(models), districts_total(ev), issues_path)
-        )
     seconds = time.perf_counter() - t0
     times = render.times
     timings = {
@@ -378,7 +427,24 @@ def _run_locked(
         "uncertainty": t_unc,
         "per_district_mean": sum(times) / len(times) if times else 0.0,
     }
-    return RunResult(ev, written_files, seconds, timings, names, record.run_id)
+    kept = tuple(plan.done) if plan is not None else ()
+    result = RunResult(ev, written_files, seconds, timings, names, record.run_id, kept)
+    if ev.blocked:
+        partial = PartialRunError(
+            ev.errors, summary=_partial_summary(ev, len(order), districts_total(ev), issues_path)
+        )
+        partial.result = result  # type: ignore[attr-defined]  # what was written all the same
+        raise partial
+    return result
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """Where the districts' reports are rendered: jobs, executor (local | dask), scheduler."""
+
+    jobs: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 def _with_periods(ev: Evaluation) -> Evaluation:
@@ -429,9 +495,12 @@ class _Renderer:
     stems: dict[str, str]
     folder: Path
     pdf: bool
+    pool: _Pool = field(default_factory=_Pool)
     staged: list[Path] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     failed: str = ""
+    commit: Callable[[str, list[Path]], None] | None = None  # puts a district's files in place
+    offset: int = 0  # districts done before (a resumed run), counted in the progress
 
     def all(
         self,
@@ -441,6 +510,9 @@ class _Renderer:
         progress: Progress | None,
     ) -> None:
         total = len(models)
+        if self.pool.executor == "dask":
+            self._on_dask(models, fonts, jobs, progress)
+            return
         if jobs is None:
             jobs = max(1, min(cores(), total // DISTRICTS_PER_WORKER))
         if jobs > 1 and total > 1:
@@ -449,6 +521,32 @@ class _Renderer:
             for i, m in enumerate(models, start=1):
                 self.failed = m.district_id
                 self._done(m, i, total, _render_district(*self._args(m, fonts)), progress)
+        self.failed = ""
+
+    def _on_dask(
+        self,
+        models: list[DistrictReport],
+        fonts: FontChain | None,
+        jobs: int | None,
+        progress: Progress | None,
+    ) -> None:
+        from .dask_backend import render_on_dask
+
+        def failed(district: str) -> None:
+            self.failed = district
+
+        render_on_dask(
+            _render_district,
+            models,
+            self.stems,
+            self.folder,
+            fonts,
+            self.pdf,
+            scheduler=self.pool.scheduler,
+            workers=jobs or cores(),
+            done=lambda m, i, n, r: self._done(m, i, n, r, progress),
+            failed=failed,
+        )
         self.failed = ""
 
     def _args(self, m: DistrictReport, fonts: FontChain | None) -> tuple[Any, ...]:
@@ -462,10 +560,13 @@ class _Renderer:
         result: tuple[list[Path], float],
         progress: Progress | None,
     ) -> None:
-        self.staged += result[0]
+        if self.commit is not None:
+            self.commit(m.district_id, result[0])
+        else:
+            self.staged += result[0]
         self.times.append(result[1])
         if progress:
-            progress(m.district, i, total)
+            progress(m.district, i + self.offset, total + self.offset)
 
     def _in_workers(
         self,
@@ -515,17 +616,25 @@ def _write_the_rest(
     display: dict[str, str],
     folder: Path,
     staged: list[Path],
+    prov: Provenance | None = None,
 ) -> _Record:
-    """comparison.xlsx, issues.xlsx and manifest.json into the staging *folder* beside the
-    districts' reports (appended to *staged*)."""
+    """comparison.xlsx (and comparison.pdf), issues.xlsx and manifest.json into the staging
+    *folder* beside the districts' reports (appended to *staged*)."""
     from .report.excel import write_comparison_workbook, write_issues_workbook
+    from .report.scope import report_scope
     from .report.tables import comparison_report, files_table, issues_table
 
     files = files_table(names, display, lang, pdf)
-    comparison = comparison_report(ev, lang, files=files)
+    comparison = comparison_report(ev, lang, files=files, provenance=prov)
     staged.append(write_comparison_workbook(comparison, folder / "comparison.xlsx"))
+    if pdf:
+        from .report.comparison_pdf import render_comparison_pdf
+
+        fonts = resolve_font(spec, lang, font)
+        staged.append(render_comparison_pdf(comparison, ev, folder / "comparison.pdf", font=fonts))
     if ev.issues:
-        table = issues_table(ev.issues, lang, names=display)
+        with report_scope(spec.scope):  # 全省 / 全市 for the study's issues
+            table = issues_table(ev.issues, lang, names=display)
         staged.append(write_issues_workbook(table, folder / ISSUES_FILE, lang, spec.report.date))
     # a list of problems from an earlier run would mislead when this one has none
     remove = () if ev.issues else (ISSUES_FILE,)
@@ -540,8 +649,19 @@ def _write_the_rest(
         out_dir=spec.output_dir,
         removed=remove,
     )
+    if prov is not None:
+        record["provenance"] = provenance_record(prov)
     staged.append(write_manifest(record, folder / MANIFEST))
     return _Record(inputs.run_id, remove)
+
+
+def _with_provenance(spec: RunSpec) -> tuple[RunSpec, Provenance]:
+    """The run's provenance, computed once, and *spec* dated by it: an undated project takes
+    the date its newest input workbook records (never the clock)."""
+    prov = provenance(spec)
+    if not spec.report.date and prov.date:
+        spec = dataclasses.replace(spec, report=dataclasses.replace(spec.report, date=prov.date))
+    return spec, prov
 
 
 def _font_path(spec: RunSpec, font: Path | str | None) -> Path | None:

@@ -3,9 +3,10 @@
 ``tests/data/example_workbooks.json`` holds every cell value of the example's district workbooks
 and comparison.xlsx in both languages (``python tests/data/make_example_workbooks.py`` writes
 it, without the uncertainty analysis). A fresh run must give the same values in the same cells.
-Only the uncertainty analysis' output is set aside, named here: its sheets (:data:`ADDED_SHEETS`)
-and the rows of the summary sheet that carry one of the labels of :data:`ADDED_SUMMARY_ROWS` in
-their first cell; ``test_uncertainty_reports.py`` compares those with the analysis.
+Only the uncertainty analysis' output and the README sheet are set aside, named here: the sheets
+(:data:`ADDED_SHEETS`) and the rows of the summary sheet that carry one of the labels of
+:data:`ADDED_SUMMARY_ROWS` in their first cell; ``test_uncertainty_reports.py`` compares those
+with the analysis.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "tests" / "data" / "example_workbooks.json"
 
 #: Sheets added after the snapshot, not in it: the uncertainty analysis' (compared in
-#: test_uncertainty_reports.py) and the evaluation toolbox's (test_toolbox_reports.py).
+#: test_uncertainty_reports.py), the evaluation toolbox's (test_toolbox_reports.py) and the README
+#: sheet (the run's provenance: SHA-256 of the inputs, evalkit's version; test_provenance.py).
 ADDED_SHEETS: set[str] = {
     "Uncertainty",
     "Sensitivity",
@@ -33,6 +35,7 @@ ADDED_SHEETS: set[str] = {
     "Methods",
     "模糊评价",
     "Fuzzy",
+    "README",
 }
 #: First-cell labels of the summary rows of the district's uncertainty figures, not in the
 #: snapshot.

@@ -50,7 +50,7 @@ def test_a_new_section_is_one_builder(
     pdf = render_district_pdf(model, tmp_path / "d.pdf")
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(pdf).pages))
     # numbered after the body's sections, its table formatted by its quantity
-    assert "七、试点情况" in text and "试点覆盖率最高的是“甲”。" in text
+    assert "八、试点情况" in text and "试点覆盖率最高的是“甲”。" in text
     assert "甲0.612" in text and "按试点覆盖率排序。" in text
 
 

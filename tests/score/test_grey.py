@@ -57,8 +57,12 @@ def test_grey_relational_missing_value_renormalises_that_unit() -> None:
     assert g[1] == pytest.approx(0.5)
 
 
+# values to six decimals, as indicator data come: a subnormal such as 5e-324 scaled by 0.5 is 0,
+# which changes the matrix itself (a column becomes constant), not how the method treats it
 matrices = arrays(
-    float, st.tuples(st.integers(3, 8), st.integers(2, 5)), elements=st.floats(-50, 100)
+    float,
+    st.tuples(st.integers(3, 8), st.integers(2, 5)),
+    elements=st.floats(-50, 100).map(lambda v: round(v, 6)),
 )
 
 

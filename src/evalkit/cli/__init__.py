@@ -75,7 +75,15 @@ def _check_lang(lang: str | None) -> None:
 @app.command()
 def run(
     project: ProjectArg = Path("."),
-    lang: LangOpt = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Report language: zh, en, or zh,en for both, each into a folder of its own "
+            "(OUT/zh and OUT/en). Default: the project's report.lang.",
+        ),
+    ] = None,
     font: Annotated[
         Path | None, typer.Option(help="CJK font file for Chinese reports (.ttf/.otf/.ttc).")
     ] = None,
@@ -89,6 +97,42 @@ def run(
         ),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write PDF reports.")] = True,
+    executor: Annotated[
+        str,
+        typer.Option(
+            help="Where the reports are rendered: local (worker processes on this machine) or "
+            "dask (Dask distributed; pip install 'evalkit[dask]')."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="With --executor dask: the scheduler of a running cluster, tcp://HOST:PORT "
+            "(default: a local cluster of --jobs workers for this run)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for the reports (default: the project's report.output)."
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Put each district's reports in place as soon as they are written, and skip "
+            "the districts an earlier run into the same folder finished for the same inputs and "
+            "settings (a killed run goes on where it stopped).",
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    read_memory: Annotated[
+        int, typer.Option(help="Memory (MB) reading one workbook may take; 0: no limit.")
+    ] = 4096,
+    read_timeout: Annotated[
+        float, typer.Option(help="Seconds reading one workbook may take.")
+    ] = 300.0,
     uncertainty: Annotated[
         int | None,
         typer.Option(
@@ -100,37 +144,41 @@ def run(
     ] = None,
 ) -> None:
     """Score every district of PROJECT and write its Excel and PDF reports plus comparison.xlsx."""
-    from ..run import run_project
+    from .run_cmd import run_command
 
-    _check_lang(lang)
-
-    def progress(name: str, i: int, total: int) -> None:
-        console.print(f"  [{i}/{total}] {name}", highlight=False)
-
-    try:
-        result = run_project(
-            project,
-            lang=lang,
-            font=font,
-            jobs=jobs,
-            pdf=pdf,
-            progress=progress,
-            uncertainty=uncertainty,
-        )
-    except EvalkitError as exc:
-        _fail(exc)
-        return
-    ev = result.evaluation
-    out = ev.spec.output_dir
-    console.print(_districts_table(ev, lang or ev.spec.report.lang))
-    uncertain = _uncertainty_table(ev, lang or ev.spec.report.lang)
-    if uncertain is not None:
-        console.print(uncertain)
-    _show_renamed(result.renamed, lang or ev.spec.report.lang, pdf)
-    show_warnings(ev.issues, out / "issues.xlsx")
-    console.print(
-        f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
+    _check_executor(executor, scheduler)
+    run_command(
+        project,
+        lang,
+        font,
+        jobs,
+        pdf,
+        out,
+        resume,
+        quiet,
+        read_memory,
+        read_timeout,
+        uncertainty,
+        executor=executor,
+        scheduler=scheduler,
     )
+
+
+def _check_executor(executor: str, scheduler: str | None) -> None:
+    if executor not in ("local", "dask"):
+        _fail(
+            EvalkitError(
+                f"--executor must be local or dask, not {executor!r}",
+                zh=f"--executor 应为 local 或 dask，而不是 {executor!r}",
+            )
+        )
+    if scheduler is not None and executor != "dask":
+        _fail(
+            EvalkitError(
+                "--scheduler goes with --executor dask",
+                zh="--scheduler 需与 --executor dask 一起使用",
+            )
+        )
 
 
 def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
@@ -408,21 +456,60 @@ def synth(
             "strengths, new officers, no experts workbook."
         ),
     ] = None,
+    stations: Annotated[
+        int | None,
+        typer.Option(
+            help="Stations in all (spread over the districts): a province or country of any "
+            "size, generated as whole arrays (up to 2,800 districts and more)."
+        ),
+    ] = None,
+    respondents: Annotated[
+        int | None,
+        typer.Option(help="Officers in all (spread over the stations); with --stations."),
+    ] = None,
 ) -> None:
     """Write a synthetic province (survey workbooks + experts) made by a seeded generator."""
-    from ..synth import synthesize
+    from ..synth import MAX_DISTRICTS, synthesize
 
     try:
-        files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
+        if stations is not None or respondents is not None or districts > MAX_DISTRICTS:
+            files = _synth_scale(tree_path, out, seed, districts, stations, respondents, period)
+        else:
+            files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
     except EvalkitError as exc:
         _fail(exc)
         return
     except ValueError as exc:  # the number of districts, an empty period label
         _fail(str(exc))
         return
-    for f in files:
-        console.print(f"  {f}", highlight=False)
-    console.print(f"{len(files)} files written to {out}", highlight=False)
+    for f in files[:20]:
+        console.print(f"  {f}", highlight=False, markup=False)
+    if len(files) > 20:
+        console.print(f"  … {len(files) - 20} more", highlight=False, markup=False)
+    console.print(f"{len(files)} files written to {out}", highlight=False, markup=False)
+
+
+def _synth_scale(
+    tree_path: Path,
+    out: Path,
+    seed: int,
+    districts: int,
+    stations: int | None,
+    respondents: int | None,
+    period: str | None,
+) -> list[Path]:
+    """The array generator (evalkit.synth_scale): 7 stations per district and 30 officers per
+    station unless given."""
+    from ..synth_scale import plan_country, write_country
+
+    if period is not None:
+        raise ValueError("--period writes the example-sized province only; leave out --stations")
+    stations = stations if stations is not None else 7 * districts
+    respondents = respondents if respondents is not None else 30 * stations
+    country = plan_country(
+        tree_path, districts=districts, stations=stations, respondents=respondents, seed=seed
+    )
+    return write_country(country, out)
 
 
 @app.command()
@@ -564,10 +651,12 @@ def _report_proposal(
 from .import_cmd import import_cmd, inspect_cmd  # noqa: E402 - registered after the app
 from .import_judgments_cmd import import_judgments_cmd  # noqa: E402 - registered after the app
 from .template_cmd import template_app  # noqa: E402 - the group registers after the app exists
+from .verify_cmd import verify_cmd  # noqa: E402 - registered after the app
 
 app.command("inspect")(inspect_cmd)
 app.command("import")(import_cmd)
 app.command("import-judgments")(import_judgments_cmd)
+app.command("verify")(verify_cmd)
 
 app.add_typer(
     template_app, name="template", help="Write questionnaire workbooks generated from a tree."

@@ -17,6 +17,7 @@ from .district_sections import issues_sheet_table
 from .formats import quantity_of
 from .i18n import SHEETS, header
 from .model import ComparisonReport
+from .reproducibility_sections import readme_section
 from .sections import SHEET_ONLY, Column, Note, Section, Table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -147,7 +148,8 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
             period_sections.comparison_section(ev, lang),
         )
         out += [s for s in extra if s is not None]
-    return tuple(out)
+    readme = readme_section(out, r.provenance, lang)  # the last sheet: what each holds, provenance
+    return (*out, readme) if readme is not None else tuple(out)
 
 
 def _sheet(key: str, lang: str, table: Table) -> Section:

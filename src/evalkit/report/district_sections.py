@@ -18,15 +18,17 @@ import numpy as np
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
+from . import action_sections as actions
 from . import basis_sections as basis
 from . import imbalance as imb
 from . import narrative, period_sections
 from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
 from .formats import fmt
-from .i18n import LABELS, header, word
+from .i18n import header, label, word
 from .model import DistrictReport, cr_threshold
 from .phrases import phrases
+from .reproducibility_sections import appendix_section, readme_section
 from .sections import (
     PDF_ONLY,
     SHEET_ONLY,
@@ -83,8 +85,7 @@ Builder = Callable[[Source], "Section | None"]
 
 
 def _label(key: str, lang: str) -> str:
-    pair = LABELS.get(key)
-    return (pair[0] if lang == "zh" else pair[1]) if pair else header(key, lang)
+    return label(key, lang)
 
 
 def _h(column: str, lang: str) -> str:
@@ -433,12 +434,12 @@ def _recommendations(src: Source) -> Section:
 
 def weak_points(src: Source) -> Section:
     """The weakest indicators by obstacle degree (by points lost for a model made by hand), then
-    the countermeasures."""
+    the countermeasures of ``ev.analysis("actions")`` (a model made by hand: the library's list
+    it carries)."""
     top = src.ev.spec.report.weakest if src.ev is not None else len(src.report.weakest)
     weakest = toolbox.obstacle_section(src.ev, src.report.district_id, src.lang, top)
-    return Section(
-        "weak", src.p["weak"], children=(weakest or _weakest(src), _recommendations(src))
-    )
+    measures = actions.countermeasures(src, src.p["recommendations"]) or _recommendations(src)
+    return Section("weak", src.p["weak"], children=(weakest or _weakest(src), measures))
 
 
 def uncertainty(src: Source) -> Section | None:
@@ -847,6 +848,7 @@ BODY: list[Builder] = [
     stations,
     imbalance,
     weak_points,
+    actions.next_level,
     uncertainty,
     periods,
 ]
@@ -869,15 +871,20 @@ APPENDIX: list[Builder] = [
     methods,
     fuzzy,
     issues,
+    appendix_section,  # 可复现性 / Reproducibility (report.reproducibility_sections)
 ]
 
 
 def district_sections(report: DistrictReport, ev: Evaluation | None = None) -> tuple[Section, ...]:
     """The sections of a district's report, built from its model (and *ev*, for the analyses a
     model made by hand does not carry)."""
+    from .excel import DISTRICT_SHEETS
+
     src = Source(report, ev)
     built = [b(src) for b in BODY]
-    return (*[s for s in built if s is not None], appendix(src))
+    out = (*[s for s in built if s is not None], appendix(src))
+    readme = readme_section(out, report.provenance, src.lang, DISTRICT_SHEETS)
+    return (*out, readme) if readme is not None else out
 
 
 __all__ = ["APPENDIX", "BODY", "MAX_ISSUES", "Source", "district_sections", "raw_text"]

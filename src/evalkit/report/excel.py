@@ -58,6 +58,7 @@ DISTRICT_SHEETS = (
     "dimensions",
     "indicators",
     "recommendations",
+    "next_level",
     "obstacles",
     "stations",
     "periods",

@@ -187,7 +187,15 @@ CHECKS: dict[str, tuple[str, str]] = {
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
+    from .scope import scoped  # 全省 / province in the words of the study's scope
+
+    return scoped(pair[0], "zh") if lang == "zh" else scoped(pair[1], "en")
+
+
+def label(key: str, lang: str) -> str:
+    """A label of :data:`LABELS` (else a header) in *lang*."""
+    pair = LABELS.get(key)
+    return _pick(pair, lang) if pair else header(key, lang)
 
 
 def header(column: str, lang: str) -> str:
@@ -226,6 +234,7 @@ SHEETS: dict[str, tuple[str, str]] = {
     "weights": ("权重", "Weights"),
     "experts": ("专家一致性", "Experts"),
     "recommendations": ("对策建议", "Recommendations"),
+    "next_level": ("晋级路径", "Next level"),
     "issues": ("数据问题", "Data issues"),
     "districts": ("区县对比", "Districts"),
     "levels": ("等级标准", "Levels"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..provenance import Provenance
 from .sections import Section
 
 
@@ -120,6 +121,8 @@ class DistrictReport:
     sections: tuple[Section, ...] = ()
     # the spread of the district's station totals in a sentence (report.imbalance.summary_text)
     imbalance: str = ""
+    # what the run read (evalkit.provenance): the PDF's appendix and the workbook's README sheet
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ class ComparisonReport:
     notes: list[str] = field(default_factory=list)
     files: pd.DataFrame | None = None
     sections: tuple[Section, ...] = ()  # the workbook's sheets (report.comparison_sections)
+    provenance: Provenance | None = None  # the README sheet (evalkit.provenance)
 
 
 def cr_threshold(method: dict[str, str]) -> float:

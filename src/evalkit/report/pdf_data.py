@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .formats import FORMATS, fmt
@@ -91,7 +92,7 @@ def table(t: Table, lang: str) -> dict[str, Any]:
             rows.append({"indent": int(indents[i] or 0), "cells": cells})
         else:
             rows.append(cells)
-    return {
+    out = {
         "type": "table",
         "title": t.title,
         "header": [c.pdf_title or c.title for c in cols],
@@ -102,6 +103,37 @@ def table(t: Table, lang: str) -> dict[str, Any]:
         "size": t.size,
         "legend": t.legend,
     }
+    if t.heat:
+        out["fills"] = heat_fills(frame, cols, rows)
+    return out
+
+
+def heat_fills(frame: pd.DataFrame, cols: tuple[Column, ...], rows: list[Any]) -> list[list[int]]:
+    """Each row's cell greys (luma 0-255; -1: no fill) for a heat table: score cells from 95
+    (the lowest score of the table) to 245 (the highest), group rows none."""
+    is_score = [c.kind == "score" for c in cols]
+    x = np.array(
+        [
+            pd.to_numeric(frame[c.id], errors="coerce").to_numpy(float)
+            if s
+            else np.full(len(frame), np.nan)
+            for c, s in zip(cols, is_score, strict=True)
+        ],
+        dtype=float,
+    ).T.reshape(len(frame), len(cols))
+    finite = x[np.isfinite(x)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 100.0)
+    grey = 95 + (x - lo) / max(hi - lo, 1e-9) * 150
+    grey = np.where(np.isfinite(grey), np.round(grey), -1).astype(int)
+    out: list[list[int]] = []
+    k = 0
+    for r in rows:
+        if isinstance(r, dict) and "group" in r:
+            out.append([])
+        else:
+            out.append(grey[k].tolist())
+            k += 1
+    return out
 
 
 def _block(b: Any, lang: str) -> list[dict[str, Any]]:
@@ -124,7 +156,10 @@ def _block(b: Any, lang: str) -> list[dict[str, Any]]:
     if isinstance(b, Bullets):
         return [{"type": "bullets", "title": b.title, "items": list(b.items)}] if b.items else []
     if isinstance(b, Entries):
-        entries = [{"title": e.title, "tag": e.tag, "text": e.text} for e in b.entries]
+        entries = [
+            {"title": e.title, "tag": e.tag, "text": e.text, "details": list(e.details)}
+            for e in b.entries
+        ]
         return [{"type": "entries", "entries": entries, "empty": b.empty}]
     if isinstance(b, Chart):
         width = round(float(b.width), 3)  # a share of the text width

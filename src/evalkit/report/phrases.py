@@ -74,6 +74,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_issues": "未发现数据问题。",
         "location": "位置",
         "m_weights": "权重方法",
+        "m_combine_level": "组合层级",
         "m_ri_table": "随机一致性指标 RI 表",
         "m_cr_threshold": "一致性比率阈值 CR",
         "m_normalisation": "标准化方法",
@@ -265,6 +266,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_issues": "No data issues were found.",
         "location": "Location",
         "m_weights": "Weights",
+        "m_combine_level": "Level of combination",
         "m_ri_table": "Random index (RI) table",
         "m_cr_threshold": "CR threshold",
         "m_normalisation": "Normalisation",
@@ -473,5 +475,9 @@ ALPHA_BANDS = {
 
 
 def phrases(lang: str) -> dict[str, str]:
-    """The phrases of *lang* ("zh" or "en"; any other language reads English)."""
-    return PHRASES["zh" if lang == "zh" else "en"]
+    """The phrases of *lang* ("zh" or "en"; any other language reads English), in the words of
+    the study's scope while a report is built for one (:func:`evalkit.report.scope.scoped`)."""
+    from .scope import scoped_dict
+
+    key = "zh" if lang == "zh" else "en"
+    return scoped_dict(PHRASES[key], key)

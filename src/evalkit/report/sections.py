@@ -76,6 +76,7 @@ class Table:
     legend: str = ""
     max_rows: int = 0
     more: str = ""
+    heat: bool = False  # score cells on a grey by their value (darker: lower), values printed
     # workbook
     freeze_col: int = 0
     autofilter: bool = True
@@ -160,6 +161,7 @@ class Entry:
     title: str
     tag: str
     text: str
+    details: tuple[str, ...] = ()  # smaller lines under the text (why, targets)
 
 
 @dataclass(frozen=True)

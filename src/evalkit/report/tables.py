@@ -22,6 +22,7 @@ from ..analysis.diagnose import (
 from ..errors import Issue, issues_frame
 from ..outdir import ReportName, reason_text
 from ..pipeline import Evaluation
+from ..provenance import Provenance
 from ..tree import RECORD_LABELS, IndicatorTree
 from ..weights.ahp import fmt_judgment
 from ..weights.weightset import WEIGHT_COLUMNS
@@ -40,6 +41,7 @@ from .phrases import (
     METHOD_WORDS,
     OBJECTIVE_WORDS,
 )
+from .scope import in_scope_of_evaluation, scoped
 
 
 def _w(key: str, lang: str, objective: str = "entropy") -> str:
@@ -86,8 +88,10 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         "exclude": ("剔除", "excluded"),
         "repair": ("按最小改动修正至阈值以内", "repaired with the fewest changed judgments"),
     }[spec.inconsistent_experts]
+    level = _combine_level_text(spec.combine_level, zh) if ws.method == "combined" else ""
     return {
         "weights": weights,
+        **({"combine_level": level} if level else {}),
         "ri_table": ws.ri_label,
         "cr_threshold": f"{spec.cr_threshold:.2f}",
         "inconsistent_experts": policy[0] if zh else policy[1],
@@ -112,6 +116,25 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         if zh
         else "ratio statistics pooled to districts as Σ numerator / Σ denominator",
     }
+
+
+def _combine_level_text(level: str, zh: bool) -> str:
+    """Where the subjective and objective weights are combined, and why the default is chosen."""
+    if level == "global":
+        return (
+            "按全局叶节点权重组合（combine_level: global）：指标较多的维度，其组合权重会随指标个数增大"
+            if zh
+            else "on global leaf weights (combine_level: global): a dimension with more indicators "
+            "gains combined weight with their number"
+        )
+    return (
+        "逐节点组合（默认）：每个准则下，子节点的 AHP 局部权重与在这些子节点之间计算的客观权重"
+        "相组合，维度的权重因而不随其指标个数变化"
+        if zh
+        else "at every node (the default): each criterion's children combine their AHP local "
+        "weights with objective weights computed among those children, so a dimension's weight "
+        "does not change with its number of indicators"
+    )
 
 
 def _consensus(measure: str, zh: bool) -> str:
@@ -310,13 +333,15 @@ def left_out_notice(ev: Evaluation, lang: str) -> str:
     n, m = len(ev.districts), districts_total(ev)
     if lang == "zh":
         return (
-            f"未参评：{'；'.join(reasons)}，详见 issues.xlsx。本报告的排名、全省均值、全省最高分和"
-            f"熵权只按 {m} 个区县中参评的 {n} 个计算；改正上述文件后重新运行，各区县的得分和排名"
-            "都可能变化。"
+            f"未参评：{'；'.join(reasons)}，详见 issues.xlsx。本报告的排名、"
+            + scoped("全省均值、全省最高分", "zh")
+            + f"和熵权只按 {m} 个区县中参评的 {n} 个计算；改正上述文件后重新运行，各区县的得分和"
+            "排名都可能变化。"
         )
     return (
         f"Left out of this run: {'; '.join(reasons)}; every problem is listed in issues.xlsx. "
-        f"Ranks, the province mean and best and the entropy weights in this report cover {n} of "
+        f"Ranks, the {scoped('province', 'en')} mean and best and the entropy weights in this "
+        f"report cover {n} of "
         f"{m} districts; once the files are corrected and the run repeated, every district's "
         "scores and ranks may change."
     )
@@ -533,14 +558,17 @@ def _warnings(ev: Evaluation, counts: dict[str, int], lang: str) -> list[str]:
     return out
 
 
+@in_scope_of_evaluation
 def district_report(
     ev: Evaluation,
     district: str,
     lang: str,
     rules: list[RecommendationRule] | None = None,
+    provenance: Provenance | None = None,
 ) -> DistrictReport:
     """The model of one district's workbook and PDF, with its sections
-    (:func:`evalkit.report.district_sections.district_sections`)."""
+    (:func:`evalkit.report.district_sections.district_sections`); *provenance*, the run's
+    (:func:`evalkit.provenance.provenance`), gives the appendix 可复现性 and the README sheet."""
     tree = ev.tree
     drow = ev.districts.set_index("district").loc[district]
     prov = ev.analysis("province")
@@ -591,6 +619,7 @@ def district_report(
         kmo=kmo,
         screening=screening,
         imbalance=summary_text(ev, district, lang),
+        provenance=provenance,
     )
     return dataclasses.replace(report, sections=district_sections(report, ev))
 
@@ -618,11 +647,16 @@ def files_table(
     return frame if pdf else frame.drop(columns=["pdf_file"])
 
 
+@in_scope_of_evaluation
 def comparison_report(
-    ev: Evaluation, lang: str, *, files: pd.DataFrame | None = None
+    ev: Evaluation,
+    lang: str,
+    *,
+    files: pd.DataFrame | None = None,
+    provenance: Provenance | None = None,
 ) -> ComparisonReport:
     """The model of comparison.xlsx: every district and station side by side; *files*
-    (:func:`files_table`) each district's report files."""
+    (:func:`files_table`) each district's report files; *provenance* the README sheet's."""
     tree = ev.tree
     dims = [d.id for d in tree.dimensions]
     names = {n.id: text(n.name, lang) for n in tree.nodes()}
@@ -686,6 +720,7 @@ def comparison_report(
         method=method_dict(ev, lang),
         notes=[n for n in [left_out_notice(ev, lang)] if n],
         files=files,
+        provenance=provenance,
     )
     return dataclasses.replace(report, sections=comparison_sections(report, ev))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .matrix import decision_matrix
+
 
 def grey_relational(
     x: np.ndarray, weights: np.ndarray, directions: np.ndarray, rho: float = 0.5
@@ -46,17 +48,7 @@ def grey_relational(
     """
     if not 0 < rho <= 1:
         raise ValueError("rho, the distinguishing coefficient, must be in (0, 1]")
-    a = np.asarray(x, dtype=float)
-    if a.ndim != 2:
-        raise ValueError("x must be a matrix: units x indicators")
-    w = np.asarray(weights, dtype=float)
-    d = np.asarray(directions, dtype=float)
-    if w.shape != (a.shape[1],) or d.shape != (a.shape[1],):
-        raise ValueError("weights and directions need one entry per column of x")
-    if np.any(w < 0) or not np.all(np.isfinite(w)):
-        raise ValueError("weights must be finite and non-negative")
-    if np.any(np.isinf(a)):
-        raise ValueError("x must hold finite numbers (NaN marks a missing value)")
+    a, w, d = decision_matrix(x, weights, directions)
     known = ~np.isnan(a)
     lo = np.min(np.where(known, a, np.inf), axis=0)
     hi = np.max(np.where(known, a, -np.inf), axis=0)

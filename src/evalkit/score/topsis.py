@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .matrix import decision_matrix
+
 NORMALISATIONS = ("vector", "minmax")
 
 
@@ -80,17 +82,7 @@ def topsis(
         raise ValueError(
             f"unknown normalisation {normalisation!r}; known: {', '.join(NORMALISATIONS)}"
         )
-    a = np.asarray(x, dtype=float)
-    if a.ndim != 2:
-        raise ValueError("x must be a matrix: units x indicators")
-    w = np.asarray(weights, dtype=float)
-    d = np.asarray(directions, dtype=float)
-    if w.shape != (a.shape[1],) or d.shape != (a.shape[1],):
-        raise ValueError("weights and directions need one entry per column of x")
-    if np.any(w < 0) or not np.all(np.isfinite(w)):
-        raise ValueError("weights must be finite and non-negative")
-    if np.any(np.isinf(a)):
-        raise ValueError("x must hold finite numbers (NaN marks a missing value)")
+    a, w, d = decision_matrix(x, weights, directions)
     known = ~np.isnan(a)
     if normalisation == "minmax":
         d_eff = np.ones_like(d)  # min-max already made every column a benefit

@@ -455,7 +455,7 @@ def _scoring(raw: dict, err: YamlProblems) -> ScoringSpec:
 
 
 def _report(raw: dict, root: Path, err: YamlProblems) -> ReportSpec:
-    """``report``: lang, date, output, font, weakest, min_respondents."""
+    """``report``: lang, date, output, font, weakest, min_respondents, countermeasures."""
     r = _mapping(raw, "report", "{lang: zh, output: reports}", err)
     err.issues.extend(
         unknown_keys(r, [f.name for f in fields(ReportSpec)], file=err.file, where="report")
@@ -464,6 +464,7 @@ def _report(raw: dict, root: Path, err: YamlProblems) -> ReportSpec:
     lang = _choice(r, "report", "lang", rs.lang, LANGS, err)
     weakest = _positive_whole(r, "weakest", rs.weakest, err)
     minr = _positive_whole(r, "min_respondents", rs.min_respondents, err)
+    shown = _positive_whole(r, "countermeasures", rs.countermeasures, err)
     date = r.get("date")
     if isinstance(date, (dt.date, dt.datetime)):
         date = date.isoformat()  # date: 2026-11-01 without quotes is read as a date
@@ -480,6 +481,7 @@ def _report(raw: dict, root: Path, err: YamlProblems) -> ReportSpec:
         font=str(root / font) if font else None,
         weakest=weakest,
         min_respondents=minr,
+        countermeasures=shown,
     )
 
 

@@ -164,6 +164,7 @@ class ReportSpec:
     font: str | None = None
     weakest: int = 5
     min_respondents: int = 5
+    countermeasures: int = 8  # countermeasures a district's PDF lists (the workbook: all)
 
 
 @dataclass(frozen=True)
