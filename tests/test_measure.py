@@ -124,7 +124,7 @@ def test_statistics_only_tree_runs_without_survey_warnings(project: Path) -> Non
     assert not [i for i in ev.issues if i.check == "reliability"]  # no scale, nothing to say
     res = _cli("validate", str(project))
     assert res.returncode == 0, res.stderr
-    assert "(17 indicators, 0 survey items)" in res.stdout
+    assert "(27 indicators, 0 survey items)" in res.stdout
 
 
 @pytest.mark.parametrize("keep", ["survey", "statistic"])

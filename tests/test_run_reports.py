@@ -94,11 +94,12 @@ def test_each_report_lists_its_own_and_the_whole_studys_issues(project: Path) ->
         "surveys/experts.xlsx": "全省",
         "西山区 / 枫林派出所": "西山区",
         # the objective weights: indicators resting on ties, and weights one station moves
-        "collection_channels, interdepartment_data_links": "全省",
-        "leader_platform_use, info_led_deployment, collection_channels, mass_base_support, "
-        "video_online_rate, responsibility_assessment, platform_proficiency_share, "
-        "it_spending_per_officer, imposed_tasks_per_community_officer, security_check_pass_rate, "
-        "info_led_case_share": "全省",
+        "leader_platform_use": "全省",
+        "it_staff_share, mass_base_support, duplicate_collection_burden, "
+        "interdepartment_data_links, fault_repair_hours, online_channel_openness, "
+        "analysis_products_per_10_officers, imposed_tasks_per_community_officer, "
+        "leader_platform_use, info_led_deployment, terminals_per_officer, "
+        "police_office_networked_share": "全省",
     }
     assert len(every) == 6
 

@@ -266,21 +266,43 @@ def test_the_three_known_overlaps_of_the_previous_tree_are_flagged_on_its_exampl
     assert red.stations == 27  # the stations shown (one has 3 officers)
 
 
-def test_the_revised_default_tree_flags_nothing_by_definition_or_item_fit() -> None:
+def test_the_revised_default_tree_flags_nothing_on_its_example() -> None:
     """The revised default tree merged the three pairs: nothing it defines twice, no item fitting
-    another dimension, none of the old pairs' ids left. What remains are pairs correlated across
-    the example's stations: the synthetic province gives each district one strength per
-    dimension, so the districts' differences move whole dimensions together (most pairs share a
-    dimension); they are figures of the generator, not overlaps of the tree's definitions."""
+    another dimension, none of the old pairs' ids left, and on the example's 28 shown stations no
+    pair of its 35 indicators reaches 0.8. The example's indicators still hang together: those of
+    one dimension correlate moderately (median r 0.43), more than those of two dimensions (0.18),
+    as the generator designs (each indicator's own variation beside its dimension's and its
+    station's). Before each indicator had its own variation, 89 of the 595 pairs reached 0.8."""
     from evalkit.pipeline import prepare
     from evalkit.pipeline.redundancy import redundancy_of
 
-    red = redundancy_of(prepare(ROOT))
+    prepared = prepare(ROOT)
+    red = redundancy_of(prepared)
     assert red.definitions.empty and red.scaling.empty
     ids = {leaf.id for leaf in red.tree.leaves()} | {item.id for _, item in red.tree.items()}
     assert ids.isdisjoint({"is_mass_2", "te_inter_1", "analysis_skill"})
     assert red.stations == 28
-    assert len(red.pairs) == 89 and int(red.pairs["same_dimension"].sum()) == 72  # of 595 pairs
+    assert red.pairs.empty  # of 595 pairs
+    # every pair's figures, as the check computes them
+    shown = prepared.station_respondents.to_numpy() >= prepared.spec.report.min_respondents
+    scores = prepared.station_leaf_scores[shown]
+    leaves = [leaf.id for leaf in red.tree.leaves()]
+    x = scores[leaves].to_numpy(dtype=float)
+    i, j = np.triu_indices(len(leaves), 1)
+    r, rho, n = pair_correlations(x[:, i].T, x[:, j].T)
+    assert len(r) == 595 and (n == 28).all()
+    dim_of = red.tree.dimension_of()
+    same = np.array([dim_of[leaves[a]] == dim_of[leaves[b]] for a, b in zip(i, j, strict=True)])
+    assert same.sum() == 110
+    assert np.median(r[same]) == pytest.approx(0.43, abs=0.005)
+    assert np.median(r[~same]) == pytest.approx(0.18, abs=0.005)
+    assert max(np.abs(r).max(), np.abs(rho).max()) < 0.8
+    # the check can flag this data: with the threshold just below the highest pair, it does
+    top = int(np.argmax(np.fmax(np.abs(r), np.abs(rho))))
+    lower = redundancy_of(prepared, threshold=float(max(abs(r[top]), abs(rho[top]))) - 0.001)
+    assert {frozenset(p) for p in zip(lower.pairs["a"], lower.pairs["b"], strict=True)} >= {
+        frozenset((leaves[i[top]], leaves[j[top]]))
+    }
 
 
 def test_cross_pearson_equals_pairwise_complete_corrcoef() -> None:
