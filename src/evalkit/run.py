@@ -264,6 +264,7 @@ def run_project(
     jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
+    html: bool = True,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
 
@@ -277,12 +278,13 @@ def run_project(
     lists them) when no district can be scored, PartialRunError after writing the reports of the
     others when some districts' files have errors, and FontError or EvalkitError when the reports
     cannot be written; no earlier report is then replaced, and ``issues.xlsx`` says what
-    happened."""
+    happened. ``html``: also a self-contained HTML page per district and ``comparison.html``."""
     t0 = time.perf_counter()
     spec = project if isinstance(project, RunSpec) else load_spec(project)
     with OutputLock(spec.output_dir):
         stale = clean_stale(spec.output_dir)
-        return _run_locked(spec, lang or spec.report.lang, font, jobs, pdf, progress, stale, t0)
+        lang = lang or spec.report.lang
+        return _run_locked(spec, lang, font, jobs, pdf, progress, stale, t0, html)
 
 
 def _run_locked(
@@ -294,6 +296,7 @@ def _run_locked(
     progress: Progress | None,
     stale: list[Issue],
     t0: float,
+    html: bool = True,
 ) -> RunResult:
     from .report.coverage import glyph_issues, user_texts
     from .report.tables import district_names, district_report, districts_total, load_rules
@@ -333,6 +336,8 @@ def _run_locked(
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
         models = [district_report(ev, d, lang, rules) for d in order]
         render.all(models, fonts, jobs, progress)
+        if html:
+            render.staged += _html_reports(ev, lang, models, render.stems, stage.dir)
         record = _write_the_rest(
             ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
         )
@@ -353,6 +358,27 @@ def _run_locked(
         "per_district_mean": sum(times) / len(times) if times else 0.0,
     }
     return RunResult(ev, written_files, seconds, timings, names, record.run_id)
+
+
+def _html_reports(
+    ev: Evaluation, lang: str, models: list[DistrictReport], stems: dict[str, str], folder: Path
+) -> list[Path]:
+    """``<district>.html`` beside each district's workbook, and ``comparison.html``."""
+    from .report.html import comparison_html, district_html, write_html
+    from .report.tables import comparison_report, district_names
+    from .report.whatif import whatif_payload
+
+    names = district_names(ev, lang)
+    files = [
+        write_html(
+            district_html(m, whatif_payload(ev, lang, names, m.district_id)),
+            folder / f"{stems[m.district_id]}.html",
+        )
+        for m in models
+    ]
+    page = comparison_html(comparison_report(ev, lang), whatif_payload(ev, lang, names))
+    files.append(write_html(page, folder / "comparison.html"))
+    return files
 
 
 @dataclass

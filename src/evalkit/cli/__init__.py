@@ -71,6 +71,26 @@ def _check_lang(lang: str | None) -> None:
         _fail(EvalkitError(f"--lang must be zh or en, not {lang!r}"))
 
 
+REPORT_FORMATS = ("xlsx", "pdf", "html")
+
+
+def _report_formats(text: str | None, pdf: bool) -> tuple[bool, bool]:
+    """(pdf, html) from ``--formats`` (None: both, unless ``--no-pdf``)."""
+    if text is None:
+        return pdf, True
+    given = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in given if f not in REPORT_FORMATS]
+    if unknown or not given:
+        _fail(
+            EvalkitError(
+                f"--formats: {', '.join(map(repr, unknown)) or 'nothing'} given; expected a "
+                "comma-separated list of xlsx, pdf, html, e.g. --formats xlsx,html "
+                "(--formats 需为 xlsx、pdf、html 中的一个或多个，以逗号分隔)"
+            )
+        )
+    return pdf and "pdf" in given, "html" in given
+
+
 @app.command()
 def run(
     project: ProjectArg = Path("."),
@@ -88,17 +108,29 @@ def run(
         ),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write PDF reports.")] = True,
+    formats: Annotated[
+        str | None,
+        typer.Option(
+            "--formats",
+            help="Reports to write, comma-separated: xlsx, pdf, html (default: all three; the "
+            "workbooks are always written).",
+        ),
+    ] = None,
 ) -> None:
-    """Score every district of PROJECT and write its Excel and PDF reports plus comparison.xlsx."""
+    """Score every district of PROJECT and write its Excel, PDF and HTML reports plus
+    comparison.xlsx and comparison.html."""
     from ..run import run_project
 
     _check_lang(lang)
+    pdf, html = _report_formats(formats, pdf)
 
     def progress(name: str, i: int, total: int) -> None:
         console.print(f"  [{i}/{total}] {name}", highlight=False)
 
     try:
-        result = run_project(project, lang=lang, font=font, jobs=jobs, pdf=pdf, progress=progress)
+        result = run_project(
+            project, lang=lang, font=font, jobs=jobs, pdf=pdf, progress=progress, html=html
+        )
     except EvalkitError as exc:
         _fail(exc)
         return
