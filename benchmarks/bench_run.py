@@ -17,8 +17,10 @@ from pathlib import Path
 
 from evalkit.pipeline import evaluate
 from evalkit.report.excel import write_district_workbook
+from evalkit.report.html import district_html, write_html
 from evalkit.report.pdf import render_district_pdf
-from evalkit.report.tables import district_report, load_rules
+from evalkit.report.tables import district_names, district_report, load_rules
+from evalkit.report.whatif import whatif_payload
 from evalkit.run import resolve_font, run_project
 from evalkit.synth import synthesize
 
@@ -68,7 +70,8 @@ def main() -> None:
         rules = load_rules(ev)
         font = resolve_font(ev.spec, args.lang, None)
         district = ev.districts["district"].iloc[0]
-        xl, pdf = [], []
+        xl, pdf, page = [], [], []
+        names = district_names(ev, args.lang)
         for _ in range(args.repeat):
             model = district_report(ev, district, args.lang, rules)
             t = time.perf_counter()
@@ -77,9 +80,14 @@ def main() -> None:
             t = time.perf_counter()
             render_district_pdf(model, Path(tmp) / "d.pdf", font=font)
             pdf.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            data = whatif_payload(ev, args.lang, names, district)
+            write_html(district_html(model, data), Path(tmp) / "d.html")
+            page.append(time.perf_counter() - t)
+        size = (Path(tmp) / "d.html").stat().st_size
         print(
-            f"per district, warm: workbook {min(xl):.3f} s, PDF {min(pdf):.3f} s "
-            f"(best of {args.repeat})"
+            f"per district, warm: workbook {min(xl):.3f} s, PDF {min(pdf):.3f} s, "
+            f"HTML {min(page):.3f} s ({size / 1024:.0f} KiB) (best of {args.repeat})"
         )
 
 

@@ -19,9 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from evalkit.run import run_project
-
 from evalkit.report.whatif import whatif_ranks
+from evalkit.run import run_project
 
 pytestmark = pytest.mark.browser
 
@@ -141,7 +140,8 @@ def test_moving_a_slider_changes_ranks_as_evalkit_computes(reports, browser) -> 
     _open(browser, ev.spec.output_dir / f"{DISTRICT}.html")
     before = _panel_ranks(browser)
     assert {n: r for n, (_, r) in before.items()} == {
-        names[d]: int(r) for d, r in zip(ev.districts["district"], ev.districts["rank"], strict=True)
+        names[d]: int(r)
+        for d, r in zip(ev.districts["district"], ev.districts["rank"], strict=True)
     }
     weights = ev.weights.table.set_index("id")["local"]
     given = {d: float(weights[d]) for d in ev.dimension_ids}
@@ -156,7 +156,9 @@ def test_moving_a_slider_changes_ranks_as_evalkit_computes(reports, browser) -> 
         after = _panel_ranks(browser)
         for d, row in expected.iterrows():
             assert after[names[d]] == (f"{row['total']:.1f}", int(row["rank"])), (dim, d)
-    assert [after[names[d]][1] for d in expected.index] != [before[names[d]][1] for d in expected.index]
+    assert [after[names[d]][1] for d in expected.index] != [
+        before[names[d]][1] for d in expected.index
+    ]
 
     alpha = browser.find_element("id", "w-alpha")
     alpha.click()

@@ -253,8 +253,7 @@ def section_html(section: Any, depth: int = 2, target: str = "pdf") -> str:
     body = "".join(block_html(b, target) for b in section.blocks_for(target))
     kids = "".join(section_html(c, depth + 1, target) for c in section.children)
     return (
-        f'<section id="s-{esc(section.id)}"><h{h}>{esc(section.title)}</h{h}>{body}{kids}'
-        "</section>"
+        f'<section id="s-{esc(section.id)}"><h{h}>{esc(section.title)}</h{h}>{body}{kids}</section>'
     )
 
 
@@ -343,7 +342,9 @@ def whatif_html(data: dict[str, Any] | None, lang: str, method_name: str = "") -
     st = data["stations"]
     if st["names"]:
         parts.append(
-            _unit_table("stations", st["names"], lang, None if data["focus"] else st["districtNames"])
+            _unit_table(
+                "stations", st["names"], lang, None if data["focus"] else st["districtNames"]
+            )
         )
     return f'<section class="whatif" id="whatif-panel">{"".join(parts)}</section>'
 
@@ -364,7 +365,9 @@ def render_page(
 ) -> str:
     """The whole page: head (CSP, style), title, contents, the sections, the what-if panel, the
     footer, the what-if data and the script."""
-    from .. import __version__
+    from ..outdir import version
+
+    __version__ = version()
 
     sections = list(sections)
     script, style = asset("report.js"), asset("report.css")

@@ -146,7 +146,9 @@ class Section:
         return bool(self.blocks) or any(c.shows(target) for c in self.children)
 
 
-def _table(frame: pd.DataFrame, ids: list[str], lang: str, names: dict[str, str] | None = None, **kw: Any) -> Table:
+def _table(
+    frame: pd.DataFrame, ids: list[str], lang: str, names: dict[str, str] | None = None, **kw: Any
+) -> Table:
     names = names or {}
     cols = tuple(
         Column(c, names.get(c) or header(c, lang), "score" if c in names else "") for c in ids
@@ -158,12 +160,23 @@ def _summary(r: DistrictReport, p: dict[str, str]) -> Section:
     from .pdf import _paragraph
 
     cards = (
-        Card(p["total"], fmt(r.total, "score"), p["mean_best"].format(
-            mean=fmt(r.province_mean, "score"), best=fmt(r.province_best, "score"))),
-        Card(p["level"], p["level_value"].format(name=r.level_name, level=r.level),
-             p["level_sub"].format(level=r.level, n=len(r.levels))),
-        Card(p["rank"], p["rank_value"].format(rank=r.rank, n=r.n_districts),
-             p["rank_sub"].format(rank=r.rank, n=r.n_districts)),
+        Card(
+            p["total"],
+            fmt(r.total, "score"),
+            p["mean_best"].format(
+                mean=fmt(r.province_mean, "score"), best=fmt(r.province_best, "score")
+            ),
+        ),
+        Card(
+            p["level"],
+            p["level_value"].format(name=r.level_name, level=r.level),
+            p["level_sub"].format(level=r.level, n=len(r.levels)),
+        ),
+        Card(
+            p["rank"],
+            p["rank_value"].format(rank=r.rank, n=r.n_districts),
+            p["rank_sub"].format(rank=r.rank, n=r.n_districts),
+        ),
     )
     blocks: list[Any] = [Cards(cards), Paragraph(_paragraph(r, p))]
     blocks += [Note(w) for w in r.warnings]
@@ -192,20 +205,42 @@ def district_sections(r: DistrictReport) -> list[Section]:
         },
         p["radar_caption"],
     )
-    ind_cols = ["dimension", "name", "raw", "unit", "score", "province_mean", "global_weight", "gap"]
+    ind_cols = [
+        "dimension",
+        "name",
+        "raw",
+        "unit",
+        "score",
+        "province_mean",
+        "global_weight",
+        "gap",
+    ]
     indicators = _table(r.indicators, ind_cols, lang, id="indicators")
-    weakest = _table(r.weakest, ["name", "score", "province_mean", "global_weight", "gap"], lang,
-                     id="weakest", title=p["weakest"])
+    weakest = _table(
+        r.weakest,
+        ["name", "score", "province_mean", "global_weight", "gap"],
+        lang,
+        id="weakest",
+        title=p["weakest"],
+    )
     entries = tuple(
         Entry(rec.dimension or p["overall"], rec.priority, rec.text) for rec in r.recommendations
     )
     st_cols = ["rank", "station", "respondents", "total", "level_name", *r.dimension_columns]
     stations: list[Any] = [_table(r.stations, st_cols, lang, r.dimension_columns, id="stations")]
     if len(r.stations):
-        stations.append(Chart("stations", "station_bars", {
-            "labels": [str(x) for x in r.stations["station"]],
-            "values": [float(x) for x in r.stations["total"]],
-            "axis": header("total", lang)}, p["bars_caption"]))
+        stations.append(
+            Chart(
+                "stations",
+                "station_bars",
+                {
+                    "labels": [str(x) for x in r.stations["station"]],
+                    "values": [float(x) for x in r.stations["total"]],
+                    "axis": header("total", lang),
+                },
+                p["bars_caption"],
+            )
+        )
     if r.counts.get("stations_hidden"):
         stations.append(Note(p["stations_hidden"].format(n=r.counts["stations_hidden"])))
     w_cols = ["name", "ahp_local", "objective_local", "local", "global"]
@@ -214,11 +249,24 @@ def district_sections(r: DistrictReport) -> list[Section]:
         Section("dimensions", p["dimensions"], (dims, radar)),
         Section("indicators", p["indicators"], (indicators, Note(p["indicators_note"]))),
         Section("stations", p["stations"], tuple(stations)),
-        Section("weak", p["weak"], (weakest, Note(p["weakest_note"]), Entries(entries, p["no_recommendations"]))),
-        Section("method", p["method"], (
-            _table(r.weights, w_cols, lang, id="weights", title=p["weights"]),
-            _table(r.levels, ["level", "name", "min_score", "max_score", "description"], lang, id="levels"),
-        )),
+        Section(
+            "weak",
+            p["weak"],
+            (weakest, Note(p["weakest_note"]), Entries(entries, p["no_recommendations"])),
+        ),
+        Section(
+            "method",
+            p["method"],
+            (
+                _table(r.weights, w_cols, lang, id="weights", title=p["weights"]),
+                _table(
+                    r.levels,
+                    ["level", "name", "min_score", "max_score", "description"],
+                    lang,
+                    id="levels",
+                ),
+            ),
+        ),
     ]
 
 
@@ -226,22 +274,55 @@ def comparison_sections(c: ComparisonReport) -> list[Section]:
     """The comparison report's sections: districts, stations, indicators, weights."""
     lang = c.lang
     zh = lang == "zh"
-    d_cols = ["rank", "district", "total", "level_name", "respondents", "stations", *c.dimension_columns]
-    s_cols = ["rank_in_province", "district", "station", "respondents", "total", "level_name",
-              "rank_in_district", *c.dimension_columns]
+    d_cols = [
+        "rank",
+        "district",
+        "total",
+        "level_name",
+        "respondents",
+        "stations",
+        *c.dimension_columns,
+    ]
+    s_cols = [
+        "rank_in_province",
+        "district",
+        "station",
+        "respondents",
+        "total",
+        "level_name",
+        "rank_in_district",
+        *c.dimension_columns,
+    ]
     i_cols = ["district", *c.indicator_columns]
     return [
-        Section("districts", "区县排名" if zh else "Districts ranked", (
-            _table(c.districts, d_cols, lang, c.dimension_columns, id="districts"),
-            *(Note(n) for n in c.notes),
-        )),
-        Section("stations", "派出所排名" if zh else "Stations ranked", (
-            _table(c.stations, s_cols, lang, c.dimension_columns, id="stations"),
-        )),
-        Section("indicators", "指标得分" if zh else "Indicator scores", (
-            _table(c.indicators, i_cols, lang, c.indicator_columns, id="indicators"),
-        )),
-        Section("weights", "指标权重" if zh else "Weights", (
-            _table(c.weights, ["name", "ahp_local", "objective_local", "local", "global"], lang, id="weights"),
-        )),
+        Section(
+            "districts",
+            "区县排名" if zh else "Districts ranked",
+            (
+                _table(c.districts, d_cols, lang, c.dimension_columns, id="districts"),
+                *(Note(n) for n in c.notes),
+            ),
+        ),
+        Section(
+            "stations",
+            "派出所排名" if zh else "Stations ranked",
+            (_table(c.stations, s_cols, lang, c.dimension_columns, id="stations"),),
+        ),
+        Section(
+            "indicators",
+            "指标得分" if zh else "Indicator scores",
+            (_table(c.indicators, i_cols, lang, c.indicator_columns, id="indicators"),),
+        ),
+        Section(
+            "weights",
+            "指标权重" if zh else "Weights",
+            (
+                _table(
+                    c.weights,
+                    ["name", "ahp_local", "objective_local", "local", "global"],
+                    lang,
+                    id="weights",
+                ),
+            ),
+        ),
     ]

@@ -102,7 +102,11 @@ def _weights_part(ev: Evaluation) -> dict[str, Any]:
     part: dict[str, Any] = {"local": {k: _num(v) for k, v in t["local"].items()}}
     if alpha_adjustable(ev):
         level = ev.weights.spec.combine_level
-        a, b = ("ahp_local", "objective_local") if level == "node" else ("ahp_global", "objective_global")
+        a, b = (
+            ("ahp_local", "objective_local")
+            if level == "node"
+            else ("ahp_global", "objective_global")
+        )
         part["alpha"] = {
             "value": float(ev.weights.spec.alpha),
             "level": level,
@@ -116,9 +120,7 @@ def _tree_part(ev: Evaluation, lang: str) -> dict[str, Any]:
     tree = ev.tree
     return {
         "goal": tree.goal.id,
-        "nodes": [
-            {"id": n.id, "children": [c.id for c in n.children]} for n in tree.goal.walk()
-        ],
+        "nodes": [{"id": n.id, "children": [c.id for c in n.children]} for n in tree.goal.walk()],
         "leaves": [n.id for n in tree.leaves()],
         "dimensions": [{"id": d.id, "name": tree.label(d.id, lang)} for d in tree.dimensions],
         "cutoffs": [float(lv.min_score) for lv in tree.levels],
