@@ -48,7 +48,7 @@ def main() -> None:
         else:
             shutil.copytree(ROOT / "surveys", proj / "surveys")
         t = time.perf_counter()
-        res = run_project(proj, lang=args.lang, jobs=args.jobs)
+        res = run_project(proj, lang=args.lang, jobs=args.jobs, html=True)
         first = time.perf_counter() - t
         print(
             f"run_project (cold, lang={args.lang}, jobs={args.jobs or 'auto'}, "

@@ -264,7 +264,7 @@ def run_project(
     jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
-    html: bool = True,
+    html: bool = False,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
 
@@ -278,7 +278,8 @@ def run_project(
     lists them) when no district can be scored, PartialRunError after writing the reports of the
     others when some districts' files have errors, and FontError or EvalkitError when the reports
     cannot be written; no earlier report is then replaced, and ``issues.xlsx`` says what
-    happened. ``html``: also a self-contained HTML page per district and ``comparison.html``."""
+    happened. ``html``: also a self-contained HTML page per district and ``comparison.html`` (``evalkit run``
+    writes them unless ``--formats`` leaves html out)."""
     t0 = time.perf_counter()
     spec = project if isinstance(project, RunSpec) else load_spec(project)
     with OutputLock(spec.output_dir):

@@ -92,7 +92,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_hostile_names_are_text_never_markup(hostile: Path, lang: str) -> None:
-    result = run_project(hostile, lang=lang, pdf=False, jobs=1)
+    result = run_project(hostile, lang=lang, pdf=False, jobs=1, html=True)
     out = result.evaluation.spec.output_dir
     pages = sorted(out.glob("*.html"))
     assert len(pages) == 4 and (out / "comparison.html") in pages
@@ -114,7 +114,7 @@ def test_hostile_names_are_text_never_markup(hostile: Path, lang: str) -> None:
 
 
 def test_page_is_self_contained(hostile: Path) -> None:
-    result = run_project(hostile, lang="en", pdf=False, jobs=1)
+    result = run_project(hostile, lang="en", pdf=False, jobs=1, html=True)
     for path in result.evaluation.spec.output_dir.glob("*.html"):
         page = _parse(path)
         meta = next(a for t, a in page.tags if t == "meta" and a.get("http-equiv"))

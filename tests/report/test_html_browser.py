@@ -37,7 +37,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory):
     shutil.copyfile(ROOT / "evalkit.yaml", root / "evalkit.yaml")
     shutil.copytree(ROOT / "indicators", root / "indicators")
     shutil.copytree(ROOT / "surveys", root / "surveys")
-    result = run_project(root, lang="en", pdf=False, jobs=1)
+    result = run_project(root, lang="en", pdf=False, jobs=1, html=True)
     return result
 
 

@@ -169,7 +169,8 @@
     var dBefore = d.districts.rank, sBefore = null;
 
     function stationRanks(res) {
-      return ranks(res.map(function (r) { return r.total; }), d.stations.district);
+      // a district's page: ranks within the district; the comparison: in the province
+      return ranks(res.map(function (r) { return r.total; }), d.focus ? d.stations.district : null);
     }
     function recompute() {
       var alpha = alphaInput ? parseFloat(alphaInput.value) : null;
