@@ -110,6 +110,7 @@ def _period_entries(
                     "each period must be a mapping with an id and its data",
                     message_zh="每个时期须为映射，含 id 及其数据",
                     expected="{id: 2025, data: {surveys: [...]}}",
+                    expected_zh="{id: 2025, data: {surveys: [...]}}",
                     found=str(entry),
                 )
             )
