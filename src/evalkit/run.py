@@ -31,7 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import EvalkitError, FontError, InputError, Issue, Location, PartialRunError
+from .errors import (
+    EvalkitError,
+    FontError,
+    InputError,
+    Issue,
+    Location,
+    MethodError,
+    PartialRunError,
+)
 from .outdir import (
     MANIFEST,
     MAX_STEM_BYTES,
@@ -264,13 +272,18 @@ def run_project(
     jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
-    html: bool = False,
+    uncertainty: int | None = None,
+    html: bool = True,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
 
     ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
     about what they save).
+
+    ``uncertainty``: the draws of the uncertainty analysis (``uncertainty.draws`` of the project
+    file when None; 0 turns it off). It is computed once, before the reports are rendered, and
+    every report shows it.
 
     The output folder is locked for the run (OutputError when another run holds it, or when it
     cannot be made or written: a file in its place, no permission, a full disk); temporary files
@@ -282,6 +295,14 @@ def run_project(
     writes them unless ``--formats`` leaves html out)."""
     t0 = time.perf_counter()
     spec = project if isinstance(project, RunSpec) else load_spec(project)
+    if uncertainty is not None:
+        if uncertainty < 0:
+            raise EvalkitError(
+                f"the uncertainty analysis takes 0 or more draws, not {uncertainty}",
+                zh=f"不确定性分析的抽样数应为 0 或正整数，而不是 {uncertainty}",
+            )
+        draws = dataclasses.replace(spec.uncertainty, draws=uncertainty)
+        spec = dataclasses.replace(spec, uncertainty=draws)
     with OutputLock(spec.output_dir):
         stale = clean_stale(spec.output_dir)
         lang = lang or spec.report.lang
@@ -320,6 +341,9 @@ def _run_locked(
     renamed = renamed_issues(names, pdf, _district_files(ev))
     ev = dataclasses.replace(ev, issues=[*ev.issues, *stale, *renamed])
     display = district_names(ev, lang)
+    t_unc = time.perf_counter()
+    ev = _with_uncertainty(ev)
+    t_unc = time.perf_counter() - t_unc
     try:
         stage = _Staging(out_dir)
     except OSError as exc:
@@ -356,6 +380,7 @@ def _run_locked(
     times = render.times
     timings = {
         "evaluate": t_eval,
+        "uncertainty": t_unc,
         "per_district_mean": sum(times) / len(times) if times else 0.0,
     }
     return RunResult(ev, written_files, seconds, timings, names, record.run_id)
@@ -380,6 +405,24 @@ def _html_reports(
     page = comparison_html(comparison_report(ev, lang), whatif_payload(ev, lang, names))
     files.append(write_html(page, folder / "comparison.html"))
     return files
+
+
+def _with_uncertainty(ev: Evaluation) -> Evaluation:
+    """*ev* with its uncertainty analysis computed (once, here, so that the reports rendered in
+    workers get the result with their models); when the evaluation's methods cannot be varied
+    (MethodError), a warning says why the reports have no uncertainty analysis."""
+    try:
+        ev.analysis("uncertainty")
+    except MethodError as exc:
+        why = Issue(
+            Location(),
+            f"the uncertainty analysis was not run: {exc}",
+            message_zh=f"未进行不确定性分析：{getattr(exc, 'zh', '') or exc}",
+            severity="warning",
+            check="uncertainty",
+        )
+        return dataclasses.replace(ev, issues=[*ev.issues, why])
+    return ev
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from evalkit.report.pdf import _raw
+from evalkit.report.district_sections import raw_text as _raw
 from evalkit.run import run_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,8 +68,9 @@ def test_table_headers_never_break_inside_a_word(reports: dict[str, Path]) -> No
     for broken in ("Re-search", "judg-ment", "Infor-mation", "Entropy lo-"):
         assert broken not in en
     zh_pages = _pages(reports["zh"], layout=True)
-    weights = next(p for p in zh_pages if "AHP 局部权重" in p or "AHP局部权重" in p)
-    assert re.search(r"AHP\s?局部权重", weights)
+    # layout extraction puts one or two spaces between AHP and 局部权重 by where the column
+    # falls on the page; a header broken inside the word would put 局部 and 权重 on two lines
+    assert any(re.search(r"AHP[ ]{0,2}局部权重", p) for p in zh_pages)
 
 
 def test_level_is_printed_once_on_the_summary_page(reports: dict[str, Path]) -> None:

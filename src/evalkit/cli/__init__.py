@@ -116,6 +116,15 @@ def run(
             "workbooks are always written).",
         ),
     ] = None,
+    uncertainty: Annotated[
+        int | None,
+        typer.Option(
+            "--uncertainty",
+            min=0,
+            help="Draws of the uncertainty analysis (default: uncertainty.draws of the project "
+            "file, 1000; 0 = off).",
+        ),
+    ] = None,
 ) -> None:
     """Score every district of PROJECT and write its Excel, PDF and HTML reports plus
     comparison.xlsx and comparison.html."""
@@ -129,7 +138,14 @@ def run(
 
     try:
         result = run_project(
-            project, lang=lang, font=font, jobs=jobs, pdf=pdf, progress=progress, html=html
+            project,
+            lang=lang,
+            font=font,
+            jobs=jobs,
+            pdf=pdf,
+            progress=progress,
+            uncertainty=uncertainty,
+            html=html,
         )
     except EvalkitError as exc:
         _fail(exc)
@@ -137,6 +153,9 @@ def run(
     ev = result.evaluation
     out = ev.spec.output_dir
     console.print(_districts_table(ev, lang or ev.spec.report.lang))
+    uncertain = _uncertainty_table(ev, lang or ev.spec.report.lang)
+    if uncertain is not None:
+        console.print(uncertain)
     _show_renamed(result.renamed, lang or ev.spec.report.lang, pdf)
     show_warnings(ev.issues, out / "issues.xlsx")
     console.print(
@@ -169,7 +188,9 @@ def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
 
 
 def _districts_table(ev: Any, lang: str) -> Table:
-    """The run's summary: districts by rank, with names and level names in the report language."""
+    """The run's summary: districts by rank, with names and level names in the report language;
+    numbers as the reports show them (report.formats)."""
+    from ..report.formats import fmt
     from ..report.i18n import text
 
     zh = lang == "zh"
@@ -187,12 +208,45 @@ def _districts_table(ev: Any, lang: str) -> Table:
         level = r["level"]
         shown = "" if level != level else f"{names.get(int(level), int(level))} ({int(level)})"
         table.add_row(
-            "" if r["rank"] != r["rank"] else f"{int(r['rank'])}",
+            fmt(r["rank"], "rank"),
             str(name),
-            "" if r["total"] != r["total"] else f"{r['total']:.1f}",
+            fmt(r["total"], "score", missing=""),
             shown,
             str(r["respondents"]),
             str(r["stations"]),
+        )
+    return table
+
+
+def _uncertainty_table(ev: Any, lang: str) -> Table | None:
+    """Each district's 5-95 % rank interval and the probability of its level (and of the
+    others) from the uncertainty analysis, as the reports state them; None when it did not run."""
+    from ..report.uncertainty_sections import analysis, level_probability, rank_range
+
+    result = analysis(ev)
+    if result is None:
+        return None
+    zh = lang == "zh"
+    u = result.units
+    d = u[u["unit_type"] == "district"].sort_values("rank")
+    en = ev.districts.set_index("district")["district_en"]
+    table = Table(
+        title=f"排名与等级的不确定性（{result.draws} 组抽样）"
+        if zh
+        else f"How certain ranks and levels are ({result.draws} draws)",
+        show_lines=False,
+    )
+    heads = ("区县", "名次", "名次区间（5%–95%）", "成熟度等级（概率）")
+    if not zh:
+        heads = ("district", "rank", "rank 5-95%", "level (probability)")
+    for k, col in enumerate(heads):
+        table.add_column(col, justify="right" if k in (1, 2) else "left")
+    for _, r in d.iterrows():
+        table.add_row(
+            str(r["unit"] if zh else en.get(r["unit"], r["unit"])),
+            rank_range(r["rank"], r["rank"]),
+            rank_range(r["rank_p05"], r["rank_p95"]),
+            level_probability(r, ev, lang),
         )
     return table
 

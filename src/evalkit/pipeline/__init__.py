@@ -19,6 +19,7 @@ from . import action_analyses as action_analyses
 from . import aggregators as aggregators
 from . import analyses as analyses
 from . import countermeasures as countermeasures
+from . import province as province
 from . import uncertainty as uncertainty
 from . import weighters as weighters
 from .evaluation import (

@@ -76,6 +76,7 @@ class Factor:
     width: int
     apply: Callable[[dict[str, np.ndarray], np.ndarray], None]
     text: str  # the range, as the report states it
+    text_zh: str = ""  # the same in Chinese ("" when it has no words: the same as text)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Uncertainty:
         distinct (its rank interval overlaps no other unit's of the same kind), overlaps (the
         units whose 5-95 % rank intervals overlap its own), and for stations rank_in_district*.
     sensitivity: factor, first_order, total, output (score/rank), unit_type.
-    factors: factor, varied (bool), range (text).
+    factors: factor, varied (bool), range (text), range_zh (the same in Chinese).
     """
 
     units: pd.DataFrame
@@ -137,11 +138,25 @@ def _factors(
             out.append(Factor(name, 1, _choice(key, tuple(values), allv), " | ".join(values)))
     reps = model.ahp.shape[0] - 1
     if u.experts and reps > 0:
-        out.append(Factor("experts", 1, _replicate("expert", reps), f"{reps} bootstrap replicates"))
+        out.append(
+            Factor(
+                "experts",
+                1,
+                _replicate("expert", reps),
+                f"{reps} bootstrap replicates",
+                f"{reps} 个自助抽样样本",
+            )
+        )
     reps = model.station_values.shape[0] - 1
     if u.respondents and reps > 0:
         out.append(
-            Factor("respondents", 1, _replicate("resp", reps), f"{reps} bootstrap replicates")
+            Factor(
+                "respondents",
+                1,
+                _replicate("resp", reps),
+                f"{reps} bootstrap replicates",
+                f"{reps} 个自助抽样样本（站内）",
+            )
         )
     if u.leave_one_out:
         ta = model.tree
@@ -158,7 +173,10 @@ def _factors(
                     np.minimum((v[:, 0] * len(options)).astype(int), len(options) - 1)
                 ]
 
-            out.append(Factor("leave_one_out", 1, drop, f"none or one of {eligible.size}"))
+            n = eligible.size
+            out.append(
+                Factor("leave_one_out", 1, drop, f"none or one of {n}", f"不剔除或剔除 {n} 个之一")
+            )
     if u.goalposts > 0 and guess.any():
         cols = np.flatnonzero(guess)
         band = u.goalposts
@@ -168,7 +186,11 @@ def _factors(
             s[:, :, cols] = (2.0 * v.reshape(len(v), 2, len(cols)) - 1.0) * band
             fields["shift"] = s
 
-        out.append(Factor("goalposts", 2 * len(cols), shift, f"± {band:g} of the span"))
+        out.append(
+            Factor(
+                "goalposts", 2 * len(cols), shift, f"± {band:g} of the span", f"跨度的 ± {band:g}"
+            )
+        )
     return out
 
 
@@ -451,9 +473,14 @@ def _sensitivity(
 def _factor_table(
     u: UncertaintySpec, factors: list[Factor], nominal: dict[str, object]
 ) -> pd.DataFrame:
-    varied = {f.name: f.text for f in factors}
+    varied = {f.name: f for f in factors}
     rows = [
-        {"factor": name, "varied": name in varied, "range": varied.get(name, "")}
+        {
+            "factor": name,
+            "varied": name in varied,
+            "range": varied[name].text if name in varied else "",
+            "range_zh": (varied[name].text_zh or varied[name].text) if name in varied else "",
+        }
         for name in FACTOR_LABELS
     ]
     rows.append(
@@ -461,6 +488,7 @@ def _factor_table(
             "factor": "level_rule",
             "varied": len(u.level_rule) > 1,
             "range": " | ".join(u.level_rule or (str(nominal["rule"]),)),
+            "range_zh": " | ".join(u.level_rule or (str(nominal["rule"]),)),
         }
     )
     return pd.DataFrame(rows)

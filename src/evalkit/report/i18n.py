@@ -157,6 +157,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "tree": ("指标体系", "indicator tree"),
     "units": ("区县与派出所", "districts and stations"),
     "run": ("运行", "run"),
+    "uncertainty": ("不确定性分析", "uncertainty analysis"),
     "file": ("文件", "file"),
     "files": ("文件", "files"),
     "font_coverage": ("字体覆盖", "font coverage"),
@@ -210,6 +211,10 @@ SHEETS: dict[str, tuple[str, str]] = {
     "reliability": ("信度分析", "Reliability"),
     "screening": ("问卷筛查", "Screening"),
     "files": ("报告文件", "Files"),
+    # the uncertainty analysis' machine-readable sheets keep their names in both languages
+    "uncertainty": ("Uncertainty", "Uncertainty"),
+    "sensitivity": ("Sensitivity", "Sensitivity"),
+    "factors": ("Factors", "Factors"),
 }
 
 # Labels of the Excel summary sheet and of table columns that are not model columns.
@@ -233,6 +238,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "method_hierarchy_cr": ("层次总排序一致性检验", "Consistency of the whole hierarchy"),
     "method_inconsistent_experts": ("未通过一致性检验的专家", "Experts over the CR threshold"),
     "level_description": ("等级说明", "Level description"),
+    "summary_paragraph": ("评估综述", "In brief"),
     "dimension_table": ("各维度得分与全省均值", "Dimension scores and province mean"),
     "vs_mean": ("与全省均值之差", "Difference from mean"),
     "warnings": ("提示", "Warnings"),

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .sections import Section
+
 
 @dataclass(frozen=True)
 class Recommendation:
@@ -113,6 +115,9 @@ class DistrictReport:
     n_districts_total: int = 0
     # each district left out, with why (localised): "西山区（surveys/西山区.xlsx 中有 2 个错误）"
     left_out: list[str] = field(default_factory=list)
+    # the report as sections (report.district_sections), made with the model; a model made by
+    # hand has none, and the renderers make the standard ones from its tables
+    sections: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,7 @@ class ComparisonReport:
     # ranks cover the districts assessed
     notes: list[str] = field(default_factory=list)
     files: pd.DataFrame | None = None
+    sections: tuple[Section, ...] = ()  # the workbook's sheets (report.comparison_sections)
 
 
 def cr_threshold(method: dict[str, str]) -> float:

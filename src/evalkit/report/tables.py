@@ -6,6 +6,7 @@ read the :class:`DistrictReport` / :class:`ComparisonReport` made here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -18,58 +19,30 @@ from ..analysis.diagnose import (
     select_recommendations,
     weakest_indicators,
 )
-from ..analysis.reliability import reliability_report
 from ..errors import Issue, issues_frame
 from ..outdir import ReportName, reason_text
 from ..pipeline import Evaluation
 from ..tree import IndicatorTree
 from ..weights.ahp import fmt_judgment
-from ..weights.consistency import CONSENSUS_MEASURE
 from ..weights.weightset import WEIGHT_COLUMNS
+from . import narrative
+from .comparison_sections import comparison_sections
+from .district_sections import district_sections
 from .i18n import check as check_name
 from .i18n import text, word
 from .model import ComparisonReport, DistrictReport, Recommendation
-
-_METHOD_WORDS = {
-    "combined": ("AHP 与{objective}组合赋权", "AHP combined with {objective} weights"),
-    "ahp": ("层次分析法（AHP）主观赋权", "AHP (subjective) weights"),
-    "entropy": ("熵权法客观赋权", "entropy (objective) weights"),
-    "critic": ("CRITIC 法客观赋权", "CRITIC (objective) weights"),
-    "std": ("标准差法客观赋权", "standard-deviation (objective) weights"),
-    "cv": ("变异系数法客观赋权", "coefficient-of-variation (objective) weights"),
-    "equal": ("等权重", "equal weights"),
-    "fixed": ("指标树给定权重", "the tree's fixed weights"),
-    "weighted_sum": (
-        "逐层加权求和（缺失指标的同级权重重新归一）",
-        "weighted sum level by level (weights of missing siblings renormalised)",
-    ),
-    "geometric": (
-        "逐层加权几何平均（得分下限取 1，缺失指标的同级权重重新归一）",
-        "weighted geometric mean level by level (scores floored at 1; weights of missing "
-        "siblings renormalised)",
-    ),
-    "linear": ("线性组合", "linear combination"),
-    "multiplicative": ("乘法合成归一化", "multiplicative combination"),
-    "game_theory": ("博弈论组合赋权", "game-theory combination"),
-}
-
-
-_AGGREGATES = {"mean": ("均值", "mean"), "sum": ("合计", "sum"), "max": ("最大值", "max")}
-_AGGREGATES["min"] = ("最小值", "min")
-_CONSENSUS_ZH = {CONSENSUS_MEASURE: "AHP-OS 专家共识度 S*（Goepel 2013；Shannon α/β 熵）"}
-
-
-_OBJECTIVE_WORDS = {
-    "entropy": ("熵权法", "entropy"),
-    "critic": ("CRITIC 法", "CRITIC"),
-    "std": ("标准差法", "standard-deviation"),
-    "cv": ("变异系数法", "coefficient-of-variation"),
-}
+from .phrases import (
+    AGGREGATE_WORDS,
+    ALPHA_BANDS,
+    CONSENSUS_ZH,
+    METHOD_WORDS,
+    OBJECTIVE_WORDS,
+)
 
 
 def _w(key: str, lang: str, objective: str = "entropy") -> str:
-    zh, en = _METHOD_WORDS[key]
-    obj_zh, obj_en = _OBJECTIVE_WORDS.get(objective, (objective, objective))
+    zh, en = METHOD_WORDS[key]
+    obj_zh, obj_en = OBJECTIVE_WORDS.get(objective, (objective, objective))
     return zh.format(objective=obj_zh) if lang == "zh" else en.format(objective=obj_en)
 
 
@@ -90,7 +63,7 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         elif spec.combine == "game_theory" and getattr(ws, "combination", None):
             c = ws.combination
             a, b = c.get("ahp", float("nan")), c.get("objective", float("nan"))
-            obj = _OBJECTIVE_WORDS.get(ws.objective, (ws.objective, ws.objective))
+            obj = OBJECTIVE_WORDS.get(ws.objective, (ws.objective, ws.objective))
             how += (
                 f"，系数 AHP {a:.3f}、{obj[0]} {b:.3f}"
                 if zh
@@ -140,7 +113,7 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
 
 
 def _consensus(measure: str, zh: bool) -> str:
-    return _CONSENSUS_ZH.get(measure, measure) if zh else measure
+    return CONSENSUS_ZH.get(measure, measure) if zh else measure
 
 
 def _hierarchy_text(ws: object, zh: bool) -> str:
@@ -222,7 +195,7 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
                 mult = f"{s.multiplier:g} × " if s.multiplier != 1 else ""
                 src = f"{mult}Σ{s.numerator} / Σ{s.denominator}"
             else:
-                agg = _AGGREGATES.get(s.aggregate, (s.aggregate, s.aggregate))[0 if zh else 1]
+                agg = AGGREGATE_WORDS.get(s.aggregate, (s.aggregate, s.aggregate))[0 if zh else 1]
                 src = f"{agg}({s.column})"
         rows.append(
             {
@@ -343,29 +316,18 @@ def left_out_notice(ev: Evaluation, lang: str) -> str:
     )
 
 
-BANDS = {
-    "excellent": ("优秀", "excellent"),
-    "good": ("良好", "good"),
-    "acceptable": ("可接受", "acceptable"),
-    "questionable": ("存疑", "questionable"),
-    "poor": ("较差", "poor"),
-    "unacceptable": ("不可接受", "unacceptable"),
-    "undefined": ("无法计算", "undefined"),
-}
-
-
 def _reliability_tables(
     ev: Evaluation, district: str, lang: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float], pd.DataFrame]:
-    """Reliability of the district's kept questionnaires and its screening counts per station."""
+    """Reliability of the district's kept questionnaires (``ev.analysis("reliability")``) and
+    its screening counts per station."""
     tree = ev.tree
     names = {n.id: text(n.name, lang) for n in tree.nodes()}
     overall = "总体" if lang == "zh" else "all items"
-    resp = ev.survey.responses
-    rel = reliability_report(tree, resp[resp["district"] == district])
+    rel = ev.analysis("reliability")[str(district)]
     scales = rel.scales.copy()
     scales.insert(1, "name", [names.get(i, overall) for i in scales["id"]])
-    scales["band"] = [BANDS.get(b, (b, b))[0 if lang == "zh" else 1] for b in scales["band"]]
+    scales["band"] = [ALPHA_BANDS.get(b, (b, b))[0 if lang == "zh" else 1] for b in scales["band"]]
     if lang == "zh" and "note_zh" in scales.columns:
         scales["note"] = scales["note_zh"]
     scales = scales.drop(columns=["note_zh"], errors="ignore")
@@ -373,40 +335,44 @@ def _reliability_tables(
     items["indicator"] = items["indicator"].map(names)
     items["dimension"] = items["dimension"].map(names)
     kmo = {k: float(v) for k, v in rel.kmo.iloc[0].items()} if len(rel.kmo) else {}
-    screening = pd.DataFrame()
-    if ev.screening is not None:
-        c = ev.screening.counts
-        c = c[c["district"] == district].drop(columns=["district"])
-        # why the answers of kept questionnaires are missing: skipped by the survey's logic,
-        # a missing code (e.g. 9 = don't know), or simply left empty
-        kept = resp[resp["district"] == district]
-        item_ids = [i.id for _, i in tree.items()]
-        missing = kept[item_ids].isna().sum(axis=1)
-        why = (
-            kept["missing_reasons"].fillna("").astype(str)
-            if "missing_reasons" in kept.columns
-            else pd.Series("", index=kept.index)
-        )
-        skipped = why.str.count("=skipped")
-        coded = why.str.count("=code")
-        answers = pd.DataFrame(
-            {
-                "answers_skipped": skipped.groupby(kept["station"]).sum(),
-                "answers_code": coded.groupby(kept["station"]).sum(),
-                "answers_empty": (missing - skipped - coded)
-                .clip(lower=0)
-                .groupby(kept["station"])
-                .sum(),
-            }
-        )
-        c = c.merge(answers, left_on="station", right_index=True, how="left").fillna(
-            {"answers_skipped": 0, "answers_code": 0, "answers_empty": 0}
-        )
-        if lang == "en":
-            en = ev.survey.stations.set_index(["district", "station"])["station_en"]
-            c["station"] = [en.get((district, st)) or st for st in c["station"]]
-        screening = c.reset_index(drop=True)
-    return scales, items, kmo, screening
+    return scales, items, kmo, _screening_table(ev, district, lang)
+
+
+def _screening_table(ev: Evaluation, district: str, lang: str) -> pd.DataFrame:
+    """Invalid questionnaires per station, and why the answers of kept ones are missing:
+    skipped by the survey's logic, a missing code (e.g. 9 = don't know), or left empty."""
+    if ev.screening is None:
+        return pd.DataFrame()
+    resp = ev.survey.responses
+    c = ev.screening.counts
+    c = c[c["district"] == district].drop(columns=["district"])
+    kept = resp[resp["district"] == district]
+    item_ids = [i.id for _, i in ev.tree.items()]
+    missing = kept[item_ids].isna().sum(axis=1)
+    why = (
+        kept["missing_reasons"].fillna("").astype(str)
+        if "missing_reasons" in kept.columns
+        else pd.Series("", index=kept.index)
+    )
+    skipped = why.str.count("=skipped")
+    coded = why.str.count("=code")
+    answers = pd.DataFrame(
+        {
+            "answers_skipped": skipped.groupby(kept["station"]).sum(),
+            "answers_code": coded.groupby(kept["station"]).sum(),
+            "answers_empty": (missing - skipped - coded)
+            .clip(lower=0)
+            .groupby(kept["station"])
+            .sum(),
+        }
+    )
+    c = c.merge(answers, left_on="station", right_index=True, how="left").fillna(
+        {"answers_skipped": 0, "answers_code": 0, "answers_empty": 0}
+    )
+    if lang == "en":
+        en = ev.survey.stations.set_index(["district", "station"])["station_en"]
+        c["station"] = [en.get((district, st)) or st for st in c["station"]]
+    return c.reset_index(drop=True)
 
 
 def _district_label(ev: Evaluation, district: str, lang: str) -> str:
@@ -416,55 +382,43 @@ def _district_label(ev: Evaluation, district: str, lang: str) -> str:
     return str(row["district_en"].iloc[0]) if len(row) else district
 
 
-def district_report(
-    ev: Evaluation,
-    district: str,
-    lang: str,
-    rules: list[RecommendationRule] | None = None,
-) -> DistrictReport:
-    """The model of one district's workbook and PDF."""
-    tree = ev.tree
+def _dimension_table(ev: Evaluation, district: str, lang: str) -> pd.DataFrame:
+    """The district's dimensions beside the province's figures (``ev.analysis("province")``)."""
+    tree, prov = ev.tree, ev.analysis("province")
     dims = [d.id for d in tree.dimensions]
     names = {n.id: text(n.name, lang) for n in tree.nodes()}
-    drow = ev.districts.set_index("district").loc[district]
+    w = ev.weights.table.set_index("id")["global"]
     scores = ev.district_scores.loc[district]
-    prov_mean = ev.district_scores.mean(axis=0)
-    prov_best = ev.district_scores.max(axis=0)
-    ranks = ev.district_scores.rank(ascending=False, method="min")
+    ranks, levels = prov.ranks.loc[district], prov.levels.loc[district]
+    return pd.DataFrame(
+        {
+            "id": dims,
+            "name": [names[d] for d in dims],
+            "score": [float(scores[d]) for d in dims],
+            "province_mean": [float(prov.mean[d]) for d in dims],
+            "best_in_province": [float(prov.best[d]) for d in dims],
+            "rank": [int(ranks[d]) if ranks[d] == ranks[d] else np.nan for d in dims],
+            "weight": [float(w[d]) for d in dims],
+            "level": [int(levels[d]) if levels[d] == levels[d] else np.nan for d in dims],
+            "level_name": [_level_name(tree, levels[d], lang) for d in dims],
+        }
+    )
+
+
+def _indicator_table(ev: Evaluation, district: str, lang: str) -> pd.DataFrame:
+    """Every indicator of the district: raw value, goalposts, score, province mean, weights and
+    points lost (global weight x (100 - score))."""
+    tree, prov = ev.tree, ev.analysis("province")
+    names = {n.id: text(n.name, lang) for n in tree.nodes()}
     w = ev.weights.table.set_index("id")
-    total = float(drow["total"])
-    level = int(drow["level"])
-
-    dim_rows = []
-    for d in dims:
-        dim_rows.append(
-            {
-                "id": d,
-                "name": names[d],
-                "score": float(scores[d]),
-                "province_mean": float(prov_mean[d]),
-                "best_in_province": float(prov_best[d]),
-                "rank": int(ranks.at[district, d]) if scores[d] == scores[d] else np.nan,
-                "weight": float(w.at[d, "global"]),
-                "level": int(tree.level_for(float(scores[d])).level)
-                if scores[d] == scores[d]
-                else np.nan,
-                "level_name": text(tree.level_for(float(scores[d])).name, lang)
-                if scores[d] == scores[d]
-                else "",
-            }
-        )
-    dimensions = pd.DataFrame(dim_rows)
-
+    drow = ev.districts.set_index("district").loc[district]
+    scores, raw = ev.district_scores.loc[district], ev.district_values.loc[district]
     dim_of = tree.dimension_of()
-    raw = ev.district_values.loc[district]
-    resp_n = int(drow["respondents"])
-    st_n = int(drow["stations"])
-    ind_rows = []
+    rows = []
     for leaf in tree.leaves():
         s = float(scores[leaf.id])
         src = leaf.source.kind if leaf.source else ""
-        ind_rows.append(
+        rows.append(
             {
                 "id": leaf.id,
                 "dimension_id": dim_of[leaf.id],
@@ -479,15 +433,18 @@ def district_report(
                 "worst": leaf.worst,
                 "best": leaf.best,
                 "score": s,
-                "province_mean": float(prov_mean[leaf.id]),
+                "province_mean": float(prov.mean[leaf.id]),
                 "local_weight": float(w.at[leaf.id, "local"]),
                 "global_weight": float(w.at[leaf.id, "global"]),
                 "gap": float(w.at[leaf.id, "global"]) * (100.0 - s) if s == s else np.nan,
-                "n": resp_n if src == "survey" else st_n,
+                "n": int(drow["respondents"] if src == "survey" else drow["stations"]),
             }
         )
-    indicators = pd.DataFrame(ind_rows)
+    return pd.DataFrame(rows)
 
+
+def _station_table(ev: Evaluation, district: str, lang: str) -> tuple[pd.DataFrame, int]:
+    """The district's stations shown (by rank) and how many are too small to be shown."""
     st = ev.stations[ev.stations["district"] == district]
     hidden = int((~st["shown"]).sum())
     st = st[st["shown"]].sort_values(["rank_in_district", "station"])
@@ -497,88 +454,104 @@ def district_report(
             "respondents": st["respondents"].astype(int),
             "total": st["total"].astype(float),
             "level": st["level"],
-            "level_name": [_level_name(tree, v, lang) for v in st["level"]],
+            "level_name": [_level_name(ev.tree, v, lang) for v in st["level"]],
             "rank": st["rank_in_district"],
         }
     )
-    for d in dims:
+    for d in ev.dimension_ids:
         stations[d] = st[d].to_numpy(dtype=float)
-    stations = stations.reset_index(drop=True)
+    return stations.reset_index(drop=True), hidden
 
-    k = ev.spec.report.weakest
-    weak = weakest_indicators(scores[[leaf.id for leaf in tree.leaves()]], w["global"], k)
-    weakest = indicators.set_index("id").loc[weak["id"]].reset_index()
 
-    recs: list[Recommendation] = []
-    if rules:
-        for r in select_recommendations(
-            rules, scores, level, w["global"], tree, weakest=weak["id"].tolist()
-        ):
-            recs.append(
-                Recommendation(
-                    id=r.id,
-                    dimension=names.get(r.dimension, "") if r.dimension != "overall" else "",
-                    indicators=[names[i] for i in r.indicators if i in names],
-                    priority=r.priority,
-                    text=text(r.text, lang),
-                )
-            )
+def _recommendations(
+    ev: Evaluation,
+    district: str,
+    lang: str,
+    rules: list[RecommendationRule] | None,
+    weakest: list[str],
+) -> list[Recommendation]:
+    if not rules:
+        return []
+    names = {n.id: text(n.name, lang) for n in ev.tree.nodes()}
+    level = int(ev.districts.set_index("district").at[district, "level"])
+    scores, w = ev.district_scores.loc[district], ev.weights.table.set_index("id")["global"]
+    return [
+        Recommendation(
+            id=r.id,
+            dimension=names.get(r.dimension, "") if r.dimension != "overall" else "",
+            indicators=[names[i] for i in r.indicators if i in names],
+            priority=r.priority,
+            text=text(r.text, lang),
+        )
+        for r in select_recommendations(rules, scores, level, w, ev.tree, weakest=weakest)
+    ]
 
-    experts, group = _experts_tables(ev, lang)
-    n_experts = len(experts["expert"].unique()) if len(experts) else 0
-    bad_experts = (
-        len(experts.loc[~experts["consistent"].astype(bool), "expert"].unique())
-        if len(experts)
-        else 0
-    )
-    missing_cells = int(
-        ev.survey.responses[[i.id for _, i in tree.items()]]
-        .loc[ev.survey.responses["district"] == district]
-        .isna()
-        .to_numpy()
-        .sum()
-    )
-    counts = {
-        "respondents": resp_n,
-        "responses_missing": missing_cells,
-        "stations": st_n,
+
+def _counts(ev: Evaluation, district: str, experts: pd.DataFrame, hidden: int) -> dict[str, int]:
+    drow = ev.districts.set_index("district").loc[district]
+    resp = ev.survey.responses
+    items = [i.id for _, i in ev.tree.items()]
+    bad = experts.loc[~experts["consistent"].astype(bool), "expert"] if len(experts) else []
+    return {
+        "respondents": int(drow["respondents"]),
+        "responses_missing": int(
+            resp[items].loc[resp["district"] == district].isna().to_numpy().sum()
+        ),
+        "stations": int(drow["stations"]),
         "stations_hidden": hidden,
-        "experts": n_experts,
-        "experts_inconsistent": bad_experts,
-        "items": len(tree.items()),
-        "indicators": len(tree.leaves()),
+        "experts": len(experts["expert"].unique()) if len(experts) else 0,
+        "experts_inconsistent": len(pd.unique(pd.Series(bad))),
+        "items": len(items),
+        "indicators": len(ev.tree.leaves()),
         "districts": len(ev.districts),
     }
-    warnings = []
-    if hidden:
-        warnings.append(
-            f"{hidden} 个派出所有效问卷少于 {ev.spec.report.min_respondents} 份，未单独列出（计入全区）。"
-            if lang == "zh"
-            else f"{hidden} station(s) with fewer than {ev.spec.report.min_respondents} "
-            "respondents are not shown on their own (they count in the district)."
-        )
-    if bad_experts:
-        warnings.append(
-            f"{bad_experts} 位专家的判断矩阵一致性比率超过 {ev.weights.spec.cr_threshold:g}，见附录。"
-            if lang == "zh"
-            else f"{bad_experts} expert(s) gave judgments with CR above "
-            f"{ev.weights.spec.cr_threshold:g}; see the appendix."
-        )
-    if ev.weights.method != ev.weights.spec.method:
-        warnings.append(method_dict(ev, lang)["weights"])
+
+
+def _warnings(ev: Evaluation, counts: dict[str, int], lang: str) -> list[str]:
+    out = []
     notice = left_out_notice(ev, lang)
     if notice:
-        warnings.insert(0, notice)
+        out.append(notice)
+    if counts["stations_hidden"]:
+        minimum = ev.spec.report.min_respondents
+        out.append(narrative.hidden_stations(counts["stations_hidden"], minimum, lang))
+    if counts["experts_inconsistent"]:
+        threshold = ev.weights.spec.cr_threshold
+        out.append(narrative.inconsistent_experts(counts["experts_inconsistent"], threshold, lang))
+    if ev.weights.method != ev.weights.spec.method:
+        out.append(method_dict(ev, lang)["weights"])
+    return out
+
+
+def district_report(
+    ev: Evaluation,
+    district: str,
+    lang: str,
+    rules: list[RecommendationRule] | None = None,
+) -> DistrictReport:
+    """The model of one district's workbook and PDF, with its sections
+    (:func:`evalkit.report.district_sections.district_sections`)."""
+    tree = ev.tree
+    drow = ev.districts.set_index("district").loc[district]
+    prov = ev.analysis("province")
+    level = int(drow["level"])
+    indicators = _indicator_table(ev, district, lang)
+    stations, hidden = _station_table(ev, district, lang)
+    leaves = [leaf.id for leaf in tree.leaves()]
+    w = ev.weights.table.set_index("id")["global"]
+    weak = weakest_indicators(ev.district_scores.loc[district, leaves], w, ev.spec.report.weakest)
+    experts, group = _experts_tables(ev, lang)
+    counts = _counts(ev, district, experts, hidden)
     reliability, reliability_items, kmo, screening = _reliability_tables(ev, district, lang)
     counts["excluded"] = int(screening["excluded"].sum()) if len(screening) else 0
-    return DistrictReport(
+    report = DistrictReport(
         lang=lang,
         title=text(ev.spec.title, lang) or text(tree.title, lang),
         tree_title=text(tree.title, lang),
         district=_district_label(ev, district, lang),
         district_id=district,
         report_date=ev.spec.report.date,
-        total=total,
+        total=float(drow["total"]),
         level=level,
         level_name=text(tree.levels[level - 1].name, lang),
         level_description=text(tree.levels[level - 1].description, lang),
@@ -586,28 +559,29 @@ def district_report(
         n_districts=len(ev.districts),
         n_districts_total=districts_total(ev),
         left_out=list(_left_out_reasons(ev, lang).values()),
-        province_mean=float(prov_mean[tree.goal.id]),
-        province_best=float(prov_best[tree.goal.id]),
-        dimensions=dimensions,
+        province_mean=float(prov.mean[tree.goal.id]),
+        province_best=float(prov.best[tree.goal.id]),
+        dimensions=_dimension_table(ev, district, lang),
         indicators=indicators,
         stations=stations,
-        dimension_columns={d: names[d] for d in dims},
+        dimension_columns={d.id: text(d.name, lang) for d in tree.dimensions},
         weights=_weights_table(ev, lang),
         experts=experts,
         group=group,
-        weakest=weakest,
-        recommendations=recs,
+        weakest=indicators.set_index("id").loc[weak["id"]].reset_index(),
+        recommendations=_recommendations(ev, district, lang, rules, weak["id"].tolist()),
         issues=_issues_table(ev, lang, district),
         levels=_levels_table(tree, lang),
         tree=_tree_table(tree, lang),
         counts=counts,
         method=method_dict(ev, lang),
-        warnings=warnings,
+        warnings=_warnings(ev, counts, lang),
         reliability=reliability,
         reliability_items=reliability_items,
         kmo=kmo,
         screening=screening,
     )
+    return dataclasses.replace(report, sections=district_sections(report, ev))
 
 
 def files_table(
@@ -683,7 +657,7 @@ def comparison_report(
     leaves = [leaf.id for leaf in tree.leaves()]
     ind = ev.district_scores.loc[d["district"], leaves].reset_index(drop=True)
     ind.insert(0, "district", districts["district"].to_numpy()[: len(d)])  # the assessed
-    return ComparisonReport(
+    report = ComparisonReport(
         lang=lang,
         title=text(ev.spec.title, lang) or text(tree.title, lang),
         report_date=ev.spec.report.date,
@@ -699,6 +673,7 @@ def comparison_report(
         notes=[n for n in [left_out_notice(ev, lang)] if n],
         files=files,
     )
+    return dataclasses.replace(report, sections=comparison_sections(report, ev))
 
 
 def load_rules(ev: Evaluation) -> list[RecommendationRule]:
