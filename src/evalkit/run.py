@@ -60,7 +60,7 @@ from .outdir import (
 )
 from .pipeline import Evaluation, evaluate
 from .report.fonts import FontChain
-from .report.model import DistrictReport
+from .report.model import ComparisonReport, DistrictReport
 from .spec import RunSpec, load_spec
 from .system import cores
 
@@ -338,7 +338,7 @@ def _run_locked(
     t_eval = time.perf_counter() - t0
     order = ev.districts.sort_values("rank")["district"].tolist()
     names = report_names(order)
-    renamed = renamed_issues(names, pdf, _district_files(ev))
+    renamed = renamed_issues(names, pdf, _district_files(ev), html=html)
     ev = dataclasses.replace(ev, issues=[*ev.issues, *stale, *renamed])
     display = district_names(ev, lang)
     t_unc = time.perf_counter()
@@ -361,10 +361,9 @@ def _run_locked(
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
         models = [district_report(ev, d, lang, rules) for d in order]
         render.all(models, fonts, jobs, progress)
-        if html:
-            render.staged += _html_reports(ev, lang, models, render.stems, stage.dir)
+        pages = _HtmlPages(ev, lang, models, render.stems, stage.dir) if html else None
         record = _write_the_rest(
-            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged
+            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged, pages
         )
         written_files = stage.commit(render.staged, remove=record.removed)
     except BaseException as exc:
@@ -386,25 +385,35 @@ def _run_locked(
     return RunResult(ev, written_files, seconds, timings, names, record.run_id)
 
 
-def _html_reports(
-    ev: Evaluation, lang: str, models: list[DistrictReport], stems: dict[str, str], folder: Path
-) -> list[Path]:
-    """``<district>.html`` beside each district's workbook, and ``comparison.html``."""
-    from .report.html import comparison_html, district_html, write_html
-    from .report.tables import comparison_report, district_names
-    from .report.whatif import whatif_payload
+@dataclass(frozen=True)
+class _HtmlPages:
+    """``<district>.html`` beside each district's workbook, and ``comparison.html`` (from the
+    comparison's model that comparison.xlsx is written from); the font is subset once, to the
+    characters of all the pages."""
 
-    names = district_names(ev, lang)
-    files = [
-        write_html(
-            district_html(m, whatif_payload(ev, lang, names, m.district_id)),
-            folder / f"{stems[m.district_id]}.html",
-        )
-        for m in models
-    ]
-    page = comparison_html(comparison_report(ev, lang), whatif_payload(ev, lang, names))
-    files.append(write_html(page, folder / "comparison.html"))
-    return files
+    ev: Evaluation
+    lang: str
+    models: list[DistrictReport]
+    stems: dict[str, str]
+    folder: Path
+
+    def write(self, comparison: ComparisonReport) -> list[Path]:
+        from .report.html import comparison_page, district_page, write_html
+        from .report.html_font import font_face_css
+        from .report.tables import district_names
+        from .report.whatif import whatif_payload
+
+        ev, lang = self.ev, self.lang
+        names = district_names(ev, lang)
+        pages = {
+            f"{self.stems[m.district_id]}.html": district_page(
+                m, whatif_payload(ev, lang, names, m.district_id)
+            )
+            for m in self.models
+        }
+        pages["comparison.html"] = comparison_page(comparison, whatif_payload(ev, lang, names))
+        font = font_face_css("".join(p.chars for p in pages.values()))
+        return [write_html(page.html(font), self.folder / name) for name, page in pages.items()]
 
 
 def _with_uncertainty(ev: Evaluation) -> Evaluation:
@@ -519,15 +528,18 @@ def _write_the_rest(
     display: dict[str, str],
     folder: Path,
     staged: list[Path],
+    pages: _HtmlPages | None = None,
 ) -> _Record:
-    """comparison.xlsx, issues.xlsx and manifest.json into the staging *folder* beside the
-    districts' reports (appended to *staged*)."""
+    """comparison.xlsx, the HTML pages (*pages*), issues.xlsx and manifest.json into the staging
+    *folder* beside the districts' reports (appended to *staged*)."""
     from .report.excel import write_comparison_workbook, write_issues_workbook
     from .report.tables import comparison_report, files_table, issues_table
 
-    files = files_table(names, display, lang, pdf)
+    files = files_table(names, display, lang, pdf, html=pages is not None)
     comparison = comparison_report(ev, lang, files=files)
     staged.append(write_comparison_workbook(comparison, folder / "comparison.xlsx"))
+    if pages is not None:
+        staged += pages.write(comparison)
     if ev.issues:
         table = issues_table(ev.issues, lang, names=display)
         staged.append(write_issues_workbook(table, folder / ISSUES_FILE, lang, spec.report.date))

@@ -156,16 +156,17 @@ def run(
     uncertain = _uncertainty_table(ev, lang or ev.spec.report.lang)
     if uncertain is not None:
         console.print(uncertain)
-    _show_renamed(result.renamed, lang or ev.spec.report.lang, pdf)
+    _show_renamed(result.renamed, lang or ev.spec.report.lang, pdf, html)
     show_warnings(ev.issues, out / "issues.xlsx")
     console.print(
         f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
     )
 
 
-def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
-    """The districts whose report files are not named as the district is, and why."""
-    from ..outdir import reason_text
+def _show_renamed(renamed: list[Any], lang: str, pdf: bool, html: bool = True) -> None:
+    """The districts whose report files are not named as the district is (each file written),
+    and why."""
+    from ..outdir import reason_text, report_files
 
     if not renamed:
         return
@@ -180,7 +181,7 @@ def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
             "(the sheet Files of comparison.xlsx and manifest.json list every district's files):"
         )
     for r in renamed:
-        files = f"{r.stem}.xlsx" + (f", {r.stem}.pdf" if pdf else "")
+        files = ", ".join(report_files(r.stem, pdf, html))
         why = reason_text(r.reasons, lang)
         console.print(
             f"  {r.district} -> {files}" + (f"（{why}）" if lang == "zh" else f" ({why})")

@@ -8,11 +8,11 @@ blocks, children; the blocks the PDF shows) as HTML, and adds the what-if panel
 forbids every load from elsewhere (``default-src 'none'``) and lets only the page's own script and
 style run (by their SHA-256), so a name that slipped through as markup could not run either.
 
-Fonts: none is embedded. An HTML page is read on a screen, in the reader's browser, with the
-reader's fonts, and a machine that shows Chinese web pages has a Chinese font; the style sheet
-names the common ones (Noto/Source Han, PingFang, Microsoft YaHei, ...) before the system's sans
-serif. Embedding the bundled font's subset would cost about 2 s a page to subset (the budget of
-a district's three reports is 1 s) and 150-300 KB a page, for no gain on such a machine.
+The district's page renders the sections of its PDF (the blocks the PDF shows, numbered as the
+PDF numbers them), the comparison page the sections of ``comparison.xlsx`` (the blocks the
+workbook shows); numbers are written by :func:`evalkit.report.formats.fmt`, as the PDF and the
+workbook show them. Fonts: the bundled Chinese font, subset to the characters of all the run's
+pages once (:mod:`evalkit.report.html_font`), embedded as a ``data:`` URL (``font-src data:``).
 
 Every text from the user (names, titles, messages) is escaped (``html.escape`` with quotes) in
 text and attributes; the JSON is embedded with ``<``, ``>`` and ``&`` as ``\\u`` escapes, so no
@@ -27,13 +27,34 @@ import html
 import json
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .formats import FORMATS, fmt
 from .html_charts import chart_svg
-from .html_compat import fmt, is_number_kind
+from .html_font import font_face_css
+from .model import ComparisonReport, DistrictReport
+from .pdf_data import _number as section_number
+from .pdf_data import cell, sections_of
+from .sections import (
+    PDF,
+    SHEET,
+    Bullets,
+    Callout,
+    Cards,
+    Chart,
+    Column,
+    Entries,
+    Formulas,
+    KeyValues,
+    Note,
+    Paragraph,
+    Section,
+    Table,
+)
 
 _WORDS: dict[str, tuple[str, str]] = {
     "contents": ("目录", "Contents"),
@@ -126,62 +147,98 @@ def json_script(element_id: str, data: Any) -> str:
 # ---- blocks ------------------------------------------------------------------------------------
 
 
-def _cell(value: Any, kind: str) -> str:
-    if is_number_kind(kind):
+def _is_number(column: Column) -> bool:
+    return column.kind in FORMATS
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _cell(value: Any, column: Column, lang: str, indent: int = 0) -> str:
+    """A cell with the PDF's text (:func:`evalkit.report.pdf_data.cell`); a number also carries
+    its full value for sorting; *indent* levels as a class (no style attribute: the CSP)."""
+    text = esc(cell(value, column, lang))
+    classes = [f"i{indent}"] if indent else []
+    v = None
+    if _is_number(column):
         try:
             x = float(value)
+            v = "" if math.isnan(x) else repr(x)
+            classes.append("num")
         except (TypeError, ValueError):
-            return f"<td>{esc(value)}</td>"
-        v = "" if math.isnan(x) else repr(x)
-        return f'<td class="num" data-v="{v}">{esc(fmt(x, kind))}</td>'
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "<td></td>"
-    if isinstance(value, bool):
-        return f"<td>{'✓' if value else '✗'}</td>"
-    return f"<td>{esc(value)}</td>"
+            pass
+    elif column.kind == "wrap":
+        classes.append("wrap")
+    cls = f' class="{" ".join(classes)}"' if classes else ""
+    data = f' data-v="{v}"' if v is not None else ""
+    return f"<td{cls}{data}>{text}</td>"
 
 
-def _table(t: Any, target: str) -> str:
-    cols = [c for c in t.shown(target)]
+def _head(cols: tuple[Column, ...], sortable: bool) -> str:
+    out = []
+    for c in cols:
+        title = esc(c.title)
+        inner = f'<button type="button" class="sort">{title}</button>' if sortable else title
+        cls = ' class="num"' if _is_number(c) else ""
+        out.append(f'<th scope="col"{cls}>{inner}</th>')
+    return "".join(out)
+
+
+def _rows(t: Table, cols: tuple[Column, ...], lang: str) -> list[str]:
+    frame = t.frame if t.max_rows <= 0 else t.frame.iloc[: t.max_rows]
+    values = [frame[c.id].tolist() for c in cols]
+    groups = frame[t.group_by].tolist() if t.group_by and t.group_by in frame else None
+    indents = frame[t.indent_by].tolist() if t.indent_by and t.indent_by in frame else None
+    marked = set(t.highlight)
+    rows: list[str] = []
+    current: object = object()
+    for i in range(len(frame)):
+        if groups is not None and groups[i] != current:
+            current = groups[i]
+            label = "" if _missing(current) else current
+            rows.append(f'<tr class="group"><td colspan="{len(cols)}">{esc(label)}</td></tr>')
+        depth = 0
+        if indents is not None and not _missing(indents[i]):
+            depth = min(int(indents[i] or 0), 4)
+        cells = [
+            _cell(v[i], c, lang, depth if k == 0 else 0)
+            for k, (v, c) in enumerate(zip(values, cols, strict=True))
+        ]
+        cls = ' class="hl"' if i in marked else ""
+        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    return rows
+
+
+def _table(t: Table, target: str, lang: str) -> str:
+    """A table of the section with the columns *target* shows, sortable by a click on a header
+    (not when rows are grouped or indented); at most ``max_rows`` rows, then ``more``."""
+    cols = t.shown(target)
     if not cols:
         return ""
-    head = "".join(
-        f'<th scope="col"{" class=num" if is_number_kind(c.kind) else ""}>'
-        f'<button type="button" class="sort">{esc(c.title)}</button></th>'
-        for c in cols
-    )
-    frame = t.frame if not getattr(t, "max_rows", 0) else t.frame.head(t.max_rows)
-    highlight = set(getattr(t, "highlight", ()) or ())
-    rows = []
-    for i, rec in enumerate(frame.to_dict("records")):
-        cls = ' class="hl"' if i in highlight else ""
-        rows.append(f"<tr{cls}>" + "".join(_cell(rec.get(c.id), c.kind) for c in cols) + "</tr>")
-    caption = f"<caption>{esc(t.title)}</caption>" if getattr(t, "title", "") else ""
-    notes = "".join(f'<p class="note">{esc(n)}</p>' for n in getattr(t, "notes", ()))
-    more = getattr(t, "more", "")
-    if getattr(t, "max_rows", 0) and len(t.frame) > t.max_rows and more:
-        notes += f'<p class="note">{esc(more)}</p>'
-    legend = f'<p class="note">{esc(t.legend)}</p>' if getattr(t, "legend", "") else ""
-    tid = f' id="t-{esc(t.id)}"' if getattr(t, "id", "") else ""
+    sortable = not (t.group_by or t.indent_by)
+    tid = f' id="t-{esc(t.id)}"' if t.id else ""
+    cls = "data sortable" if sortable else "data"
+    caption = f"<caption>{esc(t.title)}</caption>" if t.title else ""
+    notes = "".join(f'<p class="note">{esc(n)}</p>' for n in (*t.notes, t.more) if n)
     return (
-        f'<div class="table-wrap"><table class="data sortable"{tid}>{caption}'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        f"{legend}{notes}"
+        f'<div class="table-wrap"><table class="{cls}"{tid}>{caption}'
+        f"<thead><tr>{_head(cols, sortable)}</tr></thead>"
+        f"<tbody>{''.join(_rows(t, cols, lang))}</tbody></table></div>{notes}"
     )
 
 
-def _key_values(b: Any, target: str) -> str:
+def _key_values(b: KeyValues, target: str, lang: str) -> str:
     rows = []
     for kv in b.rows:
-        kind = kv.quantity or "text"
-        value = fmt(kv.value, kind) if is_number_kind(kind) else kv.value
-        extra = f" {esc(kv.extra)}" if getattr(kv, "extra", "") else ""
+        value = fmt(kv.value, kv.quantity, missing="")
+        extra = f" {esc(kv.extra)}" if kv.extra else ""
         rows.append(f'<tr><th scope="row">{esc(kv.label)}</th><td>{esc(value)}{extra}</td></tr>')
     title = f"<caption>{esc(b.title)}</caption>" if b.title else ""
     return f'<table class="data kv">{title}<tbody>{"".join(rows)}</tbody></table>'
 
 
-def _cards(b: Any, target: str) -> str:
+def _cards(b: Cards, target: str, lang: str) -> str:
     cards = "".join(
         f'<div class="card"><div class="label">{esc(c.label)}</div>'
         f'<div class="value">{esc(c.value)}</div><div class="sub">{esc(c.sub)}</div></div>'
@@ -190,17 +247,19 @@ def _cards(b: Any, target: str) -> str:
     return f'<div class="cards">{cards}</div>'
 
 
-def _callout(b: Any, target: str) -> str:
-    lines = "".join(f"<p>{esc(x)}</p>" for x in getattr(b, "lines", ()))
+def _callout(b: Callout, target: str, lang: str) -> str:
+    lines = "".join(f"<p>{esc(x)}</p>" for x in b.lines)
     return f'<div class="callout"><strong>{esc(b.title)}</strong><p>{esc(b.body)}</p>{lines}</div>'
 
 
-def _bullets(b: Any, target: str) -> str:
+def _bullets(b: Bullets, target: str, lang: str) -> str:
+    if not b.items:
+        return ""
     items = "".join(f"<li>{esc(x)}</li>" for x in b.items)
     return f'<div class="bullets"><strong>{esc(b.title)}</strong><ul>{items}</ul></div>'
 
 
-def _entries(b: Any, target: str) -> str:
+def _entries(b: Entries, target: str, lang: str) -> str:
     if not b.entries:
         return f"<p>{esc(b.empty)}</p>" if b.empty else ""
     items = "".join(
@@ -212,7 +271,7 @@ def _entries(b: Any, target: str) -> str:
     return f'<ol class="entries">{items}</ol>'
 
 
-def _chart(b: Any, target: str) -> str:
+def _chart(b: Chart, target: str, lang: str) -> str:
     svg = chart_svg(b.kind, b.data)
     if not svg:
         return ""
@@ -220,49 +279,94 @@ def _chart(b: Any, target: str) -> str:
     return f'<figure id="c-{esc(b.id)}">{svg}{cap}</figure>'
 
 
-def _formulas(b: Any, target: str) -> str:
-    items = "".join(f"<li>{esc(label)}</li>" for label in b.labels.values())
-    return f"<ul>{items}</ul>"
-
-
-BLOCKS: dict[str, Callable[[Any, str], str]] = {
-    "Table": _table,
-    "Paragraph": lambda b, t: f"<p>{esc(b.text)}</p>",
-    "Note": lambda b, t: f'<p class="note">{esc(b.text)}</p>',
-    "KeyValues": _key_values,
-    "Cards": _cards,
-    "Callout": _callout,
-    "Bullets": _bullets,
-    "Entries": _entries,
-    "Chart": _chart,
-    "Formulas": _formulas,
+#: The method's formulas (fixed markup, no user text), after the labels of a Formulas block.
+FORMULAS: dict[str, str] = {
+    "formula_ahp": "<var>A</var><b>w</b> = λ<sub>max</sub><b>w</b>, CI = (λ<sub>max</sub> − "
+    "<var>n</var>) / (<var>n</var> − 1), CR = CI / RI",
+    "formula_entropy": "<var>p<sub>ij</sub></var> = <var>x<sub>ij</sub></var> / "
+    "Σ<sub><var>i</var></sub> <var>x<sub>ij</sub></var>, <var>e<sub>j</sub></var> = −(1 / ln "
+    "<var>m</var>) Σ<sub><var>i</var></sub> <var>p<sub>ij</sub></var> ln "
+    "<var>p<sub>ij</sub></var>, <var>d<sub>j</sub></var> = 1 − <var>e<sub>j</sub></var>, "
+    "<var>w<sub>j</sub></var> = <var>d<sub>j</sub></var> / Σ<sub><var>k</var></sub> "
+    "<var>d<sub>k</sub></var>",
+    "formula_score": "<var>s</var> = min(100, max(0, 100 · (<var>x</var> − "
+    "<var>x</var><sub>worst</sub>) / (<var>x</var><sub>best</sub> − <var>x</var><sub>worst</sub>)))",
+    "formula_total": "<var>S</var> = Σ<sub><var>j</var></sub> <var>W<sub>j</sub></var> "
+    "<var>s<sub>j</sub></var>, <var>W<sub>j</sub></var> = Π<sub><var>k</var> ∈ path(<var>j</var>)"
+    "</sub> <var>w<sub>k</sub></var>",
 }
 
 
-def block_html(block: Any, target: str = "pdf") -> str:
-    """One block as HTML (by its type's name; an unknown kind of block is left out)."""
-    render = BLOCKS.get(type(block).__name__)
-    return render(block, target) if render else ""
+def _formulas(b: Formulas, target: str, lang: str) -> str:
+    parts = []
+    for key, label in b.labels.items():
+        formula = FORMULAS.get(key, "")
+        parts.append(
+            f"<p>{esc(label)}</p>" + (f'<p class="formula">{formula}</p>' if formula else "")
+        )
+    return f'<div class="formulas">{"".join(parts)}</div>'
 
 
-def section_html(section: Any, depth: int = 2, target: str = "pdf") -> str:
-    """A section with its blocks for *target* (the PDF's) and its children one level lower."""
-    if not section.shows(target):
-        return ""
-    h = min(depth, 4)
-    body = "".join(block_html(b, target) for b in section.blocks_for(target))
-    kids = "".join(section_html(c, depth + 1, target) for c in section.children)
-    return (
-        f'<section id="s-{esc(section.id)}"><h{h}>{esc(section.title)}</h{h}>{body}{kids}</section>'
-    )
+def _paragraph(b: Paragraph, target: str, lang: str) -> str:
+    return f"<p>{esc(b.text)}</p>" if b.text else ""
 
 
-def _toc(sections: Iterable[Any], lang: str, target: str, extra: list[tuple[str, str]]) -> str:
-    links = []
+def _note(b: Note, target: str, lang: str) -> str:
+    return f'<p class="note">{esc(b.text)}</p>' if b.text else ""
+
+
+BLOCKS: dict[type, Callable[[Any, str, str], str]] = {
+    Table: _table,
+    Paragraph: _paragraph,
+    Note: _note,
+    KeyValues: _key_values,
+    Cards: _cards,
+    Callout: _callout,
+    Bullets: _bullets,
+    Entries: _entries,
+    Chart: _chart,
+    Formulas: _formulas,
+}
+
+
+def block_html(block: Any, target: str = PDF, lang: str = "zh") -> str:
+    """One block as HTML, as *target* (the PDF's or the workbook's) shows it."""
+    render = BLOCKS.get(type(block))
+    if render is None:
+        raise TypeError(f"the HTML page cannot show a {type(block).__name__}")
+    return render(block, target, lang)
+
+
+def _numbered(sections: Iterable[Section], target: str, lang: str) -> list[tuple[Section, str]]:
+    """The top-level sections *target* shows with their titles, numbered as the PDF numbers
+    them (:func:`evalkit.report.pdf_data.build_data`)."""
+    out, k = [], 0
     for s in sections:
         if not s.shows(target):
             continue
-        links.append(f'<a href="#s-{esc(s.id)}">{esc(s.title)}</a>')
+        k += 1 if s.numbered else 0
+        out.append((s, (section_number(k, lang) if s.numbered else "") + s.title))
+    return out
+
+
+def section_html(section: Section, title: str, depth: int, target: str, lang: str) -> str:
+    """A section with its blocks for *target* and its children one level lower."""
+    h = min(depth, 4)
+    body = "".join(block_html(b, target, lang) for b in section.blocks_for(target))
+    kids = "".join(
+        section_html(c, c.title, depth + 1, target, lang)
+        for c in section.children
+        if c.shows(target)
+    )
+    return f'<section id="s-{esc(section.id)}"><h{h}>{esc(title)}</h{h}>{body}{kids}</section>'
+
+
+def _toc(
+    numbered: list[tuple[Section, str]], lang: str, target: str, extra: list[tuple[str, str]]
+) -> str:
+    links = []
+    for s, title in numbered:
+        links.append(f'<a href="#s-{esc(s.id)}">{esc(title)}</a>')
         for c in s.children:
             if c.shows(target):
                 links.append(f'<a class="sub" href="#s-{esc(c.id)}">{esc(c.title)}</a>')
@@ -352,41 +456,69 @@ def whatif_html(data: dict[str, Any] | None, lang: str, method_name: str = "") -
 # ---- the page -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page before its font is embedded: :meth:`html` gives the file's text with the
+    ``@font-face`` rule of :func:`evalkit.report.html_font.font_face_css` (made once for all
+    the pages of a run, from their :attr:`chars`)."""
+
+    lang: str
+    title: str
+    body: str  # everything inside <body> but the script
+    data: str  # the what-if data's element ("" for none)
+    generator: str
+
+    @property
+    def chars(self) -> str:
+        """Every character the page can show (its title and body, the what-if names)."""
+        return "".join(sorted(set(self.title + self.body + self.data)))
+
+    def html(self, font_css: str = "") -> str:
+        script = asset("report.js")
+        style = font_css + asset("report.css")
+        return (
+            "<!DOCTYPE html>\n"
+            f'<html lang="{"zh-CN" if self.lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(csp(script, style))}">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<meta name="referrer" content="no-referrer">'
+            f'<meta name="generator" content="evalkit {esc(self.generator)}">'
+            f"<title>{esc(self.title)}</title><style>{style}</style></head><body>"
+            f"{self.body}{self.data}<script>{script}</script></body></html>\n"
+        )
+
+
 def render_page(
     *,
     lang: str,
     title: str,
     subtitle: str,
-    sections: Iterable[Any],
+    sections: Iterable[Section],
     whatif: dict[str, Any] | None = None,
     method_name: str = "",
     date: str = "",
-    target: str = "pdf",
-) -> str:
-    """The whole page: head (CSP, style), title, contents, the sections, the what-if panel, the
-    footer, the what-if data and the script."""
+    target: str = PDF,
+) -> Page:
+    """The page: title, contents, the sections (the blocks *target* shows: the PDF's for a
+    district, the workbook's for the comparison), the what-if panel, the footer, the what-if
+    data."""
     from ..outdir import version
 
-    __version__ = version()
-
-    sections = list(sections)
-    script, style = asset("report.js"), asset("report.css")
+    numbered = _numbered(sections, target, lang)
     extra = [("whatif", word("whatif", lang))] if whatif is not None else []
-    body = "".join(section_html(s, 2, target) for s in sections)
+    body = "".join(section_html(s, t, 2, target, lang) for s, t in numbered)
     panel = whatif_html(whatif, lang, method_name)
-    data = json_script("evalkit-whatif", whatif) if whatif is not None else ""
-    footer = word("footer", lang).format(v=__version__, d=date)
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp(script, style))}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
-        f'<meta name="generator" content="evalkit {esc(__version__)}">'
-        f"<title>{esc(title)}</title><style>{style}</style></head><body>"
-        f'<header class="top"><h1>{esc(title)}</h1><p>{esc(subtitle)}</p></header>'
-        f'<div class="layout">{_toc(sections, lang, target, extra)}<main>{body}{panel}</main></div>'
-        f"<footer>{esc(footer)}</footer>{data}<script>{script}</script></body></html>\n"
+    footer = word("footer", lang).format(v=version(), d=date)
+    return Page(
+        lang=lang,
+        title=title,
+        body=(
+            f'<header class="top"><h1>{esc(title)}</h1><p>{esc(subtitle)}</p></header>'
+            f'<div class="layout">{_toc(numbered, lang, target, extra)}<main>{body}{panel}</main>'
+            f"</div><footer>{esc(footer)}</footer>"
+        ),
+        data=json_script("evalkit-whatif", whatif) if whatif is not None else "",
+        generator=version(),
     )
 
 
@@ -401,33 +533,47 @@ def write_html(page: str, path: Path) -> Path:
 # ---- the reports -------------------------------------------------------------------------------
 
 
-def district_html(model: Any, whatif: dict[str, Any] | None = None) -> str:
-    """A district's page: its report's sections and the what-if panel (*whatif*: the data of
-    :func:`evalkit.report.whatif.whatif_payload` for this district)."""
-    from .html_compat import district_sections
-
+def district_page(model: DistrictReport, whatif: dict[str, Any] | None = None) -> Page:
+    """A district's page: the sections of its PDF (:func:`evalkit.report.pdf_data.sections_of`)
+    and the what-if panel (*whatif*: :func:`evalkit.report.whatif.whatif_payload` for this
+    district)."""
     return render_page(
         lang=model.lang,
         title=f"{model.district} · {model.title}",
         subtitle=f"{model.tree_title} · {model.report_date}",
-        sections=district_sections(model),
+        sections=sections_of(model),
         whatif=whatif,
         method_name=model.method.get("aggregation", ""),
         date=model.report_date,
     )
 
 
-def comparison_html(model: Any, whatif: dict[str, Any] | None = None) -> str:
-    """The comparison page: the districts and stations ranked, and the what-if panel."""
-    from .html_compat import comparison_sections
+def comparison_page(model: ComparisonReport, whatif: dict[str, Any] | None = None) -> Page:
+    """The comparison page: the sections of comparison.xlsx (districts and stations ranked,
+    indicators, weights, levels, issues, the report files, the uncertainty analysis) and the
+    what-if panel."""
+    from .comparison_sections import comparison_sections
 
     sub = "区县与派出所比较" if model.lang == "zh" else "Districts and stations compared"
     return render_page(
         lang=model.lang,
         title=model.title,
         subtitle=f"{sub} · {model.report_date}",
-        sections=comparison_sections(model),
+        sections=model.sections or comparison_sections(model),
         whatif=whatif,
         method_name=model.method.get("aggregation", ""),
         date=model.report_date,
+        target=SHEET,
     )
+
+
+def district_html(model: DistrictReport, whatif: dict[str, Any] | None = None) -> str:
+    """A district's page as text, with the font subset to its own characters."""
+    page = district_page(model, whatif)
+    return page.html(font_face_css(page.chars))
+
+
+def comparison_html(model: ComparisonReport, whatif: dict[str, Any] | None = None) -> str:
+    """The comparison page as text, with the font subset to its own characters."""
+    page = comparison_page(model, whatif)
+    return page.html(font_face_css(page.chars))

@@ -4,7 +4,8 @@ Labels are SVG text (escaped), set in the page's fonts, so they are selectable a
 Series are told apart by line style and lightness as well as colour (greyscale print).
 Kinds as the PDF's (:data:`evalkit.report.charts.CHARTS`): ``radar`` (labels, values, reference,
 series), ``station_bars`` (labels, values, axis), ``rank_intervals`` (labels, nominal, median,
-lo, hi, highlight, axis, legend); a kind not drawn here is left out of the page.
+lo, hi, highlight, axis, legend), ``sensitivity`` (factors, panels of title, first, total;
+legend); a kind not drawn here is an error (a chart the PDF shows is never left out).
 """
 
 from __future__ import annotations
@@ -109,13 +110,21 @@ def station_bars(data: dict[str, Any]) -> str:
     return _svg(left + width + 60, h, "".join(parts), str(data.get("axis", "")))
 
 
+def _legend(items: list[str], y: float, x0: float = 10) -> str:
+    """Legend entries (already-drawn SVG marks followed by their text) along one line."""
+    return f'<g transform="translate({_n(x0)},{_n(y)})">{"".join(items)}</g>'
+
+
 def rank_intervals(data: dict[str, Any]) -> str:
-    """Each unit's rank (dot) with its 5-95 % interval (line); rank 1 at the left."""
+    """Each unit's rank with its 5-95 % interval, rank 1 at the left: a bar from the 5th to the
+    95th percentile, a dot at the nominal rank, a ring at the median; the unit ``highlight``
+    (an index) heavier and its label bold. Marks differ by shape and lightness (greyscale)."""
     labels = [str(x) for x in data.get("labels", [])]
     lo, hi = _finite(list(data.get("lo", []))), _finite(list(data.get("hi", [])))
     nominal = _finite(list(data.get("nominal", [])))
+    median = _finite(list(data.get("median", []))) or [math.nan] * len(labels)
     n = len(labels)
-    if not n or not (len(lo) == len(hi) == len(nominal) == n):
+    if not n or not (len(lo) == len(hi) == len(nominal) == len(median) == n):
         return ""
     top = max([x for x in hi + nominal if not math.isnan(x)] or [1.0])
     left, width, step = 170, 300, 22
@@ -124,6 +133,11 @@ def rank_intervals(data: dict[str, Any]) -> str:
         return left + width * (r - 1) / max(top - 1, 1)
 
     parts = []
+    for k in range(1, int(top) + 1, max(1, math.ceil(top / 12))):
+        parts.append(
+            f'<line x1="{_n(x(k))}" y1="6" x2="{_n(x(k))}" y2="{8 + step * n}" stroke="#dddddd"/>'
+            f'<text x="{_n(x(k))}" y="{22 + step * n}" text-anchor="middle">{k}</text>'
+        )
     hl = int(data.get("highlight", -1))
     for i, lab in enumerate(labels):
         y = 16 + i * step
@@ -133,23 +147,98 @@ def rank_intervals(data: dict[str, Any]) -> str:
         if not (math.isnan(lo[i]) or math.isnan(hi[i])):
             parts.append(
                 f'<line x1="{_n(x(lo[i]))}" y1="{y}" x2="{_n(x(hi[i]))}" y2="{y}" '
-                f'stroke="{colour}" stroke-width="3" stroke-opacity="0.5"/>'
+                f'stroke="{colour}" stroke-width="{4 if i == hl else 2.5}" stroke-opacity="0.55"/>'
             )
         if not math.isnan(nominal[i]):
             parts.append(f'<circle cx="{_n(x(nominal[i]))}" cy="{y}" r="4" fill="{colour}"/>')
-    h = 30 + step * n
-    parts.append(f'<text x="{left}" y="{h - 4}" fill="#555555">{_e(data.get("axis", ""))}</text>')
-    return _svg(left + width + 30, h, "".join(parts), str(data.get("axis", "")))
+        if not math.isnan(median[i]):
+            parts.append(
+                f'<circle cx="{_n(x(median[i]))}" cy="{y}" r="7" fill="none" stroke="{colour}"/>'
+            )
+    h = 70 + step * n
+    parts.append(
+        f'<text x="{left + width / 2}" y="{40 + step * n}" text-anchor="middle" fill="#555555">'
+        f"{_e(data.get('axis', ''))}</text>"
+    )
+    legend = [*(data.get("legend") or ()), "", "", ""]
+    marks = [
+        f'<circle cx="6" cy="0" r="4" fill="#333333"/><text x="16" y="4">{_e(legend[0])}</text>',
+        f'<circle cx="186" cy="0" r="7" fill="none" stroke="#333333"/>'
+        f'<text x="198" y="4">{_e(legend[1])}</text>',
+        f'<line x1="340" y1="0" x2="370" y2="0" stroke="#333333" stroke-width="2.5" '
+        f'stroke-opacity="0.55"/><text x="376" y="4">{_e(legend[2])}</text>',
+    ]
+    parts.append(_legend(marks, h - 10))
+    return _svg(left + width + 90, h, "".join(parts), str(data.get("axis", "")))
+
+
+def sensitivity(data: dict[str, Any]) -> str:
+    """First-order (dark, narrow) over total (light, outlined) sensitivity index of each factor,
+    one panel per output (scores or ranks of districts or stations), two panels a row; indices
+    clipped to [0, 1] for drawing, as the PDF's chart."""
+    factors = [str(x) for x in data.get("factors", [])]
+    panels = list(data.get("panels", []))
+    n = len(factors)
+    if not n or not panels:
+        return ""
+    left, width, step, gap = 170, 200, 18, 24
+    cols = 2 if len(panels) > 1 else 1
+    panel_h = 40 + step * n
+    parts = []
+    for j, panel in enumerate(panels):
+        ox = left + (j % cols) * (width + gap)
+        oy = (j // cols) * panel_h
+        first, total = _finite(list(panel.get("first", []))), _finite(list(panel.get("total", [])))
+        if len(first) != n or len(total) != n:
+            continue
+        parts.append(
+            f'<text x="{_n(ox + width / 2)}" y="{oy + 14}" text-anchor="middle" font-weight="700">'
+            f"{_e(panel.get('title', ''))}</text>"
+        )
+        for t in (0.0, 0.5, 1.0):
+            gx = ox + width * t
+            parts.append(
+                f'<line x1="{_n(gx)}" y1="{oy + 20}" x2="{_n(gx)}" y2="{oy + 22 + step * n}" '
+                f'stroke="#dddddd"/><text x="{_n(gx)}" y="{oy + 34 + step * n}" '
+                f'text-anchor="middle" font-size="10">{t:g}</text>'
+            )
+        for i in range(n):
+            y = oy + 22 + i * step
+            if j % cols == 0:
+                parts.append(
+                    f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{_e(factors[i])}</text>'
+                )
+            tw = 0.0 if math.isnan(total[i]) else width * min(max(total[i], 0.0), 1.0)
+            fw = 0.0 if math.isnan(first[i]) else width * min(max(first[i], 0.0), 1.0)
+            parts.append(
+                f'<rect x="{ox}" y="{y + 2}" width="{_n(tw)}" height="13" fill="#c8c8c8" '
+                f'stroke="#333333" stroke-width="0.5"/>'
+                f'<rect x="{ox}" y="{y + 5.5}" width="{_n(fw)}" height="6" fill="#333333"/>'
+            )
+    rows = math.ceil(len(panels) / cols)
+    h = rows * panel_h + 30
+    legend = [*(data.get("legend") or ()), "", ""]
+    marks = [
+        f'<rect x="0" y="-4" width="20" height="6" fill="#333333"/>'
+        f'<text x="26" y="3">{_e(legend[0])}</text>',
+        f'<rect x="200" y="-6" width="20" height="12" fill="#c8c8c8" stroke="#333333" '
+        f'stroke-width="0.5"/><text x="226" y="3">{_e(legend[1])}</text>',
+    ]
+    parts.append(_legend(marks, h - 12, left))
+    return _svg(left + cols * width + (cols - 1) * gap + 20, h, "".join(parts), legend[1])
 
 
 CHARTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "radar": radar,
     "station_bars": station_bars,
     "rank_intervals": rank_intervals,
+    "sensitivity": sensitivity,
 }
 
 
 def chart_svg(kind: str, data: dict[str, Any]) -> str:
-    """The chart of *kind* as SVG; "" for a kind not drawn in HTML."""
+    """The chart of *kind* as SVG ("" when its data has nothing to draw)."""
     draw = CHARTS.get(kind)
-    return draw(data) if draw else ""
+    if draw is None:
+        raise ValueError(f"the HTML page has no chart of kind {kind!r}")
+    return draw(data)
