@@ -20,6 +20,7 @@ import pytest
 
 from evalkit.pipeline.evaluation import evaluate
 from evalkit.report.html import asset
+from evalkit.report.html_font import flavor
 from evalkit.report.whatif import whatif_ranks
 from evalkit.run import run_project
 from evalkit.synth import synthesize
@@ -129,7 +130,10 @@ def test_page_is_self_contained(hostile: Path) -> None:
             assert href is None or href.startswith("#")
         raw = path.read_text(encoding="utf-8")
         assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", raw)
-        assert "@import" not in raw and "url(" not in raw
+        assert "@import" not in raw
+        # the one url() is the embedded font's data: URL, which the policy allows (font-src data:)
+        assert re.findall(r"url\((\w+:[\w/]+)", raw) == [f"data:font/{flavor()}"]
+        assert "font-src data:" in policy
         assert path.stat().st_size < 400_000
 
 

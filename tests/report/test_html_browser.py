@@ -42,6 +42,16 @@ def reports(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
+def zh_reports(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("html_zh") / "project"
+    root.mkdir()
+    shutil.copyfile(ROOT / "evalkit.yaml", root / "evalkit.yaml")
+    shutil.copytree(ROOT / "indicators", root / "indicators")
+    shutil.copytree(ROOT / "surveys", root / "surveys")
+    return run_project(root, lang="zh", pdf=False, jobs=1)
+
+
+@pytest.fixture(scope="module")
 def browser():
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
@@ -185,3 +195,58 @@ def test_no_network_request(reports, browser) -> None:
         assert urls == [page.as_uri()]
         errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []  # a CSP refusal or a script error shows here
+
+
+# Draws two Chinese characters on a canvas in *font* and says whether their pixels differ: real
+# glyphs differ, the boxes drawn for characters no font has are all the same.
+_GLYPHS_DIFFER = """
+var font = arguments[0], done = arguments[arguments.length - 1];
+document.fonts.load(font, "区县").then(function () {
+  function pixels(ch) {
+    var c = document.createElement("canvas"); c.width = 48; c.height = 48;
+    var g = c.getContext("2d"); g.font = font; g.fillStyle = "#000"; g.textBaseline = "top";
+    g.fillText(ch, 4, 4);
+    return Array.prototype.join.call(g.getImageData(0, 0, 48, 48).data, ",");
+  }
+  var a = pixels("区"), b = pixels("县");
+  done({differ: a !== b, inked: /[1-9]/.test(a)});
+});
+"""
+
+
+def test_chinese_renders_without_a_chinese_font_on_the_machine(zh_reports, browser, tmp_path):
+    import subprocess
+
+    out = zh_reports.evaluation.spec.output_dir
+    page = out / f"{DISTRICT}.html"
+    _open(browser, page)
+    shot = tmp_path / "district_zh.png"
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 20_000
+    status = browser.execute_async_script(
+        """var done = arguments[arguments.length - 1];
+        document.fonts.ready.then(function () {
+          var faces = [];
+          document.fonts.forEach(function (f) { faces.push([f.family, f.status]); });
+          done({faces: faces, check: document.fonts.check("16px EvalkitSansSC", "区")});
+        });"""
+    )
+    assert status["faces"] == [['"EvalkitSansSC"', "loaded"]] or status["faces"] == [
+        ["EvalkitSansSC", "loaded"]
+    ]
+    assert status["check"] is True
+    # the embedded font draws each character as itself
+    embedded = browser.execute_async_script(_GLYPHS_DIFFER, "32px EvalkitSansSC")
+    assert embedded == {"differ": True, "inked": True}
+    # the page's headings are set in it (the first family the browser could use)
+    family = browser.execute_script(
+        "return getComputedStyle(document.querySelector('main h2')).fontFamily;"
+    )
+    assert family.split(",")[0].strip().strip('"') == "EvalkitSansSC"
+    heading = browser.execute_script("return document.querySelector('main h2').textContent;")
+    assert heading == "一、总体评估结果"
+    # on a machine with no Chinese font (as this one), any other family draws boxes: the check
+    # above would fail without the embedded font
+    listed = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    if not listed.strip():
+        fallback = browser.execute_async_script(_GLYPHS_DIFFER, "32px sans-serif")
+        assert fallback["differ"] is False

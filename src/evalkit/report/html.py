@@ -281,7 +281,7 @@ def _chart(b: Chart, target: str, lang: str) -> str:
 
 #: The method's formulas (fixed markup, no user text), after the labels of a Formulas block.
 FORMULAS: dict[str, str] = {
-    "formula_ahp": "<var>A</var><b>w</b> = λ<sub>max</sub><b>w</b>, CI = (λ<sub>max</sub> − "
+    "formula_ahp": "<var>A</var><strong>w</strong> = λ<sub>max</sub><strong>w</strong>, CI = (λ<sub>max</sub> − "
     "<var>n</var>) / (<var>n</var> − 1), CR = CI / RI",
     "formula_entropy": "<var>p<sub>ij</sub></var> = <var>x<sub>ij</sub></var> / "
     "Σ<sub><var>i</var></sub> <var>x<sub>ij</sub></var>, <var>e<sub>j</sub></var> = −(1 / ln "
