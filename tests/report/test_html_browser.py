@@ -19,6 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from evalkit.report.html_font import flavor
+from evalkit.report.i18n import header
 from evalkit.report.whatif import whatif_ranks
 from evalkit.run import run_project
 
@@ -132,14 +134,20 @@ def test_page_shows_the_workbooks_scores(reports, browser, tmp_path: Path) -> No
     dims_page = _page_rows(browser, "t-dimensions", "Name", "Score")
     assert dims_book and dims_page == dims_book
     st_book = _sheet_rows(book, "Stations", "Police station", "Total score")
-    st_page = _page_rows(browser, "t-stations", "Police station", "Total score")
+    st_page = _page_rows(browser, "t-stations_pdf", "Police station", "Total score")
     assert len(st_book) >= 5 and st_page == st_book
     total = _sheet_rows(book, "Dimensions", "Name", "Province mean")
     assert _page_rows(browser, "t-dimensions", "Name", "Province mean") == total
     text = browser.find_element("tag name", "body").text
     summary = openpyxl.load_workbook(book)["Summary"]
     scores = [c for row in summary.iter_rows() for c in row if c.number_format == "0.0"]
-    assert scores and all(_excel(c.value, "0.0") in text for c in scores if c.value is not None)
+    # the page shows what the PDF shows: not the dimensions' best in the province (the sheet's)
+    bests = _sheet_rows(book, "Dimensions", "Name", header("best_in_province", "en"))
+    shown = [
+        c for c in scores if c.value is not None and _excel(c.value, "0.0") not in bests.values()
+    ]
+    assert len(shown) == len(scores) - len(bests) == 3 + 2 * len(bests)
+    assert all(_excel(c.value, "0.0") in text for c in shown)
 
 
 def test_moving_a_slider_changes_ranks_as_evalkit_computes(reports, browser) -> None:
@@ -192,7 +200,9 @@ def test_no_network_request(reports, browser) -> None:
             for m in (json.loads(e["message"])["message"] for e in browser.get_log("performance"))
             if m["method"] == "Network.requestWillBeSent"
         ]
-        assert urls == [page.as_uri()]
+        # the page, then the embedded font read from its data: URL (no request leaves the file)
+        assert urls[0] == page.as_uri()
+        assert [u.split(",")[0] for u in urls[1:]] == [f"data:font/{flavor()};base64"]
         errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []  # a CSP refusal or a script error shows here
 
