@@ -343,6 +343,7 @@ def _run_locked(
     display = district_names(ev, lang)
     t_unc = time.perf_counter()
     ev = _with_uncertainty(ev)
+    ev = _with_periods(ev)
     t_unc = time.perf_counter() - t_unc
     try:
         stage = _Staging(out_dir)
@@ -414,6 +415,28 @@ class _HtmlPages:
         pages["comparison.html"] = comparison_page(comparison, whatif_payload(ev, lang, names))
         font = font_face_css("".join(p.chars for p in pages.values()))
         return [write_html(page.html(font), self.folder / name) for name, page in pages.items()]
+
+
+def _with_periods(ev: Evaluation) -> Evaluation:
+    """*ev* with its survey periods compared (a project with ``periods:``), once, here; their
+    warnings (units in one period only) join the run's. When the periods cannot be compared (a
+    tree that scores differently, a relative method, a period's data with errors), a warning says
+    why and the reports show no change."""
+    try:
+        result = ev.analysis("periods")
+    except EvalkitError as exc:
+        ev._analyses["periods"] = None
+        why = Issue(
+            Location(),
+            f"the change between survey periods was not computed: {exc}",
+            message_zh=f"未计算各调查期之间的变化：{getattr(exc, 'zh', '') or exc}",
+            severity="warning",
+            check="periods",
+        )
+        return dataclasses.replace(ev, issues=[*ev.issues, why])
+    if result is None or not result.issues:
+        return ev
+    return dataclasses.replace(ev, issues=[*ev.issues, *result.issues])
 
 
 def _with_uncertainty(ev: Evaluation) -> Evaluation:

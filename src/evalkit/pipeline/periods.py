@@ -44,6 +44,7 @@ from ..weights.weightset import WeightSet
 from .evaluation import Evaluation, evaluate_prepared
 from .period_bootstrap import Replicates, bootstrap
 from .prepare import Prepared, prepare
+from .registry import ANALYSES
 from .uncertainty import _percentiles
 
 DEFAULT_DRAWS = 1000
@@ -518,6 +519,20 @@ def evaluate_periods(
         draws=settings.draws if draws is None else draws,
         seed=settings.seed if seed is None else seed,
     )
+
+
+@ANALYSES.register(
+    "periods",
+    zh="分期比较",
+    en="change between periods",
+    source="bootstrap over respondents within stations (Efron & Tibshirani 1993)",
+)
+def periods_analysis(ev: Evaluation) -> PeriodComparison | None:
+    """The project's survey periods compared on the base period's scale (None for a project of
+    one period); the reports show the change of their units."""
+    if not ev.spec.periods:
+        return None
+    return evaluate_periods(ev.spec)
 
 
 __all__ = [

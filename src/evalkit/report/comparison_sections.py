@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
+from . import period_sections
+from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
 from .district_sections import issues_sheet_table
 from .formats import quantity_of
@@ -128,6 +130,13 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
         )
     if ev is not None:
         out += unc.comparison_sections(ev, lang)
+        extra = (
+            toolbox.methods_section(ev, None, lang),
+            toolbox.fuzzy_section(ev, None, lang),
+            toolbox.comparison_obstacles(ev, lang),
+            period_sections.comparison_section(ev, lang),
+        )
+        out += [s for s in extra if s is not None]
     return tuple(out)
 
 

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
-from . import narrative
+from . import narrative, period_sections
+from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
 from .formats import fmt
 from .i18n import LABELS, header, word
@@ -412,7 +413,13 @@ def _recommendations(src: Source) -> Section:
 
 
 def weak_points(src: Source) -> Section:
-    return Section("weak", src.p["weak"], children=(_weakest(src), _recommendations(src)))
+    """The weakest indicators by obstacle degree (by points lost for a model made by hand), then
+    the countermeasures."""
+    top = src.ev.spec.report.weakest if src.ev is not None else len(src.report.weakest)
+    weakest = toolbox.obstacle_section(src.ev, src.report.district_id, src.lang, top)
+    return Section(
+        "weak", src.p["weak"], children=(weakest or _weakest(src), _recommendations(src))
+    )
 
 
 def uncertainty(src: Source) -> Section | None:
@@ -782,13 +789,33 @@ def issues_sheet_table(frame: pd.DataFrame | None, lang: str) -> Table:
     )
 
 
+def periods(src: Source) -> Section | None:
+    return period_sections.district_section(src.ev, src.report.district_id, src.lang)
+
+
+def methods(src: Source) -> Section | None:
+    return toolbox.methods_section(src.ev, src.report.district_id, src.lang)
+
+
+def fuzzy(src: Source) -> Section | None:
+    return toolbox.fuzzy_section(src.ev, src.report.district_id, src.lang)
+
+
 def appendix(src: Source) -> Section:
     children = tuple(c for c in (b(src) for b in APPENDIX) if c is not None)
     return Section("method", src.p["method"], children=children, numbered=False)
 
 
 #: The body's sections, in order.
-BODY: list[Builder] = [summary, dimensions, indicators, stations, weak_points, uncertainty]
+BODY: list[Builder] = [
+    summary,
+    dimensions,
+    indicators,
+    stations,
+    weak_points,
+    uncertainty,
+    periods,
+]
 #: The appendix's sections (methodology, data, issues), in order.
 APPENDIX: list[Builder] = [
     method_params,
@@ -803,6 +830,8 @@ APPENDIX: list[Builder] = [
     levels,
     unc_factors,
     unc_sensitivity,
+    methods,
+    fuzzy,
     issues,
 ]
 

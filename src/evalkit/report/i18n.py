@@ -212,6 +212,10 @@ SHEETS: dict[str, tuple[str, str]] = {
     "reliability": ("信度分析", "Reliability"),
     "screening": ("问卷筛查", "Screening"),
     "files": ("报告文件", "Files"),
+    "obstacles": ("障碍度", "Obstacles"),
+    "methods": ("方法比较", "Methods"),
+    "fuzzy": ("模糊评价", "Fuzzy"),
+    "periods": ("分期变化", "Change"),
     # the uncertainty analysis' machine-readable sheets keep their names in both languages
     "uncertainty": ("Uncertainty", "Uncertainty"),
     "sensitivity": ("Sensitivity", "Sensitivity"),
