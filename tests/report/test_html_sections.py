@@ -154,10 +154,10 @@ def test_comparison_page_has_the_workbooks_sections(zh_run) -> None:
     page = _outline(out / "comparison.html")
     shown = [s for s in model.sections if s.shows(SHEET)]
     titles = [t for level, t in page.headings if level == 2][:-1]
-    assert [re.sub(r"^[一二三四五六七八九十]+、", "", t) for t in titles] == [
+    assert [re.sub(r"^([一二三四五六七八九十]+|\d+)、", "", t) for t in titles] == [
         s.title for s in shown
     ]
-    assert titles[0] == "一、区县对比" and len(titles) == 10
+    assert titles[0] == "一、区县对比" and len(titles) == len(shown) >= 10
     book = openpyxl.load_workbook(out / "comparison.xlsx")
     files = book["报告文件"]
     head = [c.value for c in files[1]]
@@ -185,11 +185,14 @@ def test_font_made_once_per_run_and_covers_every_character(zh_run) -> None:
     assert data is not None
     font = TTFont(io.BytesIO(base64.b64decode(data.group(1))))
     cmap = font.getBestCmap()
+    whole = TTFont(io.BytesIO(html_font.font_bytes())).getBestCmap()
     assert font["name"].getDebugName(1) == "Evalkit Sans SC"
     for path in pages:
         text = {c for c in "".join(_outline(path).text) if not c.isspace()}
         text -= {c for c in text if unicodedata.category(c) == "Cf"}  # not drawn (U+200B)
-        assert {c for c in text if ord(c) not in cmap} == set(), path.name
+        # every character the bundled font has is kept (a sign it lacks, such as ∘, is drawn by
+        # the next family of the style sheet, as the PDF's fallback fonts draw it)
+        assert {c for c in text if ord(c) not in cmap and ord(c) in whole} == set(), path.name
         assert "区" in text and len([c for c in text if ord(c) > 0x2E80]) > 100
 
 
