@@ -338,14 +338,16 @@ def block_html(block: Any, target: str = PDF, lang: str = "zh") -> str:
 
 
 def _numbered(sections: Iterable[Section], target: str, lang: str) -> list[tuple[Section, str]]:
-    """The top-level sections *target* shows with their titles, numbered as the PDF numbers
-    them (:func:`evalkit.report.pdf_data.build_data`)."""
+    """The top-level sections *target* shows with their titles; the PDF's numbered as the PDF
+    numbers them (:func:`evalkit.report.pdf_data.build_data`), the workbook's as its sheets are
+    named (unnumbered)."""
     out, k = [], 0
     for s in sections:
         if not s.shows(target):
             continue
-        k += 1 if s.numbered else 0
-        out.append((s, (section_number(k, lang) if s.numbered else "") + s.title))
+        numbered = s.numbered and target == PDF
+        k += 1 if numbered else 0
+        out.append((s, (section_number(k, lang) if numbered else "") + s.title))
     return out
 
 
