@@ -33,19 +33,19 @@ def test_a_new_section_is_one_builder(
         frame = pd.DataFrame({"indicator": ["甲", "乙"], "obstacle": [0.61234, 0.38766]})
         cols = (Column("indicator", "指标"), Column("obstacle", "障碍度", "ratio"))
         return Section(
-            "obstacles",
+            "bottlenecks",
             "障碍因子",
             (Paragraph("障碍度最大的是“甲”。"), Table(frame, cols), Note("按障碍度排序。")),
-            sheet="obstacles",
+            sheet="bottlenecks",
         )
 
     monkeypatch.setattr(district_sections, "BODY", [*district_sections.BODY, obstacles])
     model = district_report(ev, "南港区", "zh", load_rules(ev))
-    assert find(model.sections, "obstacles") is not None
+    assert find(model.sections, "bottlenecks") is not None
     book = write_district_workbook(model, tmp_path / "d.xlsx")
     wb = CalamineWorkbook.from_path(str(book))
-    assert "obstacles" in wb.sheet_names  # a sheet named by its key until i18n names it
-    rows = wb.get_sheet_by_name("obstacles").to_python()
+    assert "bottlenecks" in wb.sheet_names  # a sheet named by its key until i18n names it
+    rows = wb.get_sheet_by_name("bottlenecks").to_python()
     assert rows[0] == ["指标", "障碍度"] and rows[1] == ["甲", 0.61234]
     pdf = render_district_pdf(model, tmp_path / "d.pdf")
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(pdf).pages))
