@@ -258,7 +258,9 @@ def test_districts_named_comparison_or_issues_keep_their_reports(project: Path) 
     out = project / "reports"
     reports = _district_reports(out)
     assert sorted(reports) == sorted(names.values())
-    assert all(len(files) == 1 for files in reports.values()), reports
+    # a workbook and its page each (no PDF asked for)
+    suffixes = [sorted(Path(f).suffix for f in files) for files in reports.values()]
+    assert suffixes == [[".html", ".xlsx"]] * len(names), reports
     assert "Districts" in CalamineWorkbook.from_path(str(out / "comparison.xlsx")).sheet_names
     assert "Data issues" in CalamineWorkbook.from_path(str(out / "issues.xlsx")).sheet_names
     assert all(r.changed for r in result.names.values())

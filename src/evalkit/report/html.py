@@ -1,7 +1,7 @@
 """The HTML reports: one self-contained page per district and one for the comparison.
 
 A page renders the report's sections (a :class:`~evalkit.report.sections.Section` list: id, title,
-blocks, children; the blocks the PDF shows) as HTML, and adds the what-if panel
+blocks, children) as HTML, and adds the what-if panel
 (:mod:`evalkit.report.whatif`). Everything is inside the file: the style sheet and the script
 (package data in ``report/html_assets``), the charts as inline SVG drawn here
 (:mod:`evalkit.report.html_charts`), the what-if data as JSON. A Content-Security-Policy meta
