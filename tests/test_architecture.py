@@ -26,9 +26,9 @@ LAYERS: list[set[str]] = [
     {"score"},
     {"analysis"},
     {"pipeline"},
-    {"templates", "synth"},
+    {"templates", "synth", "synth_scale"},
     {"report"},
-    {"run", "batch"},
+    {"run", "batch", "dask_backend"},
     {"cli", "__main__", "__init__"},
 ]
 RANK = {part: i for i, layer in enumerate(LAYERS) for part in layer}

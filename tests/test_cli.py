@@ -218,7 +218,8 @@ def test_run_lists_warnings_and_names_levels_and_districts_in_the_report_languag
     assert "6 warning(s) (all of them are in" in out
     assert out.count("  warning: ") == 6 and "E06" in out and "梅岭派出所" in out
     assert "rest on ties" in out and "driven by few stations" in out  # the objective weights
-    res = _evalkit("run", str(project), "--no-pdf", "--lang", "zh")
+    # Chinese into a folder of its own: the English reports are not replaced
+    res = _evalkit("run", str(project), "--no-pdf", "--lang", "zh", "--out", str(project / "zh"))
     assert res.returncode == 0, res.stderr
     row = next(line for line in res.stdout.splitlines() if "东湖区" in line and "│" in line)
     assert "规范级 (3)" in row

@@ -136,10 +136,10 @@ def test_a_district_left_out_is_named_with_why_in_every_report(project: Path) ->
     )
     assert any(str(r[0]).startswith("未参评：") and "3 个计算" in str(r[0]) for r in rows)
 
-    # the same run in English
+    # the same run in English (a folder of its own: the Chinese reports are not replaced)
     with pytest.raises(PartialRunError):
-        run_project(project, lang="en", pdf=False)
-    summary = _summary(out / "东湖区.xlsx")
+        run_project(project, lang="en", pdf=False, out=project / "reports-en")
+    summary = _summary(project / "reports-en" / "东湖区.xlsx")
     assert summary["Rank in province"] == "1 / 3 (3 of 4 districts assessed)"
     assert summary["Districts left out"] == "Xishan District (2 errors in surveys/西山区.xlsx)"
 
@@ -184,8 +184,12 @@ def test_a_failed_run_keeps_the_earlier_reports_and_says_why(
         return real(report, path, **kw)
 
     monkeypatch.setattr(evalkit.report.pdf, "render_district_pdf", third_fails)
+    text = (project / "evalkit.yaml").read_text(encoding="utf-8")  # another report date: a
+    (project / "evalkit.yaml").write_text(  # report replaced would differ
+        text.replace('date: "2026-11-01"', 'date: "2026-11-02"'), encoding="utf-8"
+    )
     with pytest.raises(EvalkitError, match="could not be written") as info:
-        run_project(project, lang="en", jobs=1)
+        run_project(project, lang="zh", jobs=1)
     failed = rendered[2]
     assert failed in str(info.value) and "No earlier report was replaced" in str(info.value)
 
@@ -204,13 +208,11 @@ def test_a_failed_run_keeps_the_earlier_reports_and_says_why(
     }
     assert entries[1]["issues.xlsx"]["stopped"] is True
     # issues.xlsx says what stopped the run (in the run's language), beside the data issues
-    rows = _records(out / "issues.xlsx", "Data issues")
-    stop = [r for r in rows if r["Check"] == "run"]
-    assert len(stop) == 1 and stop[0]["Severity"] == "error"
-    assert stop[0]["Problem"] == (
-        f"the run stopped: the report of {failed} could not be written (Typst stopped)"
-    )
-    assert any(str(r["Problem"]).startswith("expert E06") for r in rows)
+    rows = _records(out / "issues.xlsx", "数据问题")
+    stop = [r for r in rows if str(r["问题"]).startswith("运行中止")]
+    assert len(stop) == 1 and stop[0]["级别"] == "错误"
+    assert stop[0]["问题"] == f"运行中止：{failed}的报告未能生成（Typst stopped）"
+    assert any("E06" in str(r["问题"]) for r in rows)
 
 
 def test_bad_input_everywhere_leaves_a_chinese_issue_list(project: Path) -> None:
@@ -315,8 +317,8 @@ def test_chinese_reports_hold_no_english_issue_text(project: Path) -> None:
 
     run_project_en = pytest.raises(PartialRunError)
     with run_project_en:
-        run_project(project, lang="en", pdf=False)
-    en = _records(out / "issues.xlsx", "Data issues")
+        run_project(project, lang="en", pdf=False, out=project / "reports-en")
+    en = _records(project / "reports-en" / "issues.xlsx", "Data issues")
     assert len(en) == len(zh)
     # every English word of the issue texts, less those the locations hold (sheet names, columns)
     english = set().union(

@@ -280,6 +280,15 @@ def test_a_read_only_output_folder_is_a_clear_problem(project: Path) -> None:
     assert _files(out) == before
 
 
+def _redate(project: Path) -> None:
+    """Another report date in the project file: every report of a rerun differs."""
+    text = (project / "evalkit.yaml").read_text(encoding="utf-8")
+    assert 'date: "2026-11-01"' in text
+    (project / "evalkit.yaml").write_text(
+        text.replace('date: "2026-11-01"', 'date: "2026-11-02"'), encoding="utf-8"
+    )
+
+
 def _disk_full_after(monkeypatch: pytest.MonkeyPatch, good: int) -> list[str]:
     """Every workbook after the first *good* ones fails half-way with ENOSPC, as on a full disk."""
     import xlsxwriter.workbook
@@ -304,8 +313,9 @@ def test_a_full_disk_is_a_clear_problem_and_keeps_the_earlier_reports(
     run_project(project, lang="zh", pdf=False)
     out = project / "reports"
     before = _files(out)
+    _redate(project)  # the reports would differ: a replaced one would show
     seen = _disk_full_after(monkeypatch, good=2)
-    res = CliRunner().invoke(app, ["run", str(project), "--lang", "en", "--no-pdf", "-j", "1"])
+    res = CliRunner().invoke(app, ["run", str(project), "--lang", "zh", "--no-pdf", "-j", "1"])
     assert len(seen) >= 3  # two workbooks written, the third hit the full disk
     assert res.exit_code == 1
     assert res.exception is None or isinstance(res.exception, SystemExit)
@@ -344,12 +354,12 @@ def test_the_manifest_says_which_run_wrote_each_file(project: Path) -> None:
     wb["responses"]["D5"] = 9
     wb.save(project / "surveys" / "西山区.xlsx")
     with pytest.raises(PartialRunError):
-        run_project(project, lang="en", pdf=False)
+        run_project(project, lang="zh", pdf=False)
     m2 = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert m2["run_id"] != first.run_id  # an input changed
     assert m2["files"]["西山区.xlsx"] == m1["files"]["西山区.xlsx"]  # the first run's, unchanged
     assert m2["files"]["东湖区.xlsx"]["run_id"] == m2["run_id"]
-    assert m2["files"]["东湖区.xlsx"]["lang"] == "en"
+    assert m2["files"]["东湖区.xlsx"]["lang"] == "zh"
     assert m2["left_out"] == {
         "西山区": {"inputs": {"surveys/西山区.xlsx": _sha(project / "surveys" / "西山区.xlsx")}}
     }

@@ -530,6 +530,7 @@ class RunInputs:
     files: dict[str, str]
     districts: dict[str, dict[str, str]]
     settings: dict[str, Any]
+    project: str = ""  # the project file, relative to the output folder (check_project)
 
     @property
     def run_id(self) -> str:
@@ -541,6 +542,16 @@ class RunInputs:
             ensure_ascii=False,
         )
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def settings_sha256(self) -> str:
+        """The SHA-256 of the effective settings (the project file's, the language, PDF or
+        not, the font's contents) and evalkit's version: what a district's reports depend on
+        besides the input files."""
+        blob = json.dumps(
+            {"evalkit": version(), "settings": self.settings}, sort_keys=True, ensure_ascii=False
+        )
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def run_inputs(
@@ -588,7 +599,19 @@ def run_inputs(
         if f.name == "report":  # where the files go and the font's path are not what they hold
             value = {k: v for k, v in value.items() if k not in ("output", "font")}
         settings[f.name] = json.loads(json.dumps(value, default=str, ensure_ascii=False))
-    return RunInputs(files, dict(sorted(districts.items())), settings)
+    return RunInputs(files, dict(sorted(districts.items())), settings, _project_key(spec))
+
+
+def _project_key(spec: Any) -> str:
+    """The project file as seen from the output folder (``../evalkit.yaml`` for ``reports/``
+    in the project): the same for every copy of a project with its folder."""
+    if not getattr(spec, "file", None):
+        return ""
+    try:
+        rel = os.path.relpath(Path(spec.file).resolve(), Path(spec.output_dir).resolve())
+    except ValueError:  # another drive (Windows)
+        return Path(spec.file).resolve().as_posix()
+    return Path(rel).as_posix()
 
 
 # RunSpec fields naming files: the files' contents count (their SHA-256), not their paths
@@ -622,7 +645,7 @@ def manifest(
     unchanged since."""
     run_id = inputs.run_id
     district_of = {
-        f"{r.stem}{ext}": r.district for r in names.values() for ext in (".xlsx", ".pdf", ".html")
+        f"{r.stem}{ext}": r.district for r in names.values() for ext in (".xlsx", ".pdf")
     }
     entries: dict[str, dict[str, Any]] = {}
     written = {f.name for f in files}
@@ -651,13 +674,22 @@ def manifest(
     for d, r in names.items():
         districts[d] = {
             "run_id": run_id,
+            "status": "done",
             "file_stem": r.stem,
-            "files": sorted(n for n in written if district_of.get(n) == d),
+            # written now, or by a resumed run with the same inputs and settings
+            "files": sorted(
+                n
+                for n, e in entries.items()
+                if district_of.get(n) == d and e.get("run_id") == run_id
+            ),
             "inputs": inputs.districts.get(d, {}),
+            "settings": inputs.settings_sha256,
         }
     return {
         "format": "evalkit-manifest",
         "version": 1,
+        "status": "complete",
+        "project": inputs.project,
         "run_id": run_id,
         "evalkit_version": version(),
         "lang": lang,
@@ -667,6 +699,67 @@ def manifest(
         "left_out": {d: {"inputs": inputs.districts.get(d, {})} for d in sorted(set(left_out))},
         "files": dict(sorted(entries.items())),
     }
+
+
+def check_lang(out_dir: Path, lang: str) -> None:
+    """OutputError when *out_dir*'s manifest shows district reports in a language other than
+    *lang*: a run in one language never replaces the reports of another (a Chinese set is not
+    overwritten by an English one, file by file). The message says how to write both."""
+    files = read_manifest(out_dir).get("files") or {}
+    held = sorted(
+        {
+            str(e["lang"])
+            for n, e in files.items()
+            if isinstance(e, dict)
+            and e.get("district")
+            and e.get("lang") not in (None, lang)
+            and (out_dir / n).is_file()
+        }
+    )
+    if not held:
+        return
+    words = {"zh": ("Chinese", "中文"), "en": ("English", "英文")}
+    theirs_en = " and ".join(words.get(x, (x, x))[0] for x in held)
+    theirs_zh = "、".join(words.get(x, (x, x))[1] for x in held)
+    mine_en, mine_zh = words.get(lang, (lang, lang))
+    both = ",".join(sorted({*held, lang}, key=lambda x: (x != "zh", x)))
+    raise OutputError(
+        f"{out_dir} holds {theirs_en} reports (its manifest.json says so); a run in {mine_en} "
+        f"would replace them. Write the {mine_en} reports into another folder (--out DIR), or "
+        f"both languages at once with --lang {both} (each into a folder of its own, zh/ and "
+        f"en/), or move the {theirs_en} reports and manifest.json out of {out_dir} first",
+        zh=f"{out_dir} 中是{theirs_zh}报告（见其 manifest.json）；以{mine_zh}运行会替换它们。请把"
+        f"{mine_zh}报告写入另一个文件夹（--out 文件夹），或用 --lang {both} 同时生成两种语言"
+        f"（各自写入 zh/ 和 en/ 子文件夹），或先把{theirs_zh}报告和 manifest.json 移出 {out_dir}",
+    )
+
+
+def check_project(out_dir: Path, project: Path | str | None) -> None:
+    """OutputError when *out_dir*'s manifest names another project file that still exists and
+    the folder holds its reports: two projects never write into one folder (the second would
+    replace some reports of the first and leave the others beside its own)."""
+    data = read_manifest(out_dir)
+    theirs = data.get("project")
+    if not theirs or not project:
+        return
+    other = out_dir / str(theirs)
+    try:
+        if not other.is_file() or os.path.samefile(other, project):
+            return
+    except OSError:
+        return
+    if not any(
+        isinstance(e, dict) and e.get("district") and (out_dir / n).is_file()
+        for n, e in (data.get("files") or {}).items()
+    ):
+        return
+    raise OutputError(
+        f"{out_dir} holds the reports of another project ({other.resolve()}); this run would "
+        f"mix its reports with them. Give this project a folder of its own (--out DIR, or "
+        f"report.output in evalkit.yaml)",
+        zh=f"{out_dir} 中是另一个项目（{other.resolve()}）的报告；本次运行会把报告与之混在一起。"
+        "请为本项目指定单独的文件夹（--out 文件夹，或 evalkit.yaml 中的 report.output）",
+    )
 
 
 def record_stopped(out_dir: Path, name: str, run_id: str, lang: str) -> None:
@@ -710,6 +803,8 @@ __all__ = [
     "OutputError",
     "OutputLock",
     "ReportName",
+    "check_lang",
+    "check_project",
     "clean_stale",
     "files_text",
     "manifest",

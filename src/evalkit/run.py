@@ -46,6 +46,8 @@ from .outdir import (
     OutputError,
     OutputLock,
     ReportName,
+    check_lang,
+    check_project,
     clean_stale,
     manifest,
     os_error,
@@ -65,6 +67,9 @@ from .spec import RunSpec, load_spec
 from .system import cores
 
 Progress = Callable[[str, int, int], None]
+# a resumable run's plan (evalkit.batch.resume): made once the districts are known, it names the
+# districts still to write and puts each one's files in place as soon as they are written
+PlanFactory = Callable[..., Any]
 
 ISSUES_FILE = "issues.xlsx"
 
@@ -81,6 +86,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     names: dict[str, ReportName] = field(default_factory=dict)
     run_id: str = ""
+    kept: tuple[str, ...] = ()  # districts a resumed run found done and left as they were
 
     @property
     def renamed(self) -> list[ReportName]:
@@ -272,10 +278,23 @@ def run_project(
     jobs: int | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    out: Path | str | None = None,
+    plan: PlanFactory | None = None,
     uncertainty: int | None = None,
     html: bool = True,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
+
+    ``executor``: ``local`` (a process pool of ``jobs`` workers) or ``dask`` (Dask distributed:
+    the cluster at ``scheduler``, or a LocalCluster of ``jobs`` workers; :mod:`evalkit.dask_backend`).
+    ``out``: the output folder (default: the project's ``report.output``). A folder whose
+    ``manifest.json`` shows reports in another language is refused (OutputError): a run never
+    replaces the reports of one language by another's (:func:`~evalkit.outdir.check_lang`).
+    ``plan``: makes a resumable run's plan (:mod:`evalkit.batch.resume`), which puts every
+    district's reports in place as soon as they are written and skips the districts an earlier
+    run finished; without it, the run's files are moved into place together at the end.
 
     ``jobs``: worker processes for the reports; ``None`` picks one per core once there are at
     least :data:`DISTRICTS_PER_WORKER` districts per worker (below that, starting the workers costs
@@ -295,6 +314,8 @@ def run_project(
     writes them unless ``--formats`` leaves html out)."""
     t0 = time.perf_counter()
     spec = project if isinstance(project, RunSpec) else load_spec(project)
+    spec = with_output(spec, out)
+    lang = lang or spec.report.lang
     if uncertainty is not None:
         if uncertainty < 0:
             raise EvalkitError(
@@ -304,20 +325,32 @@ def run_project(
         draws = dataclasses.replace(spec.uncertainty, draws=uncertainty)
         spec = dataclasses.replace(spec, uncertainty=draws)
     with OutputLock(spec.output_dir):
+        check_lang(spec.output_dir, lang)
+        check_project(spec.output_dir, spec.file)
         stale = clean_stale(spec.output_dir)
-        lang = lang or spec.report.lang
-        return _run_locked(spec, lang, font, jobs, pdf, progress, stale, t0, html)
+        pool = _Pool(jobs, executor, scheduler)
+        return _run_locked(spec, lang, font, pool, pdf, progress, stale, t0, plan, html)
+
+
+def with_output(spec: RunSpec, out: Path | str | None) -> RunSpec:
+    """*spec* writing into the folder *out* (relative to the current folder, as a command
+    line gives it); *spec* itself when *out* is None."""
+    if out is None:
+        return spec
+    folder = str(Path(out).absolute())
+    return dataclasses.replace(spec, report=dataclasses.replace(spec.report, output=folder))
 
 
 def _run_locked(
     spec: RunSpec,
     lang: str,
     font: Path | str | None,
-    jobs: int | None,
+    pool: _Pool,
     pdf: bool,
     progress: Progress | None,
     stale: list[Issue],
     t0: float,
+    plan_factory: PlanFactory | None = None,
     html: bool = True,
 ) -> RunResult:
     from .report.coverage import glyph_issues, user_texts
@@ -349,7 +382,16 @@ def _run_locked(
         stage = _Staging(out_dir)
     except OSError as exc:
         raise output_error(exc, out_dir, "making its staging folder", "创建暂存文件夹") from exc
-    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf)
+    render = _Renderer({d: r.stem for d, r in names.items()}, stage.dir, pdf, pool)
+    todo, plan = order, None
+    if plan_factory is not None:
+        inputs = run_inputs(
+            spec, _district_files(ev), lang=lang, pdf=pdf, font=_font_path(spec, font)
+        )
+        plan = plan_factory(out_dir=out_dir, inputs=inputs, names=names, lang=lang, pdf=pdf)
+        todo = plan.todo(order)
+        render.commit, render.offset = plan.commit, len(order) - len(todo)
+        plan.skipped(progress)
     try:
         fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
@@ -360,22 +402,23 @@ def _run_locked(
             unprintable = glyph_issues(ev, fonts, rules)
             if unprintable:
                 ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
-        models = [district_report(ev, d, lang, rules) for d in order]
-        render.all(models, fonts, jobs, progress)
+        # every district's page is made again (the font is cut for all pages together), also
+        # for the districts a resumed run keeps
+        models = [district_report(ev, d, lang, rules) for d in (order if html else todo)]
+        kept = set(order) - set(todo)
+        render.all([m for m in models if m.district_id not in kept], fonts, pool.jobs, progress)
         pages = _HtmlPages(ev, lang, models, render.stems, stage.dir) if html else None
         record = _write_the_rest(
             ev, spec, lang, font, pdf, names, display, stage.dir, render.staged, pages
         )
         written_files = stage.commit(render.staged, remove=record.removed)
+        if plan is not None:
+            written_files = [*plan.placed, *written_files]
     except BaseException as exc:
         stage.discard()
         if isinstance(exc, Exception):
             _stop(exc, ev, render.failed, issues_path, lang, date, run_id, display)
         raise
-    if ev.blocked:
-        raise PartialRunError(
-            ev.errors, summary=_partial_summary(ev, len(models), districts_total(ev), issues_path)
-        )
     seconds = time.perf_counter() - t0
     times = render.times
     timings = {
@@ -383,7 +426,24 @@ def _run_locked(
         "uncertainty": t_unc,
         "per_district_mean": sum(times) / len(times) if times else 0.0,
     }
-    return RunResult(ev, written_files, seconds, timings, names, record.run_id)
+    kept = tuple(plan.done) if plan is not None else ()
+    result = RunResult(ev, written_files, seconds, timings, names, record.run_id, kept)
+    if ev.blocked:
+        partial = PartialRunError(
+            ev.errors, summary=_partial_summary(ev, len(order), districts_total(ev), issues_path)
+        )
+        partial.result = result  # type: ignore[attr-defined]  # what was written all the same
+        raise partial
+    return result
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """Where the districts' reports are rendered: jobs, executor (local | dask), scheduler."""
+
+    jobs: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
@@ -465,9 +525,12 @@ class _Renderer:
     stems: dict[str, str]
     folder: Path
     pdf: bool
+    pool: _Pool = field(default_factory=_Pool)
     staged: list[Path] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     failed: str = ""
+    commit: Callable[[str, list[Path]], None] | None = None  # puts a district's files in place
+    offset: int = 0  # districts done before (a resumed run), counted in the progress
 
     def all(
         self,
@@ -477,6 +540,9 @@ class _Renderer:
         progress: Progress | None,
     ) -> None:
         total = len(models)
+        if self.pool.executor == "dask":
+            self._on_dask(models, fonts, jobs, progress)
+            return
         if jobs is None:
             jobs = max(1, min(cores(), total // DISTRICTS_PER_WORKER))
         if jobs > 1 and total > 1:
@@ -485,6 +551,32 @@ class _Renderer:
             for i, m in enumerate(models, start=1):
                 self.failed = m.district_id
                 self._done(m, i, total, _render_district(*self._args(m, fonts)), progress)
+        self.failed = ""
+
+    def _on_dask(
+        self,
+        models: list[DistrictReport],
+        fonts: FontChain | None,
+        jobs: int | None,
+        progress: Progress | None,
+    ) -> None:
+        from .dask_backend import render_on_dask
+
+        def failed(district: str) -> None:
+            self.failed = district
+
+        render_on_dask(
+            _render_district,
+            models,
+            self.stems,
+            self.folder,
+            fonts,
+            self.pdf,
+            scheduler=self.pool.scheduler,
+            workers=jobs or cores(),
+            done=lambda m, i, n, r: self._done(m, i, n, r, progress),
+            failed=failed,
+        )
         self.failed = ""
 
     def _args(self, m: DistrictReport, fonts: FontChain | None) -> tuple[Any, ...]:
@@ -498,10 +590,13 @@ class _Renderer:
         result: tuple[list[Path], float],
         progress: Progress | None,
     ) -> None:
-        self.staged += result[0]
+        if self.commit is not None:
+            self.commit(m.district_id, result[0])
+        else:
+            self.staged += result[0]
         self.times.append(result[1])
         if progress:
-            progress(m.district, i, total)
+            progress(m.district, i + self.offset, total + self.offset)
 
     def _in_workers(
         self,

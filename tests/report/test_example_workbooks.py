@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from evalkit.report.imbalance import HEADERS
+
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "tests" / "data" / "example_workbooks.json"
 
@@ -33,6 +35,8 @@ ADDED_SHEETS: set[str] = {
     "Methods",
     "模糊评价",
     "Fuzzy",
+    "派出所差异",  # within-district imbalance (test_imbalance_reports.py)
+    "Imbalance",
 }
 #: First-cell labels of the summary rows of the district's uncertainty figures, not in the
 #: snapshot.
@@ -43,6 +47,14 @@ ADDED_SUMMARY_ROWS: set[str] = {
     "Score interval (5–95 %)",
     "等级概率",
     "Level probability",
+    "派出所间发展差异",  # within-district imbalance (test_imbalance_reports.py)
+    "Imbalance between stations",
+}
+#: Headers of columns added to a sheet after the snapshot, set aside before comparing: the
+#: spread of each district's station totals beside its score (test_imbalance_reports.py).
+ADDED_COLUMNS: dict[str, set[str]] = {
+    sheet: {pair[k] for pair in HEADERS.values()}
+    for k, sheet in enumerate(("区县对比", "Districts"))
 }
 SUMMARY_SHEETS = ("概览", "Summary")
 
@@ -69,6 +81,9 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _kept_rows(sheet: str, rows: list[list[Any]]) -> list[list[Any]]:
+    if sheet in ADDED_COLUMNS and rows:
+        gone = {i for i, v in enumerate(rows[0]) if v in ADDED_COLUMNS[sheet]}
+        rows = [[v for i, v in enumerate(r) if i not in gone] for r in rows]
     if sheet not in SUMMARY_SHEETS:
         return rows
     return [r for r in rows if not (r and r[0] in ADDED_SUMMARY_ROWS)]

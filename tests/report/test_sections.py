@@ -29,29 +29,29 @@ def ev() -> evalkit.Evaluation:
 def test_a_new_section_is_one_builder(
     ev: evalkit.Evaluation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def obstacles(src: district_sections.Source) -> Section:
-        frame = pd.DataFrame({"indicator": ["甲", "乙"], "obstacle": [0.61234, 0.38766]})
-        cols = (Column("indicator", "指标"), Column("obstacle", "障碍度", "ratio"))
+    def pilots(src: district_sections.Source) -> Section:
+        frame = pd.DataFrame({"indicator": ["甲", "乙"], "pilot": [0.61234, 0.38766]})
+        cols = (Column("indicator", "指标"), Column("pilot", "试点覆盖率", "ratio"))
         return Section(
-            "bottlenecks",
-            "障碍因子",
-            (Paragraph("障碍度最大的是“甲”。"), Table(frame, cols), Note("按障碍度排序。")),
-            sheet="bottlenecks",
+            "pilots",
+            "试点情况",
+            (Paragraph("试点覆盖率最高的是“甲”。"), Table(frame, cols), Note("按试点覆盖率排序。")),
+            sheet="pilots",
         )
 
-    monkeypatch.setattr(district_sections, "BODY", [*district_sections.BODY, obstacles])
+    monkeypatch.setattr(district_sections, "BODY", [*district_sections.BODY, pilots])
     model = district_report(ev, "南港区", "zh", load_rules(ev))
-    assert find(model.sections, "bottlenecks") is not None
+    assert find(model.sections, "pilots") is not None
     book = write_district_workbook(model, tmp_path / "d.xlsx")
     wb = CalamineWorkbook.from_path(str(book))
-    assert "bottlenecks" in wb.sheet_names  # a sheet named by its key until i18n names it
-    rows = wb.get_sheet_by_name("bottlenecks").to_python()
-    assert rows[0] == ["指标", "障碍度"] and rows[1] == ["甲", 0.61234]
+    assert "pilots" in wb.sheet_names  # a sheet named by its key until i18n names it
+    rows = wb.get_sheet_by_name("pilots").to_python()
+    assert rows[0] == ["指标", "试点覆盖率"] and rows[1] == ["甲", 0.61234]
     pdf = render_district_pdf(model, tmp_path / "d.pdf")
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(pdf).pages))
     # numbered after the body's sections, its table formatted by its quantity
-    assert "七、障碍因子" in text and "障碍度最大的是“甲”。" in text
-    assert "甲0.612" in text and "按障碍度排序。" in text
+    assert "七、试点情况" in text and "试点覆盖率最高的是“甲”。" in text
+    assert "甲0.612" in text and "按试点覆盖率排序。" in text
 
 
 def test_a_sheet_only_block_stays_out_of_the_pdf(

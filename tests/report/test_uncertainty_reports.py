@@ -272,7 +272,7 @@ def test_uncertainty_0_writes_no_such_sheets_or_sections(tmp_path: Path) -> None
     assert "排名区间（5%–95%）" not in summary and "等级概率" not in summary
     assert "评估综述" in summary  # the paragraph stays
     text = _pdf(out / "南港区.pdf")
-    for gone in ("结果的不确定性", "不确定性分析", "敏感性分析", "排名区间"):
+    for gone in ("结果的不确定性", "不确定性分析的因素", "敏感性分析", "排名区间"):
         assert gone not in text, gone
 
 

@@ -56,26 +56,61 @@ def sobol_indices(
 ) -> SobolIndices:
     """S1 (Saltelli 2010) and ST (Jansen 1999) from f(A), f(B) of shape (N, *out) and f(A_B^(i))
     of shape (k, N, *out) (or a list of k such arrays). An output that does not vary gets NaN
-    indices (0/0)."""
-    f_a = np.asarray(f_a, dtype=float)
-    f_b = np.asarray(f_b, dtype=float)
-    both = np.concatenate([f_a, f_b], axis=0)
-    # centred on the sample mean: the estimators do not change in expectation, and their Monte
-    # Carlo error no longer grows with the output's mean (a score near 80 with a spread of 2)
-    centre = both.mean(axis=0)
-    v = np.var(both, axis=0)
-    f_a, f_b = f_a - centre, f_b - centre
-    k = len(f_ab)
-    num1 = np.empty((k, *v.shape))
-    numt = np.empty((k, *v.shape))
-    for i in range(k):  # one factor at a time keeps memory at one design matrix
-        d = np.asarray(f_ab[i], dtype=float) - centre - f_a
-        num1[i] = np.mean(f_b * d, axis=0)
-        numt[i] = 0.5 * np.mean(d * d, axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s1 = np.where(v > 0, num1 / np.where(v > 0, v, 1.0), np.nan)
-        st = np.where(v > 0, numt / np.where(v > 0, v, 1.0), np.nan)
-    return SobolIndices(s1, st, v)
+    indices (0/0). The sums go through :class:`SobolStream`, one design matrix at a time."""
+    stream = SobolStream(f_a, f_b, len(f_ab))
+    for i in range(len(f_ab)):  # one factor at a time keeps memory at one design matrix
+        stream.add(i, f_ab[i])
+    return stream.indices()
+
+
+class SobolStream:
+    r"""The sums the estimators need, accumulated block by block of :math:`f(A_B^{(i)})`.
+
+    Built from f(A) and f(B) (N, *out), which give the centre :math:`c` (their mean) and
+    :math:`V`; :meth:`add` takes rows ``start:start + m`` of one factor's outputs and adds
+    :math:`\sum_j (f(B)_j - c)\, d_j` and :math:`\sum_j d_j^2`, :math:`d_j = f(A_B^{(i)})_j -
+    f(A)_j`, so no factor's outputs need be kept once added.
+    """
+
+    def __init__(self, f_a: np.ndarray, f_b: np.ndarray, k: int) -> None:
+        f_a = np.asarray(f_a, dtype=float)
+        f_b = np.asarray(f_b, dtype=float)
+        both = np.concatenate([f_a, f_b], axis=0)
+        # centred on the sample mean: the estimators do not change in expectation, and their
+        # Monte Carlo error no longer grows with the output's mean (a score near 80, spread 2)
+        self.centre = both.mean(axis=0)
+        self.variance = np.var(both, axis=0)
+        del both
+        self.f_a = f_a - self.centre  # centred, float64
+        self.f_b = f_b - self.centre
+        self.n = len(self.f_a)
+        self.num1 = np.zeros((k, *self.variance.shape))
+        self.numt = np.zeros((k, *self.variance.shape))
+        self.rows = np.zeros(k, dtype=np.int64)
+
+    def add(self, i: int, f_ab: np.ndarray, start: int = 0) -> None:
+        """Rows ``start:start + len(f_ab)`` of factor *i*'s outputs f(A_B^(i))."""
+        rows = slice(start, start + len(f_ab))
+        d = np.asarray(f_ab, dtype=float) - self.centre
+        d -= self.f_a[rows]
+        flat = d.reshape(len(d), -1)
+        self.num1[i] += np.einsum("ij,ij->j", self.f_b[rows].reshape(len(d), -1), flat).reshape(
+            self.variance.shape
+        )
+        self.numt[i] += np.einsum("ij,ij->j", flat, flat).reshape(self.variance.shape)
+        self.rows[i] += len(f_ab)
+
+    def indices(self) -> SobolIndices:
+        """S1 and ST from the sums (every factor's N rows added)."""
+        if (self.rows != self.n).any():
+            raise ValueError(f"each factor needs {self.n} rows; added: {self.rows.tolist()}")
+        v = self.variance
+        num1 = self.num1 / self.n
+        numt = 0.5 * self.numt / self.n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s1 = np.where(v > 0, num1 / np.where(v > 0, v, 1.0), np.nan)
+            st = np.where(v > 0, numt / np.where(v > 0, v, 1.0), np.nan)
+        return SobolIndices(s1, st, v)
 
 
 def pooled_indices(

@@ -7,6 +7,7 @@ errors to ``Error: ...`` on stderr and exit code 1.
 from __future__ import annotations
 
 import datetime
+import math
 import shutil
 import sys
 from importlib import resources
@@ -94,7 +95,15 @@ def _report_formats(text: str | None, pdf: bool) -> tuple[bool, bool]:
 @app.command()
 def run(
     project: ProjectArg = Path("."),
-    lang: LangOpt = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Report language: zh, en, or zh,en for both, each into a folder of its own "
+            "(OUT/zh and OUT/en). Default: the project's report.lang.",
+        ),
+    ] = None,
     font: Annotated[
         Path | None, typer.Option(help="CJK font file for Chinese reports (.ttf/.otf/.ttc).")
     ] = None,
@@ -116,6 +125,42 @@ def run(
             "workbooks are always written).",
         ),
     ] = None,
+    executor: Annotated[
+        str,
+        typer.Option(
+            help="Where the reports are rendered: local (worker processes on this machine) or "
+            "dask (Dask distributed; pip install 'evalkit[dask]')."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="With --executor dask: the scheduler of a running cluster, tcp://HOST:PORT "
+            "(default: a local cluster of --jobs workers for this run)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for the reports (default: the project's report.output)."
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Put each district's reports in place as soon as they are written, and skip "
+            "the districts an earlier run into the same folder finished for the same inputs and "
+            "settings (a killed run goes on where it stopped).",
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    read_memory: Annotated[
+        int, typer.Option(help="Memory (MB) reading one workbook may take; 0: no limit.")
+    ] = 4096,
+    read_timeout: Annotated[
+        float, typer.Option(help="Seconds reading one workbook may take.")
+    ] = 300.0,
     uncertainty: Annotated[
         int | None,
         typer.Option(
@@ -128,39 +173,43 @@ def run(
 ) -> None:
     """Score every district of PROJECT and write its Excel, PDF and HTML reports plus
     comparison.xlsx and comparison.html."""
-    from ..run import run_project
+    from .run_cmd import run_command
 
-    _check_lang(lang)
+    _check_executor(executor, scheduler)
     pdf, html = _report_formats(formats, pdf)
-
-    def progress(name: str, i: int, total: int) -> None:
-        console.print(f"  [{i}/{total}] {name}", highlight=False)
-
-    try:
-        result = run_project(
-            project,
-            lang=lang,
-            font=font,
-            jobs=jobs,
-            pdf=pdf,
-            progress=progress,
-            uncertainty=uncertainty,
-            html=html,
-        )
-    except EvalkitError as exc:
-        _fail(exc)
-        return
-    ev = result.evaluation
-    out = ev.spec.output_dir
-    console.print(_districts_table(ev, lang or ev.spec.report.lang))
-    uncertain = _uncertainty_table(ev, lang or ev.spec.report.lang)
-    if uncertain is not None:
-        console.print(uncertain)
-    _show_renamed(result.renamed, lang or ev.spec.report.lang, pdf, html)
-    show_warnings(ev.issues, out / "issues.xlsx")
-    console.print(
-        f"{len(result.files)} files written to {out} in {result.seconds:.1f} s", highlight=False
+    run_command(
+        project,
+        lang,
+        font,
+        jobs,
+        pdf,
+        out,
+        resume,
+        quiet,
+        read_memory,
+        read_timeout,
+        uncertainty,
+        executor=executor,
+        scheduler=scheduler,
+        html=html,
     )
+
+
+def _check_executor(executor: str, scheduler: str | None) -> None:
+    if executor not in ("local", "dask"):
+        _fail(
+            EvalkitError(
+                f"--executor must be local or dask, not {executor!r}",
+                zh=f"--executor 应为 local 或 dask，而不是 {executor!r}",
+            )
+        )
+    if scheduler is not None and executor != "dask":
+        _fail(
+            EvalkitError(
+                "--scheduler goes with --executor dask",
+                zh="--scheduler 需与 --executor dask 一起使用",
+            )
+        )
 
 
 def _show_renamed(renamed: list[Any], lang: str, pdf: bool, html: bool = True) -> None:
@@ -189,25 +238,29 @@ def _show_renamed(renamed: list[Any], lang: str, pdf: bool, html: bool = True) -
 
 
 def _districts_table(ev: Any, lang: str) -> Table:
-    """The run's summary: districts by rank, with names and level names in the report language;
+    """The run's summary: districts by rank, with names and level names in the report language,
+    and the spread of each district's station totals (Gini, range: ev.analysis("imbalance"));
     numbers as the reports show them (report.formats)."""
     from ..report.formats import fmt
     from ..report.i18n import text
 
     zh = lang == "zh"
     heads = (
-        ("名次", "区县", "总分", "成熟度等级", "有效问卷", "派出所")
+        ("名次", "区县", "总分", "成熟度等级", "有效问卷", "派出所", "所间基尼", "所间极差")
         if zh
-        else ("rank", "district", "total", "level", "respondents", "stations")
+        else ("rank", "district", "total", "level", "respondents", "stations", "Gini", "range")
     )
     table = Table(title="各区县" if zh else "Districts", show_lines=False)
     for k, col in enumerate(heads):
         table.add_column(col, justify="left" if k in (1, 3) else "right")
     names = {lv.level: text(lv.name, lang) for lv in ev.tree.levels}
+    spread = ev.analysis("imbalance").totals
+
     for _, r in ev.summary().iterrows():
         name = r["district"] if zh else (r.get("district_en") or r["district"])
         level = r["level"]
         shown = "" if level != level else f"{names.get(int(level), int(level))} ({int(level)})"
+        s = spread.loc[r["district"]] if r["district"] in spread.index else {}
         table.add_row(
             fmt(r["rank"], "rank"),
             str(name),
@@ -215,6 +268,8 @@ def _districts_table(ev: Any, lang: str) -> Table:
             shown,
             str(r["respondents"]),
             str(r["stations"]),
+            fmt(s.get("gini", math.nan), "ratio", missing=""),
+            fmt(s.get("range", math.nan), "score", missing=""),
         )
     return table
 
@@ -276,7 +331,9 @@ def validate(project: ProjectArg = Path(".")) -> None:
         ),
         highlight=False,
     )
-    show_warnings([*marks, *ev.issues])
+    from ..analysis.redundancy_text import redundancy_issues
+
+    show_warnings([*marks, *ev.issues, *redundancy_issues(ev.analysis("redundancy"))])
 
 
 def _confirm_warnings(project: Path) -> list[Any]:
@@ -322,14 +379,29 @@ def tree(
         Path, typer.Argument(help="A tree YAML file, or a project folder (uses its tree).")
     ] = Path("."),
     lang: NamesLangOpt = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Look for what may be counted twice: indicators whose station scores "
+            "correlate, items fitting another dimension, overlaps the tree defines.",
+        ),
+    ] = False,
+    threshold: Annotated[
+        float,
+        typer.Option(help="With --check: flag pairs correlating at |rho| or |r| >= this."),
+    ] = 0.8,
 ) -> None:
     """Print an indicator tree: dimensions, indicators, sources, goalposts and what they rest on,
-    levels and the level rule."""
+    levels and the level rule. With --check, the redundancy check of the tree and its data."""
     from ..report.i18n import text
     from ..spec import load_spec
     from ..tree import BASIS_LABELS, LEVEL_RULE_LABELS, load_tree
 
     _check_lang(lang)
+    if check:
+        _tree_check(path, lang, threshold)
+        return
     try:
         is_tree = path.suffix in (".yaml", ".yml") and path.name != "evalkit.yaml"
         tree_path = path if is_tree else load_spec(path).tree
@@ -374,6 +446,19 @@ def tree(
     console.print(f"level rule: {t.level_rule} ({rule})", highlight=False, markup=False)
 
 
+def _tree_check(path: Path, lang: str | None, threshold: float) -> None:
+    """``evalkit tree --check``: findings are warnings (exit 0), bad input an error (exit 1)."""
+    from .tree_check_cmd import redundancy_for, show_tree_check
+
+    tree_only = path.suffix in (".yaml", ".yml") and path.name != "evalkit.yaml"
+    try:
+        red = redundancy_for(path, tree_only, threshold)
+    except EvalkitError as exc:
+        _fail(exc)
+        return
+    show_tree_check(red, lang or project_lang(path) or "zh", tree_only, console)
+
+
 @app.command()
 def synth(
     out: Annotated[Path, typer.Argument(help="Folder for the synthetic survey files.")] = Path(
@@ -391,21 +476,60 @@ def synth(
             "strengths, new officers, no experts workbook."
         ),
     ] = None,
+    stations: Annotated[
+        int | None,
+        typer.Option(
+            help="Stations in all (spread over the districts): a province or country of any "
+            "size, generated as whole arrays (up to 2,800 districts and more)."
+        ),
+    ] = None,
+    respondents: Annotated[
+        int | None,
+        typer.Option(help="Officers in all (spread over the stations); with --stations."),
+    ] = None,
 ) -> None:
     """Write a synthetic province (survey workbooks + experts) made by a seeded generator."""
-    from ..synth import synthesize
+    from ..synth import MAX_DISTRICTS, synthesize
 
     try:
-        files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
+        if stations is not None or respondents is not None or districts > MAX_DISTRICTS:
+            files = _synth_scale(tree_path, out, seed, districts, stations, respondents, period)
+        else:
+            files = synthesize(tree_path, out, seed=seed, districts=districts, period=period)
     except EvalkitError as exc:
         _fail(exc)
         return
     except ValueError as exc:  # the number of districts, an empty period label
         _fail(str(exc))
         return
-    for f in files:
-        console.print(f"  {f}", highlight=False)
-    console.print(f"{len(files)} files written to {out}", highlight=False)
+    for f in files[:20]:
+        console.print(f"  {f}", highlight=False, markup=False)
+    if len(files) > 20:
+        console.print(f"  … {len(files) - 20} more", highlight=False, markup=False)
+    console.print(f"{len(files)} files written to {out}", highlight=False, markup=False)
+
+
+def _synth_scale(
+    tree_path: Path,
+    out: Path,
+    seed: int,
+    districts: int,
+    stations: int | None,
+    respondents: int | None,
+    period: str | None,
+) -> list[Path]:
+    """The array generator (evalkit.synth_scale): 7 stations per district and 30 officers per
+    station unless given."""
+    from ..synth_scale import plan_country, write_country
+
+    if period is not None:
+        raise ValueError("--period writes the example-sized province only; leave out --stations")
+    stations = stations if stations is not None else 7 * districts
+    respondents = respondents if respondents is not None else 30 * stations
+    country = plan_country(
+        tree_path, districts=districts, stations=stations, respondents=respondents, seed=seed
+    )
+    return write_country(country, out)
 
 
 @app.command()

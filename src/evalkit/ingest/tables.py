@@ -14,6 +14,7 @@ import codecs
 import csv
 import dataclasses
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -208,10 +209,18 @@ def _prolog_issue(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Location) -
     return None
 
 
+# Files a reader crashed on, ran out of memory or time with in a worker process
+# (evalkit.batch.contain): by os.path.realpath, the problem to raise instead of reading them again.
+REFUSED: dict[str, Issue] = {}
+
+
 def check_file(path: Path) -> None:
     """DataError unless *path* is a regular file this process may read: a folder, a named pipe
     (which would wait for a writer forever), a socket, a symbolic-link loop or a file without read
-    permission is refused before any reader opens it (:func:`evalkit.files.file_problem`)."""
+    permission is refused before any reader opens it (:func:`evalkit.files.file_problem`), and so
+    is a file in :data:`REFUSED`."""
+    if REFUSED and (found := REFUSED.get(os.path.realpath(path))) is not None:
+        raise DataError([dataclasses.replace(found, location=Location(file=str(path)))])
     problem = file_problem(path)
     if problem is not None:
         raise DataError(

@@ -51,5 +51,8 @@ def diagnosis(ev: Evaluation) -> dict[str, pd.DataFrame]:
     return {str(d): weakest_indicators(scores.loc[d], w, len(leaves)) for d in scores.index}
 
 
-# the evaluation toolbox's analyses (fuzzy, methods, obstacles), registered after these
+# the evaluation toolbox's analyses (fuzzy, methods, obstacles), the within-district imbalance
+# and the redundancy check, registered after these
+from . import imbalance as imbalance  # noqa: E402
 from . import method_analyses as method_analyses  # noqa: E402
+from . import redundancy as redundancy  # noqa: E402

@@ -37,10 +37,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..analysis.sensitivity import pooled_indices, sobol_indices
 from ..errors import MethodError
 from ..spec import UncertaintySpec
 from . import uncertainty_fast as fast
+from . import uncertainty_stream as stream
 from .uncertainty_model import (
     AGGREGATIONS,
     COMBINE_LEVELS,
@@ -290,17 +290,24 @@ def monte_carlo(ev, settings: UncertaintySpec | None = None) -> Uncertainty | No
     t = fast.tables(model, minmax)
     base_runs = _decode(factors, nominal, np.vstack([a, b]), rule, leaves)
     base = fast.evaluate(model, t, base_runs, has_judgments=has_judgments, levels=True)
-    ab_out = []
+    streams = stream.Streams(model, base, n, len(factors))
+    designs = []
     col = 0
     for f in factors:  # one design matrix per factor (A with that factor from B)
         ab = a.copy()
         ab[:, col : col + f.width] = b[:, col : col + f.width]
         col += f.width
-        ab_runs = _decode(factors, nominal, ab, rule[:n], leaves)
-        ab_out.append(fast.evaluate(model, t, ab_runs, has_judgments=has_judgments, levels=False))
+        designs.append(_decode(factors, nominal, ab, rule[:n], leaves))
+    stream.stream_factors(
+        model,
+        streams,
+        n,
+        designs,
+        lambda r: fast.evaluate(model, t, r, has_judgments=has_judgments, levels=False),
+    )
     goalposts = base_runs.norm == 0
     units = _unit_table(ev, model, base, goalposts)
-    sens = _sensitivity(factors, model, base, ab_out, n)
+    sens = streams.table([f.name for f in factors])
     ftable = _factor_table(u, factors, nominal)
     runs = n * (len(factors) + 2)
     return Uncertainty(units, sens, ftable, n, runs, u.seed, time.perf_counter() - t0)
@@ -434,40 +441,6 @@ def _overlaps(frame: pd.DataFrame) -> None:
         "、".join(names[j] for j in row if j >= 0) + (" …" if c > 8 else "")
         for row, c in zip(first8, count, strict=True)
     ]
-
-
-def _sensitivity(
-    factors: list[Factor], model: Model, base: fast.Result, ab: list[fast.Result], n: int
-) -> pd.DataFrame:
-    rows: list[dict[str, object]] = []
-    s = model.station_values.shape[1]
-    shown = np.r_[model.shown, np.ones(base.total.shape[1] - s, bool)]
-    for output in ("score", "rank") if factors else ():
-        key = "total" if output == "score" else "rank"
-        for kind, cols in (
-            ("district", np.arange(s, len(shown))),
-            ("station", np.flatnonzero(shown[:s])),
-        ):
-            if cols.size == 0:
-                continue
-            f_all = getattr(base, key)[:, cols]
-            ix = sobol_indices(
-                np.nan_to_num(f_all[:n]),
-                np.nan_to_num(f_all[n:]),
-                [np.nan_to_num(getattr(o, key)[:, cols]) for o in ab],
-            )
-            s1, st = pooled_indices(ix, axis=-1)
-            for f, a, b in zip(factors, s1, st, strict=True):
-                rows.append(
-                    {
-                        "factor": f.name,
-                        "first_order": a,
-                        "total": b,
-                        "output": output,
-                        "unit_type": kind,
-                    }
-                )
-    return pd.DataFrame(rows, columns=["factor", "first_order", "total", "output", "unit_type"])
 
 
 def _factor_table(

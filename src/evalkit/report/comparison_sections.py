@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
+from . import basis_sections as basis
+from . import imbalance as imb
 from . import period_sections
 from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
@@ -65,13 +67,19 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
     lang = r.lang
     d = r.districts
     cols = _columns(
-        d,
-        ["district", "total", "level", "level_name", "rank", "respondents", "stations"],
-        lang,
-        names=r.dimension_columns,
-        rest=True,
-        skip=("note",),
+        d, ["district", "total", "level", "level_name", "rank", "respondents", "stations"], lang
     )
+    # beside the score, the spread of the district's station totals (report.imbalance)
+    k = 0 if lang == "zh" else 1
+    cols += _columns(
+        d,
+        list(imb.HEADERS),
+        lang,
+        names={c: pair[k] for c, pair in imb.HEADERS.items()},
+        kinds=imb.KINDS,
+    )
+    taken = ("note", *(c.id for c in cols))
+    cols += _columns(d, [], lang, names=r.dimension_columns, rest=True, skip=taken)
     cols += _columns(d, ["note"], lang, kinds={"note": "wrap"})
     districts = Section(
         "districts",
@@ -100,16 +108,20 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
             lang,
             Table(frame, tuple(indicators), targets=SHEET_ONLY, freeze_col=1, header_wrap=True),
         ),
-        _sheet(
+        Section(
             "weights",
-            lang,
-            Table(
-                r.weights,
-                tuple(_columns(r.weights, w_ids, lang)),
-                targets=SHEET_ONLY,
-                freeze_col=2,
-                sheet_indent="name",
+            _title("weights", lang),
+            (
+                Table(
+                    r.weights,
+                    tuple(_columns(r.weights, w_ids, lang)),
+                    targets=SHEET_ONLY,
+                    freeze_col=2,
+                    sheet_indent="name",
+                ),
+                *basis.weights_sheet_tables(ev, lang),
             ),
+            sheet="weights",
         ),
         _sheet(
             "levels",

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..weights.weightset import WEIGHT_COLUMNS
+from . import basis_sections as basis
+from . import imbalance as imb
 from . import narrative, period_sections
 from . import toolbox_sections as toolbox
 from . import uncertainty_sections as unc
@@ -102,6 +104,7 @@ def _summary_rows(src: Source) -> list[KeyValue]:
         KeyValue(_label("report_date", lang), r.report_date),
         KeyValue(_h("total", lang), r.total, "score"),
         KeyValue(_h("level", lang), r.level, "count", extra=r.level_name),
+        *_held_back_rows(src),
         KeyValue(_label("rank_of", lang), narrative.rank_text(r)),
     ]
     if r.left_out:
@@ -113,6 +116,8 @@ def _summary_rows(src: Source) -> list[KeyValue]:
         KeyValue(_h("best_in_province", lang), r.province_best, "score"),
         KeyValue(_label("summary_paragraph", lang), narrative.summary_paragraph(r)),
     ]
+    if r.imbalance:  # the spread of the district's station totals (report.imbalance)
+        rows.append(KeyValue(imb.LABEL[0 if lang == "zh" else 1], r.imbalance))
     view = src.uncertainty
     if view is not None and src.ev is not None:
         rows += unc.summary_rows(view, src.ev, lang)
@@ -130,6 +135,7 @@ def _summary_rows(src: Source) -> list[KeyValue]:
     for key in METHOD_KEYS:
         if (r.method or {}).get(key):
             rows.append(KeyValue(_label(f"method_{key}", lang), str(r.method[key])))
+    rows += basis.summary_rows(src.ev, lang)
     if r.level_description:
         rows.append(KeyValue(_label("level_description", lang), r.level_description))
     return rows
@@ -147,6 +153,12 @@ METHOD_KEYS = (
     "consensus",
     "hierarchy_cr",
 )
+
+
+def _held_back_rows(src: Source) -> list[KeyValue]:
+    """Under the staged level rule, the dimension that holds the district's level back."""
+    held = basis.held_back(src.ev, src.report.district_id, src.lang)
+    return [KeyValue(src.p["held_back_label"], held)] if held else []
 
 
 def _cards(r: DistrictReport, p: dict[str, str]) -> Cards:
@@ -190,10 +202,15 @@ def _vs_mean_table(r: DistrictReport, lang: str) -> Table:
 
 def summary(src: Source) -> Section:
     r, p, lang = src.report, src.p, src.lang
+    held = basis.held_back(src.ev, r.district_id, lang)
     blocks: list[Any] = [
         KeyValues(tuple(_summary_rows(src)), targets=SHEET_ONLY),
         _cards(r, p),
-        Callout(p["level_value"].format(name=r.level_name, level=r.level), r.level_description),
+        Callout(
+            p["level_value"].format(name=r.level_name, level=r.level),
+            r.level_description,
+            (held,) if held else (),
+        ),
         Paragraph(narrative.summary_paragraph(r)),
     ]
     view = src.uncertainty
@@ -279,6 +296,7 @@ def indicators(src: Source) -> Section:
         "raw",
         "worst",
         "best",
+        "goalpost_basis",
     ]
     cols = [
         Column("id", _h("id", lang), targets=SHEET_ONLY),
@@ -325,6 +343,7 @@ def _station_tables(r: DistrictReport, p: dict[str, str], lang: str) -> list[Tab
         Column("respondents", _h("respondents", lang)),
         Column("total", _h("total", lang)),
         Column("level_name", _h("level_name", lang), width=1.2),
+        Column("held_back_by", _h("held_back_by", lang), "text", width=1.2),
         *[
             Column(c, n, "score", pdf_title=s)
             for c, n, s in zip(dim_ids, names, short, strict=True)
@@ -480,6 +499,7 @@ def tree(src: Source) -> Section:
         Column("direction_label", _h("direction", lang), "text", align="c"),
         Column("worst", _h("worst", lang), "text", align="r"),
         Column("best", _h("best", lang), "text", align="r"),
+        Column("goalpost_basis", _h("goalpost_basis", lang), "text", width=1.2),
         Column("unit", _h("unit", lang), "text", width=1.7),
     )
     table = Table(d, cols, id="tree", targets=PDF_ONLY, size=7.5, indent_by="indent")
@@ -501,8 +521,17 @@ def weights(src: Source) -> Section:
     blocks = (
         Table(d, pdf_cols, id="weights_pdf", targets=PDF_ONLY, size=7.5, indent_by="indent"),
         Table(d, sheet_cols, id="weights", targets=SHEET_ONLY, freeze_col=2, sheet_indent="name"),
+        *basis.weights_sheet_tables(src.ev, lang),
     )
     return Section("weights", p["weights"], blocks, sheet="weights")
+
+
+def objective_weights(src: Source) -> Section | None:
+    return basis.objective_weights_section(src.ev, src.lang)
+
+
+def basis_section(src: Source) -> Section | None:
+    return basis.basis_section(src.ev, src.lang)
 
 
 def _inconsistent_rows(frame: pd.DataFrame, threshold: float) -> tuple[int, ...]:
@@ -789,6 +818,10 @@ def issues_sheet_table(frame: pd.DataFrame | None, lang: str) -> Table:
     )
 
 
+def imbalance(src: Source) -> Section | None:
+    return imb.district_section(src.ev, src.report.district_id, src.lang)
+
+
 def periods(src: Source) -> Section | None:
     return period_sections.district_section(src.ev, src.report.district_id, src.lang)
 
@@ -812,6 +845,7 @@ BODY: list[Builder] = [
     dimensions,
     indicators,
     stations,
+    imbalance,
     weak_points,
     uncertainty,
     periods,
@@ -822,12 +856,14 @@ APPENDIX: list[Builder] = [
     formulas,
     tree,
     weights,
+    objective_weights,
     group_cr,
     experts,
     counts,
     reliability,
     screening,
     levels,
+    basis_section,
     unc_factors,
     unc_sensitivity,
     methods,

@@ -118,14 +118,17 @@ class DistrictReport:
     # the report as sections (report.district_sections), made with the model; a model made by
     # hand has none, and the renderers make the standard ones from its tables
     sections: tuple[Section, ...] = ()
+    # the spread of the district's station totals in a sentence (report.imbalance.summary_text)
+    imbalance: str = ""
 
 
 @dataclass(frozen=True)
 class ComparisonReport:
     """The cross-district comparison workbook.
 
-    ``districts``: district, total, level, level_name, rank, respondents, stations, then one column per
-        dimension id; when districts were left out of the run, they follow unscored, with why in
+    ``districts``: district, total, level, level_name, rank, respondents, stations, the spread of
+        the district's station totals (station_cv, station_gini, station_range, lowest_station,
+        highest_station: report.imbalance), then one column per dimension id; when districts were left out of the run, they follow unscored, with why in
         ``note``.
     ``issues``: every issue, with ``district`` naming the district it concerns or the whole study.
     ``stations``: district, station, respondents, total, level, level_name, rank_in_district,

@@ -74,6 +74,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_issues": "未发现数据问题。",
         "location": "位置",
         "m_weights": "权重方法",
+        "m_combine_level": "组合层级",
         "m_ri_table": "随机一致性指标 RI 表",
         "m_cr_threshold": "一致性比率阈值 CR",
         "m_normalisation": "标准化方法",
@@ -160,6 +161,40 @@ PHRASES: dict[str, dict[str, str]] = {
         "unc_kind_station": "派出所",
         "unc_first_order": "一阶指数",
         "unc_total": "总效应指数",
+        # ---- what the figures rest on (objective weights, calibration, level rule)
+        "diag_title": "客观权重的诊断",
+        "diag_few_values": "取值过少",
+        "diag_few_units": "受单个派出所影响",
+        "diag_note": (
+            "熵权法、CRITIC 法与标准差法的客观权重并列（各在 {units} 个派出所间计算；所用权重取"
+            "{method}的结果）。“取值过少”：不同取值少于 {few} 个，或超过 {share} 的派出所取同一值，"
+            "权重更多取决于并列取值而非指标的信息量；“受单个派出所影响”：剔除某一派出所后权重变化超过 "
+            "{loo}（列出变化最大的派出所）。标出的指标，其客观权重应谨慎看待。"
+        ),
+        "share_title": "权重的数据来源构成",
+        "share_sentence": (
+            "总权重中 {survey} 来自民警自评问卷（问卷指标），{records} 来自统计记录（统计指标）"
+            "（按所用权重计；下表列出 AHP 权重与客观权重下的构成）。"
+        ),
+        "basis_title": "定级规则与数值依据",
+        "level_rule_sentence": "定级规则：{rule}。",
+        "calib_levels": "等级阈值的依据：{basis}。",
+        "calib_levels_guess": "等级阈值为{basis}（指标体系标注为 calibration），尚待依据标准或数据核定。",
+        "calib_goalposts": (
+            "{of} 个统计指标中有 {n} 个的上下限阈值为校准估计值（指标体系标注为 calibration）：{names}。"
+        ),
+        "calib_caution": "基于校准估计值的得分与等级应作相对比较理解，不宜视为达到某一标准的结论。",
+        "level_rule_label": "定级规则",
+        "level_basis_label": "等级阈值依据",
+        "goalpost_guesses_label": "上下限阈值为校准估计值的指标",
+        "self_report_label": "自评问卷所占权重",
+        "none": "无",
+        "held_back": (
+            "按分级递进定级规则，等级受“{dimension}”（{score} 分）所限，定为{level}；"
+            "仅按综合得分应为{by_total}。"
+        ),
+        "diag_short": "熵权法|CRITIC|标准差法|取值数|众数占比|剔除一所的变化|影响最大的派出所",
+        "held_back_label": "等级受限于",
     },
     "en": {
         "page": "Page {x} of {y}",
@@ -231,6 +266,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_issues": "No data issues were found.",
         "location": "Location",
         "m_weights": "Weights",
+        "m_combine_level": "Level of combination",
         "m_ri_table": "Random index (RI) table",
         "m_cr_threshold": "CR threshold",
         "m_normalisation": "Normalisation",
@@ -340,6 +376,51 @@ PHRASES: dict[str, dict[str, str]] = {
         "unc_kind_station": "Police stations",
         "unc_first_order": "First-order index",
         "unc_total": "Total index",
+        # ---- what the figures rest on (objective weights, calibration, level rule)
+        "diag_title": "Diagnostics of the objective weights",
+        "diag_few_values": "few distinct values",
+        "diag_few_units": "moved by one station",
+        "diag_note": (
+            "Objective weights of entropy, CRITIC and standard deviation side by side (each "
+            "computed across {units} police stations; the weights used take the {method} "
+            "weights). Few distinct values: fewer than {few} distinct values, or over {share} of "
+            "the stations at one value, so the weight rests on ties more than on the indicator's "
+            "information. Moved by one station: leaving one station out changes the weight by "
+            "over {loo} (the station that moves it most is named). Read the objective weights of "
+            "flagged indicators with care."
+        ),
+        "share_title": "Where the weight comes from",
+        "share_sentence": (
+            "{survey} of the total weight rests on officers' self-reports (survey indicators) "
+            "and {records} on records (statistics indicators), by the weights used; the table "
+            "gives the shares under the AHP and the objective weights too."
+        ),
+        "basis_title": "Level rule and what the figures rest on",
+        "level_rule_sentence": "Level rule: {rule}.",
+        "calib_levels": "The level cut-offs rest on: {basis}.",
+        "calib_levels_guess": (
+            "The level cut-offs are a {basis} (marked calibration in the indicator tree), still "
+            "to be checked against a standard or reference data."
+        ),
+        "calib_goalposts": (
+            "The goalposts of {n} of {of} statistics indicators are calibration guesses (marked "
+            "calibration in the indicator tree): {names}."
+        ),
+        "calib_caution": (
+            "Scores and levels built on calibration guesses compare units with each other; they "
+            "do not show that a standard is met."
+        ),
+        "level_rule_label": "Level rule",
+        "level_basis_label": "Level cut-offs rest on",
+        "goalpost_guesses_label": "Goalposts that are calibration guesses",
+        "self_report_label": "Weight on self-reports",
+        "none": "none",
+        "held_back": (
+            "Under the staged level rule the level is held at {level} by “{dimension}” (score "
+            "{score}); by the total alone it would be {by_total}."
+        ),
+        "diag_short": "Entropy|CRITIC|Std. dev.|Distinct|At mode|Leave one out|Station",
+        "held_back_label": "Level held back by",
     },
 }
 

@@ -26,10 +26,12 @@ from ..tree import IndicatorTree
 from ..weights.ahp import fmt_judgment
 from ..weights.weightset import WEIGHT_COLUMNS
 from . import narrative
+from .basis_sections import basis_label
 from .comparison_sections import comparison_sections
 from .district_sections import district_sections
 from .i18n import check as check_name
 from .i18n import text, word
+from .imbalance import district_columns, summary_text
 from .model import ComparisonReport, DistrictReport, Recommendation
 from .phrases import (
     AGGREGATE_WORDS,
@@ -84,8 +86,10 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         "exclude": ("剔除", "excluded"),
         "repair": ("按最小改动修正至阈值以内", "repaired with the fewest changed judgments"),
     }[spec.inconsistent_experts]
+    level = _combine_level_text(spec.combine_level, zh) if ws.method == "combined" else ""
     return {
         "weights": weights,
+        **({"combine_level": level} if level else {}),
         "ri_table": ws.ri_label,
         "cr_threshold": f"{spec.cr_threshold:.2f}",
         "inconsistent_experts": policy[0] if zh else policy[1],
@@ -110,6 +114,25 @@ def method_dict(ev: Evaluation, lang: str) -> dict[str, str]:
         if zh
         else "ratio statistics pooled to districts as Σ numerator / Σ denominator",
     }
+
+
+def _combine_level_text(level: str, zh: bool) -> str:
+    """Where the subjective and objective weights are combined, and why the default is chosen."""
+    if level == "global":
+        return (
+            "按全局叶节点权重组合（combine_level: global）：指标较多的维度，其组合权重会随指标个数增大"
+            if zh
+            else "on global leaf weights (combine_level: global): a dimension with more indicators "
+            "gains combined weight with their number"
+        )
+    return (
+        "逐节点组合（默认）：每个准则下，子节点的 AHP 局部权重与在这些子节点之间计算的客观权重"
+        "相组合，维度的权重因而不随其指标个数变化"
+        if zh
+        else "at every node (the default): each criterion's children combine their AHP local "
+        "weights with objective weights computed among those children, so a dimension's weight "
+        "does not change with its number of indicators"
+    )
 
 
 def _consensus(measure: str, zh: bool) -> str:
@@ -207,6 +230,7 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
                 "direction_label": word(n.direction, lang) if n.is_leaf else "",
                 "worst": n.worst if n.is_leaf else np.nan,
                 "best": n.best if n.is_leaf else np.nan,
+                "goalpost_basis": basis_label(n.goalpost_basis, lang) if n.is_leaf else "",
                 "unit": text(n.unit, lang) if n.is_leaf else "",
             }
         )
@@ -432,6 +456,7 @@ def _indicator_table(ev: Evaluation, district: str, lang: str) -> pd.DataFrame:
                 "raw": float(raw[leaf.id]),
                 "worst": leaf.worst,
                 "best": leaf.best,
+                "goalpost_basis": basis_label(leaf.goalpost_basis, lang),
                 "score": s,
                 "province_mean": float(prov.mean[leaf.id]),
                 "local_weight": float(w.at[leaf.id, "local"]),
@@ -458,6 +483,9 @@ def _station_table(ev: Evaluation, district: str, lang: str) -> tuple[pd.DataFra
             "rank": st["rank_in_district"],
         }
     )
+    if ev.tree.level_rule == "staged":  # the dimension that holds the level back
+        names = {n.id: text(n.name, lang) for n in ev.tree.dimensions}
+        stations["held_back_by"] = [names.get(str(x), "") for x in st["held_back_by"]]
     for d in ev.dimension_ids:
         stations[d] = st[d].to_numpy(dtype=float)
     return stations.reset_index(drop=True), hidden
@@ -580,6 +608,7 @@ def district_report(
         reliability_items=reliability_items,
         kmo=kmo,
         screening=screening,
+        imbalance=summary_text(ev, district, lang),
     )
     return dataclasses.replace(report, sections=district_sections(report, ev))
 
@@ -634,6 +663,9 @@ def comparison_report(
             "stations": d["stations"],
         }
     )
+    # the spread of the district's station totals beside its score
+    spread = district_columns(ev, d["district"], lang).set_axis(districts.index)
+    districts = pd.concat([districts, spread], axis=1)
     for dim in dims:
         districts[dim] = d[dim].to_numpy()
     reasons = _left_out_reasons(ev, lang)

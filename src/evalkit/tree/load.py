@@ -44,10 +44,10 @@ TREE_KEYS = (
 SCALE_KEYS = ("values", "labels", "confirm")
 LEVEL_KEYS = ("id", "name", "min_score", "description")
 CRITERION_KEYS = ("id", "name", "description", "weight", "children", "confirm")
-NODE_KEYS = (*CRITERION_KEYS, "direction", "unit", "goalposts", "source")  # and an indicator's
+NODE_KEYS = (*CRITERION_KEYS, "direction", "unit", "goalposts", "source", "measures")  # indicator
 SOURCE_KEYS = ("survey", "statistic")
 SURVEY_KEYS = ("scale", "items")
-ITEM_KEYS = ("id", "zh", "en", "reverse")
+ITEM_KEYS = ("id", "zh", "en", "reverse", "measures")
 PLAIN_KEYS = ("column", "aggregate")
 RATIO_KEYS = ("numerator", "denominator", "multiplier")
 GOALPOST_KEYS = ("worst", "best", "basis", "note")
@@ -345,7 +345,7 @@ def _parse_item(c: _Checker, it: Any, raw_items: Any, path: str, seen: set[str])
             zh="`reverse` 须为 true 或 false",
         )
         rev = False
-    return Item(iid, text, rev)
+    return Item(iid, text, rev, _measures(c, it, ipath))
 
 
 def _parse_statistic(c: _Checker, body: LineDict, path: str) -> Source:
@@ -552,6 +552,16 @@ def _parse_node(
                 "a node with children cannot have a `source`",
                 zh="有下级节点的节点不能有 `source`",
             )
+        if "measures" in spec:
+            c.err(
+                spec,
+                "measures",
+                path,
+                "only an indicator or a survey item can declare `measures`",
+                fix="Move `measures` to the indicators or items that measure the same thing.",
+                zh="只有指标或问卷题目可以声明 `measures`",
+                fix_zh="请把 `measures` 写到测量同一内容的指标或题目下。",
+            )
         return Node(nid, name, path, depth, kids, description, weight=weight, line=line_of(spec))
     if depth == 0:
         c.err(spec, None, path, "the goal needs `children`", zh="目标层须有 `children`")
@@ -588,7 +598,32 @@ def _parse_node(
         line_of(spec),
         basis,
         note,
+        _measures(c, spec, path),
     )
+
+
+def _measures(c: _Checker, obj: LineDict, path: str) -> tuple[str, ...]:
+    """``measures:``: one text or a list of texts naming what an indicator or item measures
+    (keys shared by two of them declare that they measure the same thing); () when absent."""
+    value = obj.get("measures")
+    if value is None:
+        return ()
+    texts = value if isinstance(value, list) else [value]
+    good = [t for t in texts if isinstance(t, str) and t.strip()]
+    if len(good) != len(texts) or not texts:
+        c.err(
+            obj,
+            "measures",
+            path,
+            "`measures` must be a text or a list of texts",
+            "a key such as beat_time, or [beat_time, visits]",
+            value,
+            fix="Name what is measured in a word; put a number or yes/no in quotes.",
+            zh="`measures` 须为一段文字或文字列表",
+            expected_zh="如 beat_time 的名称，或 [beat_time, visits]",
+            fix_zh="请用一个词说明测量的内容；数字或 yes/no 请加引号。",
+        )
+    return tuple(t.strip() for t in good)
 
 
 def _parse_goalposts(

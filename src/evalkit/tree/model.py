@@ -60,6 +60,9 @@ class Item:
     id: str
     text: dict[str, str]
     reverse: bool = False
+    # what the item measures, when the tree declares it (``measures:``): two items or indicators
+    # declaring the same key measure the same thing (the redundancy check flags them)
+    measures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class Node:
     # indicator's scale ends, implied) or "" (not stated); a note on them in zh / en
     goalpost_basis: str = ""
     goalpost_note: dict[str, str] = field(default_factory=dict)
+    # what the indicator measures, when the tree declares it (``measures:``; see Item.measures)
+    measures: tuple[str, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
