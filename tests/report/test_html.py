@@ -92,8 +92,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_hostile_names_are_text_never_markup(hostile: Path, lang: str) -> None:
-    result = run_project(hostile, lang=lang, pdf=False, jobs=1, html=True)
+def test_hostile_names_are_text_never_markup(hostile: Path, lang: str, tmp_path: Path) -> None:
+    result = run_project(hostile, lang=lang, pdf=False, jobs=1, out=tmp_path / "reports")
     out = result.evaluation.spec.output_dir
     pages = sorted(out.glob("*.html"))
     assert len(pages) == 4 and (out / "comparison.html") in pages
@@ -114,8 +114,8 @@ def test_hostile_names_are_text_never_markup(hostile: Path, lang: str) -> None:
     assert shown in "".join(_parse(district).text)
 
 
-def test_page_is_self_contained(hostile: Path) -> None:
-    result = run_project(hostile, lang="en", pdf=False, jobs=1, html=True)
+def test_page_is_self_contained(hostile: Path, tmp_path: Path) -> None:
+    result = run_project(hostile, lang="en", pdf=False, jobs=1, out=tmp_path / "reports")
     for path in result.evaluation.spec.output_dir.glob("*.html"):
         page = _parse(path)
         meta = next(a for t, a in page.tags if t == "meta" and a.get("http-equiv"))
