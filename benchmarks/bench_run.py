@@ -16,9 +16,12 @@ import tracemalloc
 from pathlib import Path
 
 from evalkit.pipeline import evaluate
+from evalkit.report import html_font
 from evalkit.report.excel import write_district_workbook
+from evalkit.report.html import district_page, write_html
 from evalkit.report.pdf import render_district_pdf
-from evalkit.report.tables import district_report, load_rules
+from evalkit.report.tables import district_names, district_report, load_rules
+from evalkit.report.whatif import whatif_payload
 from evalkit.run import resolve_font, run_project
 from evalkit.synth import synthesize
 
@@ -68,7 +71,8 @@ def main() -> None:
         rules = load_rules(ev)
         font = resolve_font(ev.spec, args.lang, None)
         district = ev.districts["district"].iloc[0]
-        xl, pdf = [], []
+        xl, pdf, page = [], [], []
+        names = district_names(ev, args.lang)
         for _ in range(args.repeat):
             model = district_report(ev, district, args.lang, rules)
             t = time.perf_counter()
@@ -77,9 +81,23 @@ def main() -> None:
             t = time.perf_counter()
             render_district_pdf(model, Path(tmp) / "d.pdf", font=font)
             pdf.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            built = district_page(model, whatif_payload(ev, args.lang, names, district))
+            font = html_font.font_face_css(built.chars)  # cached after the first time
+            write_html(built.html(font), Path(tmp) / "d.html")
+            page.append(time.perf_counter() - t)
+        size = (Path(tmp) / "d.html").stat().st_size
         print(
-            f"per district, warm: workbook {min(xl):.3f} s, PDF {min(pdf):.3f} s "
-            f"(best of {args.repeat})"
+            f"per district, warm: workbook {min(xl):.3f} s, PDF {min(pdf):.3f} s, "
+            f"HTML {min(page):.3f} s ({size / 1024:.0f} KiB) (best of {args.repeat})"
+        )
+        html_font._css.cache_clear()
+        t, c = time.perf_counter(), time.process_time()
+        font = html_font.font_face_css(built.chars)
+        print(
+            f"font subset for the HTML pages, once per run: {time.perf_counter() - t:.3f} s "
+            f"({time.process_time() - c:.3f} s CPU; {len(set(built.chars))} characters, "
+            f"{len(font) / 1024:.0f} KiB in a page)"
         )
 
 

@@ -307,7 +307,9 @@ def _large_workbook(path: Path, rows: int = 10_000) -> Path:
     already holds."""
     body = "".join(
         f'<row r="{i}">'
-        + "".join(f'<c t="inlineStr"><is><t>{i * 7919 + j * 104729}</t></is></c>' for j in range(10))
+        + "".join(
+            f'<c t="inlineStr"><is><t>{i * 7919 + j * 104729}</t></is></c>' for j in range(10)
+        )
         + "</row>"
         for i in range(1, rows + 1)
     )
