@@ -6,7 +6,9 @@ the pages, so that Chinese shows on a machine without a Chinese font."""
 from __future__ import annotations
 
 import base64
+import html
 import io
+import json
 import re
 import shutil
 import unicodedata
@@ -120,16 +122,18 @@ def test_district_page_has_the_pdfs_sections(zh_run) -> None:
         model = district_report(ev, district, "zh", rules)
         page = _outline(out / f"{result.names[district].stem}.html")
         pdf = _pdf_titles(build_data(model, [])["sections"])
-        # the PDF's sections, in its order and numbering, then the what-if panel
-        assert page.headings[:-1] == pdf
-        assert page.headings[-1] == (2, "假设分析：调整维度权重")
-        assert [t for level, t in pdf if level == 2][:6] == [
+        # the PDF's sections, in its order and numbering, then the what-if panel; the footer
+        # shows the provenance (the PDF's appendix 可复现性), once
+        assert page.headings[:-2] == pdf
+        assert page.headings[-2:] == [(2, "假设分析：调整维度权重"), (2, "可复现性")]
+        assert [t for level, t in pdf if level == 2][:7] == [
             "一、总体评估结果",
             "二、维度得分",
             "三、指标得分明细",
             "四、派出所得分",
             "五、薄弱环节与对策建议",
-            "六、结果的不确定性",
+            "六、晋级路径",
+            "七、结果的不确定性",
         ]
         text = "".join(page.text)
         summary = find(model.sections, "summary")
@@ -153,8 +157,11 @@ def test_comparison_page_has_the_workbooks_sections(zh_run) -> None:
     model = comparison_report(ev, "zh", files=files)
     page = _outline(out / "comparison.html")
     shown = [s for s in model.sections if s.shows(SHEET)]
-    titles = [t for level, t in page.headings if level == 2][:-1]
-    assert titles == [s.title for s in shown]  # as the sheets: not numbered
+    titles = [t for level, t in page.headings if level == 2]
+    # as the sheets, not numbered; then the what-if panel and the footer's provenance (the
+    # README sheet's), once
+    assert titles[:-2] == [s.title for s in shown]
+    assert titles[-2:] == ["假设分析：调整维度权重", "可复现性"]
     assert titles[0] == "区县对比" and len(titles) >= 10
     book = openpyxl.load_workbook(out / "comparison.xlsx")
     files = book["报告文件"]
@@ -222,3 +229,22 @@ def test_every_chart_kind_of_the_sections_is_drawn() -> None:
     assert 'width="200.0"' in svg  # a total index above 1 is drawn at 1
     for kind in CHARTS:
         assert chart_svg(kind, {}) == "", kind  # nothing to draw: no figure
+
+
+def test_every_page_s_footer_carries_the_run_s_provenance(zh_run) -> None:
+    result, _ = zh_run
+    out = result.evaluation.spec.output_dir
+    recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["provenance"]
+    digests = {f["path"]: f["sha256"] for f in recorded["inputs"]}
+    assert "surveys/东湖区.xlsx" in digests and "evalkit.yaml" in digests
+    for path in sorted(out.glob("*.html")):
+        raw = path.read_text(encoding="utf-8")
+        footer = raw[raw.index('<footer class="evalkit-provenance"') :]
+        footer = footer[: footer.index("</footer>")]
+        text = html.unescape(re.sub(r"<[^>]+>", " ", footer))
+        assert recorded["settings_sha256"] in text, path.name
+        assert "uncertainty.seed = 20261201" in text and recorded["date"] in text
+        for name, sha in digests.items():  # each input with its SHA-256, in a row of its own
+            assert re.search(rf"{re.escape(name)}\s+\S+\s+{sha}", text), (path.name, name)
+        # shown once: the PDF's appendix and the README sheet are not repeated on the page
+        assert raw.count("<h2>可复现性</h2>") == 1, path.name

@@ -22,6 +22,7 @@ text and attributes; the JSON is embedded with ``<``, ``>`` and ``&`` as ``\\u``
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import html
 import json
@@ -491,6 +492,20 @@ class Page:
         )
 
 
+# the sections that show the provenance in a PDF (its appendix) and a workbook (README sheet); a
+# page shows it in its footer instead
+PROVENANCE_SECTIONS = frozenset({"reproducibility", "readme"})
+
+
+def _without(sections: Iterable[Section], ids: frozenset[str]) -> list[Section]:
+    """*sections* without those whose id is in *ids*, at any depth."""
+    return [
+        dataclasses.replace(s, children=tuple(_without(s.children, ids)))
+        for s in sections
+        if s.id not in ids
+    ]
+
+
 def render_page(
     *,
     lang: str,
@@ -510,6 +525,8 @@ def render_page(
     from ..outdir import version
     from .reproducibility import footer_html
 
+    if provenance is not None:  # shown once, in the footer
+        sections = _without(sections, PROVENANCE_SECTIONS)
     numbered = _numbered(sections, target, lang)
     extra = [("whatif", word("whatif", lang))] if whatif is not None else []
     body = "".join(section_html(s, t, 2, target, lang) for s, t in numbered)
