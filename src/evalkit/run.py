@@ -485,8 +485,10 @@ class _HtmlPages:
     folder: Path
 
     def write(self, comparison: ComparisonReport) -> list[Path]:
+        from .report.comparison_pdf import comparison_pdf_sections
         from .report.html import comparison_page, district_page, write_html
         from .report.html_font import font_face_css
+        from .report.scope import report_scope
         from .report.tables import district_names
         from .report.whatif import whatif_payload
 
@@ -498,7 +500,11 @@ class _HtmlPages:
             )
             for m in self.models
         }
-        pages["comparison.html"] = comparison_page(comparison, whatif_payload(ev, lang, names))
+        with report_scope(str(ev.spec.scope)):  # 全省 / 全市 in the overview
+            lead = comparison_pdf_sections(comparison, ev)
+        pages["comparison.html"] = comparison_page(
+            comparison, whatif_payload(ev, lang, names), lead
+        )
         font = font_face_css("".join(p.chars for p in pages.values()))
         return [write_html(page.html(font), self.folder / name) for name, page in pages.items()]
 

@@ -158,11 +158,24 @@ def test_comparison_page_has_the_workbooks_sections(zh_run) -> None:
     page = _outline(out / "comparison.html")
     shown = [s for s in model.sections if s.shows(SHEET)]
     titles = [t for level, t in page.headings if level == 2]
-    # as the sheets, not numbered; then the what-if panel and the footer's provenance (the
-    # README sheet's), once
-    assert titles[:-2] == [s.title for s in shown]
+    # first comparison.pdf's sections, numbered as there (its appendix in the footer instead)
+    lead = ["一、概览", "二、排名与排名区间", "三、维度得分热力图", "四、成熟度等级分布"]
+    assert titles[:5] == [*lead, "五、各区县的最薄弱维度"]
+    # then the sheets, not numbered; the what-if panel and the footer's provenance (the README
+    # sheet's), once
+    assert titles[5:-2] == [s.title for s in shown]
     assert titles[-2:] == ["假设分析：调整维度权重", "可复现性"]
-    assert titles[0] == "区县对比" and len(titles) >= 10
+    # the heat map as in the PDF: every score on a grey by its value, the lowest darkest
+    raw = (out / "comparison.html").read_text(encoding="utf-8")
+    heat = raw[raw.index('id="t-heat_districts"') :]
+    heat = heat[: heat.index("</table>")]
+    cells = re.findall(r'<td class="(g\d+) num" data-v="([\d.]+)"', heat)
+    assert len(cells) == 4 * 6  # four districts, five dimensions and the total
+    lowest = min(cells, key=lambda c: float(c[1]))
+    highest = max(cells, key=lambda c: float(c[1]))
+    assert (lowest[0], highest[0]) == ("g0", "g10")
+    assert "table.data.heat td.g0 { background: rgb(95, 95, 95); color: #ffffff; }" in raw
+    assert titles[5] == "区县对比" and len(titles) >= 15
     book = openpyxl.load_workbook(out / "comparison.xlsx")
     files = book["报告文件"]
     head = [c.value for c in files[1]]
@@ -195,7 +208,7 @@ def test_font_made_once_per_run_and_covers_every_character(zh_run) -> None:
     for path in pages:
         text = {c for c in "".join(_outline(path).text) if not c.isspace()}
         text -= {c for c in text if unicodedata.category(c) == "Cf"}  # not drawn (U+200B)
-        # every character the bundled font has is kept (a sign it lacks, such as ∘, is drawn by
+        # every character the bundled font has is kept (a sign it lacks, such as ∘ in a name, is drawn by
         # the next family of the style sheet, as the PDF's fallback fonts draw it)
         assert {c for c in text if ord(c) not in cmap and ord(c) in whole} == set(), path.name
         assert "区" in text and len([c for c in text if ord(c) > 0x2E80]) > 100

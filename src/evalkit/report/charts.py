@@ -9,6 +9,7 @@ its dollar signs.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import textwrap
 from collections.abc import Callable, Sequence
@@ -24,6 +25,19 @@ from matplotlib.text import Text
 from evalkit.report.fonts import FontChain, bundled_font, font_chain
 
 Fonts = FontChain | Path | None
+
+
+class _NoBoldFallbackNotice(logging.Filter):
+    """matplotlib logs "Failed to find font weight bold for <family>, now using 400" for a
+    fallback font of the chain that has no bold face (an installed font lending a character the
+    bundled one lacks); the label is drawn in that font's regular weight, as intended, and the
+    notice is not the user's to read on the terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to find font weight" not in record.getMessage()
+
+
+logging.getLogger("matplotlib.font_manager").addFilter(_NoBoldFallbackNotice())
 
 ACCENT = "#1f4e79"
 REFERENCE = "#9a9a9a"

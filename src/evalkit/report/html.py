@@ -40,7 +40,7 @@ from .html_charts import chart_svg
 from .html_font import font_face_css
 from .model import ComparisonReport, DistrictReport
 from .pdf_data import _number as section_number
-from .pdf_data import cell, sections_of
+from .pdf_data import cell, heat_fills, sections_of
 from .sections import (
     PDF,
     SHEET,
@@ -157,11 +157,15 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _cell(value: Any, column: Column, lang: str, indent: int = 0) -> str:
+def _cell(value: Any, column: Column, lang: str, indent: int = 0, grey: int = -1) -> str:
     """A cell with the PDF's text (:func:`evalkit.report.pdf_data.cell`); a number also carries
-    its full value for sorting; *indent* levels as a class (no style attribute: the CSP)."""
+    its full value for sorting; *indent* levels and a heat table's *grey* (luma 95-245, the
+    PDF's: :func:`evalkit.report.pdf_data.heat_fills`; -1 none) as classes (no style attribute:
+    the CSP): ``g0`` (darkest) to ``g10`` (lightest), steps of 15."""
     text = esc(cell(value, column, lang))
     classes = [f"i{indent}"] if indent else []
+    if grey >= 0:
+        classes.append(f"g{min(10, max(0, round((grey - 95) / 15)))}")
     v = None
     if _is_number(column):
         try:
@@ -193,6 +197,7 @@ def _rows(t: Table, cols: tuple[Column, ...], lang: str) -> list[str]:
     groups = frame[t.group_by].tolist() if t.group_by and t.group_by in frame else None
     indents = frame[t.indent_by].tolist() if t.indent_by and t.indent_by in frame else None
     marked = set(t.highlight)
+    greys = heat_fills(frame, cols, [None] * len(frame)) if t.heat else None
     rows: list[str] = []
     current: object = object()
     for i in range(len(frame)):
@@ -204,7 +209,7 @@ def _rows(t: Table, cols: tuple[Column, ...], lang: str) -> list[str]:
         if indents is not None and not _missing(indents[i]):
             depth = min(int(indents[i] or 0), 4)
         cells = [
-            _cell(v[i], c, lang, depth if k == 0 else 0)
+            _cell(v[i], c, lang, depth if k == 0 else 0, greys[i][k] if greys else -1)
             for k, (v, c) in enumerate(zip(values, cols, strict=True))
         ]
         cls = ' class="hl"' if i in marked else ""
@@ -220,7 +225,7 @@ def _table(t: Table, target: str, lang: str) -> str:
         return ""
     sortable = not (t.group_by or t.indent_by)
     tid = f' id="t-{esc(t.id)}"' if t.id else ""
-    cls = "data sortable" if sortable else "data"
+    cls = ("data sortable" if sortable else "data") + (" heat" if t.heat else "")
     caption = f"<caption>{esc(t.title)}</caption>" if t.title else ""
     notes = "".join(f'<p class="note">{esc(n)}</p>' for n in (*t.notes, t.more) if n)
     return (
@@ -339,17 +344,19 @@ def block_html(block: Any, target: str = PDF, lang: str = "zh") -> str:
     return render(block, target, lang)
 
 
-def _numbered(sections: Iterable[Section], target: str, lang: str) -> list[tuple[Section, str]]:
-    """The top-level sections *target* shows with their titles; the PDF's numbered as the PDF
-    numbers them (:func:`evalkit.report.pdf_data.build_data`), the workbook's as its sheets are
-    named (unnumbered)."""
+def _numbered(
+    sections: Iterable[Section], target: str, lang: str
+) -> list[tuple[Section, str, str]]:
+    """The top-level sections *target* shows with their titles and *target*; the PDF's numbered
+    as the PDF numbers them (:func:`evalkit.report.pdf_data.build_data`), the workbook's as its
+    sheets are named (unnumbered)."""
     out, k = [], 0
     for s in sections:
         if not s.shows(target):
             continue
         numbered = s.numbered and target == PDF
         k += 1 if numbered else 0
-        out.append((s, (section_number(k, lang) if numbered else "") + s.title))
+        out.append((s, (section_number(k, lang) if numbered else "") + s.title, target))
     return out
 
 
@@ -365,11 +372,9 @@ def section_html(section: Section, title: str, depth: int, target: str, lang: st
     return f'<section id="s-{esc(section.id)}"><h{h}>{esc(title)}</h{h}>{body}{kids}</section>'
 
 
-def _toc(
-    numbered: list[tuple[Section, str]], lang: str, target: str, extra: list[tuple[str, str]]
-) -> str:
+def _toc(numbered: list[tuple[Section, str, str]], lang: str, extra: list[tuple[str, str]]) -> str:
     links = []
-    for s, title in numbered:
+    for s, title, target in numbered:
         links.append(f'<a href="#s-{esc(s.id)}">{esc(title)}</a>')
         for c in s.children:
             if c.shows(target):
@@ -506,6 +511,15 @@ def _without(sections: Iterable[Section], ids: frozenset[str]) -> list[Section]:
     ]
 
 
+def _renamed(sections: Iterable[Section], prefix: str) -> list[Section]:
+    """*sections* with *prefix* before every id (the PDF's sections beside the workbook's on one
+    page: comparison.pdf's 成熟度等级分布 and comparison.xlsx's 等级标准 are both ``levels``)."""
+    return [
+        dataclasses.replace(s, id=prefix + s.id, children=tuple(_renamed(s.children, prefix)))
+        for s in sections
+    ]
+
+
 def render_page(
     *,
     lang: str,
@@ -517,19 +531,21 @@ def render_page(
     date: str = "",
     target: str = PDF,
     provenance: Provenance | None = None,
+    lead: Iterable[Section] = (),
 ) -> Page:
     """The page: title, contents, the sections (the blocks *target* shows: the PDF's for a
-    district, the workbook's for the comparison), the what-if panel, the footer, the what-if
-    data. The footer carries the run's provenance (:func:`evalkit.report.reproducibility.
+    district, the workbook's for the comparison; after *lead*, sections shown as the PDF shows
+    them: the comparison's PDF), the what-if panel, the footer, the what-if data. The footer carries the run's provenance (:func:`evalkit.report.reproducibility.
     footer_html`: version, date, seeds, every input's SHA-256) when *provenance* is given."""
     from ..outdir import version
     from .reproducibility import footer_html
 
     if provenance is not None:  # shown once, in the footer
         sections = _without(sections, PROVENANCE_SECTIONS)
-    numbered = _numbered(sections, target, lang)
+        lead = _without(lead, PROVENANCE_SECTIONS)
+    numbered = _numbered(_renamed(lead, "pdf-"), PDF, lang) + _numbered(sections, target, lang)
     extra = [("whatif", word("whatif", lang))] if whatif is not None else []
-    body = "".join(section_html(s, t, 2, target, lang) for s, t in numbered)
+    body = "".join(section_html(s, t, 2, how, lang) for s, t, how in numbered)
     panel = whatif_html(whatif, lang, method_name)
     footer = word("footer", lang).format(v=version(), d=date)
     return Page(
@@ -537,7 +553,7 @@ def render_page(
         title=title,
         body=(
             f'<header class="top"><h1>{esc(title)}</h1><p>{esc(subtitle)}</p></header>'
-            f'<div class="layout">{_toc(numbered, lang, target, extra)}<main>{body}{panel}</main>'
+            f'<div class="layout">{_toc(numbered, lang, extra)}<main>{body}{panel}</main>'
             f"</div><footer><p>{esc(footer)}</p></footer>"
             + (footer_html(provenance, lang) if provenance is not None else "")
         ),
@@ -573,10 +589,16 @@ def district_page(model: DistrictReport, whatif: dict[str, Any] | None = None) -
     )
 
 
-def comparison_page(model: ComparisonReport, whatif: dict[str, Any] | None = None) -> Page:
-    """The comparison page: the sections of comparison.xlsx (districts and stations ranked,
-    indicators, weights, levels, issues, the report files, the uncertainty analysis) and the
-    what-if panel."""
+def comparison_page(
+    model: ComparisonReport,
+    whatif: dict[str, Any] | None = None,
+    lead: Iterable[Section] = (),
+) -> Page:
+    """The comparison page: *lead* (comparison.pdf's sections:
+    :func:`evalkit.report.comparison_pdf.comparison_pdf_sections`, the overview, ranks with
+    their intervals, the heat map, the levels, the weakest dimensions), then the sections of
+    comparison.xlsx (districts and stations ranked, indicators, weights, levels, issues, the
+    report files, the uncertainty analysis) and the what-if panel."""
     from .comparison_sections import comparison_sections
 
     sub = "区县与派出所比较" if model.lang == "zh" else "Districts and stations compared"
@@ -590,6 +612,7 @@ def comparison_page(model: ComparisonReport, whatif: dict[str, Any] | None = Non
         date=model.report_date,
         target=SHEET,
         provenance=model.provenance,
+        lead=lead,
     )
 
 
