@@ -134,7 +134,8 @@ def test_page_is_self_contained(hostile: Path, tmp_path: Path) -> None:
         # the one url() is the embedded font's data: URL, which the policy allows (font-src data:)
         assert re.findall(r"url\((\w+:[\w/]+)", raw) == [f"data:font/{flavor()}"]
         assert "font-src data:" in policy
-        assert path.stat().st_size < 400_000
+        # a district's page well under half a megabyte; the comparison holds every station
+        assert path.stat().st_size < (1_000_000 if path.name == "comparison.html" else 400_000)
 
 
 def test_formats_option(hostile: Path, tmp_path: Path) -> None:
