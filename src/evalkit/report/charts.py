@@ -88,11 +88,15 @@ def _wrap(label: str, lang: str, width_zh: int = 7, width_en: int = 16) -> str:
 
 
 def _svg(fig: Figure) -> str:
-    FigureCanvasAgg(fig)
+    """The figure as SVG, cropped to what it draws plus 0.08 in. The crop box is measured once
+    with the Agg canvas' renderer and given to ``savefig``; ``bbox_inches="tight"`` would lay
+    the whole figure out a second time to measure it (about an eighth of a chart's time)."""
+    canvas = FigureCanvasAgg(fig)
     for t in fig.findobj(Text):
         t.set_parse_math(False)  # also texts made before the rc context applied
+    crop = fig.get_tightbbox(canvas.get_renderer()).padded(0.08)
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.08)
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches=crop)
     return buf.getvalue()
 
 
