@@ -361,7 +361,6 @@ def _run_locked(
     workbooks_only: bool = False,
     html: bool = True,
 ) -> RunResult:
-    from .report.coverage import glyph_issues, user_texts
     from .report.tables import district_names, district_report, districts_total, load_rules
 
     spec, prov = _with_provenance(spec)
@@ -369,14 +368,7 @@ def _run_locked(
     issues_path = out_dir / ISSUES_FILE
     date = spec.report.date
     run_id = run_inputs(spec, {}, lang=lang, pdf=pdf, font=_font_path(spec, font)).run_id
-    try:
-        ev = evaluate(spec, isolate=True)
-    except InputError as exc:
-        try:
-            _write_issues([*exc.issues, *stale], issues_path, lang, date, run_id)
-        except OSError as err:  # the input's problems first; then why they are not in a file
-            exc.summary += f" ({issues_path} could not be written: {output_error(err, out_dir)})"
-        raise
+    ev = _evaluate_or_list(spec, lang, stale, run_id)
     t_eval = time.perf_counter() - t0
     order = ev.districts.sort_values("rank")["district"].tolist()
     names = report_names(order)
@@ -403,15 +395,8 @@ def _run_locked(
         render.commit, render.offset = plan.commit, len(order) - len(todo)
         plan.skipped(progress)
     try:
-        fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
-        if fonts is not None:
-            # installed fonts for characters the bundled one lacks; the rest listed where they
-            # occur
-            fonts = fonts.with_fallbacks(user_texts(ev, rules))
-            unprintable = glyph_issues(ev, fonts, rules)
-            if unprintable:
-                ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
+        fonts, ev = _report_fonts(spec, lang, font, ev, rules) if pdf else (None, ev)
         # every district's page is made again (the font is cut for all pages together), also
         # for the districts a resumed run keeps
         pages_too = html and not workbooks_only
@@ -461,6 +446,35 @@ def _run_locked(
         partial.result = result  # type: ignore[attr-defined]  # what was written all the same
         raise partial
     return result
+
+
+def _evaluate_or_list(spec: RunSpec, lang: str, stale: list[Issue], run_id: str) -> Evaluation:
+    """The evaluation of *spec*; when no district can be scored, issues.xlsx lists why (and
+    the temporary files of killed runs removed, *stale*) before the InputError goes on."""
+    issues_path = spec.output_dir / ISSUES_FILE
+    try:
+        return evaluate(spec, isolate=True)
+    except InputError as exc:
+        try:
+            _write_issues([*exc.issues, *stale], issues_path, lang, spec.report.date, run_id)
+        except OSError as err:  # the input's problems first; then why they are not in a file
+            why = output_error(err, spec.output_dir)
+            exc.summary += f" ({issues_path} could not be written: {why})"
+        raise
+
+
+def _report_fonts(
+    spec: RunSpec, lang: str, font: Path | str | None, ev: Evaluation, rules: Any
+) -> tuple[FontChain, Evaluation]:
+    """The PDFs' fonts: the chosen or bundled font, then installed fonts for characters it
+    lacks; *ev* with a warning for each text no font can print, where it occurs."""
+    from .report.coverage import glyph_issues, user_texts
+
+    fonts = resolve_font(spec, lang, font).with_fallbacks(user_texts(ev, rules))
+    unprintable = glyph_issues(ev, fonts, rules)
+    if unprintable:
+        ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
+    return fonts, ev
 
 
 @dataclass(frozen=True)
