@@ -61,12 +61,14 @@ def test_questionnaire_only_tree_validates_runs_and_reports(project: Path) -> No
     assert written == sorted(
         [
             "comparison.xlsx",
+            "comparison.html",
             "issues.xlsx",
             "manifest.json",
-            "东湖区.xlsx",
-            "北岭区.xlsx",
-            "南港区.xlsx",
-            "西山区.xlsx",
+            *(
+                f"{d}.{ext}"
+                for d in ("东湖区", "北岭区", "南港区", "西山区")
+                for ext in ("xlsx", "html")
+            ),
         ]
     )
     # the values are each district's mean over items of the item means (reverse items recoded)

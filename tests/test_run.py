@@ -42,8 +42,8 @@ def test_every_district_gets_workbook_and_pdf(zh_run) -> None:
     districts = zh_run.evaluation.districts["district"].tolist()
     assert len(districts) == 4
     for d in districts:
-        assert f"{d}.xlsx" in names and f"{d}.pdf" in names
-    assert "comparison.xlsx" in names and "issues.xlsx" in names
+        assert f"{d}.xlsx" in names and f"{d}.pdf" in names and f"{d}.html" in names
+    assert {"comparison.xlsx", "comparison.html", "issues.xlsx"} <= set(names)
     assert not [n for n in names if n.endswith(".part") or n.startswith(".")]
 
 
@@ -167,10 +167,15 @@ def test_errors_block_only_their_district(project: Path) -> None:
         [
             "comparison.pdf",
             "comparison.xlsx",
+            "comparison.html",
             "issues.xlsx",
             "manifest.json",
             "南港区.pdf",
-            *(f"{d}.{ext}" for d in ("东湖区", "北岭区", "西山区") for ext in ("pdf", "xlsx")),
+            *(
+                f"{d}.{ext}"
+                for d in ("东湖区", "北岭区", "西山区")
+                for ext in ("pdf", "xlsx", "html")
+            ),
         ]
     )
     rows = _rows(

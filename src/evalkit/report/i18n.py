@@ -133,6 +133,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "name_in_data": ("数据中的区县名称", "Name in the data"),
     "workbook": ("Excel 报告", "Workbook"),
     "pdf_file": ("PDF 报告", "PDF report"),
+    "html_file": ("网页报告", "HTML report"),
     "file_note": ("文件名与区县名不同的原因", "Why the file name differs from the name"),
 }
 

@@ -625,11 +625,16 @@ def district_report(
 
 
 def files_table(
-    names: Mapping[str, ReportName], display: Mapping[str, str], lang: str, pdf: bool = True
+    names: Mapping[str, ReportName],
+    display: Mapping[str, str],
+    lang: str,
+    pdf: bool = True,
+    html: bool = False,
 ) -> pd.DataFrame:
     """Each district's report files (comparison.xlsx, sheet Files): district (display name),
     name_in_data (the name the file name is made from, when a display name differs from it),
-    workbook, pdf_file, file_note (why the file name is not the district's name)."""
+    workbook, pdf_file, html_file, file_note (why the file name is not the district's name);
+    no pdf_file / html_file column for a report not written."""
     rows = list(names.values())
     shown = [display.get(r.district, r.district) for r in rows]
     frame = pd.DataFrame(
@@ -638,13 +643,15 @@ def files_table(
             "name_in_data": [r.district for r in rows],
             "workbook": [f"{r.stem}.xlsx" for r in rows],
             "pdf_file": [f"{r.stem}.pdf" for r in rows],
+            "html_file": [f"{r.stem}.html" for r in rows],
             "file_note": [reason_text(r.reasons, lang) for r in rows],
         },
         dtype=object,
     )
     if shown == [r.district for r in rows]:
         frame = frame.drop(columns=["name_in_data"])
-    return frame if pdf else frame.drop(columns=["pdf_file"])
+    drop = [c for c, on in (("pdf_file", pdf), ("html_file", html)) if not on]
+    return frame.drop(columns=drop)
 
 
 @in_scope_of_evaluation
