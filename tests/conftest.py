@@ -32,3 +32,12 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "indicators", dst / "indicators")
     shutil.copytree(ROOT / "surveys", dst / "surveys")
     return dst
+
+
+@pytest.fixture()
+def old_project(tmp_path: Path) -> Path:
+    """A copy of the example project as it was before the default tree was revised (the tree with
+    its three known overlaps, its recommendations and its example data: tests/data/old_tree)."""
+    dst = tmp_path / "old_project"
+    shutil.copytree(ROOT / "tests" / "data" / "old_tree", dst)
+    return dst

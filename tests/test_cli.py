@@ -35,7 +35,7 @@ def test_every_command_is_documented_in_readme() -> None:
 def test_validate_ok(project: Path) -> None:
     res = runner.invoke(app, ["validate", str(project)])
     assert res.exit_code == 0, res.output
-    assert "OK:" in res.output and "1053 respondents" in res.output
+    assert "OK:" in res.output and "1166 respondents" in res.output
     assert "E06" in res.output  # the inconsistent expert is a warning
 
 
@@ -58,7 +58,7 @@ def test_weights_shows_cr_per_expert_and_ri_table(project: Path) -> None:
     res = runner.invoke(app, ["weights", str(project)])
     assert res.exit_code == 0, res.output
     assert "Saaty" in res.output
-    assert re.search(r"E06 .*0\.307 !", res.output)
+    assert re.search(r"E06 .*0\.254 !", res.output)
 
 
 def test_tree_prints_dimensions(project: Path) -> None:
@@ -214,15 +214,15 @@ def test_run_lists_warnings_and_names_levels_and_districts_in_the_report_languag
     out = res.stdout
     assert "Donghu District" in out and "东湖区 " not in out.split("Districts")[1].split("\n\n")[0]
     rows = [line for line in out.splitlines() if "Donghu District" in line and "│" in line]
-    assert rows and "Standardized (3)" in rows[0]  # the level's name, not a bare "3"
+    assert rows and "Integrated (4)" in rows[0]  # the level's name, not a bare "4"
     assert "6 warning(s) (all of them are in" in out
-    assert out.count("  warning: ") == 6 and "E06" in out and "梅岭派出所" in out
+    assert out.count("  warning: ") == 6 and "E06" in out and "枫林派出所" in out
     assert "rest on ties" in out and "driven by few stations" in out  # the objective weights
     # Chinese into a folder of its own: the English reports are not replaced
     res = _evalkit("run", str(project), "--no-pdf", "--lang", "zh", "--out", str(project / "zh"))
     assert res.returncode == 0, res.stderr
     row = next(line for line in res.stdout.splitlines() if "东湖区" in line and "│" in line)
-    assert "规范级 (3)" in row
+    assert "融合级 (4)" in row
 
 
 def test_warnings_beyond_the_limit_are_counted(project: Path) -> None:

@@ -21,7 +21,9 @@ def _evalkit(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=600)
 
 
-def test_tree_check_lists_the_findings_with_figures_and_exits_0(project: Path) -> None:
+def test_tree_check_lists_the_findings_with_figures_and_exits_0(old_project: Path) -> None:
+    """On the tree before its revision, with its example data (tests/data/old_tree)."""
+    project = old_project
     res = _evalkit("tree", str(project), "--check", "--lang", "en")
     assert res.returncode == 0, res.stderr
     out = res.stdout
@@ -36,13 +38,15 @@ def test_tree_check_lists_the_findings_with_figures_and_exits_0(project: Path) -
 
 
 def test_tree_check_threshold_changes_what_is_flagged(project: Path) -> None:
-    strict = runner.invoke(
-        app, ["tree", str(project), "--check", "--threshold", "0.95", "-l", "en"]
-    )
+    """On the revised example no pair reaches the default 0.8; lower thresholds flag more."""
+    default = runner.invoke(app, ["tree", str(project), "--check", "-l", "en"])
     loose = runner.invoke(app, ["tree", str(project), "--check", "--threshold", "0.7", "-l", "en"])
-    assert strict.exit_code == loose.exit_code == 0
+    looser = runner.invoke(app, ["tree", str(project), "--check", "--threshold", "0.6", "-l", "en"])
+    assert default.exit_code == loose.exit_code == looser.exit_code == 0
+    assert "0 finding(s)" in default.output
+    assert "correlated across stations" not in default.output
     count = lambda out: int(out.split("correlated across stations (")[1].split(")")[0])  # noqa: E731
-    assert count(strict.output) < count(loose.output)
+    assert (count(loose.output), count(looser.output)) == (7, 30)
 
 
 def test_tree_check_bad_input_exits_1(project: Path) -> None:
@@ -53,19 +57,38 @@ def test_tree_check_bad_input_exits_1(project: Path) -> None:
     assert res.returncode == 1 and "东湖区.xlsx" in res.stderr
 
 
-def test_tree_check_of_a_tree_file_alone_checks_its_definitions(project: Path) -> None:
+def test_tree_check_of_a_tree_file_alone_checks_its_definitions(
+    project: Path, old_project: Path
+) -> None:
     res = runner.invoke(
         app,
-        ["tree", str(project / "indicators" / "community_policing.yaml"), "--check", "-l", "en"],
+        [
+            "tree",
+            str(old_project / "indicators" / "community_policing.yaml"),
+            "--check",
+            "-l",
+            "en",
+        ],
     )
     assert res.exit_code == 0, res.output
     assert "Only the tree's definitions were checked" in res.output
     assert "declared to measure the same (3)" in res.output
     assert "correlated across stations" not in res.output
+    # the revised default tree defines nothing twice
+    res = runner.invoke(
+        app,
+        ["tree", str(project / "indicators" / "community_policing.yaml"), "--check", "-l", "en"],
+    )
+    assert res.exit_code == 0, res.output
+    assert "0 finding(s)" in res.output and "Nothing counted twice was found" in res.output
 
 
-def test_validate_warns_of_possible_double_counting(project: Path) -> None:
-    res = runner.invoke(app, ["validate", str(project)])
+def test_validate_warns_of_possible_double_counting(project: Path, old_project: Path) -> None:
+    res = runner.invoke(app, ["validate", str(old_project)])
     assert res.exit_code == 0, res.output
     assert "possible double counting, declared to measure the same (3)" in res.output
     assert "possible double counting, correlated across stations" in res.output
+    res = runner.invoke(app, ["validate", str(project)])  # the revised tree and its example
+    assert res.exit_code == 0, res.output
+    assert "OK: tree community_policing.yaml (35 indicators" in res.output
+    assert "possible double counting" not in res.output

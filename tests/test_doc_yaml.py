@@ -131,7 +131,7 @@ def test_yaml_example_of_the_docs_loads(doc: Path, line: int, block: str, tmp_pa
 def test_shipped_trees_and_libraries_load(tree: Path) -> None:
     loaded = load_tree(tree)
     rules = load_recommendations(tree.with_name("recommendations.yaml"), loaded)
-    assert len(loaded.leaves()) == 26 and len(rules) > 20
+    assert len(loaded.leaves()) == 35 and len(rules) > 20
 
 
 def test_shipped_project_files_load(tmp_path: Path) -> None:

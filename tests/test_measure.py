@@ -52,7 +52,7 @@ def test_questionnaire_only_tree_validates_runs_and_reports(project: Path) -> No
     res = _cli("validate", str(project))
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
-    assert "(9 indicators, 23 survey items); 1053 respondents, 28 stations in 4 districts" in (
+    assert "(8 indicators, 20 survey items); 1166 respondents, 29 stations in 4 districts" in (
         res.stdout
     )
     res = _cli("run", str(project), "--no-pdf")
@@ -61,12 +61,14 @@ def test_questionnaire_only_tree_validates_runs_and_reports(project: Path) -> No
     assert written == sorted(
         [
             "comparison.xlsx",
+            "comparison.html",
             "issues.xlsx",
             "manifest.json",
-            "东湖区.xlsx",
-            "北岭区.xlsx",
-            "南港区.xlsx",
-            "西山区.xlsx",
+            *(
+                f"{d}.{ext}"
+                for d in ("东湖区", "北岭区", "南港区", "西山区")
+                for ext in ("xlsx", "html")
+            ),
         ]
     )
     # the values are each district's mean over items of the item means (reverse items recoded)
@@ -82,9 +84,9 @@ def test_questionnaire_only_tree_validates_runs_and_reports(project: Path) -> No
     np.testing.assert_allclose(got.loc[want.index], want, rtol=1e-12)
     assert ev.districts.set_index("district")["stations"].to_dict() == {
         "东湖区": 7,
-        "北岭区": 10,
-        "南港区": 5,
-        "西山区": 6,
+        "北岭区": 7,
+        "南港区": 8,
+        "西山区": 7,
     }
 
 
@@ -96,9 +98,9 @@ def test_questionnaire_only_project_needs_no_stations_sheet(project: Path) -> No
         wb.save(path)
     res = _cli("validate", str(project))
     assert res.returncode == 0, res.stderr
-    assert "1053 respondents, 28 stations in 4 districts" in res.stdout
+    assert "1166 respondents, 29 stations in 4 districts" in res.stdout
     result = run_project(project, pdf=False)
-    assert result.evaluation.districts["stations"].sum() == 28
+    assert result.evaluation.districts["stations"].sum() == 29
     # without a stations sheet the station's own name stands for its English name
     assert (result.evaluation.stations["station_en"] == result.evaluation.stations["station"]).all()
 
@@ -119,12 +121,12 @@ def test_statistics_only_tree_runs_without_survey_warnings(project: Path) -> Non
     _one_kind(project, "statistic")
     ev = run_project(project, pdf=False).evaluation
     assert list(ev.district_values.columns) == [leaf.id for leaf in ev.tree.leaves()]
-    assert len(ev.tree.leaves()) == 17 and not ev.tree.items()
+    assert len(ev.tree.leaves()) == 27 and not ev.tree.items()
     assert ev.district_values.notna().all().all()
     assert not [i for i in ev.issues if i.check == "reliability"]  # no scale, nothing to say
     res = _cli("validate", str(project))
     assert res.returncode == 0, res.stderr
-    assert "(17 indicators, 0 survey items)" in res.stdout
+    assert "(27 indicators, 0 survey items)" in res.stdout
 
 
 @pytest.mark.parametrize("keep", ["survey", "statistic"])

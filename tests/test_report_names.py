@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -178,15 +180,16 @@ def _records(path: Path, sheet: str) -> list[dict[str, object]]:
 
 def _district_reports(out: Path) -> dict[str, list[str]]:
     """District -> the files in *out* that are its reports (the workbook's summary names it; a
-    PDF is its workbook's twin)."""
+    PDF and an HTML page are its workbook's twins)."""
     found: dict[str, list[str]] = {}
     for path in sorted(out.glob("*.xlsx")):
         rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
         label = [r[1] for r in rows[1:] if r and r[0] in ("区县（分局）", "District")]
         if label:
             found.setdefault(str(label[0]), []).append(path.name)
-            if path.with_suffix(".pdf").is_file():
-                found[str(label[0])].append(path.with_suffix(".pdf").name)
+            for twin in (".pdf", ".html"):
+                if path.with_suffix(twin).is_file():
+                    found[str(label[0])].append(path.with_suffix(twin).name)
     return found
 
 
@@ -205,23 +208,40 @@ def test_no_report_is_lost_to_a_name_collision(project: Path) -> None:
     out = project / "reports"
     reports = _district_reports(out)
     assert sorted(reports) == sorted(names.values())
-    assert all(len(files) == 2 for files in reports.values()), reports  # a workbook and a PDF
+    assert all(len(files) == 3 for files in reports.values()), reports  # workbook, PDF, page
     stems = {d: r.stem for d, r in result.names.items()}
     for district, stem in stems.items():
-        assert sorted(reports[district]) == [f"{stem}.pdf", f"{stem}.xlsx"]
+        assert sorted(reports[district]) == [f"{stem}.html", f"{stem}.pdf", f"{stem}.xlsx"]
     assert {r.district for r in result.renamed} == {"a/b", "."}
     # the mapping: sheet 报告文件 of comparison.xlsx, the issues, manifest.json
     files = {r["区县（分局）"]: r for r in _records(out / "comparison.xlsx", "报告文件")}
     assert files["a/b"]["Excel 报告"] == f"{stems['a/b']}.xlsx"
     assert files["a/b"]["PDF 报告"] == f"{stems['a/b']}.pdf"
+    assert files["a/b"]["网页报告"] == f"{stems['a/b']}.html"
     assert "文件名中不能使用" in str(files["a/b"]["文件名与区县名不同的原因"])
     assert files["a_b"]["文件名与区县名不同的原因"] == ""
     warned = [r for r in _records(out / "issues.xlsx", "数据问题") if r["检查项"] == "报告文件名"]
     assert {r["区县（分局）"] for r in warned} == {"a/b", "."}
+    said = next(str(r["问题"]) for r in warned if r["区县（分局）"] == "a/b")
+    stem = stems["a/b"]
+    assert f"{stem}.xlsx、{stem}.pdf 和 {stem}.html" in said
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["districts"]["a/b"]["files"] == sorted(
-        [f"{stems['a/b']}.pdf", f"{stems['a/b']}.xlsx"]
-    )
+    # the district's workbook and PDF (what a resumed run checks); the page is listed with the
+    # run's other files, made again by every run
+    assert manifest["districts"]["a/b"]["files"] == sorted([f"{stem}.pdf", f"{stem}.xlsx"])
+    assert manifest["files"][f"{stem}.html"]["run_id"] == manifest["run_id"]
+
+
+def test_the_terminal_names_every_renamed_report_file(project: Path) -> None:
+    # before: the list named the workbook and the PDF, not the HTML page written beside them
+    _rename_district(project, "东湖区.xlsx", "a/b")
+    cmd = [sys.executable, "-m", "evalkit", "run", str(project), "--lang", "en", "-j", "1"]
+    done = subprocess.run([*cmd, "--no-pdf", "--uncertainty", "0"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((project / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    stem = Path(manifest["districts"]["a/b"]["file_stem"]).name
+    line = next(x for x in done.stdout.splitlines() if x.strip().startswith("a/b ->"))
+    assert line.split(" (")[0].strip() == f"a/b -> {stem}.xlsx, {stem}.html"
 
 
 def test_districts_named_comparison_or_issues_keep_their_reports(project: Path) -> None:
@@ -239,7 +259,9 @@ def test_districts_named_comparison_or_issues_keep_their_reports(project: Path) 
     out = project / "reports"
     reports = _district_reports(out)
     assert sorted(reports) == sorted(names.values())
-    assert all(len(files) == 1 for files in reports.values()), reports
+    # a workbook and its page each (no PDF asked for)
+    suffixes = [sorted(Path(f).suffix for f in files) for files in reports.values()]
+    assert suffixes == [[".html", ".xlsx"]] * len(names), reports
     assert "Districts" in CalamineWorkbook.from_path(str(out / "comparison.xlsx")).sheet_names
     assert "Data issues" in CalamineWorkbook.from_path(str(out / "issues.xlsx")).sheet_names
     assert all(r.changed for r in result.names.values())

@@ -42,8 +42,8 @@ def test_every_district_gets_workbook_and_pdf(zh_run) -> None:
     districts = zh_run.evaluation.districts["district"].tolist()
     assert len(districts) == 4
     for d in districts:
-        assert f"{d}.xlsx" in names and f"{d}.pdf" in names
-    assert "comparison.xlsx" in names and "issues.xlsx" in names
+        assert f"{d}.xlsx" in names and f"{d}.pdf" in names and f"{d}.html" in names
+    assert {"comparison.xlsx", "comparison.html", "issues.xlsx"} <= set(names)
     assert not [n for n in names if n.endswith(".part") or n.startswith(".")]
 
 
@@ -90,7 +90,7 @@ def test_comparison_workbook_lists_all_units(zh_run) -> None:
     assert districts[1][1] == pytest.approx(top["total"], abs=1e-9)
     stations = wb.get_sheet_by_name(wb.sheet_names[1]).to_python()
     assert len(stations) - 1 == int(ev.stations["shown"].sum())
-    assert "梅岭派出所" not in {r[1] for r in stations}  # 3 respondents: hidden for privacy
+    assert "枫林派出所" not in {r[1] for r in stations}  # 3 respondents: hidden for privacy
 
 
 def test_weights_follow_the_conventions(zh_run) -> None:
@@ -167,10 +167,15 @@ def test_errors_block_only_their_district(project: Path) -> None:
         [
             "comparison.pdf",
             "comparison.xlsx",
+            "comparison.html",
             "issues.xlsx",
             "manifest.json",
             "南港区.pdf",
-            *(f"{d}.{ext}" for d in ("东湖区", "北岭区", "西山区") for ext in ("pdf", "xlsx")),
+            *(
+                f"{d}.{ext}"
+                for d in ("东湖区", "北岭区", "西山区")
+                for ext in ("pdf", "xlsx", "html")
+            ),
         ]
     )
     rows = _rows(
@@ -232,8 +237,8 @@ def test_chinese_reports_list_problems_in_chinese(zh_run) -> None:
     zh = district_report(ev, "西山区", "zh").issues
     en = district_report(ev, "西山区", "en").issues
     assert any(
-        m.startswith("专家 E06 对“社区警务信息化成熟度”的判断矩阵 CR = 0.307")
+        m.startswith("专家 E06 对“社区警务信息化成熟度”的判断矩阵 CR = 0.254")
         for m in zh["message"]
     )
-    assert any("梅岭派出所 有效问卷 3 份" in m for m in zh["message"])
-    assert any(m.startswith("expert E06: CR = 0.307") for m in en["message"])
+    assert any("枫林派出所 有效问卷 3 份" in m for m in zh["message"])
+    assert any(m.startswith("expert E06: CR = 0.254") for m in en["message"])

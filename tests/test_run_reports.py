@@ -71,20 +71,20 @@ def test_each_report_lists_its_own_and_the_whole_studys_issues(project: Path) ->
 
     # 东湖区's duplicate respondent and straight-liner are its own, the expert is everyone's
     assert scopes(donghu, "R00001") == ["本区县"]
-    assert scopes(donghu, "R00249") == ["本区县"]
+    assert scopes(donghu, "R00272") == ["本区县"]
     assert scopes(donghu, "专家 E06") == ["全省"]
-    assert scopes(donghu, "梅岭派出所") == []
+    assert scopes(donghu, "枫林派出所") == []
     # 西山区 sees its small station and the expert, not 东湖区's questionnaires
-    assert scopes(xishan, "梅岭派出所") == ["本区县"]
+    assert scopes(xishan, "枫林派出所") == ["本区县"]
     assert scopes(xishan, "专家 E06") == ["全省"]
-    assert scopes(xishan, "R00001") == scopes(xishan, "R00249") == []
+    assert scopes(xishan, "R00001") == scopes(xishan, "R00272") == []
     # own issues first; the whole study's: the expert, the objective weights' ties and pull
     assert [r["范围"] for r in xishan] == ["本区县", "全省", "全省", "全省"]
     # the PDF groups them under the same headings
     text = _squeeze(_pdf_text(out / "西山区.pdf"))
     issues = text[text.rindex("数据问题") :]
     assert "本区县（西山区）" in issues and "全省（专家判断" in issues
-    assert issues.index("梅岭派出所") < issues.index("全省（专家判断") < issues.index("专家E06")
+    assert issues.index("枫林派出所") < issues.index("全省（专家判断") < issues.index("专家E06")
     assert "R00001" not in text
     # issues.xlsx keeps all of them, each with its district or the whole study
     every = _records(out / "issues.xlsx", "数据问题")
@@ -92,11 +92,14 @@ def test_each_report_lists_its_own_and_the_whole_studys_issues(project: Path) ->
     assert by_district == {
         "surveys/东湖区.xlsx": "东湖区",
         "surveys/experts.xlsx": "全省",
-        "西山区 / 梅岭派出所": "西山区",
+        "西山区 / 枫林派出所": "西山区",
         # the objective weights: indicators resting on ties, and weights one station moves
-        "collection_channels, interdepartment_data_links, security_incidents": "全省",
-        "mobile_terminal_rate, system_interoperability, info_led_deployment, "
-        "community_tipoffs_rate, record_update_timeliness, terminals_per_officer": "全省",
+        "leader_platform_use": "全省",
+        "it_staff_share, mass_base_support, duplicate_collection_burden, "
+        "interdepartment_data_links, fault_repair_hours, online_channel_openness, "
+        "analysis_products_per_10_officers, imposed_tasks_per_community_officer, "
+        "leader_platform_use, info_led_deployment, terminals_per_officer, "
+        "police_office_networked_share": "全省",
     }
     assert len(every) == 6
 
@@ -239,9 +242,9 @@ def test_long_district_names_fit_in_file_names(project: Path) -> None:
         wb.save(project / "surveys" / file)
     files = run_project(project, lang="zh", jobs=1).files
     names = {p.name for p in files}
-    assert f"{long80}.xlsx" in names and f"{long80}.pdf" in names
+    assert {f"{long80}.xlsx", f"{long80}.pdf", f"{long80}.html"} <= names
     cut = [n for n in names if n.startswith("远" * 20)]
-    assert len(cut) == 2 and all(re.search(r"~[0-9a-f]{8}\.(xlsx|pdf)$", n) for n in cut)
+    assert len(cut) == 3 and all(re.search(r"~[0-9a-f]{8}\.(xlsx|pdf|html)$", n) for n in cut)
     assert max(len(n.encode("utf-8")) for n in names) <= 255
     assert _summary(project / "reports" / f"{long80}.xlsx")["区县（分局）"] == long80
 

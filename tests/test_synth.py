@@ -23,7 +23,7 @@ from evalkit.synth import (
 ROOT = Path(__file__).resolve().parents[1]
 TREE = ROOT / "indicators" / "community_policing.yaml"
 RECOMMENDATIONS = ROOT / "indicators" / "recommendations.yaml"
-SAATY_RI = {3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32}
+SAATY_RI = {3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45}  # Saaty (1980)
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -272,6 +272,26 @@ def test_weak_dimensions_have_lower_item_means(province: list[Path], tree: dict[
             assert gap < min(others), (design.zh, weak, gap, others)
 
 
+def test_residents_per_community_officer_follows_the_stations_strength() -> None:
+    """Regression: `residents` is the numerator of residents_per_community_officer and the
+    denominator of community_tipoffs_rate, which comes first in the tree; the column was drawn for
+    the tip-offs and the staffing indicator took whatever ratio followed, unrelated to the
+    station's strength. Now residents = community officers x the indicator's value (rounded)."""
+    from evalkit.synth import _plan_districts, _read_tree, _station_table
+
+    tree = _read_tree(TREE)
+    i = next(
+        k for k, ind in enumerate(tree.indicators) if ind.id == "residents_per_community_officer"
+    )
+    worst, best = tree.indicators[i].goalposts
+    rng = np.random.default_rng(5)
+    for plan in _plan_districts(tree, rng, 4):
+        cols = _station_table(tree, plan, rng)
+        want = worst + (best - worst) * np.clip(plan.strength[:, i], -15.0, 115.0) / 100.0
+        got = cols["residents"] / cols["community_officers"]
+        assert np.abs(got - want).max() <= 0.5 / cols["community_officers"].min() + 1e-9, plan.zh
+
+
 def test_districts_parameter(tmp_path: Path) -> None:
     paths = synthesize(TREE, tmp_path, districts=6)
     assert len(paths) == 7
@@ -305,7 +325,7 @@ def test_tree_nodes_are_bilingual_and_unique(tree: dict[str, Any]) -> None:
     assert len(ids) == len(set(ids))
     assert all(ID_RE.match(i) for i in ids)
     assert len(tree["goal"]["children"]) == 5
-    assert 24 <= len(leaves(tree)) <= 28
+    assert 30 <= len(leaves(tree)) <= 40
     assert 2 <= sum(rev for _, rev, _ in item_specs(tree).values()) <= 3
     assert [lv["min_score"] for lv in tree["levels"]] == [0, 60, 70, 80, 90]
 

@@ -36,7 +36,7 @@ def test_the_country_has_the_numbers_asked_for() -> None:
     assert len(set(c.district_zh)) == 2800 and len(set(c.district_en)) == 2800
     pairs = pd.DataFrame({"d": c.station_district, "s": c.station_zh})
     assert not pairs.duplicated().any()  # station names unique within their district
-    assert c.strength.shape == (40000, 26)
+    assert c.strength.shape == (40000, 35)  # the default tree's 35 indicators
     # districts differ in strength, and some dimension is weak somewhere
     assert 60 < c.strength.mean() < 90 and c.strength.std() > 5
 

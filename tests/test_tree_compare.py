@@ -47,7 +47,7 @@ def test_goalposts_a_removed_indicator_and_the_levels_are_differences(tmp_path: 
     def change(raw: dict) -> None:
         _leaf(raw, "basic_info_coverage")["goalposts"]["worst"] = 60
         dim = raw["goal"]["children"][4]
-        dim["children"] = [c for c in dim["children"] if c["id"] != "security_incidents"]
+        dim["children"] = [c for c in dim["children"] if c["id"] != "security_check_pass_rate"]
         raw["levels"][2]["min_score"] = 72
         raw["level_rule"] = "staged"
 
@@ -57,7 +57,7 @@ def test_goalposts_a_removed_indicator_and_the_levels_are_differences(tmp_path: 
     found = {(d.node, d.field) for d in diffs}
     assert found == {
         ("basic_info_coverage", "goalposts"),
-        ("security_incidents", "node"),
+        ("security_check_pass_rate", "node"),
         ("", "levels"),
         ("", "level_rule"),
     }
@@ -71,8 +71,8 @@ def test_goalposts_a_removed_indicator_and_the_levels_are_differences(tmp_path: 
         "“基础信息采集覆盖率”的阈值（最差值, 最优值）：基准期为 (50, 100)，本期为 (60, 100)"
     )
     gone = next(d for d in diffs if d.field == "node")
-    assert gone.text(base, other, "zh") == "节点“信息安全与保密违规事件数”仅见于基准期的指标体系"
-    assert "security_incidents" not in gone.text(base, other, "zh")
+    assert gone.text(base, other, "zh") == "节点“信息安全检查合格率”仅见于基准期的指标体系"
+    assert "security_check_pass_rate" not in gone.text(base, other, "zh")
 
 
 def test_a_reversed_item_and_a_fixed_weight_are_differences(tmp_path: Path) -> None:

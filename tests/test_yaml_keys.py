@@ -327,8 +327,18 @@ def test_library_text_as_a_list_and_a_repeated_id(library: Path) -> None:
     ]
 
 
+def _without_effort(library: Path) -> None:
+    """The library with no rule's effort: (the default library gives every rule one), so a test
+    sets the ones it checks."""
+    lines = library.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("    effort: ")]
+    assert len(kept) < len(lines)
+    library.write_text("".join(kept), encoding="utf-8")
+
+
 def test_library_effort_words_and_numbers(library: Path) -> None:
     tree = load_tree(TREE)
+    _without_effort(library)
     _edit(library, "    priority: high\n", "    priority: high\n    effort: low\n")
     _edit(library, "    priority: medium\n", "    priority: medium\n    effort: 2.5\n")
     rules = {r.id: r for r in load_recommendations(library, tree)}
@@ -343,6 +353,7 @@ def test_library_effort_words_and_numbers(library: Path) -> None:
 
 def test_library_effort_problems_at_their_lines(library: Path) -> None:
     tree = load_tree(TREE)
+    _without_effort(library)
     _edit(library, "    priority: high\n", "    priority: high\n    effort: huge\n")
     _edit(library, "    priority: medium\n", '    priority: medium\n    effort: "2"\n')
     _edit(

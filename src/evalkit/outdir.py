@@ -224,8 +224,25 @@ def safe_filename(name: str) -> str:
     return report_names([name])[name].stem
 
 
+def report_files(stem: str, pdf: bool = True, html: bool = True) -> list[str]:
+    """A district's report files: ``<stem>.xlsx``, then ``.pdf`` and ``.html`` when written."""
+    return [f"{stem}{ext}" for ext, on in ((".xlsx", True), (".pdf", pdf), (".html", html)) if on]
+
+
+def files_text(files: list[str], lang: str) -> str:
+    """File names joined as a sentence says them: "a.xlsx, a.pdf and a.html"."""
+    if len(files) < 2:
+        return "".join(files)
+    if lang == "zh":
+        return "、".join(files[:-1]) + " 和 " + files[-1]
+    return ", ".join(files[:-1]) + " and " + files[-1]
+
+
 def renamed_issues(
-    names: Mapping[str, ReportName], pdf: bool, files: Mapping[str, Iterable[str]] | None = None
+    names: Mapping[str, ReportName],
+    pdf: bool,
+    files: Mapping[str, Iterable[str]] | None = None,
+    html: bool = False,
 ) -> list[Issue]:
     """A warning for every district whose reports' file name differs from its name, placed at
     the district column of its first input file (*files*: district -> its input files)."""
@@ -235,8 +252,8 @@ def renamed_issues(
             continue
         own = sorted((files or {}).get(r.district, ()))
         where = Location(file=own[0], column="district") if own else Location()
-        shown = f"{r.stem}.xlsx" + (f" and {r.stem}.pdf" if pdf else "")
-        shown_zh = f"{r.stem}.xlsx" + (f" 和 {r.stem}.pdf" if pdf else "")
+        shown = files_text(report_files(r.stem, pdf, html), "en")
+        shown_zh = files_text(report_files(r.stem, pdf, html), "zh")
         out.append(
             Issue(
                 where,
@@ -789,6 +806,7 @@ __all__ = [
     "check_lang",
     "check_project",
     "clean_stale",
+    "files_text",
     "manifest",
     "name_of",
     "os_error",
@@ -796,6 +814,7 @@ __all__ = [
     "read_manifest",
     "record_stopped",
     "renamed_issues",
+    "report_files",
     "report_names",
     "run_inputs",
     "safe_filename",

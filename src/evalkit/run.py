@@ -63,7 +63,7 @@ from .outdir import (
 from .pipeline import Evaluation, evaluate
 from .provenance import Provenance, provenance, provenance_record
 from .report.fonts import FontChain
-from .report.model import DistrictReport
+from .report.model import ComparisonReport, DistrictReport
 from .spec import RunSpec, load_spec
 from .system import cores
 
@@ -285,11 +285,12 @@ def run_project(
     plan: PlanFactory | None = None,
     uncertainty: int | None = None,
     workbooks_only: bool = False,
+    html: bool = True,
 ) -> RunResult:
     """Evaluate a project and write its reports; returns the evaluation and the files written.
 
-    ``workbooks_only``: write the workbooks exactly as a run with *pdf* writes them, without
-    rendering the PDFs (``evalkit verify`` recomputes the workbooks so).
+    ``workbooks_only``: write the workbooks exactly as a run with *pdf* and *html* writes them,
+    without rendering the PDFs and pages (``evalkit verify`` recomputes the workbooks so).
 
     ``executor``: ``local`` (a process pool of ``jobs`` workers) or ``dask`` (Dask distributed:
     the cluster at ``scheduler``, or a LocalCluster of ``jobs`` workers; :mod:`evalkit.dask_backend`).
@@ -314,7 +315,8 @@ def run_project(
     lists them) when no district can be scored, PartialRunError after writing the reports of the
     others when some districts' files have errors, and FontError or EvalkitError when the reports
     cannot be written; no earlier report is then replaced, and ``issues.xlsx`` says what
-    happened."""
+    happened. ``html``: also a self-contained HTML page per district and ``comparison.html`` (``evalkit run``
+    writes them unless ``--formats`` leaves html out)."""
     t0 = time.perf_counter()
     spec = project if isinstance(project, RunSpec) else load_spec(project)
     spec = with_output(spec, out)
@@ -332,7 +334,9 @@ def run_project(
         check_project(spec.output_dir, spec.file)
         stale = clean_stale(spec.output_dir)
         pool = _Pool(jobs, executor, scheduler)
-        return _run_locked(spec, lang, font, pool, pdf, progress, stale, t0, plan, workbooks_only)
+        return _run_locked(
+            spec, lang, font, pool, pdf, progress, stale, t0, plan, workbooks_only, html
+        )
 
 
 def with_output(spec: RunSpec, out: Path | str | None) -> RunSpec:
@@ -355,8 +359,8 @@ def _run_locked(
     t0: float,
     plan_factory: PlanFactory | None = None,
     workbooks_only: bool = False,
+    html: bool = True,
 ) -> RunResult:
-    from .report.coverage import glyph_issues, user_texts
     from .report.tables import district_names, district_report, districts_total, load_rules
 
     spec, prov = _with_provenance(spec)
@@ -364,18 +368,11 @@ def _run_locked(
     issues_path = out_dir / ISSUES_FILE
     date = spec.report.date
     run_id = run_inputs(spec, {}, lang=lang, pdf=pdf, font=_font_path(spec, font)).run_id
-    try:
-        ev = evaluate(spec, isolate=True)
-    except InputError as exc:
-        try:
-            _write_issues([*exc.issues, *stale], issues_path, lang, date, run_id)
-        except OSError as err:  # the input's problems first; then why they are not in a file
-            exc.summary += f" ({issues_path} could not be written: {output_error(err, out_dir)})"
-        raise
+    ev = _evaluate_or_list(spec, lang, stale, run_id)
     t_eval = time.perf_counter() - t0
     order = ev.districts.sort_values("rank")["district"].tolist()
     names = report_names(order)
-    renamed = renamed_issues(names, pdf, _district_files(ev))
+    renamed = renamed_issues(names, pdf, _district_files(ev), html=html)
     ev = dataclasses.replace(ev, issues=[*ev.issues, *stale, *renamed])
     display = district_names(ev, lang)
     t_unc = time.perf_counter()
@@ -398,19 +395,32 @@ def _run_locked(
         render.commit, render.offset = plan.commit, len(order) - len(todo)
         plan.skipped(progress)
     try:
-        fonts = resolve_font(spec, lang, font) if pdf else None
         rules = load_rules(ev)
-        if fonts is not None:
-            # installed fonts for characters the bundled one lacks; the rest listed where they
-            # occur
-            fonts = fonts.with_fallbacks(user_texts(ev, rules))
-            unprintable = glyph_issues(ev, fonts, rules)
-            if unprintable:
-                ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
-        models = [district_report(ev, d, lang, rules, provenance=prov) for d in todo]
-        render.all(models, fonts, pool.jobs, progress)
+        fonts, ev = _report_fonts(spec, lang, font, ev, rules) if pdf else (None, ev)
+        # every district's page is made again (the font is cut for all pages together), also
+        # for the districts a resumed run keeps
+        pages_too = html and not workbooks_only
+        models = [
+            district_report(ev, d, lang, rules, provenance=prov)
+            for d in (order if pages_too else todo)
+        ]
+        kept = set(order) - set(todo)
+        render.all([m for m in models if m.district_id not in kept], fonts, pool.jobs, progress)
+        pages = _HtmlPages(ev, lang, models, render.stems, stage.dir) if pages_too else None
         record = _write_the_rest(
-            ev, spec, lang, font, pdf, names, display, stage.dir, render.staged, prov
+            ev,
+            spec,
+            lang,
+            font,
+            pdf,
+            names,
+            display,
+            stage.dir,
+            render.staged,
+            prov,
+            html,
+            pages,
+            workbooks_only,
         )
         written_files = stage.commit(render.staged, remove=record.removed)
         if plan is not None:
@@ -438,6 +448,35 @@ def _run_locked(
     return result
 
 
+def _evaluate_or_list(spec: RunSpec, lang: str, stale: list[Issue], run_id: str) -> Evaluation:
+    """The evaluation of *spec*; when no district can be scored, issues.xlsx lists why (and
+    the temporary files of killed runs removed, *stale*) before the InputError goes on."""
+    issues_path = spec.output_dir / ISSUES_FILE
+    try:
+        return evaluate(spec, isolate=True)
+    except InputError as exc:
+        try:
+            _write_issues([*exc.issues, *stale], issues_path, lang, spec.report.date, run_id)
+        except OSError as err:  # the input's problems first; then why they are not in a file
+            why = output_error(err, spec.output_dir)
+            exc.summary += f" ({issues_path} could not be written: {why})"
+        raise
+
+
+def _report_fonts(
+    spec: RunSpec, lang: str, font: Path | str | None, ev: Evaluation, rules: Any
+) -> tuple[FontChain, Evaluation]:
+    """The PDFs' fonts: the chosen or bundled font, then installed fonts for characters it
+    lacks; *ev* with a warning for each text no font can print, where it occurs."""
+    from .report.coverage import glyph_issues, user_texts
+
+    fonts = resolve_font(spec, lang, font).with_fallbacks(user_texts(ev, rules))
+    unprintable = glyph_issues(ev, fonts, rules)
+    if unprintable:
+        ev = dataclasses.replace(ev, issues=[*ev.issues, *unprintable])
+    return fonts, ev
+
+
 @dataclass(frozen=True)
 class _Pool:
     """Where the districts' reports are rendered: jobs, executor (local | dask), scheduler."""
@@ -445,6 +484,43 @@ class _Pool:
     jobs: int | None = None
     executor: str = "local"
     scheduler: str | None = None
+
+
+@dataclass(frozen=True)
+class _HtmlPages:
+    """``<district>.html`` beside each district's workbook, and ``comparison.html`` (from the
+    comparison's model that comparison.xlsx is written from); the font is subset once, to the
+    characters of all the pages."""
+
+    ev: Evaluation
+    lang: str
+    models: list[DistrictReport]
+    stems: dict[str, str]
+    folder: Path
+
+    def write(self, comparison: ComparisonReport) -> list[Path]:
+        from .report.comparison_pdf import comparison_pdf_sections
+        from .report.html import comparison_page, district_page, write_html
+        from .report.html_font import font_face_css
+        from .report.scope import report_scope
+        from .report.tables import district_names
+        from .report.whatif import whatif_payload
+
+        ev, lang = self.ev, self.lang
+        names = district_names(ev, lang)
+        pages = {
+            f"{self.stems[m.district_id]}.html": district_page(
+                m, whatif_payload(ev, lang, names, m.district_id)
+            )
+            for m in self.models
+        }
+        with report_scope(str(ev.spec.scope)):  # 全省 / 全市 in the overview
+            lead = comparison_pdf_sections(comparison, ev)
+        pages["comparison.html"] = comparison_page(
+            comparison, whatif_payload(ev, lang, names), lead
+        )
+        font = font_face_css("".join(p.chars for p in pages.values()))
+        return [write_html(page.html(font), self.folder / name) for name, page in pages.items()]
 
 
 def _with_periods(ev: Evaluation) -> Evaluation:
@@ -617,21 +693,28 @@ def _write_the_rest(
     folder: Path,
     staged: list[Path],
     prov: Provenance | None = None,
+    html: bool = False,
+    pages: _HtmlPages | None = None,
+    workbooks_only: bool = False,
 ) -> _Record:
-    """comparison.xlsx (and comparison.pdf), issues.xlsx and manifest.json into the staging
-    *folder* beside the districts' reports (appended to *staged*)."""
+    """comparison.xlsx (and comparison.pdf), the HTML pages (*pages*), issues.xlsx and
+    manifest.json into the staging *folder* beside the districts' reports (appended to
+    *staged*). The comparison's list of files names the PDFs (*pdf*) and pages (*html*) of the
+    run, also when *workbooks_only* leaves them unwritten."""
     from .report.excel import write_comparison_workbook, write_issues_workbook
     from .report.scope import report_scope
     from .report.tables import comparison_report, files_table, issues_table
 
-    files = files_table(names, display, lang, pdf)
+    files = files_table(names, display, lang, pdf, html=html)
     comparison = comparison_report(ev, lang, files=files, provenance=prov)
     staged.append(write_comparison_workbook(comparison, folder / "comparison.xlsx"))
-    if pdf:
+    if pdf and not workbooks_only:
         from .report.comparison_pdf import render_comparison_pdf
 
         fonts = resolve_font(spec, lang, font)
         staged.append(render_comparison_pdf(comparison, ev, folder / "comparison.pdf", font=fonts))
+    if pages is not None:
+        staged += pages.write(comparison)
     if ev.issues:
         with report_scope(spec.scope):  # 全省 / 全市 for the study's issues
             table = issues_table(ev.issues, lang, names=display)

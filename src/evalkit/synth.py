@@ -2,15 +2,23 @@ r"""A seeded generator of a synthetic province: survey workbooks per district an
 
 What it models
 --------------
-Every unit has a latent *strength* on the 0-100 score scale for every dimension of the tree:
+Every station has a latent *strength* on the 0-100 score scale for every indicator of the tree:
 
 .. math:: T_{s,i} = D_{d,k(i)} + z_{d,i} + u_s + v_{s,k(i)} + w_{s,i}
 
 - :math:`D_{d,k}` is the district's strength in dimension *k*: a district level plus Gaussian
   jitter, lowered by 18-22 points in its designed weak dimensions (see :data:`DISTRICTS`);
-- :math:`z_{d,i}` ~ N(0, 4) lets indicators of one dimension differ within a district;
-- :math:`u_s` ~ N(0, 5) (station level), :math:`v_{s,k}` ~ N(0, 3) and :math:`w_{s,i}` ~ N(0, 5)
-  let stations vary around their district.
+- :math:`z_{d,i}` ~ N(0, 5) lets indicators of one dimension differ within a district;
+- :math:`u_s` ~ N(0, 5) (station level) and :math:`v_{s,k}` ~ N(0, 3) let stations vary around
+  their district as a whole and per dimension;
+- :math:`w_{s,i}` ~ N(0, 16) is each indicator's own variation at each station: a station that
+  keeps its records complete need not update them in time, nor one with many terminals have the
+  bandwidth. It is the largest term, so indicators of one dimension correlate across stations
+  only moderately, as separately measured indicators do (on the example about r = 0.4 within a
+  dimension and 0.15 across dimensions; none reaches the redundancy check's 0.8). With a
+  term as small as the station's own (N(0, 5)), the district's strength per dimension made
+  whole dimensions move together (89 of the example's 595 pairs at |r| >= 0.8), which the
+  check rightly reads as double counting. The standard deviations are :data:`STRENGTH_SD`.
 
 A **station statistic** maps the strength linearly into the indicator's goalposts,
 ``value = worst + (best - worst) * T / 100`` (so most values lie between worst and best and a few
@@ -63,6 +71,7 @@ __all__ = [
     "INCONSISTENT_EXPERT",
     "PERIOD_DRIFT",
     "SMALL_STATION",
+    "STRENGTH_SD",
     "DistrictDesign",
     "synthesize",
 ]
@@ -216,6 +225,13 @@ INCONSISTENT_EXPERT = "E06"
 _SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
 _SAATY_LOG = np.log(np.concatenate([1.0 / np.arange(9, 1, -1), np.arange(1, 10)]))
 
+STRENGTH_SD: dict[str, float] = {
+    "district_indicator": 5.0,  # z: an indicator's own offset in a district
+    "station": 5.0,  # u: a station's level
+    "station_dimension": 3.0,  # v: a station's level in a dimension
+    "station_indicator": 16.0,  # w: an indicator's own variation at a station
+}
+"""Standard deviations (points on the 0-100 scale) of the strength's terms (module docstring)."""
 _MISSING_SHARE = 0.02
 _LABEL_SHARE = 0.03
 _CREATED = datetime(2026, 11, 1)
@@ -320,10 +336,10 @@ def _plan_districts(tree: _Tree, rng: np.random.Generator, n_districts: int) -> 
         stems = stems[:n_st]
         dim_strength = level + rng.normal(0.0, 2.0, n_dim)
         dim_strength[weak] -= rng.uniform(18.0, 22.0, len(weak))
-        ind_offset = rng.normal(0.0, 4.0, n_ind)
-        station_level = rng.normal(0.0, 5.0, (n_st, 1))
-        station_dim = rng.normal(0.0, 3.0, (n_st, n_dim))
-        station_ind = rng.normal(0.0, 5.0, (n_st, n_ind))
+        ind_offset = rng.normal(0.0, STRENGTH_SD["district_indicator"], n_ind)
+        station_level = rng.normal(0.0, STRENGTH_SD["station"], (n_st, 1))
+        station_dim = rng.normal(0.0, STRENGTH_SD["station_dimension"], (n_st, n_dim))
+        station_ind = rng.normal(0.0, STRENGTH_SD["station_indicator"], (n_st, n_ind))
         strength = (
             dim_strength[dim_of] + ind_offset + station_level + station_dim[:, dim_of] + station_ind
         )
@@ -370,10 +386,20 @@ def _denominator(name: str, base: dict[str, np.ndarray], rng: np.random.Generato
         return np.round(officers * rng.uniform(18.0, 30.0, n), 1)
     if name == "duty_hours":  # community officers' duty hours in the year
         return np.rint(community * rng.uniform(2000.0, 2250.0, n))
+    if name == "station_leaders":  # chief, political instructor, deputy chiefs
+        return rng.integers(3, 6, n).astype(float)
+    if name == "police_offices":  # community police offices (警务室), about one per community
+        return np.maximum(1.0, np.rint(community * rng.uniform(0.8, 1.2, n)))
+    if name == "video_points":  # public video surveillance points in the area
+        return np.rint(residents / rng.uniform(150.0, 400.0, n))
+    if name == "surveyed_residents":  # residents asked in the annual satisfaction survey
+        return rng.integers(80, 301, n).astype(float)
+    if name == "service_applications":  # household-registration, ID and certificate matters a year
+        return np.rint(residents * rng.uniform(0.05, 0.12, n))
     return rng.integers(100, 1001, n).astype(float)
 
 
-_ONE_DECIMAL = frozenset({"it_funding", "repair_hours", "total_budget"})
+_ONE_DECIMAL = frozenset({"it_funding", "repair_hours", "total_budget", "bandwidth_mbps"})
 _POISSON = frozenset({"security_incidents"})
 
 
@@ -386,12 +412,28 @@ def _station_table(tree: _Tree, plan: _District, rng: np.random.Generator) -> di
     community = np.maximum(4, np.rint(officers * rng.uniform(0.25, 0.45, n)))
     cols: dict[str, np.ndarray] = {"officers": officers, "community_officers": community}
     base = {**cols, "residents": np.rint(officers * rng.uniform(1200.0, 2000.0, n))}
+
+    def value_of(i: int) -> np.ndarray:
+        worst, best = tree.indicators[i].goalposts
+        return worst + (best - worst) * np.clip(plan.strength[:, i], -15.0, 115.0) / 100.0
+
+    # A base column that an indicator divides by a staffing column (residents per community
+    # officer) follows that indicator's strength; otherwise a tree that also divides by it (tip-offs
+    # per 1,000 residents, earlier in the tree) would fix it first and the indicator would not
+    # follow its station's strength at all.
+    for i, ind in enumerate(tree.indicators):
+        stat = ind.statistic or {}
+        num, den = stat.get("numerator"), stat.get("denominator")
+        if num == "residents" and den in cols:
+            value = np.maximum(value_of(i), 0.05)
+            base[num] = np.rint(value * cols[den] / float(stat.get("multiplier", 1)))
+            break
     for i, ind in enumerate(tree.indicators):
         stat = ind.statistic
         if stat is None:
             continue
         worst, best = ind.goalposts
-        value = worst + (best - worst) * np.clip(plan.strength[:, i], -15.0, 115.0) / 100.0
+        value = value_of(i)
         if "column" in stat:
             value = np.maximum(value, 0.0)
             decimals = 0 if abs(best - worst) >= 5 else 1

@@ -7,8 +7,10 @@ with the model of :mod:`evalkit.synth`, vectorised over every unit at once:
 .. math:: T_{s,i} = D_{d,k(i)} + z_{d,i} + u_s + v_{s,k(i)} + w_{s,i}
 
 - a district's level is U(64, 88), its strength per dimension that level + N(0, 2), one or two
-  dimensions (drawn) 18-22 points lower; :math:`z_{d,i}` ~ N(0, 4);
-- :math:`u_s` ~ N(0, 5), :math:`v_{s,k}` ~ N(0, 3), :math:`w_{s,i}` ~ N(0, 5);
+  dimensions (drawn) 18-22 points lower; :math:`z_{d,i}` ~ N(0, 5);
+- :math:`u_s` ~ N(0, 5), :math:`v_{s,k}` ~ N(0, 3), :math:`w_{s,i}` ~ N(0, 16) (each indicator's
+  own variation, so indicators of one dimension correlate only moderately; the standard deviations
+  are :data:`evalkit.synth.STRENGTH_SD`);
 - stations are spread over the districts in proportion to a weight U(0.5, 1.5) per district (at
   least one each), officers over the stations in proportion to U(0.6, 1.4) per station (at least
   :data:`MIN_OFFICERS` each when there are enough of them), both by one multinomial draw, so the
@@ -40,6 +42,7 @@ from .synth import (
     _MISSING_SHARE,
     _STEM_POOL,
     _WORKBOOK_OPTIONS,
+    STRENGTH_SD,
     _District,
     _read_tree,
     _station_table,
@@ -163,10 +166,10 @@ def plan_country(
     n_weak = rng.integers(1, 3, districts)
     weak = np.argsort(np.argsort(rng.random((districts, n_dim)), axis=1), axis=1) < n_weak[:, None]
     dim_strength -= weak * rng.uniform(18.0, 22.0, (districts, n_dim))
-    ind_offset = rng.normal(0.0, 4.0, (districts, n_ind))
-    u = rng.normal(0.0, 5.0, (stations, 1))
-    v = rng.normal(0.0, 3.0, (stations, n_dim))
-    w = rng.normal(0.0, 5.0, (stations, n_ind))
+    ind_offset = rng.normal(0.0, STRENGTH_SD["district_indicator"], (districts, n_ind))
+    u = rng.normal(0.0, STRENGTH_SD["station"], (stations, 1))
+    v = rng.normal(0.0, STRENGTH_SD["station_dimension"], (stations, n_dim))
+    w = rng.normal(0.0, STRENGTH_SD["station_indicator"], (stations, n_ind))
     d = station_district
     strength = dim_strength[d][:, dim_of] + ind_offset[d] + u + v[:, dim_of] + w
     dz, de = _district_names(districts)

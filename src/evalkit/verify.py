@@ -206,7 +206,7 @@ def verify(reports: Path | str, project: Path | str | None = None) -> VerifyResu
         )
     root = find_project(reports, records, Path(project) if project is not None else None)
     state = _Now(load_spec(root))
-    recomputed = _Recomputed(state.spec, _with_pdf(reports))
+    recomputed = _Recomputed(state.spec, _with_pdf(reports), _with_html(reports))
     verdicts = list(unreadable)
     by_name = {r.file.name: r for r in records}
     fallback = records[0]
@@ -285,9 +285,10 @@ class _Recomputed:
     """The project's workbooks made again into a temporary folder, once per (settings, date,
     language) recorded."""
 
-    def __init__(self, spec: Any, pdf: bool) -> None:
+    def __init__(self, spec: Any, pdf: bool, html: bool = False) -> None:
         self.spec = spec
-        self.pdf = pdf  # whether the run wrote PDFs (the files sheet names them)
+        self.pdf = pdf  # whether the run wrote PDFs and pages (the files sheet names them)
+        self.html = html
         self.tmp = tempfile.TemporaryDirectory(prefix="evalkit-verify-")
         self.runs: dict[tuple[str, str, str], tuple[Path | None, tuple[str, str]]] = {}
 
@@ -324,7 +325,9 @@ class _Recomputed:
         report = dataclasses.replace(spec.report, output=str(out), date=rec.prov.date)
         spec = dataclasses.replace(spec, report=report)
         try:
-            run_project(spec, lang=rec.lang, pdf=self.pdf, jobs=1, workbooks_only=True)
+            run_project(
+                spec, lang=rec.lang, pdf=self.pdf, html=self.html, jobs=1, workbooks_only=True
+            )
         except PartialRunError:
             pass  # the other districts' workbooks are written; the missing ones are named
         except InputError as exc:
@@ -341,6 +344,15 @@ def _with_pdf(reports: Path) -> bool:
     if isinstance(said, bool):
         return said
     return any(not p.name.startswith(".") for p in reports.glob("*.pdf"))
+
+
+def _with_html(reports: Path) -> bool:
+    """Whether the run wrote HTML pages: comparison.html is among the files manifest.json
+    lists, else in the folder."""
+    files = _manifest(reports).get("files")
+    if isinstance(files, dict) and files:
+        return "comparison.html" in files
+    return (reports / "comparison.html").is_file()
 
 
 def _run_of(files: dict[str, Any], name: str) -> str:

@@ -23,6 +23,12 @@ from evalkit.errors import TreeError
 from evalkit.tree import load_tree
 
 ROOT = Path(__file__).resolve().parents[2]
+OLD = ROOT / "tests" / "data" / "old_tree"  # the default tree and example before the revision
+KNOWN_PAIRS = [
+    ("is_mass_2", "community_time_share"),
+    ("te_inter_1", "duplicate_collection_burden"),
+    ("analysis_skill", "platform_proficiency_share"),
+]
 
 TREE = """\
 schema_version: 1
@@ -244,23 +250,59 @@ def test_findings_in_both_languages_and_one_warning_per_kind(tmp_path: Path) -> 
 # ----------------------------------------------------------------- the shipped tree and example
 
 
-def test_the_three_known_overlaps_of_the_shipped_tree_are_flagged_on_the_example() -> None:
-    """The one test that names the shipped tree's ids: its three known overlaps."""
+def test_the_three_known_overlaps_of_the_previous_tree_are_flagged_on_its_example() -> None:
+    """The tree before its revision (tests/data/old_tree, with its example data): its three known
+    overlaps are flagged, and the data show the self-rating with the assessed share."""
     from evalkit.pipeline import prepare
     from evalkit.pipeline.redundancy import redundancy_of
 
-    red = redundancy_of(prepare(ROOT))
+    red = redundancy_of(prepare(OLD))
     flagged = red.flagged()
-    for pair in [
-        ("is_mass_2", "community_time_share"),
-        ("te_inter_1", "duplicate_collection_burden"),
-        ("analysis_skill", "platform_proficiency_share"),
-    ]:
+    for pair in KNOWN_PAIRS:
         assert frozenset(pair) in flagged, pair
     # the last one is in the data too: the self-rating and the assessed share move together
     data = {frozenset((a, b)) for a, b in red.pairs[["a", "b"]].values}
     assert frozenset(("analysis_skill", "platform_proficiency_share")) in data
     assert red.stations == 27  # the stations shown (one has 3 officers)
+
+
+def test_the_revised_default_tree_flags_nothing_on_its_example() -> None:
+    """The revised default tree merged the three pairs: nothing it defines twice, no item fitting
+    another dimension, none of the old pairs' ids left, and on the example's 28 shown stations no
+    pair of its 35 indicators reaches 0.8. The example's indicators still hang together: those of
+    one dimension correlate moderately (median r 0.43), more than those of two dimensions (0.18),
+    as the generator designs (each indicator's own variation beside its dimension's and its
+    station's). Before each indicator had its own variation, 89 of the 595 pairs reached 0.8."""
+    from evalkit.pipeline import prepare
+    from evalkit.pipeline.redundancy import redundancy_of
+
+    prepared = prepare(ROOT)
+    red = redundancy_of(prepared)
+    assert red.definitions.empty and red.scaling.empty
+    ids = {leaf.id for leaf in red.tree.leaves()} | {item.id for _, item in red.tree.items()}
+    assert ids.isdisjoint({"is_mass_2", "te_inter_1", "analysis_skill"})
+    assert red.stations == 28
+    assert red.pairs.empty  # of 595 pairs
+    # every pair's figures, as the check computes them
+    shown = prepared.station_respondents.to_numpy() >= prepared.spec.report.min_respondents
+    scores = prepared.station_leaf_scores[shown]
+    leaves = [leaf.id for leaf in red.tree.leaves()]
+    x = scores[leaves].to_numpy(dtype=float)
+    i, j = np.triu_indices(len(leaves), 1)
+    r, rho, n = pair_correlations(x[:, i].T, x[:, j].T)
+    assert len(r) == 595 and (n == 28).all()
+    dim_of = red.tree.dimension_of()
+    same = np.array([dim_of[leaves[a]] == dim_of[leaves[b]] for a, b in zip(i, j, strict=True)])
+    assert same.sum() == 110
+    assert np.median(r[same]) == pytest.approx(0.43, abs=0.005)
+    assert np.median(r[~same]) == pytest.approx(0.18, abs=0.005)
+    assert max(np.abs(r).max(), np.abs(rho).max()) < 0.8
+    # the check can flag this data: with the threshold just below the highest pair, it does
+    top = int(np.argmax(np.fmax(np.abs(r), np.abs(rho))))
+    lower = redundancy_of(prepared, threshold=float(max(abs(r[top]), abs(rho[top]))) - 0.001)
+    assert {frozenset(p) for p in zip(lower.pairs["a"], lower.pairs["b"], strict=True)} >= {
+        frozenset((leaves[i[top]], leaves[j[top]]))
+    }
 
 
 def test_cross_pearson_equals_pairwise_complete_corrcoef() -> None:

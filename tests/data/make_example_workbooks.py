@@ -38,7 +38,9 @@ def cell_values(path: Path) -> dict[str, list[list[Any]]]:
 
 
 def example_workbooks(tmp: Path, **run_options: Any) -> dict[str, dict[str, Any]]:
-    """{lang: {file name: {sheet: rows}}} of a run of a copy of the example in *tmp*."""
+    """{lang: {file name: {sheet: rows}}} of a run of a copy of the example in *tmp*, without
+    PDFs and HTML pages (the sheet of report files then lists the workbooks only; its HTML column
+    is checked by tests/report/test_html_sections.py)."""
     from evalkit.run import run_project
 
     out: dict[str, dict[str, Any]] = {}
@@ -48,15 +50,16 @@ def example_workbooks(tmp: Path, **run_options: Any) -> dict[str, dict[str, Any]
         shutil.copyfile(ROOT / "evalkit.yaml", project / "evalkit.yaml")
         shutil.copytree(ROOT / "indicators", project / "indicators")
         shutil.copytree(ROOT / "surveys", project / "surveys")
-        result = run_project(project, lang=lang, jobs=1, pdf=False, **run_options)
+        result = run_project(project, lang=lang, jobs=1, pdf=False, html=False, **run_options)
         books = sorted(f for f in result.files if f.suffix == ".xlsx" and f.name != "issues.xlsx")
         out[lang] = {f.name: cell_values(f) for f in books}
     return out
 
 
 #: Sheets left out of the snapshot: each is compared with its analysis by a test of its own
-#: (the evaluation toolbox's, tests/report/test_toolbox_reports.py).
-OWN_TESTS = {"障碍度", "Obstacles", "方法比较", "Methods", "模糊评价", "Fuzzy"}
+#: (the evaluation toolbox's, tests/report/test_toolbox_reports.py; the README sheet, which holds
+#: the run's provenance, tests/test_provenance.py).
+OWN_TESTS = {"障碍度", "Obstacles", "方法比较", "Methods", "模糊评价", "Fuzzy", "README"}
 
 
 def main() -> None:

@@ -136,11 +136,15 @@ def test_survey_without_read_permission_blocks_only_its_district(
         "(or copy it to a folder of yours)."
     ]
     assert got["written"] == [
+        "comparison.html",
         "comparison.xlsx",
         "issues.xlsx",
         "manifest.json",
+        "东湖区.html",
         "东湖区.xlsx",
+        "南港区.html",
         "南港区.xlsx",
+        "西山区.html",
         "西山区.xlsx",
     ]
     issues = _cells(shared_project / "reports" / "issues.xlsx")

@@ -84,9 +84,10 @@ def test_statistic_typed_inf_or_nan_is_an_error_at_its_cell(project: Path, typed
 
 
 def test_statistic_inf_no_longer_lifts_donghu_a_level(project: Path) -> None:
-    """The case that showed the bug: 东湖区 at 79.2 (level 3) read 81.3 (level 4) with `inf`."""
+    """The case that showed the bug: 东湖区 at 79.2 (level 3) read 81.3 (level 4) with `inf` (on
+    the example of the former default tree; 东湖区 is now at level 4, and `inf` still blocks it)."""
     before = evaluate(project).districts.set_index("district").loc["东湖区"]
-    assert before["level"] == 3
+    assert before["level"] == 4
     _set(project / "surveys" / "东湖区.xlsx", "stations", 2, "channels_in_use", "inf")
     ev = evaluate(project, isolate=True)
     assert ev.blocked == {"surveys/东湖区.xlsx": ["东湖区"]}

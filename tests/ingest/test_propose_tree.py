@@ -115,7 +115,7 @@ def test_grouping_rows_give_dimensions_and_codes_become_missing(tmp_path: Path) 
     assert t.title["zh"] == "东湖分局社区警务信息化调查问卷数据录入表"
     imp = import_responses(hand, t, map_path=map_path)
     ref = import_responses(hand, default_tree(), map_path=hand.with_suffix(".map.yaml"))
-    assert _same(imp.responses["Q7_1"].to_numpy(float), ref.responses["is_mass_2"].to_numpy(float))
+    assert _same(imp.responses["Q7_1"].to_numpy(float), ref.responses["is_mass_3"].to_numpy(float))
     assert imp.responses.shape[0] == ref.responses.shape[0] == 40
 
 

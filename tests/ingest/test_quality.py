@@ -172,7 +172,7 @@ def test_shipped_example_with_injected_duplicates() -> None:
     shipped = screen_responses(tree, data.responses)
     # the synthetic data holds exactly the two invalid questionnaires the generator plants
     assert shipped.excluded["reason"].tolist() == ["duplicate_id", "straight_lining"]
-    assert shipped.excluded["_row"].tolist() == [250, 251]
+    assert shipped.excluded["_row"].tolist() == [273, 274]
     resp = shipped.kept
     clean = screen_responses(tree, resp)
     assert clean.excluded.empty  # 2 % random blanks trip no rule

@@ -50,7 +50,7 @@ def test_bad_cells_reported_with_file_sheet_row_column(project: Path) -> None:
     ws = wb["responses"]
     h = _headers(ws)
     ws.cell(17, h["te_plat_1"]).value = 6
-    ws.cell(9, h["aa_skill_2"]).value = "maybe"
+    ws.cell(9, h["aa_led_2"]).value = "maybe"
     ws.cell(11, h["station"]).value = None
     st = wb["stations"]
     sh = _headers(st)
@@ -64,7 +64,7 @@ def test_bad_cells_reported_with_file_sheet_row_column(project: Path) -> None:
     where = {(i.location.sheet, i.location.row, i.location.column): i for i in info.value.issues}
     assert set(where) >= {
         ("responses", 17, "te_plat_1"),
-        ("responses", 9, "aa_skill_2"),
+        ("responses", 9, "aa_led_2"),
         ("responses", 11, "station"),
         ("stations", 3, "terminals"),
         ("stations", 4, "faults"),
@@ -85,7 +85,7 @@ def test_missing_item_columns_and_unknown_station(project: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb["responses"]
     h = _headers(ws)
-    ws.delete_cols(h["is_mass_2"])
+    ws.delete_cols(h["is_mass_3"])
     ws.cell(1, ws.max_column + 1).value = "comment"
     ws.cell(2, _headers(ws)["station"]).value = "不存在派出所"
     st = wb["stations"]
@@ -100,7 +100,7 @@ def test_missing_item_columns_and_unknown_station(project: Path) -> None:
     assert "无人答卷派出所" in idle[0].found
     msgs = {i.message: i for i in info.value.issues}
     cols = next(i for m, i in msgs.items() if "item column(s) of the tree are missing" in m)
-    assert "is_mass_2" in cols.found and cols.location.row == 1
+    assert "is_mass_3" in cols.found and cols.location.row == 1
     unknown = [i for i in info.value.issues if "no row in the stations sheet" in i.message]
     assert (unknown[0].location.row, unknown[0].found.split(" / ")[1]) == (2, "不存在派出所")
     assert len(unknown) == 2  # and the renamed station's responses, at their first row
@@ -293,7 +293,7 @@ def test_a_copied_workbook_is_a_located_problem_not_a_crash(project: Path) -> No
     assert res.returncode == 1
     assert "Traceback" not in res.stderr
     text = " ".join(res.stderr.split())
-    assert text.startswith("Error: 5 problems in 1 file surveys/南港区.xlsx, ")
+    assert text.startswith("Error: 8 problems in 1 file surveys/南港区.xlsx, ")
     assert (
         'surveys/南港区.xlsx, sheet "stations", row 2, column "station": station listed twice; '
         "expected one row per (district, station) in all the stations sheets together, found "

@@ -131,7 +131,8 @@ def test_the_later_period_is_scored_with_the_base_weights(prepared, monkeypatch)
 
 def test_the_example_change_table(comparison) -> None:
     """2025 (base) -> 2026 on the example: 西山区 improved by about 8 points (the generator's
-    drift), 南港区 declined by about 3, both beyond their intervals; ranks did not move."""
+    drift), 南港区 declined by about 3, both beyond their intervals; 西山区 rose from last to
+    second (60.3 -> 68.7), past 南港区 and 北岭区, which each fell one place."""
     d = comparison.districts.set_index("district")
     assert list(d["from_period"].unique()) == ["2025"] and list(d["to_period"].unique()) == ["2026"]
     assert (d["status"] == "both").all()
@@ -142,10 +143,11 @@ def test_the_example_change_table(comparison) -> None:
     assert (d["change_median"] <= d["change_p95"]).all()
     assert (d["change_p95"] - d["change_p05"] < 2.0).all()  # districts pool hundreds of officers
     assert d.at["西山区", "p_increase"] == 1.0 and d.at["南港区", "p_increase"] == 0.0
-    assert (d["rank_change"] == 0).all()
+    assert d["rank_change"].to_dict() == {"东湖区": 0, "北岭区": -1, "南港区": -1, "西山区": 2}
+    assert d.at["西山区", "rank_from"] == 4 and d.at["西山区", "rank_to"] == 2
     s = comparison.stations
-    assert len(s) == 28 and (s["status"] == "both").all()
-    assert s.loc[~s["shown"], "station"].tolist() == ["梅岭派出所"]  # 3 officers
+    assert len(s) == 29 and (s["status"] == "both").all()  # 28 shown and 枫林派出所
+    assert s.loc[~s["shown"], "station"].tolist() == ["枫林派出所"]  # 3 officers
     assert s.loc[~s["shown"], "rank_change"].isna().all()
     xishan = s[(s["district"] == "西山区") & s["shown"]]
     assert xishan["significant"].all() and (xishan["change"] > 0).all()

@@ -35,24 +35,28 @@ def _weights(p, **change):
     return evaluate_prepared(p, weights=dataclasses.replace(p.spec.weights, **change)).weights
 
 
-def test_collection_channels_is_flagged_for_its_ties(prepared, ev) -> None:
-    """3 distinct station values (5/6/7, 10 of 27 at 5) and the largest entropy weight of all."""
+def test_leader_platform_use_is_flagged_for_its_ties(prepared, ev) -> None:
+    """The share of a station's 3-5 leaders who use the platform takes 7 distinct values across
+    the 28 stations, 11 of them at one value (more than a third): flagged for its ties; the
+    stations' counts of channels (6 values, 7 stations at one) are not."""
     d = ev.weights.diagnostics.set_index("id")
-    row = d.loc["collection_channels"]
-    assert row["distinct"] == 3 and row["share_at_min"] == pytest.approx(10 / 27)
-    assert row["few_values"] and not row["few_units"]
-    assert d["entropy"].idxmax() == "collection_channels"
-    assert d.loc[~d["few_values"], "distinct"].min() >= 5
+    row = d.loc["leader_platform_use"]
+    assert row["distinct"] == 7 and row["share_at_mode"] == pytest.approx(11 / 28)
+    assert row["few_values"]
+    assert list(d.index[d["few_values"]]) == ["leader_platform_use"]
+    channels = d.loc["collection_channels"]
+    assert channels["distinct"] == 6 and channels["share_at_mode"] == pytest.approx(7 / 28)
+    assert not channels["few_values"]
     units = prepared.objective_units[prepared.leaf_ids].dropna().to_numpy(dtype=float)
     for name, kernel in (("entropy", entropy_weights), ("critic", critic_weights)):
         np.testing.assert_allclose(d[name], kernel(units, prepared.directions), rtol=1e-10)
     np.testing.assert_allclose(d["std"], std_weights(units), rtol=1e-10)
     (issue,) = [i for i in ev.issues if "rest on ties" in i.message]
-    assert issue.severity == "warning" and "collection_channels" in issue.location.path
+    assert issue.severity == "warning" and "leader_platform_use" in issue.location.path
     flagged = d[d["few_values"] & (d["entropy"] > 0)].index
     assert issue.location.path == ", ".join(flagged)  # one warning naming every indicator
-    assert "collection_channels (3 distinct values, 12 stations at one value" in issue.message
-    assert "信息采集渠道数（3 个不同取值" in issue.message_zh
+    assert "leader_platform_use (7 distinct values, 11 stations at one value" in issue.message
+    assert "所领导常态使用平台比例（7 个不同取值" in issue.message_zh
     assert issue.fix and issue.fix_zh
 
 
@@ -67,14 +71,20 @@ def test_a_weight_one_station_moves_names_that_station(ev) -> None:
     assert issue.location.path == ", ".join(order.index)  # the largest change first
     top = order.iloc[0]
     assert f"{order.index[0]} ({100 * top['loo_change']:.0f} % without" in issue.message
-    assert f"{top['loo_district']} / {top['loo_station']}" in issue.message
-    assert top["loo_station"] in issue.message_zh and issue.fix_zh
+    # the English text names the station and its district in English, the Chinese one in Chinese
+    st = ev.stations.set_index(["district", "station"])
+    station_en = st.at[(top["loo_district"], top["loo_station"]), "station_en"]
+    district_en = ev.districts.set_index("district").at[top["loo_district"], "district_en"]
+    assert station_en != top["loo_station"] and district_en != top["loo_district"]
+    assert f"{district_en} / {station_en}" in issue.message
+    assert top["loo_station"] not in issue.message and top["loo_district"] not in issue.message
+    assert f"{top['loo_district']} / {top['loo_station']}" in issue.message_zh and issue.fix_zh
 
 
 def test_no_warning_when_objective_weights_are_not_used(prepared) -> None:
     """AHP alone: the diagnostics are there to read, but flag nothing in the issues."""
     ws = _weights(prepared, method="ahp")
-    assert ws.diagnostics.set_index("id").at["collection_channels", "few_values"]
+    assert ws.diagnostics.set_index("id").at["leader_platform_use", "few_values"]
     assert not [i for i in ws.issues if "ties" in i.message or "few stations" in i.message]
     critic = _weights(prepared, method="critic")  # the flags follow the objective method used
     d = critic.diagnostics.set_index("id")
@@ -86,9 +96,10 @@ def test_no_warning_when_objective_weights_are_not_used(prepared) -> None:
 
 
 def test_self_report_share_under_global_combination(prepared) -> None:
-    """32.8 % of the total weight rests on officers' self-reports on the shipped example."""
+    """20.9 % of the total weight rests on officers' self-reports on the shipped example when the
+    weights are combined on the leaves (20.8 % at every node, the example's setting)."""
     ws = _weights(prepared, combine_level="global")
-    assert round(ws.self_report_share, 3) == 0.328
+    assert round(ws.self_report_share, 3) == 0.209
     tree = prepared.tree
     survey = [lf.id for lf in tree.leaves() if lf.source.kind == "survey"]
     t = ws.table.set_index("id")

@@ -188,7 +188,7 @@ def test_inspect_command_on_a_17_point_export(
     assert f"{path.name}: experts' pairwise judgments (layout seventeen_point)" in out
     assert "Experts: 3 (E01, E02, E03)" in out
     assert "Items matched" not in out and "problem(s)" not in out
-    assert "│ safeguards       │          15 │           15 │" in out
+    assert "│ safeguards       │          36 │           36 │" in out  # 9 indicators
     assert "│ H   │" in out and "maturity: info_collection vs" in out
     want = f"Import it with: evalkit import-judgments {path.name} -o surveys/experts.xlsx"
     assert f"{want} --tree {TREE_PATH}" in out

@@ -1,8 +1,10 @@
 """What the figures rest on, read back from real reports: the objective weights' diagnostics side
 by side (Weights sheets, PDF appendix), the share of the weight on self-reports, the calibration
 marks of goalposts and level cut-offs, and under the staged level rule the dimension that holds
-a unit back. Real runs of a copy of the example project (its tree switched to the staged rule),
-in Chinese and in English, read back with openpyxl and pypdf."""
+a unit back. Real runs of a copy of the example project (its tree switched to the staged rule,
+规范级's cut-off, a calibration guess, set at 68 so that two districts reach it by their totals
+while a dimension of each is 初始级), in Chinese and in English, read back with openpyxl and
+pypdf."""
 
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ def _staged_copy(dst: Path) -> Path:
     shutil.copytree(ROOT / "surveys", dst / "surveys")
     tree = dst / "indicators" / "community_policing.yaml"
     raw = tree.read_text(encoding="utf-8")
-    assert "level_rule: total" in raw
+    assert "level_rule: total" in raw and raw.count("    min_score: 70\n") == 1
+    raw = raw.replace("    min_score: 70\n", "    min_score: 68\n")
     tree.write_text(raw.replace("level_rule: total", "level_rule: staged"), encoding="utf-8")
     return dst
 
@@ -169,9 +172,10 @@ def test_pdf_appendix_shows_the_diagnostics_and_what_the_flags_mean(
             figures += fmt(row["distinct"], "count") + fmt(row["share_at_mode"], "percent")
             figures += fmt(row["loo_change"], "percent")
             assert figures in pdf, (lang, row["id"], figures)
-        # collection_channels: 3 distinct values, flagged, in both languages
-        cc = diag.set_index("id").loc["collection_channels"]
-        assert int(cc["distinct"]) == 3 and bool(cc["few_values"])
+        # leader_platform_use: 7 distinct values, 11 of 28 stations at one, flagged
+        cc = diag.set_index("id").loc["leader_platform_use"]
+        assert int(cc["distinct"]) == 7 and bool(cc["few_values"])
+        assert fmt(cc["share_at_mode"], "percent") == "39.3%"
         assert _squash(p["diag_few_values"]) in pdf
 
 
@@ -182,7 +186,7 @@ def test_share_of_self_reports_in_workbook_and_pdf(runs: dict[str, RunResult]) -
     for lang, res in runs.items():
         ev = res.evaluation
         share = ev.weights.self_report_share
-        assert fmt(share, "percent") == "32.8%"  # the example, global combination
+        assert fmt(share, "percent") == "20.8%"  # the example, combined at every node
         p = phrases(lang)
         cell = _summary(_out(res, "南港区.xlsx"), lang)[p["self_report_label"]]
         assert cell.value == pytest.approx(share, abs=1e-12)
@@ -198,7 +202,7 @@ def test_share_of_self_reports_in_workbook_and_pdf(runs: dict[str, RunResult]) -
         )
         pdf = _pdf(_out(res, f"{res.names['南港区'].stem}.pdf"))
         assert _squash(basis.self_report_sentence(ev, lang)) in pdf
-        assert "32.8%" in pdf and "67.2%" in pdf
+        assert "20.8%" in pdf and "79.2%" in pdf
 
 
 # ------------------------------------------------------------------ calibration
@@ -210,7 +214,7 @@ def test_calibration_marks_in_workbook_and_pdf(runs: dict[str, RunResult]) -> No
         tree = ev.tree
         assert tree.levels_are_guesses
         guesses = tree.goalpost_guesses()
-        assert len(guesses) == 17
+        assert len(guesses) == 27  # every statistic's goalposts
         p = phrases(lang)
         summary = _summary(_out(res, "南港区.xlsx"), lang)
         assert summary[p["level_basis_label"]].value == basis.basis_label("calibration", lang)
@@ -240,9 +244,9 @@ def test_staged_rule_names_the_dimension_holding_the_level_back(
     for lang, res in runs.items():
         ev = res.evaluation
         d = ev.districts.set_index("district")
-        assert d.at["南港区", "held_back_by"] == "analysis_ability"
+        assert d.at["南港区", "held_back_by"] == "safeguards"  # total 68.4, safeguards 57.2
         assert d.at["南港区", "level"] < d.at["南港区", "level_by_total"]
-        dim = text(next(n.name for n in ev.tree.dimensions if n.id == "analysis_ability"), lang)
+        dim = text(next(n.name for n in ev.tree.dimensions if n.id == "safeguards"), lang)
         sentence = basis.held_back(ev, "南港区", lang)
         assert dim in sentence
         lv = ev.tree.levels

@@ -79,11 +79,11 @@ SHEET = {"zh": ("对策建议", "晋级路径", "序号"), "en": ("Recommendatio
 def test_every_fired_rule_in_the_workbook_the_first_8_in_the_pdf(runs, lang) -> None:
     ev = evaluate(load_spec(runs[lang].parent / "evalkit.yaml"))
     measures = ev.analysis("actions").of("北岭区").countermeasures
-    assert len(measures) == 17
+    assert len(measures) == 20
     wb = openpyxl.load_workbook(runs[lang] / "北岭区.xlsx")
     sheet, _, first = SHEET[lang]
     rows = _rows(wb[sheet], first)
-    assert [r[0] for r in rows] == list(range(1, 18))
+    assert [r[0] for r in rows] == list(range(1, 21))
     assert [r[3] for r in rows] == measures[f"text_{lang}"].tolist()  # in the analysis' order
     assert [r[4] for r in rows] == measures[f"why_{lang}"].tolist()
     assert [r[6] for r in rows] == pytest.approx(measures["gain"].tolist())
@@ -93,15 +93,15 @@ def test_every_fired_rule_in_the_workbook_the_first_8_in_the_pdf(runs, lang) -> 
         assert _flat(t) in text
     for t in shown[8:]:
         assert _flat(t) not in text
-    more = "另有9条对策建议见工作簿" if lang == "zh" else "9moreintheworkbook"
+    more = "另有12条对策建议见工作簿" if lang == "zh" else "12moreintheworkbook"
     assert more in text
     # why: the indicator, its score, the province mean and best with the best unit, the gap
-    why = "信息采集渠道数60.0分" if lang == "zh" else "Activecollectionchannels60.0"
+    why = "信息采集渠道数44.9分" if lang == "zh" else "Activecollectionchannels44.9"
     assert why in text
-    best = "最高77.1（南港区）" if lang == "zh" else "best77.1,NangangDistrict"
+    best = "最高83.7（西山区）" if lang == "zh" else "best83.7,XishanDistrict"
     assert best in text
     # the target in the indicator's unit, and the expected gain
-    target = "5.20→6.40类/所" if lang == "zh" else "5.20→6.40channelsperstation"
+    target = "4.14→5.20类/所" if lang == "zh" else "4.14→5.20channelsperstation"
     assert target in text
 
 
@@ -112,7 +112,7 @@ def test_path_to_the_next_level_in_pdf_and_workbook(runs, lang) -> None:
     own = nl.of("北岭区")
     text = _flat(_text(runs[lang] / "北岭区.pdf"))
     assert _flat(own.units[f"summary_{lang}"].iloc[0]) in text
-    assert ("还差1.9分达到基础级" if lang == "zh" else "1.9pointsshortofBasic") in text
+    assert ("还差1.1分达到基础级" if lang == "zh" else "1.1pointsshortofBasic") in text
     wb = openpyxl.load_workbook(runs[lang] / "北岭区.xlsx")
     _, sheet, _ = SHEET[lang]
     ws = wb[sheet]
@@ -160,11 +160,11 @@ def test_comparison_pdf_overview_ranks_heat_map_and_levels(runs) -> None:
         text = _flat(_text(pdf))
         if lang == "zh":
             assert "全省4个区县参评" in first
-            assert "东湖区最好（78.8分" in first and "北岭区最弱（58.1分" in first
+            assert "东湖区最好（83.1分" in first and "北岭区最弱（58.9分" in first
             assert "全省最薄弱的维度是" in first
         else:
             assert "4districtsoftheprovincewereassessed" in first
-            assert "DonghuDistrictleads(78.8" in first
+            assert "DonghuDistrictleads(83.1" in first
         wb = openpyxl.load_workbook(runs[lang] / "comparison.xlsx")
         ws = wb["Uncertainty"]
         rows = list(ws.iter_rows(min_row=3, values_only=True))

@@ -19,8 +19,6 @@ from typing import Any
 
 import pytest
 
-from evalkit.report.imbalance import HEADERS
-
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "tests" / "data" / "example_workbooks.json"
 
@@ -37,8 +35,6 @@ ADDED_SHEETS: set[str] = {
     "Methods",
     "模糊评价",
     "Fuzzy",
-    "派出所差异",  # within-district imbalance (test_imbalance_reports.py)
-    "Imbalance",
     "README",
 }
 #: First-cell labels of the summary rows of the district's uncertainty figures, not in the
@@ -50,15 +46,10 @@ ADDED_SUMMARY_ROWS: set[str] = {
     "Score interval (5–95 %)",
     "等级概率",
     "Level probability",
-    "派出所间发展差异",  # within-district imbalance (test_imbalance_reports.py)
-    "Imbalance between stations",
 }
-#: Headers of columns added to a sheet after the snapshot, set aside before comparing: the
-#: spread of each district's station totals beside its score (test_imbalance_reports.py).
-ADDED_COLUMNS: dict[str, set[str]] = {
-    sheet: {pair[k] for pair in HEADERS.values()}
-    for k, sheet in enumerate(("区县对比", "Districts"))
-}
+#: Headers of columns added to a sheet after the snapshot, set aside before comparing (none
+#: now: the within-district imbalance's columns, sheet and summary row are in the snapshot).
+ADDED_COLUMNS: dict[str, set[str]] = {}
 SUMMARY_SHEETS = ("概览", "Summary")
 
 

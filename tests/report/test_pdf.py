@@ -700,3 +700,36 @@ def test_sparse_report_renders(tmp_path: Path) -> None:
     )
     text = _text(render_district_pdf(report, tmp_path / "sparse.pdf"))
     assert "No data issues were found." in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_evalkit_s_own_words_need_no_font_but_the_bundled_one(lang: str) -> None:
+    """On a machine with no fonts, every character of the example's reports (evalkit's phrases,
+    formulas, notes, charts and the example's names) is drawn by the bundled font: none prints as
+    [U+XXXX]. (The fuzzy evaluation's B = A ∘ R once needed U+2218, which it lacks.)"""
+    import unicodedata
+
+    from fontTools.ttLib import TTFont
+
+    from evalkit.pipeline import evaluate
+    from evalkit.report import pdf as district_pdf
+    from evalkit.report.comparison_pdf import comparison_pdf_sections
+    from evalkit.report.pdf_data import build_data, charts_of, sections_of
+    from evalkit.report.tables import comparison_report, district_report, load_rules
+
+    ev = evaluate(Path(__file__).resolve().parents[2])
+    rules = load_rules(ev)
+    texts: list[str] = []
+    for district in ev.districts["district"]:
+        model = district_report(ev, district, lang, rules)
+        texts += district_pdf._strings(build_data(model, []))
+        texts += district_pdf._strings([c.data for c in charts_of(sections_of(model))])
+    comparison = comparison_pdf_sections(comparison_report(ev, lang), ev)
+    texts += district_pdf._strings([c.data for c in charts_of(comparison)])
+    for section in comparison:
+        for s in section.walk():
+            texts += [s.title, *district_pdf._strings([repr(b) for b in s.blocks])]
+    cmap = TTFont(bundled_font("regular")).getBestCmap()
+    drawn = {c for t in texts for c in t if not c.isspace() and unicodedata.category(c) != "Cf"}
+    assert len(drawn) > (400 if lang == "zh" else 60)
+    assert {c for c in drawn if ord(c) not in cmap} == set()

@@ -1,6 +1,7 @@
 """Polish a reader notices (issue 14), on the example's real district PDFs and workbooks: every
 score the PDF prints is the workbook's value rounded alike (report/formats.py), and no text
-starts outside the page box (text positions from pypdf, no poppler needed)."""
+starts outside the page box (text positions from pypdf, no poppler needed) or runs into the
+margins (each character's box from PDFium)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pypdf
+import pypdfium2
 import pytest
 
 from evalkit.report.formats import fmt
@@ -100,3 +102,35 @@ def test_no_text_starts_outside_the_page_box(reports, lang) -> None:
             assert not outside, (pdf.name, k, outside[:5])
             # the positions are real: text spread down the page, the first line near its top
             assert seen and max(seen) > h * 0.7 and max(seen) - min(seen) > h * 0.3, (pdf.name, k)
+
+
+# the template's page margins left and right (district.typ: 2.2 cm), in points
+MARGIN = 2.2 / 2.54 * 72
+HANGING = set(",.;:-\u2010\u00ad\ufffe\u3001\u3002\uff0c")  # \ufffe: PDFium's soft hyphen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_character_runs_into_the_side_margins(reports, lang) -> None:
+    # a token that cannot break (a SHA-256 in the reproducibility table) once ran 17 pt into the
+    # right margin of the English comparison.pdf
+    for path in sorted(reports[lang].glob("*.pdf")):
+        doc = pypdfium2.PdfDocument(str(path))
+        checked = 0
+        for k in range(len(doc)):
+            page = doc[k]
+            width, _ = page.get_size()
+            text = page.get_textpage()
+            out = []
+            for i in range(text.count_chars()):
+                left, _, right, _ = text.get_charbox(i)
+                ch = text.get_text_range(i, 1)
+                if ch.strip():
+                    checked += 1
+                    # justified lines hang a hyphen or a comma a little into the margin on
+                    # purpose (Typst's overhang); anything else stays inside
+                    slack = 3 if ch in HANGING else 1
+                    if left < MARGIN - slack or right > width - MARGIN + slack:
+                        out.append((ch, round(left, 1), round(right, 1)))
+            assert not out, (path.name, k + 1, out[:8])
+        doc.close()
+        assert checked > 2000, path.name  # the boxes are real: thousands of characters seen

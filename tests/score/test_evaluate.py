@@ -109,7 +109,7 @@ def test_missing_indicator_renormalises_and_warns(base) -> None:
     ev = evaluate_data(
         base.spec, base.tree, SurveyData(base.survey.responses, stations, [], []), base.judgments
     )
-    assert np.isnan(ev.district_values.at[d, "it_funding_share"])
+    assert np.isnan(ev.district_values.at[d, "it_spending_per_officer"])
     assert not np.isnan(ev.districts.set_index("district").at[d, "total"])
     assert any("have no data" in i.message and d in i.message for i in ev.issues)
 
@@ -169,7 +169,7 @@ def test_repair_policy_reaches_reports(base) -> None:
     assert e06["cr"] > 0.1 and e06["cr_repaired"] <= 0.1 and e06["repairs"]
     model = district_report(ev, "东湖区", "zh")
     row = model.experts.query("expert == 'E06' and node_id == 'maturity'").iloc[0]
-    assert row["worst_pair"] == "信息采集 vs 技术环境" and row["suggested"]
+    assert row["worst_pair"] == "信息来源 vs 技术环境" and row["suggested"]
     assert "修正" in model.method["inconsistent_experts"]
 
 

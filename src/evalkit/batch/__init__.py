@@ -97,6 +97,7 @@ def run_batch(
     uncertainty: int | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    html: bool = True,
 ) -> BatchResult:
     """Run *project* in each language of *langs* (default: the project's ``report.lang``) into
     *out* (default: the project's ``report.output``); with two languages each goes into its own
@@ -105,6 +106,7 @@ def run_batch(
     workbook first in a worker under these limits (None: read in this process only).
     ``uncertainty``: the draws of the uncertainty analysis (None: the project file's).
     ``executor`` / ``scheduler``: where the reports are rendered (:func:`~evalkit.run.run_project`).
+    ``html``: the HTML pages too (:func:`~evalkit.run.run_project`).
 
     Raises what :func:`~evalkit.run.run_project` raises, except PartialRunError: a language whose
     run left districts out is returned with it (``BatchResult.ok`` is then False)."""
@@ -135,6 +137,7 @@ def run_batch(
                     uncertainty=uncertainty,
                     executor=executor,
                     scheduler=scheduler,
+                    html=html,
                 )
             except PartialRunError as exc:
                 partial, result = exc, exc.result  # type: ignore[attr-defined]

@@ -72,6 +72,26 @@ def _check_lang(lang: str | None) -> None:
         _fail(EvalkitError(f"--lang must be zh or en, not {lang!r}"))
 
 
+REPORT_FORMATS = ("xlsx", "pdf", "html")
+
+
+def _report_formats(text: str | None, pdf: bool) -> tuple[bool, bool]:
+    """(pdf, html) from ``--formats`` (None: both, unless ``--no-pdf``)."""
+    if text is None:
+        return pdf, True
+    given = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in given if f not in REPORT_FORMATS]
+    if unknown or not given:
+        _fail(
+            EvalkitError(
+                f"--formats: {', '.join(map(repr, unknown)) or 'nothing'} given; expected a "
+                "comma-separated list of xlsx, pdf, html, e.g. --formats xlsx,html "
+                "(--formats 需为 xlsx、pdf、html 中的一个或多个，以逗号分隔)"
+            )
+        )
+    return pdf and "pdf" in given, "html" in given
+
+
 @app.command()
 def run(
     project: ProjectArg = Path("."),
@@ -97,6 +117,14 @@ def run(
         ),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write PDF reports.")] = True,
+    formats: Annotated[
+        str | None,
+        typer.Option(
+            "--formats",
+            help="Reports to write, comma-separated: xlsx, pdf, html (default: all three; the "
+            "workbooks are always written).",
+        ),
+    ] = None,
     executor: Annotated[
         str,
         typer.Option(
@@ -143,10 +171,12 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """Score every district of PROJECT and write its Excel and PDF reports plus comparison.xlsx."""
+    """Score every district of PROJECT and write its Excel, PDF and HTML reports plus
+    comparison.xlsx and comparison.html."""
     from .run_cmd import run_command
 
     _check_executor(executor, scheduler)
+    pdf, html = _report_formats(formats, pdf)
     run_command(
         project,
         lang,
@@ -161,6 +191,7 @@ def run(
         uncertainty,
         executor=executor,
         scheduler=scheduler,
+        html=html,
     )
 
 
@@ -181,9 +212,10 @@ def _check_executor(executor: str, scheduler: str | None) -> None:
         )
 
 
-def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
-    """The districts whose report files are not named as the district is, and why."""
-    from ..outdir import reason_text
+def _show_renamed(renamed: list[Any], lang: str, pdf: bool, html: bool = True) -> None:
+    """The districts whose report files are not named as the district is (each file written),
+    and why."""
+    from ..outdir import reason_text, report_files
 
     if not renamed:
         return
@@ -198,7 +230,7 @@ def _show_renamed(renamed: list[Any], lang: str, pdf: bool) -> None:
             "(the sheet Files of comparison.xlsx and manifest.json list every district's files):"
         )
     for r in renamed:
-        files = f"{r.stem}.xlsx" + (f", {r.stem}.pdf" if pdf else "")
+        files = ", ".join(report_files(r.stem, pdf, html))
         why = reason_text(r.reasons, lang)
         console.print(
             f"  {r.district} -> {files}" + (f"（{why}）" if lang == "zh" else f" ({why})")
@@ -341,6 +373,12 @@ def weights(
     show_weights(ev, lang or ev.spec.report.lang, experts, console)
 
 
+# the words before an indicator's notes in `evalkit tree`
+_DIRECTION_WORD = {"zh": "方向依据：", "en": "direction: "}
+_BASIS_WORD = {"zh": "所答问题：", "en": "answers: "}
+_RECORD_WORD = {"zh": "数据来源：", "en": "data from: "}
+
+
 @app.command()
 def tree(
     path: Annotated[
@@ -364,7 +402,7 @@ def tree(
     levels and the level rule. With --check, the redundancy check of the tree and its data."""
     from ..report.i18n import text
     from ..spec import load_spec
-    from ..tree import BASIS_LABELS, LEVEL_RULE_LABELS, load_tree
+    from ..tree import BASIS_LABELS, LEVEL_RULE_LABELS, RECORD_LABELS, load_tree
 
     _check_lang(lang)
     if check:
@@ -399,10 +437,16 @@ def tree(
                 highlight=False,
                 markup=False,
             )
-            if n.goalpost_note:
-                console.print(
-                    f"{pad}    {text(n.goalpost_note, lang)}", highlight=False, markup=False
-                )
+            notes = [n.goalpost_note, n.direction_note, n.basis]
+            rec = text(RECORD_LABELS[n.data_source], lang)
+            for label, note in zip(
+                ("", _DIRECTION_WORD[lang], _BASIS_WORD[lang]), notes, strict=True
+            ):
+                if note:
+                    console.print(
+                        f"{pad}    {label}{text(note, lang)}", highlight=False, markup=False
+                    )
+            console.print(f"{pad}    {_RECORD_WORD[lang]}{rec}", highlight=False, markup=False)
         else:
             console.print(f"{pad}{n.id}: {text(n.name, lang)}", highlight=False, markup=False)
     levels = ", ".join(f"{lv.level} {text(lv.name, lang)} >= {lv.min_score:g}" for lv in t.levels)

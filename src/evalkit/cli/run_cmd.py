@@ -77,6 +77,7 @@ def run_command(
     *,
     executor: str = "local",
     scheduler: str | None = None,
+    html: bool = True,
 ) -> None:
     """`evalkit run`: see the command's help."""
     from ..batch import ReadLimits, parse_langs, run_batch
@@ -90,7 +91,7 @@ def run_command(
     limits = ReadLimits(memory=read_memory * MB, seconds=read_timeout)
     kw: dict[str, Any] = {"langs": langs, "out": out, "resume": resume, "font": font}
     kw.update(jobs=jobs, pdf=pdf, progress=progress, limits=limits, uncertainty=uncertainty)
-    kw.update(executor=executor, scheduler=scheduler)
+    kw.update(executor=executor, scheduler=scheduler, html=html)
     try:
         if bar is not None:
             with bar.progress:
@@ -101,7 +102,7 @@ def run_command(
         fail(exc)
     for run in batch.runs:
         if not quiet:
-            _summary(run, pdf)
+            _summary(run, pdf, html)
         if run.partial is not None:
             _failed(run.partial)
     if not batch.ok:
@@ -118,7 +119,7 @@ def _failed(exc: Any) -> None:
         err_console.print(f"  ... and {len(errors) - SHOWN} more")
 
 
-def _summary(run: Any, pdf: bool) -> None:
+def _summary(run: Any, pdf: bool, html: bool = True) -> None:
     """One language's closing account: the districts table, renamed files, warnings, what was
     written, the districts written, failed and the warnings counted."""
     from . import _districts_table, _show_renamed, _uncertainty_table
@@ -128,7 +129,7 @@ def _summary(run: Any, pdf: bool) -> None:
     uncertain = _uncertainty_table(result.evaluation, run.lang)
     if uncertain is not None:
         console.print(uncertain)
-    _show_renamed(result.renamed, run.lang, pdf)
+    _show_renamed(result.renamed, run.lang, pdf, html)
     show_warnings(result.evaluation.issues, run.folder / "issues.xlsx")
     failed = run.failed
     console.print(

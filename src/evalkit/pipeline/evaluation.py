@@ -236,6 +236,22 @@ def _district_table(p: Prepared, scores: pd.DataFrame) -> pd.DataFrame:
     return d.reset_index(drop=True)
 
 
+def english_names(p: Prepared) -> dict[tuple[str, str], tuple[str, str]]:
+    """(district, station) -> (district_en, station_en) from the stations sheets, each falling
+    back to the Chinese name where the sheet gives none."""
+    st = p.survey.stations
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for d, s, den, sen in zip(
+        st["district"].astype(str),
+        st["station"].astype(str),
+        st["district_en"].fillna("").astype(str),
+        st["station_en"].fillna("").astype(str),
+        strict=True,
+    ):
+        out[(d, s)] = (den or d, sen or s)
+    return out
+
+
 def _station_table(p: Prepared, scores: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     tree = p.tree
     min_n = p.spec.report.min_respondents
@@ -302,7 +318,7 @@ def evaluate_prepared(
         spec = dataclasses.replace(p.spec, weights=wspec, scoring=sspec)
         p = dataclasses.replace(p, spec=spec)
     if weight_set is None:
-        ws = weigh(p.tree, wspec, p.judgments, p.objective_units, p.directions)
+        ws = weigh(p.tree, wspec, p.judgments, p.objective_units, p.directions, english_names(p))
         issues = [*p.issues, *ws.issues]
     else:  # the weights' own findings belong to the data they were computed on
         ws = weight_set

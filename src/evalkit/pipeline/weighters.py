@@ -283,11 +283,13 @@ def weigh(
     judgments: Judgments | None,
     units: pd.DataFrame,
     directions: np.ndarray,
+    names_en: dict[tuple[str, str], tuple[str, str]] | None = None,
 ) -> WeightSet:
     """The weights of every node by the weighter ``spec.method``, beside the AHP and objective
     weights the reports show. An objective method that cannot run (fewer than two stations,
     nothing varies) falls back to AHP when there are judgments, else to equal weights, with a
-    warning."""
+    warning. *names_en*: (district, station) -> their English names (district_en, station_en),
+    which the warnings' English text uses."""
     check_ri_coverage(tree, judgments, spec)
     data = WeightInput(tree, spec, judgments, units, directions)
     group = ahp_group(tree, judgments, spec)
@@ -323,7 +325,7 @@ def weigh(
     diagnostics = leaf_diagnostics(data, objective)
     used_units = len(units[[leaf.id for leaf in tree.leaves()]].dropna()) if obj_local else 0
     if obj_local is not None:  # the objective weights enter the weights used
-        issues += diagnostic_issues(tree, diagnostics, objective, used_units)
+        issues += diagnostic_issues(tree, diagnostics, objective, used_units, names_en)
     return WeightSet(
         table,
         group.experts,
@@ -364,12 +366,17 @@ def leaf_diagnostics(data: WeightInput, method: str) -> pd.DataFrame:
 
 
 def diagnostic_issues(
-    tree: IndicatorTree, d: pd.DataFrame, method: str, stations: int
+    tree: IndicatorTree,
+    d: pd.DataFrame,
+    method: str,
+    stations: int,
+    names_en: dict[tuple[str, str], tuple[str, str]] | None = None,
 ) -> list[Issue]:
     """A warning per kind of flag, naming every leaf flagged whose objective weight is not 0 (a
     constant one has its own warning): few distinct values or many ties; a weight one station
     moves by more than the threshold (:mod:`evalkit.weights.diagnostics`). *stations*: how many
-    the weights use."""
+    the weights use; *names_en*: (district, station) -> (district_en, station_en), the names the
+    English text gives a station (its own names where absent)."""
     zh_m, en_m = OBJECTIVE_LABELS[method]
     live = d[d[method] > 0]
     out: list[Issue] = []
@@ -409,8 +416,19 @@ def diagnostic_issues(
     if len(pulled):
         rows = list(pulled.itertuples(index=False))
         where = [" / ".join(x for x in (r.loo_district, r.loo_station) if x) for r in rows]
+        english = names_en or {}
+        where_en = [
+            " / ".join(
+                x
+                for x in english.get(
+                    (r.loo_district, r.loo_station), (r.loo_district, r.loo_station)
+                )
+                if x
+            )
+            for r in rows
+        ]
         pct = [f"{100 * r.loo_change:.0f} %" for r in rows]
-        en = [f"{r.id} ({p} without {w})" for r, p, w in zip(rows, pct, where, strict=True)]
+        en = [f"{r.id} ({p} without {w})" for r, p, w in zip(rows, pct, where_en, strict=True)]
         zh = [
             f"{tree.label(str(r.id), 'zh')}（剔除 {w} 后变化 {p.replace(' ', '')}）"
             for r, p, w in zip(rows, pct, where, strict=True)

@@ -134,7 +134,9 @@ def comparison_sections(r: ComparisonReport, ev: Evaluation | None = None) -> tu
         _sheet("issues", lang, issues_sheet_table(r.issues, lang)),
     ]
     if r.files is not None:
-        f_cols = _columns(r.files, ["district", "name_in_data", "workbook", "pdf_file"], lang)
+        f_cols = _columns(
+            r.files, ["district", "name_in_data", "workbook", "pdf_file", "html_file"], lang
+        )
         f_cols += _columns(r.files, ["file_note"], lang, kinds={"file_note": "wrap"})
         out.append(
             _sheet("files", lang, Table(r.files, tuple(f_cols), targets=SHEET_ONLY, color=False))

@@ -494,13 +494,13 @@ def tree(src: Source) -> Section:
             d[c] = [_goalpost(v) for v in d[c]]
         d["indent"] = d["depth"].fillna(0).astype(int)
     cols = (
-        Column("name", _h("name", lang), "text", width=2.6),
+        Column("name", _h("name", lang), "text", width=2.4),
         Column("kind", _h("kind", lang), "text"),
-        Column("source", _h("source", lang), "text", width=2.4),
+        Column("source", _h("source", lang), "text", width=2.2),
         Column("direction_label", _h("direction", lang), "text", align="c"),
         Column("worst", _h("worst", lang), "text", align="r"),
         Column("best", _h("best", lang), "text", align="r"),
-        Column("goalpost_basis", _h("goalpost_basis", lang), "text", width=1.2),
+        Column("goalpost_basis", _h("goalpost_basis", lang), "text", width=1.4),
         Column("unit", _h("unit", lang), "text", width=1.7),
     )
     table = Table(d, cols, id="tree", targets=PDF_ONLY, size=7.5, indent_by="indent")

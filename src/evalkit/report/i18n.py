@@ -35,6 +35,10 @@ HEADERS: dict[str, tuple[str, str]] = {
     "raw": ("原始值", "Raw value"),
     "worst": ("下限阈值", "Worst goalpost"),
     "best": ("上限阈值", "Best goalpost"),
+    "goalpost_basis": ("阈值依据", "Goalposts rest on"),
+    "record": ("数据出处", "Data from"),
+    "direction_note": ("方向依据", "Why this direction"),
+    "basis": ("所答问题", "What it answers"),
     "local_weight": ("局部权重", "Local weight"),
     "global_weight": ("全局权重", "Global weight"),
     "gap": ("失分", "Points lost"),
@@ -124,12 +128,12 @@ HEADERS: dict[str, tuple[str, str]] = {
     "share_ahp": ("AHP 权重", "AHP weights"),
     "share_objective": ("客观权重", "Objective weights"),
     "share_used": ("所用权重", "Weights used"),
-    "goalpost_basis": ("阈值依据", "Goalposts rest on"),
     "held_back_by": ("等级受限于", "Held back by"),
     # comparison.xlsx, sheet Files: each district's report files
     "name_in_data": ("数据中的区县名称", "Name in the data"),
     "workbook": ("Excel 报告", "Workbook"),
     "pdf_file": ("PDF 报告", "PDF report"),
+    "html_file": ("网页报告", "HTML report"),
     "file_note": ("文件名与区县名不同的原因", "Why the file name differs from the name"),
 }
 

@@ -140,8 +140,9 @@ class ComparisonReport:
         ``indicator_columns`` maps ids to display names.
     ``weights``: as in DistrictReport.
     ``files``: one row per district assessed: district (display name), name_in_data (the name the
-        file name is made from; only when a display name differs from it), workbook, pdf_file
-        (file names; no pdf_file column when no PDF is written), file_note (why the file name
+        file name is made from; only when a display name differs from it), workbook, pdf_file,
+        html_file (file names; no pdf_file / html_file column when no PDF / HTML is written),
+        file_note (why the file name
         differs from the district's name; empty when it does not). None: no sheet.
     """
 

@@ -23,7 +23,7 @@ from ..errors import Issue, issues_frame
 from ..outdir import ReportName, reason_text
 from ..pipeline import Evaluation
 from ..provenance import Provenance
-from ..tree import IndicatorTree
+from ..tree import RECORD_LABELS, IndicatorTree
 from ..weights.ahp import fmt_judgment
 from ..weights.weightset import WEIGHT_COLUMNS
 from . import narrative
@@ -234,6 +234,9 @@ def _tree_table(tree: IndicatorTree, lang: str) -> pd.DataFrame:
                 "best": n.best if n.is_leaf else np.nan,
                 "goalpost_basis": basis_label(n.goalpost_basis, lang) if n.is_leaf else "",
                 "unit": text(n.unit, lang) if n.is_leaf else "",
+                "record": text(RECORD_LABELS[n.data_source], lang) if n.is_leaf else "",
+                "direction_note": text(n.direction_note, lang) if n.direction_note else "",
+                "basis": text(n.basis, lang) if n.basis else "",
             }
         )
     return pd.DataFrame(rows)
@@ -622,11 +625,16 @@ def district_report(
 
 
 def files_table(
-    names: Mapping[str, ReportName], display: Mapping[str, str], lang: str, pdf: bool = True
+    names: Mapping[str, ReportName],
+    display: Mapping[str, str],
+    lang: str,
+    pdf: bool = True,
+    html: bool = False,
 ) -> pd.DataFrame:
     """Each district's report files (comparison.xlsx, sheet Files): district (display name),
     name_in_data (the name the file name is made from, when a display name differs from it),
-    workbook, pdf_file, file_note (why the file name is not the district's name)."""
+    workbook, pdf_file, html_file, file_note (why the file name is not the district's name);
+    no pdf_file / html_file column for a report not written."""
     rows = list(names.values())
     shown = [display.get(r.district, r.district) for r in rows]
     frame = pd.DataFrame(
@@ -635,13 +643,15 @@ def files_table(
             "name_in_data": [r.district for r in rows],
             "workbook": [f"{r.stem}.xlsx" for r in rows],
             "pdf_file": [f"{r.stem}.pdf" for r in rows],
+            "html_file": [f"{r.stem}.html" for r in rows],
             "file_note": [reason_text(r.reasons, lang) for r in rows],
         },
         dtype=object,
     )
     if shown == [r.district for r in rows]:
         frame = frame.drop(columns=["name_in_data"])
-    return frame if pdf else frame.drop(columns=["pdf_file"])
+    drop = [c for c, on in (("pdf_file", pdf), ("html_file", html)) if not on]
+    return frame.drop(columns=drop)
 
 
 @in_scope_of_evaluation

@@ -115,12 +115,12 @@ _P: dict[str, tuple[str, str]] = {
     "fuzzy": ("模糊综合评价", "Fuzzy comprehensive evaluation"),
     "fuzzy_note": (
         "评语集：{grades}。调查指标的隶属度为各等级答案所占比例（汇总各题项与受访者）；统计指标"
-        "的隶属度由其 0–100 分在等级分值间的三角隶属函数给出；逐层 B = A ∘ R（加权平均型 "
+        "的隶属度由其 0–100 分在等级分值间的三角隶属函数给出；逐层 B = A ◦ R（加权平均型 "
         "M(·,⊕)），按最大隶属原则定级，前两位隶属度之差小于 {m} 时标为等级不稳；"
         "模糊得分 = B · C，C = ({points})。",
         "Comment set: {grades}. A survey indicator's membership is the share of its answers in "
         "each grade (pooled over items and respondents); a statistic's comes from triangular "
-        "functions of its 0–100 score over the grades' points; level by level B = A ∘ R "
+        "functions of its 0–100 score over the grades' points; level by level B = A ◦ R "
         "(weighted average, M(·,⊕)); the grade of maximum membership, flagged fragile when the "
         "top two memberships are within {m}; fuzzy score = B · C, C = ({points}).",
     ),

@@ -18,6 +18,7 @@ from .model import (
     BASES,
     ID_RE,
     LEVEL_RULES,
+    RECORDS,
     SCALE_BASIS,
     IndicatorTree,
     Item,
@@ -43,8 +44,17 @@ TREE_KEYS = (
 )
 SCALE_KEYS = ("values", "labels", "confirm")
 LEVEL_KEYS = ("id", "name", "min_score", "description")
-CRITERION_KEYS = ("id", "name", "description", "weight", "children", "confirm")
-NODE_KEYS = (*CRITERION_KEYS, "direction", "unit", "goalposts", "source", "measures")  # indicator
+CRITERION_KEYS = ("id", "name", "description", "basis", "weight", "children", "confirm")
+INDICATOR_ONLY_KEYS = (
+    "direction",
+    "direction_note",
+    "unit",
+    "goalposts",
+    "source",
+    "record",
+    "measures",
+)
+NODE_KEYS = (*CRITERION_KEYS, *INDICATOR_ONLY_KEYS)  # and an indicator's
 SOURCE_KEYS = ("survey", "statistic")
 SURVEY_KEYS = ("scale", "items")
 ITEM_KEYS = ("id", "zh", "en", "reverse", "measures")
@@ -529,6 +539,7 @@ def _parse_node(
     nid, path = _node_id(c, spec, parent_path, seen)
     name = _names(c, spec, "name", path)
     description = _names(c, spec, "description", path, required=False)
+    basis = _names(c, spec, "basis", path, required=False)
     weight = _fixed_weight(c, spec, path)
     raw_children = spec.get("children")
     if raw_children is not None:
@@ -544,25 +555,18 @@ def _parse_node(
         children = [_parse_node(c, ch, path, depth + 1, scales, seen) for ch in raw_children]
         kids = tuple(ch for ch in children if ch is not None)
         _check_sibling_weights(c, spec, path, kids)
-        if "source" in spec:
-            c.err(
-                spec,
-                "source",
-                path,
-                "a node with children cannot have a `source`",
-                zh="有下级节点的节点不能有 `source`",
-            )
-        if "measures" in spec:
-            c.err(
-                spec,
-                "measures",
-                path,
-                "only an indicator or a survey item can declare `measures`",
-                fix="Move `measures` to the indicators or items that measure the same thing.",
-                zh="只有指标或问卷题目可以声明 `measures`",
-                fix_zh="请把 `measures` 写到测量同一内容的指标或题目下。",
-            )
-        return Node(nid, name, path, depth, kids, description, weight=weight, line=line_of(spec))
+        _check_criterion_keys(c, spec, path)
+        return Node(
+            nid,
+            name,
+            path,
+            depth,
+            kids,
+            description,
+            weight=weight,
+            line=line_of(spec),
+            basis=basis,
+        )
     if depth == 0:
         c.err(spec, None, path, "the goal needs `children`", zh="目标层须有 `children`")
         return None
@@ -581,7 +585,7 @@ def _parse_node(
         )
         direction = "benefit"
     unit = _names(c, spec, "unit", path, required=False)
-    worst, best, basis, note = _parse_goalposts(c, spec, path, source, direction, scales)
+    worst, best, gp_basis, note = _parse_goalposts(c, spec, path, source, direction, scales)
     return Node(
         nid,
         name,
@@ -596,10 +600,56 @@ def _parse_node(
         source,
         weight,
         line_of(spec),
-        basis,
+        gp_basis,
         note,
+        basis,
+        _names(c, spec, "direction_note", path, required=False),
+        _record(c, spec, path, source),
         _measures(c, spec, path),
     )
+
+
+def _check_criterion_keys(c: _Checker, spec: LineDict, path: str) -> None:
+    """A node with children takes none of an indicator's keys (source, record, direction_note,
+    measures)."""
+    if "measures" in spec:
+        c.err(
+            spec,
+            "measures",
+            path,
+            "only an indicator or a survey item can declare `measures`",
+            fix="Move `measures` to the indicators or items that measure the same thing.",
+            zh="只有指标或问卷题目可以声明 `measures`",
+            fix_zh="请把 `measures` 写到测量同一内容的指标或题目下。",
+        )
+    for key in ("source", "record", "direction_note"):
+        if key in spec:
+            c.err(
+                spec,
+                key,
+                path,
+                f"a node with children cannot have a `{key}`",
+                zh=f"有下级节点的节点不能有 `{key}`",
+            )
+
+
+def _record(c: _Checker, spec: LineDict, path: str, source: Source | None) -> str:
+    """Who keeps a statistic indicator's figures (``record: station | bureau``); a survey
+    indicator's figures are its answers and take no ``record``."""
+    if "record" not in spec:
+        return ""
+    if source is not None and source.kind == "survey":
+        c.err(
+            spec,
+            "record",
+            path,
+            "a survey indicator takes no `record` (its figures are the answers)",
+            zh="问卷类指标不用 `record`（其数据即问卷作答）",
+            fix="Remove `record:` or give the indicator a `statistic` source.",
+            fix_zh="删去 `record:`，或将指标来源改为 `statistic`。",
+        )
+        return ""
+    return _choice(c, spec, "record", path, RECORDS) or ""
 
 
 def _measures(c: _Checker, obj: LineDict, path: str) -> tuple[str, ...]:

@@ -23,6 +23,17 @@ LEVEL_RULES = ("total", "staged")
 #: ``scale`` is implied for survey indicators without goalposts (the scale's ends); "" is unstated.
 BASES = ("standard", "data", "calibration")
 SCALE_BASIS = "scale"
+#: Who keeps a statistic indicator's figures (``record:``): the station's own registers and duty
+#: logs, or the bureau's systems (platform audit logs, the equipment and finance offices, the
+#: annual public-security satisfaction survey), entered per station in the stations sheet. A survey
+#: indicator's figures are the officers' answers (``survey``); "" is unstated.
+RECORDS = ("station", "bureau")
+RECORD_LABELS: dict[str, dict[str, str]] = {
+    "station": {"zh": "派出所台账", "en": "station record"},
+    "bureau": {"zh": "分局记录", "en": "bureau record"},
+    "survey": {"zh": "民警问卷", "en": "officer survey"},
+    "": {"zh": "来源未注明", "en": "record not stated"},
+}
 #: The bases and level rules in words, for terminals and reports.
 BASIS_LABELS: dict[str, dict[str, str]] = {
     "standard": {"zh": "依据标准", "en": "standard"},
@@ -106,6 +117,12 @@ class Node:
     # indicator's scale ends, implied) or "" (not stated); a note on them in zh / en
     goalpost_basis: str = ""
     goalpost_note: dict[str, str] = field(default_factory=dict)
+    # the seed passage or literature the node answers (``basis:``), in zh / en
+    basis: dict[str, str] = field(default_factory=dict)
+    # why the indicator points the way it does (``direction_note:``), in zh / en
+    direction_note: dict[str, str] = field(default_factory=dict)
+    # who keeps a statistic's figures: station | bureau (RECORDS), "" when not stated
+    record: str = ""
     # what the indicator measures, when the tree declares it (``measures:``; see Item.measures)
     measures: tuple[str, ...] = ()
 
@@ -121,6 +138,14 @@ class Node:
     def goalposts_are_guesses(self) -> bool:
         """The tree marks this indicator's goalposts as calibration guesses."""
         return self.is_leaf and self.goalpost_basis == "calibration"
+
+    @property
+    def data_source(self) -> str:
+        """Where the indicator's figures come from: ``survey`` (officers' answers), ``station`` or
+        ``bureau`` (records, the tree's ``record:``), "" for a criterion or when not stated."""
+        if not self.is_leaf or self.source is None:
+            return ""
+        return "survey" if self.source.kind == "survey" else self.record
 
     def walk(self) -> Iterator[Node]:
         """Pre-order: this node, then each subtree in order."""
@@ -231,6 +256,10 @@ class IndicatorTree:
     def goalpost_guesses(self) -> list[str]:
         """Ids of the indicators whose goalposts the tree marks as calibration guesses."""
         return [leaf.id for leaf in self.leaves() if leaf.goalposts_are_guesses]
+
+    def without_basis(self) -> list[str]:
+        """Ids of the indicators without a ``basis:`` (the passage or literature they answer)."""
+        return [leaf.id for leaf in self.leaves() if not leaf.basis]
 
     def goalpost_bases(self) -> dict[str, str]:
         """Indicator id -> what its goalposts rest on: standard, data, calibration, scale (a survey
