@@ -13,8 +13,6 @@ cover); numbers are formatted by their quantity (:mod:`evalkit.report.formats`).
 
 from __future__ import annotations
 
-import json
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -246,13 +244,10 @@ def render_comparison_pdf(
     font: Path | str | FontChain | None = None,
 ) -> Path:
     """comparison.pdf at *path* (atomically), in the report's language and the study's scope."""
-    import typst
-
-    from ..errors import FontError
     from ..fileio import atomic_write_bytes
     from . import pdf as district_pdf
-    from .fonts import FontChain, font_chain, unprintable
-    from .pdf_data import ACCENT, _section, chart_file, charts_of
+    from .fonts import FontChain, font_chain
+    from .pdf_data import ACCENT, _section, charts_of
     from .phrases import phrases
     from .scope import report_scope
 
@@ -275,40 +270,7 @@ def render_comparison_pdf(
             "sections": [_section(s, lang, 1, k) for k, s in enumerate(sections, start=1)],
         }
     chain = font if isinstance(font, FontChain) else font_chain(font)
-    chart_blocks = charts_of(sections)
-    texts = list(district_pdf._strings({k: v for k, v in data.items() if k != "accent"}))
-    texts += list(district_pdf._strings([c.data for c in chart_blocks]))
-    chain = chain.with_fallbacks(texts)
-    missing = chain.missing(texts) | unprintable(texts)
-    if missing:
-        data = district_pdf._replace_strings(data, missing)
-    data["fonts"] = chain.families
-    svgs = {
-        chart_file(c): district_pdf._draw(
-            c, district_pdf._replace_strings(c.data, missing), lang, chain
-        )
-        for c in chart_blocks
-    }
-    with tempfile.TemporaryDirectory(prefix="evalkit-pdf-") as tmp:
-        work = Path(tmp)
-        (work / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        for name, svg in svgs.items():
-            (work / name).write_text(svg, encoding="utf-8")
-        main = work / "district.typ"
-        main.write_text(district_pdf._template_text(), encoding="utf-8")
-        try:
-            pdf, warnings = typst.compile_with_warnings(
-                str(main),
-                root=str(work),
-                font_paths=district_pdf._font_dir(chain, work),
-                ignore_system_fonts=True,
-                format="pdf",
-            )
-        except typst.TypstError as exc:
-            raise RuntimeError(f"Typst failed to render the comparison: {exc}") from exc
-        bad = [str(w.message) for w in warnings if "font" in str(w.message).lower()]
-        if bad:
-            raise FontError(f"Typst font problem: {'; '.join(bad)}")
+    pdf = district_pdf.typeset(data, charts_of(sections), lang, chain, "comparison")
     return atomic_write_bytes(Path(path), pdf)
 
 

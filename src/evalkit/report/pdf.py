@@ -96,27 +96,18 @@ def _draw(chart: Any, data: dict[str, Any], lang: str, chain: FontChain) -> str:
     return svg
 
 
-def render_district_pdf(
-    report: DistrictReport, path: Path, *, font: Path | str | FontChain | None = None
-) -> Path:
-    """Render *report* to a PDF at *path* (atomically) and return the path.
-
-    The report is set in evalkit's bundled font (after *font*, a ``--font`` file, when given); a
-    character that no font of that chain has is looked for in the machine's fonts, and one that
-    no font has is shown as ``[U+XXXX]``: the PDF never holds an empty box. Control characters
-    and direction marks (:func:`~evalkit.report.fonts.unprintable`) are shown the same way, so
-    a name can neither hide characters nor reverse its own letters.
-    """
+def typeset(
+    data: dict[str, Any], chart_blocks: list[Any], lang: str, chain: FontChain, what: str
+) -> bytes:
+    """The PDF's bytes: *data* (the template's JSON) and its charts set by district.typ in
+    *chain*, completed by installed fonts for characters it lacks; a character no font has,
+    and a control or direction mark, shown as ``[U+XXXX]``. FontError on a Typst font or glyph
+    warning; RuntimeError naming *what* when Typst fails. The district reports and
+    comparison.pdf are set by this one function."""
     import typst
 
-    path = Path(path)
-    lang = "zh" if report.lang == "zh" else "en"
-    chain = font if isinstance(font, FontChain) else font_chain(font)
-    data = build_data(report, [])
-    chart_blocks = charts_of(sections_of(report))
-    everything = {"data": data, "charts": [c.data for c in chart_blocks]}
     texts = list(_strings({k: v for k, v in data.items() if k not in ("fonts", "accent")}))
-    texts += list(_strings(everything["charts"]))
+    texts += list(_strings([c.data for c in chart_blocks]))
     chain = chain.with_fallbacks(texts)
     missing = chain.missing(texts) | unprintable(texts)
     if missing:
@@ -126,7 +117,6 @@ def render_district_pdf(
         chart_file(c): _draw(c, _replace_strings(c.data, missing), lang, chain)
         for c in chart_blocks
     }
-
     with tempfile.TemporaryDirectory(prefix="evalkit-pdf-") as tmp:
         work = Path(tmp)
         (work / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -144,7 +134,7 @@ def render_district_pdf(
                 format="pdf",
             )
         except typst.TypstError as exc:
-            raise RuntimeError(f"Typst failed to render the report: {exc}") from exc
+            raise RuntimeError(f"Typst failed to render the {what}: {exc}") from exc
         font_warnings = [
             str(w.message)
             for w in warnings
@@ -155,4 +145,21 @@ def render_district_pdf(
                 f"Typst font problem with {', '.join(map(str, chain.fonts))}: "
                 f"{'; '.join(font_warnings)}"
             )
-    return atomic_write_bytes(path, pdf)
+    return pdf
+
+
+def render_district_pdf(
+    report: DistrictReport, path: Path, *, font: Path | str | FontChain | None = None
+) -> Path:
+    """Render *report* to a PDF at *path* (atomically) and return the path.
+
+    The report is set in evalkit's bundled font (after *font*, a ``--font`` file, when given); a
+    character that no font of that chain has is looked for in the machine's fonts, and one that
+    no font has is shown as ``[U+XXXX]``: the PDF never holds an empty box. Control characters
+    and direction marks (:func:`~evalkit.report.fonts.unprintable`) are shown the same way, so
+    a name can neither hide characters nor reverse its own letters.
+    """
+    lang = "zh" if report.lang == "zh" else "en"
+    chain = font if isinstance(font, FontChain) else font_chain(font)
+    pdf = typeset(build_data(report, []), charts_of(sections_of(report)), lang, chain, "report")
+    return atomic_write_bytes(Path(path), pdf)
